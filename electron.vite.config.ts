@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+const r = (p: string) => resolve(__dirname, p);
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          // Electron main: the thin shell.
+          index: r('electron/main/index.ts'),
+          // The backend utility process (also forked by Node in tests).
+          backend: r('electron/backend/index.ts'),
+          // Plain-Node entries sharing the backend code.
+          cli: r('electron/cli/main.ts'),
+          devhost: r('electron/devhost/index.ts'),
+        },
+        // Dev-only tools the dev host loads at run time; never bundled.
+        external: ['vite', '@vitejs/plugin-react'],
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // A sandboxed preload must be one self-contained CommonJS file.
+      externalizeDeps: false,
+      isolatedEntries: true,
+      rollupOptions: {
+        input: { index: r('electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: r('renderer'),
+    plugins: [react()],
+    build: {
+      outDir: r('out/renderer'),
+      rollupOptions: { input: r('renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,22 @@
+import type { ArgsOut, Method, ResultOf } from '../../shared/contract/api';
+import type { ServiceContext } from '../services/context';
+import * as cases from '../services/cases/case-service';
+import * as people from '../services/people/people-service';
+import * as notes from '../services/events/notes-service';
+
+export type Handlers = { [M in Method]: (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>> };
+
+/** Contract method → service function. `getStatus` is answered by the host itself. */
+export const handlers: Omit<Handlers, 'getStatus'> = {
+  listCases: cases.listCases,
+  getCase: cases.getCase,
+  createCase: cases.createCase,
+  updateCase: cases.updateCase,
+  setCaseStatus: cases.setCaseStatus,
+  listEvents: notes.listEvents,
+  addNote: notes.addNote,
+  listPeople: people.listPeople,
+  createPerson: people.createPerson,
+  updatePerson: people.updatePerson,
+  verifyAudit: (ctx) => ctx.store.audit.verify(),
+};

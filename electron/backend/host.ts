@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { api, isMethod, type AppStatus, type Method, type StoreHealth } from '../../shared/contract/api';
+import type { PushMessage } from '../../shared/contract/events';
+import { DEFAULT_MESSAGES } from '../../shared/contract/errors';
+import { zodFieldErrors } from '../../shared/domain/case';
+import { localIsoDate } from '../../shared/util/time';
+import { err, ok, type Result } from '../../shared/util/result';
+import type { ServiceContext } from '../services/context';
+import { createLogger, silentLogger, type Logger } from '../services/log';
+import { Store } from '../services/store/store';
+import { AppError, classifyStorageError } from '../services/store/store-errors';
+import { seedDemoOnFirstRun } from '../services/demo/seed-demo';
+import { handlers } from './handlers';
+
+export type BackendOptions = Readonly<{
+  dataDir: string;
+  nativeBinding?: string | undefined;
+  actor: string;
+  appVersion: string;
+  /** Put the bundled synthetic demo case in an empty store (the app's first start). */
+  seedDemo?: boolean;
+  /** Write the log file under dataDir/logs (the app); the CLI and tests keep quiet. */
+  logToFile?: boolean;
+  now?: () => number;
+}>;
+
+export type Backend = Readonly<{
+  call: (method: string, args: unknown) => Promise<Result<unknown>>;
+  onPush: (listener: (m: PushMessage) => void) => () => void;
+  status: () => AppStatus;
+  close: () => void;
+}>;
+
+/**
+ * The backend: owns the store (sole writer) and the services, and answers contract calls.
+ * Transport-agnostic: the utility process, the WebSocket bridge, the CLI and tests all drive
+ * this same object. Nothing thrown escapes `call`: every outcome is a Result.
+ */
+export function createBackend(opts: BackendOptions): Backend {
+  const log: Logger = opts.logToFile ? createLogger({ dir: path.join(opts.dataDir, 'logs') }) : silentLogger;
+  const listeners = new Set<(m: PushMessage) => void>();
+  const now = opts.now ?? Date.now;
+
+  let store: Store | null = null;
+  let health: StoreHealth;
+  try {
+    store = Store.open({ dataDir: opts.dataDir, nativeBinding: opts.nativeBinding });
+    health = { state: 'ok', schemaVersion: store.schemaVersion };
+    log.info('store.opened', { schemaVersion: store.schemaVersion });
+  } catch (e) {
+    const known = e instanceof AppError ? e : classifyStorageError(e, `the data folder (${opts.dataDir})`);
+    if (!known) log.error('store.open_failed', e);
+    health = known
+      ? { state: 'error', code: known.code, message: known.message }
+      : { state: 'error', code: 'INTERNAL', message: DEFAULT_MESSAGES.INTERNAL };
+  }
+
+  const ctx: ServiceContext | null = store && {
+    store,
+    actor: opts.actor,
+    now,
+    today: () => localIsoDate(now()),
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    emit: (m) => {
+      for (const l of listeners) l(m);
+    },
+    log,
+    newId: randomUUID,
+  };
+
+  if (ctx && opts.seedDemo) {
+    try {
+      seedDemoOnFirstRun(ctx);
+    } catch (e) {
+      // A failed demo must not keep a technologist out of real work.
+      log.error('demo.seed_failed', e);
+    }
+  }
+
+  const status = (): AppStatus => ({ appVersion: opts.appVersion, dataDir: opts.dataDir, store: health });
+
+  async function call(method: string, rawArgs: unknown): Promise<Result<unknown>> {
+    if (!isMethod(method)) return err('BAD_INPUT', `Unknown request "${String(method).slice(0, 40)}".`);
+    const parsed = api[method].args.safeParse(rawArgs ?? {});
+    if (!parsed.success) return err('BAD_INPUT', DEFAULT_MESSAGES.BAD_INPUT, zodFieldErrors(parsed.error));
+    if (method === 'getStatus') return ok(status());
+    if (!ctx) {
+      return health.state === 'error' ? err(health.code, health.message) : err('DB_UNAVAILABLE', DEFAULT_MESSAGES.DB_UNAVAILABLE);
+    }
+    const started = performance.now();
+    try {
+      const handler = handlers[method as Exclude<Method, 'getStatus'>] as (c: ServiceContext, a: unknown) => unknown;
+      const value = await handler(ctx, parsed.data);
+      const ms = Math.round(performance.now() - started);
+      if (ms > 200) log.warn('call.slow', { method, ms });
+      return ok(value);
+    } catch (e) {
+      if (e instanceof AppError) return err(e.code, e.message, e.fields);
+      const storage = classifyStorageError(e, `the data folder (${opts.dataDir})`);
+      if (storage) {
+        log.warn('call.storage_error', { method, code: storage.code });
+        return err(storage.code, storage.message);
+      }
+      log.error('call.failed', e, { method });
+      return err('INTERNAL', DEFAULT_MESSAGES.INTERNAL);
+    }
+  }
+
+  return {
+    call,
+    onPush(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    status,
+    close() {
+      listeners.clear();
+      store?.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Backend process entry. In the app it runs as an Electron utilityProcess (messages through
+ * `process.parentPort`); in tests it runs under plain Node via child_process.fork (messages
+ * through `process.send`). It imports nothing from Electron either way.
+ */
+import os from 'node:os';
+import { isWireRequest, type WireFromBackend } from '../../shared/contract/wire';
+import { createBackend } from './host';
+
+type ParentPort = {
+  on: (event: 'message', listener: (e: { data: unknown }) => void) => void;
+  postMessage: (message: unknown) => void;
+};
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function send(message: WireFromBackend): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+function onMessage(listener: (data: unknown) => void): void {
+  if (parentPort) parentPort.on('message', (e) => listener(e.data));
+  else process.on('message', listener);
+}
+
+const dataDir = process.env['CLOSEOUT_DATA_DIR'];
+if (!dataDir) {
+  process.stderr.write('closeout backend: CLOSEOUT_DATA_DIR is not set\n');
+  process.exit(2);
+}
+
+const backend = createBackend({
+  dataDir,
+  nativeBinding: process.env['CLOSEOUT_SQLITE_BINDING'] || undefined,
+  actor: `app:${safeUserName()}`,
+  appVersion: process.env['CLOSEOUT_APP_VERSION'] ?? '0.0.0',
+  seedDemo: process.env['CLOSEOUT_SEED_DEMO'] === '1',
+  logToFile: true,
+});
+
+backend.onPush((event) => send({ type: 'push', event }));
+
+onMessage((data) => {
+  if (typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'shutdown') {
+    backend.close();
+    process.exit(0);
+  }
+  if (!isWireRequest(data)) return;
+  void backend.call(data.method, data.args).then((result) => send({ type: 'result', id: data.id, result }));
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    backend.close();
+    process.exit(0);
+  });
+}
+
+send({ type: 'ready' });
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,83 @@
+import { isMethod } from '../../../shared/contract/api';
+import { EVENT_KIND_LABELS } from '../../../shared/domain/event-kinds';
+import { localClock } from '../../../shared/util/time';
+import { randomUUID } from 'node:crypto';
+import { jsonOut, str, type Command } from '../command';
+import { EXIT, jsonArg, printJson, reportError, table, UsageError } from '../io';
+
+export const miscCommands: readonly Command[] = [
+  {
+    words: ['note', 'add'],
+    usage: 'closeout note add CASE_ID TEXT... [--json]',
+    summary: 'Add a timestamped note to a running case (time = now).',
+    options: { ...jsonOut },
+    positionals: [2, 1000],
+    async run({ io, session, args, values }) {
+      const [caseId, ...words] = args as string[];
+      const e = await session.call('addNote', { caseId: caseId as string, text: words.join(' '), occurredAt: Date.now(), clientId: randomUUID() });
+      if (values['json']) printJson(io, e);
+      else io.stdout(`Note ${e.id} stored at ${localClock(e.occurredAt)}.\n`);
+      return EXIT.ok;
+    },
+  },
+  {
+    words: ['events', 'list'],
+    usage: 'closeout events list CASE_ID [--limit N] [--json]',
+    summary: 'List the events of a case, newest first.',
+    options: { ...jsonOut, limit: { type: 'string' } },
+    positionals: 1,
+    async run({ io, session, args, values }) {
+      const n = Number(str(values, 'limit') ?? 500);
+      if (!Number.isInteger(n) || n < 1 || n > 5000) throw new UsageError('--limit must be a whole number from 1 to 5000.');
+      const events = await session.call('listEvents', { caseId: args[0] as string, limit: n });
+      if (values['json']) printJson(io, events);
+      else if (events.length === 0) io.stdout('No events yet.\n');
+      else io.stdout(table(events.map((e) => [localClock(e.occurredAt), EVENT_KIND_LABELS[e.kind], e.modality ?? '', e.text, e.source]), ['Time', 'Kind', 'Modality', 'Text', 'Source']));
+      return EXIT.ok;
+    },
+  },
+  {
+    words: ['status'],
+    usage: 'closeout status [--json]',
+    summary: 'Show where data lives and whether the database is healthy.',
+    options: { ...jsonOut },
+    positionals: 0,
+    async run({ io, session, values }) {
+      const s = await session.call('getStatus', {});
+      if (values['json']) printJson(io, s);
+      else io.stdout(`Closeout ${s.appVersion}\nData folder: ${s.dataDir}\nDatabase:    ${s.store.state === 'ok' ? `ok (schema ${s.store.schemaVersion})` : s.store.message}\n`);
+      if (s.store.state === 'error') return reportError(io, { ok: false, code: s.store.code, message: s.store.message }, false);
+      return EXIT.ok;
+    },
+  },
+  {
+    words: ['audit', 'verify'],
+    usage: 'closeout audit verify [--json]',
+    summary: 'Check the audit log hash chain; exit 3 if a row was altered or removed.',
+    options: { ...jsonOut },
+    positionals: 0,
+    async run({ io, session, values }) {
+      const v = await session.call('verifyAudit', {});
+      if (values['json']) printJson(io, v);
+      else io.stdout(`${v.message}\n`);
+      if (!v.intact && !values['json']) io.stderr(`${v.message}\n`);
+      return v.intact ? EXIT.ok : EXIT.checkFailed;
+    },
+  },
+  {
+    words: ['call'],
+    usage: "closeout call METHOD [--args '<JSON>' | --args -]",
+    summary: 'Call any backend method of the contract directly; prints the JSON result.',
+    options: { args: { type: 'string' } },
+    positionals: 1,
+    async run({ io, session, args, values }) {
+      const method = args[0] as string;
+      if (!isMethod(method)) throw new UsageError(`Unknown method "${method}". "closeout help" lists the methods.`);
+      const input = str(values, 'args') === undefined ? {} : await jsonArg(io, str(values, 'args') as string, 'arguments');
+      const r = await (await session.backend()).call(method, input);
+      if (!r.ok) return reportError(io, r, true);
+      printJson(io, r.value);
+      return EXIT.ok;
+    },
+  },
+];

@@ -1,0 +1,61 @@
+import { isUserCorrectable } from '../../shared/contract/errors';
+import type { Err, Result } from '../../shared/util/result';
+
+export type CliIo = Readonly<{
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  env: NodeJS.ProcessEnv;
+}>;
+
+export const EXIT = { ok: 0, internal: 1, badInput: 2, checkFailed: 3 } as const;
+
+/** A CLI usage problem: shown with the command's usage line, exit 2. */
+export class UsageError extends Error {}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Print a failed Result: message (and field problems) on stderr; JSON on stdout when asked. */
+export function reportError(io: CliIo, e: Err, json: boolean): number {
+  io.stderr(`Error: ${e.message}\n`);
+  for (const [field, message] of Object.entries(e.fields ?? {})) io.stderr(`  ${field}: ${message}\n`);
+  if (json) printJson(io, e);
+  return isUserCorrectable(e.code) ? EXIT.badInput : EXIT.internal;
+}
+
+export function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new ResultError(r);
+  return r.value;
+}
+
+export class ResultError extends Error {
+  constructor(readonly result: Err) {
+    super(result.message);
+  }
+}
+
+/** Plain fixed-width table for terminal output. */
+export function table(rows: ReadonlyArray<ReadonlyArray<string>>, headers: ReadonlyArray<string>): string {
+  const all = [headers, ...rows];
+  const widths = headers.map((_, i) => Math.min(40, Math.max(...all.map((r) => (r[i] ?? '').length))));
+  const fmt = (r: ReadonlyArray<string>) =>
+    r.map((cell, i) => {
+      const w = widths[i] ?? 0;
+      const c = cell.length > w ? `${cell.slice(0, w - 1)}…` : cell;
+      return c.padEnd(w);
+    }).join('  ').trimEnd();
+  return `${[fmt(headers), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n')}\n`;
+}
+
+/** Parse a JSON argument; "-" reads it from standard input. */
+export async function jsonArg(io: CliIo, raw: string, what: string): Promise<unknown> {
+  const text = raw === '-' ? await io.readStdin() : raw;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const detail = e instanceof SyntaxError ? e.message : 'unreadable';
+    throw new UsageError(`The ${what} is not valid JSON (${detail}).`);
+  }
+}

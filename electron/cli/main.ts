@@ -1,0 +1,21 @@
+/** Process entry of the `closeout` command (bin/closeout.js loads the built copy of this file). */
+import { runCli } from './run';
+import { version } from '../../package.json';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const code = await runCli(
+  process.argv.slice(2),
+  {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readStdin,
+    env: process.env,
+  },
+  { appVersion: version },
+);
+process.exitCode = code;

@@ -1,0 +1,42 @@
+import os from 'node:os';
+import type { ArgsIn, Method, ResultOf } from '../../shared/contract/api';
+import type { Backend } from '../backend/host';
+import { ResultError } from './io';
+
+/** The CLI's handle on the backend: opened on first use, so commands that need no store stay fast. */
+export class CliSession {
+  #backend: Backend | null = null;
+
+  constructor(
+    readonly dataDir: string,
+    readonly appVersion: string,
+  ) {}
+
+  async backend(): Promise<Backend> {
+    if (!this.#backend) {
+      const { createBackend } = await import('../backend/host');
+      this.#backend = createBackend({ dataDir: this.dataDir, actor: `cli:${userName()}`, appVersion: this.appVersion });
+    }
+    return this.#backend;
+  }
+
+  /** Call a contract method; a failed Result is thrown as ResultError for the runner to report. */
+  async call<M extends Method>(method: M, args: ArgsIn<M>): Promise<ResultOf<M>> {
+    const r = await (await this.backend()).call(method, args);
+    if (!r.ok) throw new ResultError(r);
+    return r.value as ResultOf<M>;
+  }
+
+  close(): void {
+    this.#backend?.close();
+    this.#backend = null;
+  }
+}
+
+function userName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Browser dev host: the real backend plus the WebSocket bridge, serving the renderer to an
+ * ordinary browser. `npm run dev:web` runs it with Vite's dev server (hot reload); without --dev
+ * it serves the built renderer (out/renderer), as the browser tests do.
+ *
+ *   node out/main/devhost.js [--dev] [--data-dir DIR] [--port N] [--no-demo]
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createBackend } from '../backend/host';
+import { startBridge } from './ws-bridge';
+import { version } from '../../package.json';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+
+const { values } = parseArgs({
+  options: {
+    dev: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+    port: { type: 'string' },
+    'no-demo': { type: 'boolean', default: false },
+  },
+});
+
+const dataDir = path.resolve(values['data-dir'] ?? process.env['CLOSEOUT_DATA_DIR'] ?? path.join(root, '.closeout-dev'));
+const backend = createBackend({
+  dataDir,
+  actor: 'devhost',
+  appVersion: version,
+  seedDemo: !values['no-demo'],
+  logToFile: true,
+});
+const status = backend.status();
+if (status.store.state === 'error') {
+  process.stderr.write(`Closeout dev host: ${status.store.message}\n`);
+}
+
+let viteOrigin: string | undefined;
+let closeVite: (() => Promise<void>) | undefined;
+if (values.dev) {
+  // Dev-only dependencies, loaded at run time so the app bundle never contains them.
+  const vite = await import('vite');
+  const react = (await import('@vitejs/plugin-react')).default;
+  const server = await vite.createServer({
+    configFile: false,
+    root: path.join(root, 'renderer'),
+    plugins: [react()],
+    server: { host: '127.0.0.1', port: 5173 },
+  });
+  await server.listen();
+  viteOrigin = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
+  closeVite = () => server.close();
+}
+
+const bridge = await startBridge({
+  backend,
+  staticDir: values.dev ? undefined : path.join(root, 'out', 'renderer'),
+  allowedOrigins: viteOrigin ? [viteOrigin] : [],
+  port: values.port ? Number(values.port) : 0,
+});
+
+const url = viteOrigin
+  ? `${viteOrigin}/?bridge=${encodeURIComponent(bridge.wsUrl)}&token=${bridge.token}`
+  : bridge.pageUrl;
+process.stdout.write(`Closeout dev host (data: ${dataDir})\nOpen: ${url}\n`);
+
+const shutdown = async () => {
+  await bridge.close();
+  await closeVite?.();
+  backend.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

@@ -1,0 +1,18 @@
+import type { Store } from './store/store';
+import type { PushMessage } from '../../shared/contract/events';
+import type { Logger } from './log';
+
+/** What every service call gets: the store, who is acting, the clock, and the push channel. */
+export type ServiceContext = Readonly<{
+  store: Store;
+  /** Who is acting, for the audit log: "app:<os user>", "cli:<os user>"; later a signed-in user. */
+  actor: string;
+  now: () => number;
+  /** Today's date on the workstation's calendar (YYYY-MM-DD). */
+  today: () => string;
+  /** IANA zone of the workstation. */
+  timeZone: string;
+  emit: (event: PushMessage) => void;
+  log: Logger;
+  newId: () => string;
+}>;

@@ -1,0 +1,48 @@
+import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
+import { acceptsEvents, whyNoEvents } from '../../../shared/domain/case-status';
+import { NOTE_MAX_AGE_MS, NOTE_MAX_FUTURE_MS } from '../../../shared/domain/event';
+import type { ServiceContext } from '../context';
+import { mustGetCase } from '../cases/case-service';
+import { AppError } from '../store/store-errors';
+
+export function listEvents(ctx: ServiceContext, a: ArgsOut<'listEvents'>): ResultOf<'listEvents'> {
+  mustGetCase(ctx, a.caseId);
+  return ctx.store.events.listNewestFirst(a.caseId, a.limit, a.before);
+}
+
+/**
+ * Store a typed note at the instant its Enter key was pressed. The client's id makes a resend
+ * (after a reconnect) land on the same row instead of a duplicate.
+ */
+export function addNote(ctx: ServiceContext, a: ArgsOut<'addNote'>): ResultOf<'addNote'> {
+  const now = ctx.now();
+  if (a.occurredAt > now + NOTE_MAX_FUTURE_MS || a.occurredAt < now - NOTE_MAX_AGE_MS) {
+    throw new AppError('BAD_INPUT', 'The note time does not fit the workstation clock, so it was not stored. Check the computer clock and try again.', {
+      occurredAt: 'The time is in the future or more than a day old.',
+    });
+  }
+  const { event, inserted } = ctx.store.write(() => {
+    const c = mustGetCase(ctx, a.caseId);
+    if (!acceptsEvents(c.status)) throw new AppError('INVALID_STATE', whyNoEvents(c.status));
+    const r = ctx.store.events.append({
+      caseId: a.caseId,
+      kind: a.kind,
+      modality: null,
+      side: null,
+      text: a.text,
+      occurredAt: a.occurredAt,
+      receivedAt: now,
+      source: 'keyboard',
+      dedupeKey: `note:${a.clientId}`,
+      raw: null,
+      clockZone: ctx.timeZone,
+      payload: null,
+    });
+    if (r.inserted) {
+      ctx.store.audit.append({ actor: ctx.actor, action: 'event.note', caseId: a.caseId, detail: { eventId: r.event.id } }, now);
+    }
+    return r;
+  });
+  if (inserted) ctx.emit({ name: 'eventCaptured', payload: { caseId: a.caseId, event } });
+  return event;
+}

@@ -1,0 +1,31 @@
+import type { Database } from 'better-sqlite3';
+import type { Migration } from './types';
+import { migration0001 } from './0001-initial';
+
+/** Every migration, in order. Append only: a released migration is never edited. */
+export const MIGRATIONS: readonly Migration[] = [migration0001];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Bring the database to `target` (default: latest), one transaction per step so a failure
+ * leaves the database at the last completed version, never half-way.
+ */
+export function migrate(db: Database, target = LATEST_SCHEMA_VERSION): number {
+  const current = schemaVersion(db);
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > target) continue;
+    const step = db.transaction(() => {
+      if (typeof m.up === 'string') db.exec(m.up);
+      else m.up(db);
+      // user_version cannot be bound as a parameter; the value is our own integer.
+      db.pragma(`user_version = ${m.version}`);
+    });
+    step.immediate();
+  }
+  return schemaVersion(db);
+}

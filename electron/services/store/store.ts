@@ -1,0 +1,42 @@
+import type Database from 'better-sqlite3';
+import { openDatabase, type OpenDbOptions } from './open-db';
+import { CasesRepo } from './cases-repo';
+import { PeopleRepo } from './people-repo';
+import { EventsRepo } from './events-repo';
+import { AuditRepo } from './audit-repo';
+import { SettingsRepo } from './settings-repo';
+import { schemaVersion } from './migrations';
+
+/** The open database and its repositories. The backend holds exactly one: the only writer. */
+export class Store {
+  readonly cases: CasesRepo;
+  readonly people: PeopleRepo;
+  readonly events: EventsRepo;
+  readonly audit: AuditRepo;
+  readonly settings: SettingsRepo;
+
+  private constructor(readonly db: Database.Database) {
+    this.cases = new CasesRepo(db);
+    this.people = new PeopleRepo(db);
+    this.events = new EventsRepo(db);
+    this.audit = new AuditRepo(db);
+    this.settings = new SettingsRepo(db);
+  }
+
+  static open(opts: OpenDbOptions): Store {
+    return new Store(openDatabase(opts));
+  }
+
+  get schemaVersion(): number {
+    return schemaVersion(this.db);
+  }
+
+  /** Run `fn` in an IMMEDIATE transaction: all of it is stored, or none of it. */
+  write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The contract's method names as plain data, for the sandboxed preload: it must stay one small
+ * self-contained file, so it takes the names without pulling zod into the bundle.
+ * A unit test asserts this list equals `Object.keys(api)`.
+ */
+import type { Method } from './api';
+
+export const METHODS = [
+  'getStatus',
+  'listCases',
+  'getCase',
+  'createCase',
+  'updateCase',
+  'setCaseStatus',
+  'listEvents',
+  'addNote',
+  'listPeople',
+  'createPerson',
+  'updatePerson',
+  'verifyAudit',
+] as const satisfies readonly Method[];

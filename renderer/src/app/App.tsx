@@ -1,0 +1,64 @@
+import { useConnection, useQuery } from '../api/hooks';
+import { CaseList } from '../features/cases/CaseList';
+import { CaseEditor } from '../features/cases/CaseEditor';
+import { CaseView } from '../features/cases/CaseView';
+import { PeoplePage } from '../features/people/PeoplePage';
+import { href, useRoute, type Route } from './router';
+import { assertNever } from '../../../shared/util/assert-never';
+
+export function App() {
+  const route = useRoute();
+  const connection = useConnection();
+  const status = useQuery('getStatus', {});
+  const store = status.data?.store;
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">Closeout</div>
+        <a href={href({ name: 'cases' })} className={route.name === 'people' ? '' : 'active'}>
+          Cases
+        </a>
+        <a href={href({ name: 'people' })} className={route.name === 'people' ? 'active' : ''}>
+          People
+        </a>
+        <div className="sidebar-foot">{status.data ? `v${status.data.appVersion}` : ''}</div>
+      </nav>
+      <main className="content">
+        {connection !== 'up' && (
+          <div className="banner banner-warn" role="status">
+            {connection === 'connecting'
+              ? 'Connecting to Closeout…'
+              : 'Reconnecting to Closeout’s background service… Everything already saved is safe.'}
+          </div>
+        )}
+        {store?.state === 'error' ? (
+          <section className="fatal-panel" role="alert">
+            <h1>Closeout cannot open its case database</h1>
+            <p>{store.message}</p>
+            <p className="muted">Data folder: {status.data?.dataDir}</p>
+          </section>
+        ) : (
+          <Page route={route} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'cases':
+      return <CaseList />;
+    case 'newCase':
+      return <CaseEditor key="new" caseId={null} />;
+    case 'editCase':
+      return <CaseEditor key={`edit:${route.id}`} caseId={route.id} />;
+    case 'case':
+      return <CaseView key={route.id} id={route.id} />;
+    case 'people':
+      return <PeoplePage />;
+    default:
+      return assertNever(route, 'route');
+  }
+}

@@ -1,0 +1,139 @@
+import { useState } from 'react';
+import { acceptsEvents, whyNoEvents } from '../../../../shared/domain/case-status';
+import { personDisplayName, type Person } from '../../../../shared/domain/person';
+import {
+  ANESTHESIA_REGIMEN_LABELS,
+  PAYER_TYPE_LABELS,
+  PLACE_OF_SERVICE_LABELS,
+  READER_LOCATION_LABELS,
+  SEX_LABELS,
+  SIDE_LABELS,
+  type CaseStatus,
+} from '../../../../shared/domain/vocabulary';
+import { yearsBetween, localIsoDate } from '../../../../shared/util/time';
+import { useClient, useQuery } from '../../api/hooks';
+import { href } from '../../app/router';
+import { ErrorBanner } from '../../components/Field';
+import { StatusChip } from '../../components/StatusChip';
+import { EventList } from './EventList';
+import { NoteBox } from './NoteBox';
+
+const MOVE_LABELS: Readonly<Partial<Record<CaseStatus, string>>> = {
+  capturing: 'Start capture',
+  closed: 'Close case',
+  open: 'Re-open',
+};
+
+export function CaseView({ id }: { id: string }) {
+  const client = useClient();
+  const q = useQuery('getCase', { id }, (m) => (m.name === 'caseChanged' && m.payload.caseId === id) || m.name === 'peopleChanged');
+  const [actionError, setActionError] = useState<string>();
+
+  if (q.error) return <ErrorBanner message={q.error.message} />;
+  if (!q.data) return <p className="muted page">Loading…</p>;
+  const { case: c, people, gaps, allowedMoves } = q.data;
+  const p = c.patient;
+
+  async function move(status: CaseStatus) {
+    const r = await client.call('setCaseStatus', { id, status });
+    setActionError(r.ok ? undefined : r.message);
+  }
+
+  // Re-opening from "closed" goes back to "open"; capturing is started explicitly.
+  const moves = allowedMoves.filter((s) => !(c.status === 'capturing' && s === 'open'));
+
+  return (
+    <section className="page case-page">
+      <header className="case-head card">
+        <div className="case-title">
+          <h1>
+            {p.lastName}, {p.firstName}
+          </h1>
+          <StatusChip status={c.status} />
+        </div>
+        <div className="case-meta">
+          <span>
+            MRN <b className="mono">{p.mrn}</b>
+          </span>
+          <span>
+            DOB <b className="mono">{p.dateOfBirth}</b> ({yearsBetween(p.dateOfBirth, localIsoDate(Date.now()))} y, {SEX_LABELS[p.sex]})
+          </span>
+          <span>
+            Date of service <b className="mono">{c.dateOfService}</b>
+          </span>
+          <span>
+            {c.procedure.description}
+            {c.procedure.levels ? ` · ${c.procedure.levels}` : ''}
+            {c.procedure.side ? ` · ${SIDE_LABELS[c.procedure.side]}` : ''}
+          </span>
+        </div>
+        <div className="actions">
+          {moves.map((s) => (
+            <button key={s} className={s === 'closed' ? 'primary' : ''} onClick={() => void move(s)}>
+              {MOVE_LABELS[s] ?? s}
+            </button>
+          ))}
+          <a className="button" href={href({ name: 'editCase', id })}>
+            Edit case
+          </a>
+        </div>
+        <ErrorBanner message={actionError} />
+      </header>
+
+      <div className="case-body">
+        <div className="card case-events">
+          <h2 className="card-title">Events</h2>
+          <NoteBox caseId={id} disabledReason={acceptsEvents(c.status) ? null : whyNoEvents(c.status)} />
+          <EventList caseId={id} />
+        </div>
+        <aside className="case-side">
+          <div className="card">
+            <h2 className="card-title">Still needed for a clean claim</h2>
+            {gaps.length === 0 ? (
+              <p className="ok">Nothing missing from the case record.</p>
+            ) : (
+              <ul className="gaps" aria-label="Still needed">
+                {gaps.map((g) => (
+                  <li key={`${g.field}:${g.message}`}>
+                    <a href={href({ name: 'editCase', id })}>{g.message}</a>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <div className="card">
+            <h2 className="card-title">Case</h2>
+            <dl className="facts">
+              <Fact label="Surgeon" value={who(people.surgeon)} />
+              <Fact label="Technologist" value={who(people.technologist)} />
+              <Fact label="Interpreting physician" value={who(people.physician)} />
+              <Fact label="Physician reads from" value={c.readerLocation ? READER_LOCATION_LABELS[c.readerLocation] : null} />
+              <Fact label="Facility / room" value={[c.facility, c.orRoom].filter(Boolean).join(' · ') || null} />
+              <Fact label="Surgical CPT" value={c.procedure.cpt} />
+              <Fact label="Payer" value={c.payer.type ? `${PAYER_TYPE_LABELS[c.payer.type]}${c.payer.name ? ` · ${c.payer.name}` : ''}` : null} />
+              <Fact label="Place of service" value={c.placeOfService ? (PLACE_OF_SERVICE_LABELS[c.placeOfService] ?? c.placeOfService) : null} />
+              <Fact label="Diagnoses" value={c.diagnosisCodes.join(', ') || null} />
+              <Fact
+                label="Anesthesia"
+                value={c.anesthesia.regimen ? `${ANESTHESIA_REGIMEN_LABELS[c.anesthesia.regimen]}${c.anesthesia.detail ? ` · ${c.anesthesia.detail}` : ''}` : null}
+              />
+            </dl>
+          </div>
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+function who(p: Person | null): string | null {
+  return p ? `${personDisplayName(p)}${p.npi ? ` · NPI ${p.npi}` : ''}` : null;
+}
+
+function Fact({ label, value }: { label: string; value: string | null }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{value ?? <span className="muted">not set</span>}</dd>
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+import { useEffect, useState } from 'react';
+import type { CaseEvent } from '../../../../shared/domain/event';
+import { EVENT_KIND_LABELS } from '../../../../shared/domain/event-kinds';
+import { localClock } from '../../../../shared/util/time';
+import { useClient, useQuery } from '../../api/hooks';
+import { ErrorBanner } from '../../components/Field';
+
+/** Newest first by when it happened; stable for equal times. */
+function byNewest(a: CaseEvent, b: CaseEvent): number {
+  return b.occurredAt - a.occurredAt || b.id - a.id;
+}
+
+/**
+ * The case's events, newest first. Loaded once, then kept current by pushed `eventCaptured`
+ * messages: a captured fact shows up without a refresh and without polling.
+ */
+export function EventList({ caseId }: { caseId: string }) {
+  const client = useClient();
+  const initial = useQuery('listEvents', { caseId, limit: 1000 });
+  const [events, setEvents] = useState<CaseEvent[]>([]);
+  const [fresh, setFresh] = useState<ReadonlySet<number>>(new Set());
+
+  useEffect(() => {
+    if (initial.data) setEvents([...initial.data].sort(byNewest));
+  }, [initial.data]);
+
+  useEffect(
+    () =>
+      client.on('eventCaptured', ({ caseId: id, event }) => {
+        if (id !== caseId) return;
+        setEvents((list) => (list.some((e) => e.id === event.id) ? list : [...list, event].sort(byNewest)));
+        setFresh((s) => new Set(s).add(event.id));
+      }),
+    [client, caseId],
+  );
+
+  return (
+    <div className="events">
+      <ErrorBanner message={initial.error?.message} />
+      {initial.data && events.length === 0 && <p className="empty">No events yet. Captured events and your notes appear here.</p>}
+      <ol className="event-list" aria-label="Events">
+        {events.map((e) => (
+          <li key={e.id} className={`event${fresh.has(e.id) ? ' fresh' : ''}`} data-kind={e.kind}>
+            <time className="mono" dateTime={new Date(e.occurredAt).toISOString()}>
+              {localClock(e.occurredAt)}
+            </time>
+            <span className={`kind kind-${e.kind}`}>{EVENT_KIND_LABELS[e.kind]}</span>
+            <span className="event-text">
+              {e.modality && <strong>{e.modality}{e.side ? ` (${e.side})` : ''} </strong>}
+              {e.text}
+            </span>
+            <span className="source muted small">{e.source === 'keyboard' ? 'typed' : e.source}</span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

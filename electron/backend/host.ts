@@ -23,6 +23,8 @@ export type BackendOptions = Readonly<{
   /** Write the log file under dataDir/logs (the app); the CLI and tests keep quiet. */
   logToFile?: boolean;
   now?: () => number;
+  /** How long a write waits for another program's lock (tests shorten it). */
+  busyTimeoutMs?: number;
 }>;
 
 export type Backend = Readonly<{
@@ -45,7 +47,7 @@ export function createBackend(opts: BackendOptions): Backend {
   let store: Store | null = null;
   let health: StoreHealth;
   try {
-    store = Store.open({ dataDir: opts.dataDir, nativeBinding: opts.nativeBinding });
+    store = Store.open({ dataDir: opts.dataDir, nativeBinding: opts.nativeBinding, ...(opts.busyTimeoutMs ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) });
     health = { state: 'ok', schemaVersion: store.schemaVersion };
     log.info('store.opened', { schemaVersion: store.schemaVersion });
   } catch (e) {

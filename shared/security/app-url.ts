@@ -12,6 +12,9 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
  * Refuses other hosts, traversal (also when percent-encoded), backslashes, NUL and hidden files.
  */
 export function resolveAppAsset(requestUrl: string): string | null {
+  // The URL parser silently resolves "/../" (so "app://closeout/../x" becomes "/x"); a request
+  // that tries it is hostile or broken either way, so refuse it before parsing hides it.
+  if (/(^|[/\\])(\.|%2e){2}([/\\?#]|%2f|%5c|$)/i.test(requestUrl)) return null;
   let url: URL;
   try {
     url = new URL(requestUrl);

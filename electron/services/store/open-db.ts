@@ -10,6 +10,8 @@ export type OpenDbOptions = Readonly<{
   dataDir: string;
   /** Path to a better_sqlite3.node built for Electron's ABI; tests and the CLI pass nothing. */
   nativeBinding?: string | undefined;
+  /** How long to wait for another program's lock before giving up (DB_LOCKED). */
+  busyTimeoutMs?: number;
 }>;
 
 /**
@@ -33,7 +35,7 @@ export function openDatabase(opts: OpenDbOptions): Database.Database {
 
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}), timeout: 5000 });
+    db = new Database(file, { ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}), timeout: opts.busyTimeoutMs ?? 5000 });
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') {
       throw new AppError(

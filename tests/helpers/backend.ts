@@ -1,0 +1,55 @@
+import type { ArgsIn, Method, ResultOf } from '../../shared/contract/api';
+import type { PushMessage } from '../../shared/contract/events';
+import type { Err } from '../../shared/util/result';
+import { createBackend, type Backend, type BackendOptions } from '../../electron/backend/host';
+import { tempDir } from './temp-dir';
+
+export type TestBackend = Backend & {
+  dataDir: string;
+  pushes: PushMessage[];
+  /** Call and expect success. */
+  ok<M extends Method>(method: M, args: ArgsIn<M>): Promise<ResultOf<M>>;
+  /** Call and expect failure. */
+  fail<M extends Method>(method: M, args: unknown): Promise<Err>;
+};
+
+/** A real backend on a real SQLite file in a fresh temp folder. */
+export function testBackend(opts: Partial<BackendOptions> = {}): TestBackend {
+  const dataDir = opts.dataDir ?? tempDir();
+  const b = createBackend({ dataDir, actor: 'test', appVersion: '0.0.0-test', ...opts });
+  const pushes: PushMessage[] = [];
+  b.onPush((m) => pushes.push(m));
+  return {
+    ...b,
+    dataDir,
+    pushes,
+    async ok(method, args) {
+      const r = await b.call(method, args);
+      if (!r.ok) throw new Error(`${method} failed: ${r.code} ${r.message} ${JSON.stringify(r.fields ?? {})}`);
+      return r.value as never;
+    },
+    async fail(method, args) {
+      const r = await b.call(method, args);
+      if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
+      return r;
+    },
+  };
+}
+
+/** A complete, valid synthetic case (invented patient). */
+export function sampleCase(overrides: Record<string, unknown> = {}): ArgsIn<'createCase'> {
+  const today = new Date();
+  const iso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+  return {
+    patient: { lastName: 'Testpatient', firstName: 'Bea', mrn: 'SYN-1001', dateOfBirth: '1958-06-30', sex: 'F' },
+    procedure: { description: 'T10-L2 posterior instrumented fusion', cpt: '22842', side: 'bilateral', levels: 'T10-L2' },
+    dateOfService: iso,
+    facility: 'Synthetic Memorial',
+    orRoom: 'OR 3',
+    payer: { type: 'medicare_ffs', name: 'Medicare Part B' },
+    placeOfService: '21',
+    diagnosisCodes: ['M41.26'],
+    anesthesia: { regimen: 'tiva', detail: '' },
+    ...overrides,
+  } as ArgsIn<'createCase'>;
+}

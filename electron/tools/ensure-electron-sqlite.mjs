@@ -28,7 +28,10 @@ export function bindingPath(electronVersion, platform = process.platform, arch =
 }
 
 function run(cmd, args, cwd) {
-  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', shell: process.platform === 'win32' });
+  // npm passes its own config as npm_config_* variables; a machine-wide nodedir (set on some
+  // build hosts) would make node-gyp compile against Node's headers instead of Electron's.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_(nodedir|target|runtime|disturl|arch)$/i.test(k)));
+  const r = spawnSync(cmd, args, { cwd, env, stdio: 'inherit', shell: process.platform === 'win32' });
   return r.status === 0;
 }
 
@@ -70,11 +73,13 @@ function main() {
   }
   const built = path.join(scratch, 'build', 'Release', 'better_sqlite3.node');
   if (!ok || !fs.existsSync(built)) {
+    fs.rmSync(scratch, { recursive: true, force: true });
     console.error(
       [
         '',
         'Closeout could not prepare its database engine for Electron.',
-        'It needs either internet access (to download a prebuilt engine) or a C++ build toolchain:',
+        'It needs internet access (to download a prebuilt engine, or Electron\'s headers to compile one),',
+        'and for compiling a C++ build toolchain:',
         '  Windows: Visual Studio Build Tools with "Desktop development with C++"',
         '  Linux:   build-essential and python3',
         '  macOS:   xcode-select --install',

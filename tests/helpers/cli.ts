@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { runCli } from '../../electron/cli/run';
+
+export type CliResult = { code: number; stdout: string; stderr: string };
+
+/** Run the CLI in-process (fast; same code as the binary). */
+export async function cli(dataDir: string, argv: string[], stdin = ''): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(['--data-dir', dataDir, ...argv], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readStdin: async () => stdin,
+    env: {},
+  }, { appVersion: '0.0.0-test' });
+  return { code, stdout, stderr };
+}
+
+export const ROOT = path.resolve(__dirname, '../..');
+
+/** Run the real `closeout` binary (bin/closeout.js → out/main/cli.js) in a child process. */
+export function cliProcess(argv: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; uid?: number } = {}): CliResult {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'closeout.js'), ...argv], {
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...opts.env },
+    input: opts.input ?? '',
+    ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}

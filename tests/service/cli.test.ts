@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sampleCase } from '../helpers/backend';
+import { cli, cliProcess, ROOT } from '../helpers/cli';
+import { tempDir } from '../helpers/temp-dir';
+import { DB_FILE_NAME } from '../../electron/services/store/open-db';
+
+const caseJson = (o: Record<string, unknown> = {}) => JSON.stringify(sampleCase(o));
+
+describe('closeout CLI (in process)', () => {
+  it('people add / list, case new / list / show / edit / status, note add, events list, audit verify', async () => {
+    const d = tempDir();
+    const doc = await cli(d, ['people', 'add', '--role', 'physician', '--last', 'Reader', '--first', 'Rita', '--credential', 'MD', '--npi', '1234567893']);
+    expect(doc.code).toBe(0);
+    const docId = doc.stdout.trim();
+    expect(docId).toMatch(/^[0-9a-f-]{36}$/);
+    const people = JSON.parse((await cli(d, ['people', 'list', '--json'])).stdout);
+    expect(people).toEqual([expect.objectContaining({ id: docId, role: 'physician', npi: '1234567893' })]);
+
+    const created = await cli(d, ['case', 'new', '--json', caseJson({ physicianId: docId })]);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const id = created.stdout.trim();
+
+    const list = await cli(d, ['case', 'list', '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id, patientName: 'Testpatient, Bea' })]);
+    expect((await cli(d, ['case', 'list'])).stdout).toContain('Testpatient, Bea');
+
+    const show = JSON.parse((await cli(d, ['case', 'show', id, '--json'])).stdout);
+    expect(show.case.physicianId).toBe(docId);
+    expect(show.gaps.map((g: { field: string }) => g.field)).toContain('surgeonId');
+    const human = (await cli(d, ['case', 'show', id])).stdout;
+    expect(human).toContain('Physician:      Rita Reader, MD');
+    expect(human).toContain('Still needed:');
+
+    const edit = await cli(d, ['case', 'edit', id, '--json', '{"readerLocation":"remote","payer":{"name":"Medicare"}}']);
+    expect(edit.code).toBe(0);
+    const after = JSON.parse((await cli(d, ['case', 'show', id, '--json'])).stdout).case;
+    expect(after).toMatchObject({ readerLocation: 'remote', payer: { type: 'medicare_ffs', name: 'Medicare' }, version: 2 });
+
+    expect((await cli(d, ['note', 'add', id, 'Baseline', 'SSEP', 'obtained'])).code).toBe(0);
+    const events = JSON.parse((await cli(d, ['events', 'list', id, '--json'])).stdout);
+    expect(events).toEqual([expect.objectContaining({ kind: 'note', text: 'Baseline SSEP obtained', source: 'keyboard' })]);
+
+    expect((await cli(d, ['case', 'status', id, 'closed'])).stdout).toContain('is now closed');
+    const audit = await cli(d, ['audit', 'verify', '--json']);
+    expect(audit.code).toBe(0);
+    expect(JSON.parse(audit.stdout)).toMatchObject({ intact: true });
+  });
+
+  it('case new reads JSON from stdin and from a file', async () => {
+    const d = tempDir();
+    expect((await cli(d, ['case', 'new', '--json', '-'], caseJson())).code).toBe(0);
+    const f = path.join(d, 'case.json');
+    fs.writeFileSync(f, caseJson({ patient: { lastName: 'Filed', firstName: 'F', mrn: 'F1', dateOfBirth: '1960-01-01', sex: 'M' } }));
+    expect((await cli(d, ['case', 'new', '--file', f])).code).toBe(0);
+    expect(JSON.parse((await cli(d, ['case', 'list', '--json'])).stdout)).toHaveLength(2);
+  });
+
+  it('every contract method is reachable with "call"', async () => {
+    const d = tempDir();
+    const r = await cli(d, ['call', 'createCase', '--args', caseJson()]);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout);
+    const got = JSON.parse((await cli(d, ['call', 'getCase', '--args', JSON.stringify({ id: c.id })])).stdout);
+    expect(got.case.id).toBe(c.id);
+    const status = JSON.parse((await cli(d, ['call', 'getStatus'])).stdout);
+    expect(status.store).toEqual({ state: 'ok', schemaVersion: 1 });
+    const bad = await cli(d, ['call', 'getCase', '--args', '{"id":""}']);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, code: 'BAD_INPUT' });
+  });
+
+  it.each([
+    [['case', 'new', '--json', '{not json'], /not valid JSON/],
+    [['case', 'new'], /Give the case as --json/],
+    [['case', 'new', '--json', '{"patient":{"lastName":""}}'], /patient.lastName: Enter the patient's last name/],
+    [['case', 'show', 'no-such-id'], /No case with ID no-such-id/],
+    [['case', 'show'], /Wrong number of arguments/],
+    [['case', 'list', '--bogus'], /Unknown option '--bogus'/],
+    [['case', 'list', '--limit', 'lots'], /--limit must be a whole number/],
+    [['case', 'status', 'x', 'signed'], /No case with ID x/],
+    [['case', 'status', 'x', 'finished'], /Unknown status "finished"/],
+    [['people', 'add', '--role', 'nurse', '--last', 'A', '--first', 'B'], /Unknown role "nurse"/],
+    [['people', 'add', '--role', 'physician', '--last', 'A', '--first', 'B', '--npi', '123'], /npi: The NPI must be 10 digits/],
+    [['frobnicate'], /Unknown command "frobnicate"/],
+    [['call', 'dropTables'], /Unknown method "dropTables"/],
+  ])('bad input %j exits 2 with a message on stderr', async (argv, message) => {
+    const r = await cli(tempDir(), argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('prints help and version', async () => {
+    const d = tempDir();
+    const h = await cli(d, ['help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('case new');
+    expect(h.stdout).toContain('Exit codes: 0 ok, 1 internal error, 2 bad input');
+    expect((await cli(d, ['case', 'new', '--help'])).stdout).toContain("closeout case new --json '<case JSON>'");
+    expect((await cli(d, ['--version'])).stdout.trim()).toBe('0.0.0-test');
+  });
+
+  it('a damaged or newer database is reported, exit 2, file kept', async () => {
+    const d = tempDir();
+    fs.writeFileSync(path.join(d, DB_FILE_NAME), 'not sqlite at all '.repeat(50));
+    const r = await cli(d, ['case', 'list']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/damaged.*left it untouched/);
+    const s = await cli(d, ['status']);
+    expect(s.code).toBe(2);
+  });
+});
+
+describe('closeout binary (real process)', () => {
+  const built = fs.existsSync(path.join(ROOT, 'out', 'main', 'cli.js'));
+
+  it.runIf(built)('works against a fresh CLOSEOUT_DATA_DIR with real exit codes', () => {
+    const d = tempDir();
+    const env = { CLOSEOUT_DATA_DIR: d };
+    const created = cliProcess(['case', 'new', '--json', caseJson()], { env });
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const list = cliProcess(['case', 'list', '--json'], { env });
+    expect(JSON.parse(list.stdout)[0].id).toBe(created.stdout.trim());
+    expect(cliProcess(['case', 'show', 'nope', '--json'], { env }).code).toBe(2);
+    expect(cliProcess(['case', 'new', '--json', '-'], { env, input: '{"x":' }).code).toBe(2);
+  });
+
+  it.runIf(built && process.platform !== 'win32')('a read-only data folder gets a plain message, exit 2', () => {
+    const d = tempDir();
+    fs.chmodSync(d, 0o555);
+    // Root ignores file modes, so when tests run as root the CLI runs as "nobody".
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534 } : {};
+    const r = cliProcess(['case', 'list'], { env: { CLOSEOUT_DATA_DIR: d, HOME: '/tmp' }, ...asNobody });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write to the data folder/);
+  });
+});

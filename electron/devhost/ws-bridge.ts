@@ -24,6 +24,8 @@ export type BridgeOptions = Readonly<{
   /** Extra page origins allowed to connect (the Vite dev server). */
   allowedOrigins?: readonly string[];
   port?: number;
+  /** Reuse a token (a restarted bridge that open pages should reconnect to); default: random. */
+  token?: string;
 }>;
 
 export type Bridge = Readonly<{
@@ -46,7 +48,7 @@ const MIME: Readonly<Record<string, string>> = {
 };
 
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
-  const token = randomBytes(24).toString('hex');
+  const token = opts.token ?? randomBytes(24).toString('hex');
   const server = http.createServer((req, res) => void serveStatic(opts.staticDir, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -106,6 +108,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       unsubscribe();
       for (const ws of clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      // Idle keep-alive connections would hold close() open for seconds.
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -10,6 +10,12 @@ function byNewest(a: CaseEvent, b: CaseEvent): number {
   return b.occurredAt - a.occurredAt || b.id - a.id;
 }
 
+function mergeEvents(list: readonly CaseEvent[], more: readonly CaseEvent[]): CaseEvent[] {
+  const byId = new Map(list.map((e) => [e.id, e]));
+  for (const e of more) byId.set(e.id, e);
+  return [...byId.values()].sort(byNewest);
+}
+
 /**
  * The case's events, newest first. Loaded once, then kept current by pushed `eventCaptured`
  * messages: a captured fact shows up without a refresh and without polling.
@@ -20,15 +26,18 @@ export function EventList({ caseId }: { caseId: string }) {
   const [events, setEvents] = useState<CaseEvent[]>([]);
   const [fresh, setFresh] = useState<ReadonlySet<number>>(new Set());
 
+  // Merge, never replace: a (re)load can finish after a pushed event was already shown, and
+  // events are append-only, so the union by id is always right.
   useEffect(() => {
-    if (initial.data) setEvents([...initial.data].sort(byNewest));
+    const loaded = initial.data;
+    if (loaded) setEvents((list) => mergeEvents(list, loaded));
   }, [initial.data]);
 
   useEffect(
     () =>
       client.on('eventCaptured', ({ caseId: id, event }) => {
         if (id !== caseId) return;
-        setEvents((list) => (list.some((e) => e.id === event.id) ? list : [...list, event].sort(byNewest)));
+        setEvents((list) => mergeEvents(list, [event]));
         setFresh((s) => new Set(s).add(event.id));
       }),
     [client, caseId],

@@ -32,6 +32,8 @@ export function PersonDialog(props: { role: PersonRole | null; person: Person | 
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // React events bubble through portals to React ancestors: keep this submit out of the case form.
+    e.stopPropagation();
     const parsed = PersonInputSchema.safeParse(form);
     if (!parsed.success) {
       setErrors(zodFieldErrors(parsed.error));

@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startBridge, type Bridge } from '../../electron/devhost/ws-bridge';
+import type { BackendOptions } from '../../electron/backend/host';
+import { testBackend, type TestBackend } from './backend';
+import { ROOT } from './cli';
+
+const RENDERER = path.join(ROOT, 'out', 'renderer');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** `npm test` builds first; a direct `vitest run tests/ui` rebuilds only when sources changed. */
+export function ensureRendererBuilt(): void {
+  const index = path.join(RENDERER, 'index.html');
+  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
+  const sources = Math.max(newestMtime(path.join(ROOT, 'renderer')), newestMtime(path.join(ROOT, 'shared')));
+  if (sources > built) execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'ignore' });
+}
+
+/** Debian's Chromium, headless, with no background traffic (the machine has no network). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export type Host = { backend: TestBackend; bridge: Bridge; restartBridge: () => Promise<void>; stopBridge: () => Promise<void>; close: () => Promise<void> };
+
+/** The real backend on a temp SQLite file, behind the WebSocket bridge, serving the built renderer. */
+export async function startHost(opts: Partial<BackendOptions> = {}): Promise<Host> {
+  const backend = testBackend(opts);
+  let bridge = await startBridge({ backend, staticDir: RENDERER });
+  const host: Host = {
+    backend,
+    bridge,
+    async stopBridge() {
+      await host.bridge.close();
+    },
+    async restartBridge() {
+      bridge = await startBridge({ backend, staticDir: RENDERER, port: host.bridge.port, token: host.bridge.token });
+      host.bridge = bridge;
+    },
+    async close() {
+      await host.bridge.close().catch(() => {});
+      backend.close();
+    },
+  };
+  return host;
+}
+
+/** Collect page errors: a test fails if the page threw. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('WebSocket')) errors.push(m.text());
+  });
+  return errors;
+}

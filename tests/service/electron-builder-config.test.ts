@@ -10,7 +10,16 @@ import { ROOT } from '../helpers/cli';
 const require = createRequire(import.meta.url);
 
 describe('electron-builder configuration', () => {
-  const raw = parse(fs.readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+  type Target = { target: string };
+  const raw = parse(fs.readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8')) as {
+    win: { target: Target[]; icon: string };
+    linux: { target: Target[] };
+    asar: boolean;
+    electronFuses: Record<string, boolean>;
+    npmRebuild: boolean;
+    asarUnpack: string[];
+    files: string[];
+  };
 
   it('passes electron-builder\'s own schema validation', async () => {
     const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
@@ -26,8 +35,8 @@ describe('electron-builder configuration', () => {
   });
 
   it('packages Windows NSIS and Linux AppImage + deb', () => {
-    expect(raw.win.target.map((t: { target: string }) => t.target)).toEqual(['nsis']);
-    expect(raw.linux.target.map((t: { target: string }) => t.target)).toEqual(['AppImage', 'deb']);
+    expect(raw.win.target.map((t) => t.target)).toEqual(['nsis']);
+    expect(raw.linux.target.map((t) => t.target)).toEqual(['AppImage', 'deb']);
   });
 
   it('uses asar and turns off RunAsNode, NODE_OPTIONS and --inspect', () => {

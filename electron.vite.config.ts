@@ -17,6 +17,8 @@ export default defineConfig({
           // Plain-Node entries sharing the backend code.
           cli: r('electron/cli/main.ts'),
           devhost: r('electron/devhost/index.ts'),
+          // npm run bench
+          bench: r('electron/bench/index.ts'),
         },
         // Dev-only tools the dev host loads at run time; never bundled.
         external: ['vite', '@vitejs/plugin-react'],

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: every speed and memory target of the project, measured as medians on this
+ * machine and printed as one table. Timings never live in unit tests (these machines are noisy).
+ *
+ *   node out/main/bench.js [--only NAME[,NAME]] [--quick]
+ */
+import { parseArgs } from 'node:util';
+import type { BenchRow } from './bench-row';
+import { benchStore } from './store-bench';
+
+type Suite = { name: string; run: (quick: boolean) => Promise<BenchRow[]> | BenchRow[] };
+
+const SUITES: readonly Suite[] = [{ name: 'store', run: (quick) => benchStore(quick ? { events: 50_000, runs: 3 } : {}) }];
+
+const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+const only = values.only?.split(',');
+const rows: BenchRow[] = [];
+for (const s of SUITES) {
+  if (only && !only.includes(s.name)) continue;
+  process.stderr.write(`bench: ${s.name}…\n`);
+  rows.push(...(await s.run(values.quick)));
+}
+
+const head = ['Measure', 'Target', 'Median', ''];
+const body = rows.map((r) => [r.measure, r.target, r.median, r.pass ? 'ok' : 'MISSED']);
+const widths = head.map((_, i) => Math.max(...[head, ...body].map((r) => (r[i] ?? '').length)));
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+console.log([line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n'));
+process.exitCode = rows.every((r) => r.pass) ? 0 : 1;

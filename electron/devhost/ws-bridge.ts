@@ -10,6 +10,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isWireRequest, type WireFromBackend } from '../../shared/contract/wire';
 import { CONTENT_SECURITY_POLICY } from '../../shared/security/app-url';
+import { mimeType } from '../../shared/util/mime';
 import { err } from '../../shared/util/result';
 import type { Backend } from '../backend/host';
 
@@ -37,15 +38,6 @@ export type Bridge = Readonly<{
   close: () => Promise<void>;
 }>;
 
-const MIME: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const token = opts.token ?? randomBytes(24).toString('hex');
@@ -137,7 +129,7 @@ async function serveStatic(dir: string | undefined, req: http.IncomingMessage, r
   try {
     const body = await fs.readFile(file);
     res.writeHead(200, {
-      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'content-type': mimeType(file),
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',

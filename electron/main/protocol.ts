@@ -2,18 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { protocol } from 'electron';
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, resolveAppAsset } from '../../shared/security/app-url';
+import { mimeType } from '../../shared/util/mime';
 
-const MIME: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-};
 
 /** Must run before `app.ready`: app:// behaves like https (standard, secure origin). */
 export function registerAppScheme(): void {
@@ -36,7 +26,7 @@ export function serveRenderer(rendererDir: string): void {
       const body = await fs.readFile(file);
       return new Response(body, {
         headers: {
-          'content-type': MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+          'content-type': mimeType(file),
           'content-security-policy': CONTENT_SECURITY_POLICY,
           'x-content-type-options': 'nosniff',
         },

@@ -30,8 +30,10 @@ export function benchStore(opts: { runs?: number; events?: number; batch?: numbe
             store.events.append({
               caseId: 'bench',
               kind: 'modality_activity',
-              modality: 'TcMEP',
+              modality: 'TCMEP',
               side: 'left',
+              limb: 'lower',
+              modalityName: 'L MEP',
               text: '',
               occurredAt: t0 + j * 500,
               receivedAt: t0 + j * 500 + 3,

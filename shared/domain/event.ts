@@ -10,8 +10,13 @@ export type CaseEvent = Readonly<{
   id: number;
   caseId: string;
   kind: EventKind;
+  /** Our vocabulary id (see modality.ts), or null for events about no modality. */
   modality: string | null;
   side: string | null;
+  /** upper / lower / trunk_head / cranial (modality.ts), when known. */
+  limb: string | null;
+  /** The device's own name for the modality, verbatim, before mapping. */
+  modalityName: string | null;
   text: string;
   /** The instant it happened (ms since the epoch, UTC), as best known. */
   occurredAt: number;

@@ -5,6 +5,7 @@ import { sampleCase } from '../helpers/backend';
 import { cli, cliProcess, ROOT } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
 import { DB_FILE_NAME } from '../../electron/services/store/open-db';
+import { LATEST_SCHEMA_VERSION } from '../../electron/services/store/migrations';
 
 const caseJson = (o: Record<string, unknown> = {}) => JSON.stringify(sampleCase(o));
 
@@ -65,7 +66,7 @@ describe('closeout CLI (in process)', () => {
     const got = JSON.parse((await cli(d, ['call', 'getCase', '--args', JSON.stringify({ id: c.id })])).stdout);
     expect(got.case.id).toBe(c.id);
     const status = JSON.parse((await cli(d, ['call', 'getStatus'])).stdout);
-    expect(status.store).toEqual({ state: 'ok', schemaVersion: 1 });
+    expect(status.store).toEqual({ state: 'ok', schemaVersion: LATEST_SCHEMA_VERSION });
     const bad = await cli(d, ['call', 'getCase', '--args', '{"id":""}']);
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, code: 'BAD_INPUT' });

@@ -123,6 +123,29 @@ describe('migrations', () => {
     expect(names.filter((n) => n.type === 'index').map((n) => n.name)).toContain('events_dedupe');
   });
 
+  it('0002 (capture): events keep their data and gain limb + modality_name; capture tables appear', () => {
+    const db = new Database(':memory:');
+    migrate(db, 1);
+    db.exec(`INSERT INTO cases (id, status, patient_last_name, patient_first_name, patient_mrn, patient_dob, patient_sex, procedure_text, date_of_service, time_zone, created_at, updated_at)
+      VALUES ('c1', 'open', 'T', 'A', 'M1', '1970-01-01', 'F', 'P', '2026-11-26', 'UTC', 0, 0);
+      INSERT INTO events (case_id, kind, modality, side, text, occurred_at, received_at, source, dedupe_key)
+      VALUES ('c1', 'alert', 'TCMEP', 'left', 'L TA down 80%', 100, 101, 'keyboard', 'k1');`);
+    expect(migrate(db, 2)).toBe(2);
+    expect(db.prepare('SELECT kind, modality, side, text, occurred_at, limb, modality_name FROM events').get()).toEqual({
+      kind: 'alert',
+      modality: 'TCMEP',
+      side: 'left',
+      text: 'L TA down 80%',
+      occurred_at: 100,
+      limb: null,
+      modality_name: null,
+    });
+    const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'capture_%' OR name = 'mapping_rules' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    expect(tables).toEqual(['capture_files', 'capture_sources', 'mapping_rules']);
+    // The append-only guard still holds after the ALTER.
+    expect(() => db.exec("UPDATE events SET limb = 'lower'")).toThrow(/append-only/);
+  });
+
   it('run each step in a transaction: a failing step leaves the previous version intact', () => {
     const db = new Database(':memory:');
     migrate(db, 1);
@@ -154,7 +177,7 @@ describe('append-only history', () => {
     const store = Store.open({ dataDir: tempDir() });
     store.db.exec(`INSERT INTO cases (id, status, patient_last_name, patient_first_name, patient_mrn, patient_dob, patient_sex, procedure_text, date_of_service, time_zone, created_at, updated_at)
       VALUES ('c1', 'open', 'T', 'A', 'M1', '1970-01-01', 'F', 'P', '2026-11-26', 'UTC', 0, 0)`);
-    store.events.append({ caseId: 'c1', kind: 'note', modality: null, side: null, text: 'x', occurredAt: 1, receivedAt: 2, source: 'keyboard', dedupeKey: 'k', raw: null, clockZone: null, payload: null });
+    store.events.append({ caseId: 'c1', kind: 'note', modality: null, side: null, limb: null, modalityName: null, text: 'x', occurredAt: 1, receivedAt: 2, source: 'keyboard', dedupeKey: 'k', raw: null, clockZone: null, payload: null });
     store.write(() => store.audit.append({ actor: 't', action: 'a', caseId: 'c1' }, 1));
     return store;
   }
@@ -170,7 +193,7 @@ describe('append-only history', () => {
 
   it('a replayed event lands on the same row', () => {
     const store = storeWithEvent();
-    const again = store.events.append({ caseId: 'c1', kind: 'note', modality: null, side: null, text: 'x', occurredAt: 1, receivedAt: 9, source: 'keyboard', dedupeKey: 'k', raw: null, clockZone: null, payload: null });
+    const again = store.events.append({ caseId: 'c1', kind: 'note', modality: null, side: null, limb: null, modalityName: null, text: 'x', occurredAt: 1, receivedAt: 9, source: 'keyboard', dedupeKey: 'k', raw: null, clockZone: null, payload: null });
     expect(again.inserted).toBe(false);
     expect(again.event.receivedAt).toBe(2);
     expect(store.events.count('c1')).toBe(1);

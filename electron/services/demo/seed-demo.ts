@@ -10,7 +10,7 @@ type DemoFile = Readonly<{
   people: ReadonlyArray<Record<string, unknown> & { key: string }>;
   case: Record<string, unknown> & { surgeon: string; technologist: string; physician: string };
   startMinutesAgo: number;
-  events: ReadonlyArray<{ min: number; kind: string; modality?: string; side?: string; text: string }>;
+  events: ReadonlyArray<{ min: number; kind: string; modality?: string; side?: string; limb?: string; text: string }>;
 }>;
 const demo = demoJson as DemoFile;
 
@@ -49,6 +49,8 @@ export function seedDemoOnFirstRun(ctx: ServiceContext): string | null {
         kind: e.kind as EventKind,
         modality: e.modality ?? null,
         side: e.side ?? null,
+        limb: e.limb ?? null,
+        modalityName: e.modality ?? null,
         text: e.text,
         occurredAt: start + e.min * 60_000,
         receivedAt: now,

@@ -29,6 +29,8 @@ export function addNote(ctx: ServiceContext, a: ArgsOut<'addNote'>): ResultOf<'a
       kind: a.kind,
       modality: null,
       side: null,
+      limb: null,
+      modalityName: null,
       text: a.text,
       occurredAt: a.occurredAt,
       receivedAt: now,

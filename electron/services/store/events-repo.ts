@@ -8,6 +8,8 @@ type EventRow = {
   kind: EventKind;
   modality: string | null;
   side: string | null;
+  limb: string | null;
+  modality_name: string | null;
   text: string;
   occurred_at: number;
   received_at: number;
@@ -25,6 +27,8 @@ function fromRow(r: EventRow): CaseEvent {
     kind: r.kind,
     modality: r.modality,
     side: r.side,
+    limb: r.limb,
+    modalityName: r.modality_name,
     text: r.text,
     occurredAt: r.occurred_at,
     receivedAt: r.received_at,
@@ -47,8 +51,8 @@ export class EventsRepo {
   constructor(db: Database) {
     // DO NOTHING on the dedupe key: replaying a file or resending a note is harmless.
     this.#insert = db.prepare(
-      `INSERT INTO events (case_id, kind, modality, side, text, occurred_at, received_at, source, dedupe_key, raw, clock_zone, payload)
-       VALUES (@case_id, @kind, @modality, @side, @text, @occurred_at, @received_at, @source, @dedupe_key, @raw, @clock_zone, @payload)
+      `INSERT INTO events (case_id, kind, modality, side, limb, modality_name, text, occurred_at, received_at, source, dedupe_key, raw, clock_zone, payload)
+       VALUES (@case_id, @kind, @modality, @side, @limb, @modality_name, @text, @occurred_at, @received_at, @source, @dedupe_key, @raw, @clock_zone, @payload)
        ON CONFLICT (case_id, source, dedupe_key) DO NOTHING`,
     );
     this.#byKey = db.prepare('SELECT * FROM events WHERE case_id = ? AND source = ? AND dedupe_key = ?');
@@ -66,6 +70,8 @@ export class EventsRepo {
       kind: e.kind,
       modality: e.modality,
       side: e.side,
+      limb: e.limb,
+      modality_name: e.modalityName,
       text: e.text,
       occurred_at: e.occurredAt,
       received_at: e.receivedAt,

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CaseEvent } from '../../../../shared/domain/event';
 import { EVENT_KIND_LABELS } from '../../../../shared/domain/event-kinds';
+import { isModality, modalityLabel } from '../../../../shared/domain/modality';
 import { localClock } from '../../../../shared/util/time';
 import { useClient, useQuery } from '../../api/hooks';
 import { ErrorBanner } from '../../components/Field';
@@ -55,7 +56,7 @@ export function EventList({ caseId }: { caseId: string }) {
             </time>
             <span className={`kind kind-${e.kind}`}>{EVENT_KIND_LABELS[e.kind]}</span>
             <span className="event-text">
-              {e.modality && <strong>{e.modality}{e.side ? ` (${e.side})` : ''} </strong>}
+              {e.modality && <strong>{isModality(e.modality) ? modalityLabel(e.modality, e.side, e.limb) : e.modality} </strong>}
               {e.text}
             </span>
             <span className="source muted small">{e.source === 'keyboard' ? 'typed' : e.source}</span>

@@ -1,0 +1,63 @@
+/**
+ * The modality vocabulary every site-specific name maps onto (ionm-domain.md). Billing base
+ * codes and report sections hang off these ids, so they are stable; labels are for people.
+ */
+export const MODALITIES = [
+  'SSEP',
+  'TCMEP',
+  'DWAVE',
+  'EMG_FREE',
+  'EMG_TRIGGERED',
+  'EMG_CRANIAL',
+  'EEG',
+  'ECOG',
+  'BAEP',
+  'VEP',
+  'TOF',
+  'HREFLEX',
+  'DCM',
+  'MOTOR_MAPPING',
+  'PHASE_REVERSAL',
+] as const;
+export type Modality = (typeof MODALITIES)[number];
+
+export const MODALITY_LABELS: Readonly<Record<Modality, string>> = {
+  SSEP: 'SSEP',
+  TCMEP: 'TcMEP',
+  DWAVE: 'D-wave',
+  EMG_FREE: 'Free-run EMG',
+  EMG_TRIGGERED: 'Triggered EMG',
+  EMG_CRANIAL: 'Cranial nerve EMG',
+  EEG: 'EEG',
+  ECOG: 'ECoG',
+  BAEP: 'BAEP',
+  VEP: 'VEP',
+  TOF: 'Train-of-four',
+  HREFLEX: 'H-reflex',
+  DCM: 'Dorsal column mapping',
+  MOTOR_MAPPING: 'Motor mapping',
+  PHASE_REVERSAL: 'Phase reversal',
+};
+
+/** Where a modality is recorded or stimulated: what separates 95925 (upper) from 95926 (lower). */
+export const LIMBS = ['upper', 'lower', 'trunk_head', 'cranial'] as const;
+export type Limb = (typeof LIMBS)[number];
+export const LIMB_LABELS: Readonly<Record<Limb, string>> = {
+  upper: 'Upper limb',
+  lower: 'Lower limb',
+  trunk_head: 'Trunk / head',
+  cranial: 'Cranial',
+};
+
+export const EVENT_SIDES = ['left', 'right', 'bilateral'] as const;
+export type EventSide = (typeof EVENT_SIDES)[number];
+
+export function isModality(s: unknown): s is Modality {
+  return typeof s === 'string' && (MODALITIES as readonly string[]).includes(s);
+}
+
+/** "TcMEP (left, lower limb)". */
+export function modalityLabel(m: Modality, side?: string | null, limb?: string | null): string {
+  const extra = [side, limb && (LIMB_LABELS as Record<string, string>)[limb]?.toLowerCase()].filter(Boolean);
+  return extra.length ? `${MODALITY_LABELS[m]} (${extra.join(', ')})` : MODALITY_LABELS[m];
+}

@@ -1,0 +1,392 @@
+/**
+ * From captured events to the shape of the case: when each modality was active, when
+ * monitoring ran, baselines, alerts with what followed them, milestones, and what is missing or
+ * doubtful. Pure and deterministic: the report, the billing and the on-screen picture all read
+ * this one structure, so they can never disagree.
+ */
+import type { CaseEvent } from './event';
+import type { EventKind } from './event-kinds';
+import { isModality, LIMB_LABELS, MODALITY_LABELS, type Limb, type Modality } from './modality';
+
+export type TimelineOptions = Readonly<{
+  /** Trials closer than this belong to one active stretch of a modality. */
+  joinGapMs: number;
+  /** A stretch of monitoring with no modality activity longer than this is reported as a gap. */
+  gapMs: number;
+  /** Notification or intervention later than this after an alert is not attached to it. */
+  alertFollowUpMs: number;
+  /** IANA zone used for the times quoted in issue messages (the case's zone). */
+  timeZone: string;
+}>;
+
+export const DEFAULT_TIMELINE_OPTIONS: TimelineOptions = {
+  joinGapMs: 10 * 60_000,
+  gapMs: 15 * 60_000,
+  alertFollowUpMs: 60 * 60_000,
+  timeZone: 'UTC',
+};
+
+export type Interval = Readonly<{ start: number; end: number; eventIds: readonly number[] }>;
+
+export type Lane = Readonly<{
+  /** "SSEP:lower", "TCMEP:", … one lane per modality and limb. */
+  key: string;
+  modality: Modality;
+  limb: string | null;
+  sides: readonly string[];
+  /** Site names the device used for it (for the report's "recorded as"). */
+  names: readonly string[];
+  intervals: readonly Interval[];
+  firstActivity: number;
+  lastActivity: number;
+  activeMs: number;
+  baselines: ReadonlyArray<Readonly<{ at: number; eventId: number; text: string; side: string | null }>>;
+  activityCount: number;
+}>;
+
+export type AlertOutcome = 'recovered' | 'unresolved';
+
+export type AlertEpisode = Readonly<{
+  eventId: number;
+  at: number;
+  modality: Modality | null;
+  side: string | null;
+  limb: string | null;
+  text: string;
+  notified: Readonly<{ at: number; eventId: number }> | null;
+  interventions: ReadonlyArray<Readonly<{ at: number; eventId: number; text: string }>>;
+  resolved: Readonly<{ at: number; eventId: number; text: string }> | null;
+  outcome: AlertOutcome;
+  /** Minutes from onset to recovery, when recovered. */
+  recoveryMs: number | null;
+}>;
+
+export type MonitoringSegment = Readonly<{ start: number; end: number; startEventId: number | null; endEventId: number | null }>;
+
+export type TimelineIssueKind =
+  | 'no_events'
+  | 'no_monitoring_markers'
+  | 'monitoring_start_without_end'
+  | 'monitoring_end_without_start'
+  | 'modality_start_without_stop'
+  | 'modality_stop_without_start'
+  | 'alert_unresolved'
+  | 'alert_not_notified'
+  | 'no_baseline'
+  | 'clock_jump';
+
+export type TimelineIssue = Readonly<{ kind: TimelineIssueKind; message: string; eventIds: readonly number[] }>;
+
+export type PointEvent = Readonly<{ at: number; eventId: number; text: string; kind: EventKind }>;
+
+export type Timeline = Readonly<{
+  firstEventAt: number | null;
+  lastEventAt: number | null;
+  monitoring: Readonly<{
+    segments: readonly MonitoringSegment[];
+    /** True when no explicit start/end was recorded and the span comes from modality activity. */
+    derived: boolean;
+    start: number | null;
+    end: number | null;
+    monitoredMs: number;
+  }>;
+  lanes: readonly Lane[];
+  alerts: readonly AlertEpisode[];
+  milestones: readonly PointEvent[];
+  anesthesia: readonly PointEvent[];
+  vitals: readonly PointEvent[];
+  notes: readonly PointEvent[];
+  readerPresence: ReadonlyArray<Readonly<{ start: number; end: number | null }>>;
+  gaps: ReadonlyArray<Readonly<{ start: number; end: number }>>;
+  issues: readonly TimelineIssue[];
+}>;
+
+const ACTIVITY_KINDS: ReadonlySet<EventKind> = new Set(['modality_activity', 'baseline', 'alert', 'alert_resolved', 'modality_start', 'modality_stop']);
+
+function byTime(a: CaseEvent, b: CaseEvent): number {
+  return a.occurredAt - b.occurredAt || a.id - b.id;
+}
+
+/** "08:05" in the case's zone. */
+export function wallClockFormatter(timeZone: string): (ms: number) => string {
+  const f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return (ms) => f.format(ms);
+}
+
+export function buildTimeline(events: readonly CaseEvent[], options: Partial<TimelineOptions> = {}): Timeline {
+  const opts: TimelineOptions = { ...DEFAULT_TIMELINE_OPTIONS, ...options };
+  const clock = wallClockFormatter(opts.timeZone);
+  const sorted = [...events].sort(byTime);
+  const issues: TimelineIssue[] = [];
+  const issue = (kind: TimelineIssueKind, message: string, eventIds: readonly number[] = []) => issues.push({ kind, message, eventIds });
+
+  if (sorted.length === 0) {
+    issue('no_events', 'No events were captured for this case.');
+    return {
+      firstEventAt: null,
+      lastEventAt: null,
+      monitoring: { segments: [], derived: true, start: null, end: null, monitoredMs: 0 },
+      lanes: [],
+      alerts: [],
+      milestones: [],
+      anesthesia: [],
+      vitals: [],
+      notes: [],
+      readerPresence: [],
+      gaps: [],
+      issues,
+    };
+  }
+
+  const lanes = buildLanes(sorted, opts, issue, clock);
+  const monitoring = buildMonitoring(sorted, lanes, issue, clock);
+  const alerts = buildAlerts(sorted, opts, issue, clock);
+  const points = (kinds: readonly EventKind[]) =>
+    sorted.filter((e) => kinds.includes(e.kind)).map((e) => ({ at: e.occurredAt, eventId: e.id, text: e.text, kind: e.kind }));
+
+  for (const lane of lanes) {
+    if (lane.baselines.length === 0 && lane.modality !== 'TOF') {
+      issue('no_baseline', `No baseline recorded for ${laneName(lane)}.`);
+    }
+  }
+  detectClockJumps(events, issue, clock);
+
+  return {
+    firstEventAt: sorted[0]!.occurredAt,
+    lastEventAt: sorted[sorted.length - 1]!.occurredAt,
+    monitoring,
+    lanes,
+    alerts,
+    milestones: points(['milestone']),
+    anesthesia: points(['anesthesia_change']),
+    vitals: points(['vitals']),
+    notes: points(['note', 'marker']),
+    readerPresence: buildPresence(sorted),
+    gaps: buildGaps(monitoring.segments, lanes, opts.gapMs),
+    issues,
+  };
+}
+
+export function laneName(l: Pick<Lane, 'modality' | 'limb'>): string {
+  const limb = l.limb ? LIMB_LABELS[l.limb as Limb]?.toLowerCase() ?? l.limb : null;
+  return limb ? `${MODALITY_LABELS[l.modality]} (${limb})` : MODALITY_LABELS[l.modality];
+}
+
+type Issue = (kind: TimelineIssueKind, message: string, eventIds?: readonly number[]) => void;
+type Clock = (ms: number) => string;
+
+function buildLanes(sorted: readonly CaseEvent[], opts: TimelineOptions, issue: Issue, clock: Clock): Lane[] {
+  type Acc = { modality: Modality; limb: string | null; sides: Set<string>; names: Set<string>; points: CaseEvent[]; starts: CaseEvent[]; explicit: Interval[]; baselines: CaseEvent[]; activity: number };
+  const acc = new Map<string, Acc>();
+  for (const e of sorted) {
+    if (!ACTIVITY_KINDS.has(e.kind) || !isModality(e.modality)) continue;
+    const key = `${e.modality}:${e.limb ?? ''}`;
+    let a = acc.get(key);
+    if (!a) {
+      a = { modality: e.modality, limb: e.limb, sides: new Set(), names: new Set(), points: [], starts: [], explicit: [], baselines: [], activity: 0 };
+      acc.set(key, a);
+    }
+    if (e.side) a.sides.add(e.side);
+    if (e.modalityName) a.names.add(e.modalityName);
+    a.activity++;
+    if (e.kind === 'modality_start') a.starts.push(e);
+    else if (e.kind === 'modality_stop') {
+      const start = a.starts.shift();
+      if (start) a.explicit.push({ start: start.occurredAt, end: e.occurredAt, eventIds: [start.id, e.id] });
+      else issue('modality_stop_without_start', `${laneName(a)} was stopped at ${clock(e.occurredAt)} without a recorded start.`, [e.id]);
+    } else {
+      if (e.kind === 'baseline') a.baselines.push(e);
+      a.points.push(e);
+    }
+  }
+  const lastAt = sorted[sorted.length - 1]!.occurredAt;
+  const lanes: Lane[] = [];
+  for (const [key, a] of acc) {
+    for (const s of a.starts) {
+      // Started and never stopped: counted to the last event, and said so.
+      a.explicit.push({ start: s.occurredAt, end: lastAt, eventIds: [s.id] });
+      issue('modality_start_without_stop', `${laneName(a)} was started at ${clock(s.occurredAt)} and never stopped; counted until the last event (${clock(lastAt)}).`, [s.id]);
+    }
+    const intervals = mergeIntervals([...a.explicit, ...joinPoints(a.points, opts.joinGapMs)], opts.joinGapMs);
+    if (intervals.length === 0) continue;
+    lanes.push({
+      key,
+      modality: a.modality,
+      limb: a.limb,
+      sides: [...a.sides].sort(),
+      names: [...a.names].sort(),
+      intervals,
+      firstActivity: intervals[0]!.start,
+      lastActivity: Math.max(...intervals.map((i) => i.end)),
+      activeMs: intervals.reduce((s, i) => s + (i.end - i.start), 0),
+      baselines: a.baselines.map((b) => ({ at: b.occurredAt, eventId: b.id, text: b.text, side: b.side })),
+      activityCount: a.activity,
+    });
+  }
+  const order = (m: Modality) => ['SSEP', 'TCMEP', 'DWAVE', 'EMG_FREE', 'EMG_TRIGGERED', 'EMG_CRANIAL', 'EEG', 'ECOG', 'BAEP', 'VEP', 'HREFLEX', 'DCM', 'MOTOR_MAPPING', 'PHASE_REVERSAL', 'TOF'].indexOf(m);
+  return lanes.sort((x, y) => order(x.modality) - order(y.modality) || (x.limb ?? '').localeCompare(y.limb ?? ''));
+}
+
+function joinPoints(points: readonly CaseEvent[], joinGapMs: number): Interval[] {
+  const out: { start: number; end: number; eventIds: number[] }[] = [];
+  for (const p of points) {
+    const last = out[out.length - 1];
+    if (last && p.occurredAt - last.end <= joinGapMs) {
+      last.end = Math.max(last.end, p.occurredAt);
+      last.eventIds.push(p.id);
+    } else out.push({ start: p.occurredAt, end: p.occurredAt, eventIds: [p.id] });
+  }
+  return out;
+}
+
+function mergeIntervals(list: readonly Interval[], joinGapMs: number): Interval[] {
+  const s = [...list].sort((a, b) => a.start - b.start);
+  const out: { start: number; end: number; eventIds: number[] }[] = [];
+  for (const i of s) {
+    const last = out[out.length - 1];
+    if (last && i.start - last.end <= joinGapMs) {
+      last.end = Math.max(last.end, i.end);
+      last.eventIds.push(...i.eventIds);
+    } else out.push({ start: i.start, end: i.end, eventIds: [...i.eventIds] });
+  }
+  return out;
+}
+
+function buildMonitoring(sorted: readonly CaseEvent[], lanes: readonly Lane[], issue: Issue, clock: Clock): Timeline['monitoring'] {
+  const segments: MonitoringSegment[] = [];
+  let open: CaseEvent | null = null;
+  for (const e of sorted) {
+    if (e.kind === 'monitoring_start') {
+      if (open) continue; // a second start inside a running segment changes nothing
+      open = e;
+    } else if (e.kind === 'monitoring_end') {
+      if (!open) {
+        issue('monitoring_end_without_start', `Monitoring end at ${clock(e.occurredAt)} has no matching start.`, [e.id]);
+        continue;
+      }
+      segments.push({ start: open.occurredAt, end: e.occurredAt, startEventId: open.id, endEventId: e.id });
+      open = null;
+    }
+  }
+  const lastActivity = lanes.length ? Math.max(...lanes.map((l) => l.lastActivity)) : null;
+  if (open) {
+    const end = Math.max(open.occurredAt, lastActivity ?? open.occurredAt);
+    segments.push({ start: open.occurredAt, end, startEventId: open.id, endEventId: null });
+    issue('monitoring_start_without_end', `Monitoring started at ${clock(open.occurredAt)} but no end was recorded; the last modality activity (${clock(end)}) is used.`, [open.id]);
+  }
+  if (segments.length > 0) {
+    return { segments, derived: false, start: segments[0]!.start, end: segments[segments.length - 1]!.end, monitoredMs: segments.reduce((s, g) => s + (g.end - g.start), 0) };
+  }
+  // No markers: take the span of non-baseline modality activity, and say it is derived.
+  const active = lanes.flatMap((l) => l.intervals).filter((i) => i.end >= i.start);
+  const baselineIds = new Set(lanes.flatMap((l) => l.baselines.map((b) => b.eventId)));
+  const points = sorted.filter((e) => ACTIVITY_KINDS.has(e.kind) && isModality(e.modality) && !baselineIds.has(e.id));
+  if (points.length === 0 || active.length === 0) {
+    issue('no_monitoring_markers', 'No monitoring start or end was recorded and no modality activity was captured.');
+    return { segments: [], derived: true, start: null, end: null, monitoredMs: 0 };
+  }
+  const start = points[0]!.occurredAt;
+  const end = points[points.length - 1]!.occurredAt;
+  issue('no_monitoring_markers', `No monitoring start or end was recorded; monitoring time is taken from modality activity (${clock(start)}–${clock(end)}). Confirm it.`);
+  return { segments: [{ start, end, startEventId: null, endEventId: null }], derived: true, start, end, monitoredMs: end - start };
+}
+
+function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue: Issue, clock: Clock): AlertEpisode[] {
+  type Open = { e: CaseEvent; notified: AlertEpisode['notified']; interventions: { at: number; eventId: number; text: string }[]; resolved: AlertEpisode['resolved'] };
+  const all: Open[] = [];
+  const open: Open[] = [];
+  const sameSite = (a: CaseEvent, b: CaseEvent) => a.modality === b.modality && (!a.side || !b.side || a.side === b.side);
+  for (const e of sorted) {
+    if (e.kind === 'alert') {
+      const o: Open = { e, notified: null, interventions: [], resolved: null };
+      all.push(o);
+      open.push(o);
+      continue;
+    }
+    // Follow-ups attach to the most recent open alert still within reach.
+    const recent = [...open].reverse().find((o) => e.occurredAt - o.e.occurredAt <= opts.alertFollowUpMs);
+    if (e.kind === 'surgeon_notified') {
+      const target = [...open].reverse().find((o) => !o.notified && e.occurredAt - o.e.occurredAt <= opts.alertFollowUpMs);
+      if (target) target.notified = { at: e.occurredAt, eventId: e.id };
+    } else if (e.kind === 'intervention' && recent) {
+      recent.interventions.push({ at: e.occurredAt, eventId: e.id, text: e.text });
+    } else if (e.kind === 'alert_resolved') {
+      // Oldest open alert of the same modality/side; else the oldest open alert when the
+      // resolution names no modality.
+      const target = open.find((o) => e.modality && sameSite(o.e, e)) ?? (e.modality ? undefined : open[0]);
+      if (target) {
+        target.resolved = { at: e.occurredAt, eventId: e.id, text: e.text };
+        open.splice(open.indexOf(target), 1);
+      }
+    }
+  }
+  return all.map((o) => {
+    const when = clock(o.e.occurredAt);
+    if (!o.resolved) issue('alert_unresolved', `The alert at ${when} has no recorded recovery or final outcome.`, [o.e.id]);
+    if (!o.notified) issue('alert_not_notified', `The alert at ${when} has no recorded time the surgeon was notified.`, [o.e.id]);
+    return {
+      eventId: o.e.id,
+      at: o.e.occurredAt,
+      modality: isModality(o.e.modality) ? o.e.modality : null,
+      side: o.e.side,
+      limb: o.e.limb,
+      text: o.e.text,
+      notified: o.notified,
+      interventions: o.interventions,
+      resolved: o.resolved,
+      outcome: o.resolved ? 'recovered' : 'unresolved',
+      recoveryMs: o.resolved ? o.resolved.at - o.e.occurredAt : null,
+    };
+  });
+}
+
+function buildPresence(sorted: readonly CaseEvent[]): Timeline['readerPresence'] {
+  const out: { start: number; end: number | null }[] = [];
+  for (const e of sorted) {
+    const last = out[out.length - 1];
+    if (e.kind === 'physician_joined' && (!last || last.end !== null)) out.push({ start: e.occurredAt, end: null });
+    else if (e.kind === 'physician_left' && last && last.end === null) last.end = e.occurredAt;
+  }
+  return out;
+}
+
+function buildGaps(segments: readonly MonitoringSegment[], lanes: readonly Lane[], gapMs: number): Timeline['gaps'] {
+  if (lanes.length === 0) return [];
+  const covered = mergeIntervals(lanes.flatMap((l) => l.intervals), 0);
+  const gaps: { start: number; end: number }[] = [];
+  for (const seg of segments) {
+    let cursor = seg.start;
+    for (const c of covered) {
+      if (c.end < seg.start || c.start > seg.end) continue;
+      if (c.start - cursor > gapMs) gaps.push({ start: cursor, end: c.start });
+      cursor = Math.max(cursor, c.end);
+    }
+    if (seg.end - cursor > gapMs) gaps.push({ start: cursor, end: seg.end });
+  }
+  return gaps;
+}
+
+/** A device clock that jumps (backwards, or by hours) between consecutive events of one source. */
+function detectClockJumps(events: readonly CaseEvent[], issue: Issue, clock: Clock): void {
+  const bySource = new Map<string, CaseEvent[]>();
+  for (const e of events) {
+    if (e.source === 'keyboard' || e.source === 'demo') continue;
+    const list = bySource.get(e.source) ?? [];
+    list.push(e);
+    bySource.set(e.source, list);
+  }
+  for (const [source, list] of bySource) {
+    list.sort((a, b) => a.id - b.id);
+    for (let i = 1; i < list.length; i++) {
+      const prev = list[i - 1]!;
+      const cur = list[i]!;
+      const dt = cur.occurredAt - prev.occurredAt;
+      const arrival = cur.receivedAt - prev.receivedAt;
+      // Device time going back while arrival moved forward, or leaping hours ahead of arrival.
+      if ((dt < -5 * 60_000 && arrival >= 0) || dt - arrival > 6 * 3600_000) {
+        issue('clock_jump', `The clock of ${source} jumped from ${clock(prev.occurredAt)} to ${clock(cur.occurredAt)}; times from it after that point may be wrong.`, [prev.id, cur.id]);
+        break;
+      }
+    }
+  }
+}

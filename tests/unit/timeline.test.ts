@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { buildTimeline } from '../../shared/domain/timeline';
+import { at, ev, trials } from '../helpers/events';
+
+const kinds = (t: ReturnType<typeof buildTimeline>) => t.issues.map((i) => i.kind);
+
+describe('timeline', () => {
+  it('says plainly when nothing was captured', () => {
+    const t = buildTimeline([]);
+    expect(t.issues).toEqual([{ kind: 'no_events', message: 'No events were captured for this case.', eventIds: [] }]);
+    expect(t.monitoring).toMatchObject({ start: null, end: null, monitoredMs: 0, derived: true });
+  });
+
+  it('builds one lane per modality and limb, joining trials into active stretches', () => {
+    const events = [
+      ev('baseline', 20, { modality: 'SSEP', limb: 'lower', side: 'bilateral', modalityName: 'Lower SSEP' }),
+      ...trials('SSEP', 30, 60, 2, { limb: 'lower', modalityName: 'Lower SSEP' }),
+      // 30-minute pause, then again: a second stretch.
+      ...trials('SSEP', 90, 100, 2, { limb: 'lower' }),
+      ev('baseline', 22, { modality: 'TCMEP', limb: 'lower', side: 'left', modalityName: 'L MEP' }),
+      ...trials('TCMEP', 30, 100, 5, { limb: 'lower', side: 'left', modalityName: 'L MEP' }),
+    ];
+    const t = buildTimeline(events);
+    expect(t.lanes.map((l) => l.key)).toEqual(['SSEP:lower', 'TCMEP:lower']);
+    const ssep = t.lanes[0]!;
+    expect(ssep.intervals.map((i) => [i.start, i.end])).toEqual([
+      [at(20), at(60)],
+      [at(90), at(100)],
+    ]);
+    expect(ssep.activeMs).toBe(50 * 60_000);
+    expect(ssep.names).toEqual(['Lower SSEP']);
+    expect(ssep.baselines).toEqual([{ at: at(20), eventId: events[0]!.id, text: '', side: 'bilateral' }]);
+    expect(t.lanes[1]!.sides).toEqual(['left']);
+    expect(t.lanes[1]!.intervals).toHaveLength(1);
+  });
+
+  it('uses explicit monitoring start/end and supports split, interrupted monitoring', () => {
+    const t = buildTimeline([
+      ev('monitoring_start', 30),
+      ...trials('TCMEP', 30, 80, 5),
+      ev('monitoring_end', 80),
+      ev('monitoring_start', 120),
+      ...trials('TCMEP', 120, 150, 5),
+      ev('monitoring_end', 150),
+      ev('baseline', 25, { modality: 'TCMEP' }),
+    ]);
+    expect(t.monitoring.derived).toBe(false);
+    expect(t.monitoring.segments.map((s) => [s.start, s.end])).toEqual([
+      [at(30), at(80)],
+      [at(120), at(150)],
+    ]);
+    expect(t.monitoring.monitoredMs).toBe(80 * 60_000);
+    expect(kinds(t)).toEqual([]);
+  });
+
+  it('derives monitoring from activity (baselines excluded) when no markers exist, and says so', () => {
+    const t = buildTimeline([ev('baseline', 10, { modality: 'SSEP' }), ...trials('SSEP', 25, 95, 5)]);
+    expect(t.monitoring).toMatchObject({ derived: true, start: at(25), end: at(95), monitoredMs: 70 * 60_000 });
+    expect(t.issues.find((i) => i.kind === 'no_monitoring_markers')?.message).toBe(
+      'No monitoring start or end was recorded; monitoring time is taken from modality activity (08:25–09:35). Confirm it.',
+    );
+  });
+
+  it('quotes times in the case zone', () => {
+    const t = buildTimeline([ev('baseline', 10, { modality: 'SSEP' }), ...trials('SSEP', 25, 95, 5)], { timeZone: 'America/Chicago' });
+    expect(t.issues.find((i) => i.kind === 'no_monitoring_markers')?.message).toContain('(02:25–03:35)');
+  });
+
+  it('follows an alert through notification, interventions and recovery', () => {
+    const alert = ev('alert', 96, { modality: 'TCMEP', side: 'left', limb: 'lower', text: 'L TA MEP down 80%' });
+    const notified = ev('surgeon_notified', 97);
+    const map = ev('intervention', 98, { text: 'MAP raised to 85' });
+    const retractor = ev('intervention', 100, { text: 'Retractor released' });
+    const recovered = ev('alert_resolved', 112, { modality: 'TCMEP', side: 'left', text: 'back to baseline' });
+    const t = buildTimeline([ev('monitoring_start', 30), ev('baseline', 25, { modality: 'TCMEP', limb: 'lower' }), alert, notified, map, retractor, recovered, ev('monitoring_end', 160)]);
+    expect(t.alerts).toEqual([
+      {
+        eventId: alert.id,
+        at: at(96),
+        modality: 'TCMEP',
+        side: 'left',
+        limb: 'lower',
+        text: 'L TA MEP down 80%',
+        notified: { at: at(97), eventId: notified.id },
+        interventions: [
+          { at: at(98), eventId: map.id, text: 'MAP raised to 85' },
+          { at: at(100), eventId: retractor.id, text: 'Retractor released' },
+        ],
+        resolved: { at: at(112), eventId: recovered.id, text: 'back to baseline' },
+        outcome: 'recovered',
+        recoveryMs: 16 * 60_000,
+      },
+    ]);
+  });
+
+  it('flags an alert never resolved and never notified', () => {
+    const t = buildTimeline([ev('monitoring_start', 0), ev('alert', 40, { modality: 'SSEP', text: 'L tibial SSEP amplitude down 60%' }), ev('monitoring_end', 90)]);
+    expect(t.alerts[0]!.outcome).toBe('unresolved');
+    expect(kinds(t)).toEqual(expect.arrayContaining(['alert_unresolved', 'alert_not_notified']));
+    expect(t.issues.find((i) => i.kind === 'alert_unresolved')?.message).toBe('The alert at 08:40 has no recorded recovery or final outcome.');
+  });
+
+  it('matches recoveries to alerts of the same modality and side', () => {
+    const a1 = ev('alert', 40, { modality: 'SSEP', side: 'left' });
+    const a2 = ev('alert', 45, { modality: 'TCMEP', side: 'right' });
+    const r2 = ev('alert_resolved', 50, { modality: 'TCMEP', side: 'right' });
+    const t = buildTimeline([a1, a2, r2]);
+    expect(t.alerts.find((a) => a.eventId === a2.id)?.outcome).toBe('recovered');
+    expect(t.alerts.find((a) => a.eventId === a1.id)?.outcome).toBe('unresolved');
+  });
+
+  it('counts a modality started and never stopped until the last event, and says so', () => {
+    const start = ev('modality_start', 30, { modality: 'EMG_FREE' });
+    const t = buildTimeline([start, ev('note', 150, { text: 'closing' })]);
+    expect(t.lanes[0]!.intervals[0]).toMatchObject({ start: at(30), end: at(150) });
+    expect(t.issues.find((i) => i.kind === 'modality_start_without_stop')?.eventIds).toEqual([start.id]);
+  });
+
+  it('handles events that arrive out of order', () => {
+    const late = ev('modality_activity', 35, { modality: 'SSEP', id: 999 });
+    const t = buildTimeline([ev('monitoring_start', 30, { id: 1 }), ev('modality_activity', 40, { modality: 'SSEP', id: 2 }), ev('monitoring_end', 50, { id: 3 }), late]);
+    expect(t.lanes[0]!.firstActivity).toBe(at(35));
+  });
+
+  it('reports gaps in monitoring without modality activity', () => {
+    const t = buildTimeline([ev('monitoring_start', 0), ...trials('SSEP', 0, 30, 2), ...trials('SSEP', 70, 90, 2), ev('monitoring_end', 90), ev('baseline', 0, { modality: 'SSEP' })]);
+    expect(t.gaps).toEqual([{ start: at(30), end: at(70) }]);
+  });
+
+  it('notices a device clock that jumps', () => {
+    const a = ev('modality_activity', 30, { modality: 'SSEP', receivedAt: at(30), id: 500 });
+    const b = ev('modality_activity', 30 + 60 * 9, { modality: 'SSEP', receivedAt: at(31), id: 501 });
+    const t = buildTimeline([a, b]);
+    expect(t.issues.find((i) => i.kind === 'clock_jump')?.eventIds).toEqual([500, 501]);
+  });
+
+  it('lists milestones, anesthesia, vitals, notes and reader presence', () => {
+    const t = buildTimeline([
+      ev('milestone', 34, { text: 'Incision' }),
+      ev('anesthesia_change', 50, { text: 'Propofol bolus' }),
+      ev('vitals', 51, { text: 'MAP 62' }),
+      ev('note', 52, { text: 'n' }),
+      ev('marker', 53),
+      ev('physician_joined', 20),
+      ev('physician_left', 140),
+    ]);
+    expect(t.milestones.map((m) => m.text)).toEqual(['Incision']);
+    expect(t.anesthesia).toHaveLength(1);
+    expect(t.vitals).toHaveLength(1);
+    expect(t.notes.map((n) => n.kind)).toEqual(['note', 'marker']);
+    expect(t.readerPresence).toEqual([{ start: at(20), end: at(140) }]);
+  });
+
+  it('asks for a baseline on every monitored modality (not train-of-four)', () => {
+    const t = buildTimeline([...trials('TCMEP', 10, 20, 5), ...trials('TOF', 10, 20, 5)]);
+    expect(t.issues.filter((i) => i.kind === 'no_baseline').map((i) => i.message)).toEqual(['No baseline recorded for TcMEP.']);
+  });
+});

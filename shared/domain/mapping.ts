@@ -58,11 +58,16 @@ export const DEFAULT_RULES: readonly MappingRuleFields[] = (
     k('\\bmonitoring\\s+(start|started|begins?|began|on)\\b', 'monitoring_start', 100),
     k('\\bmonitoring\\s+(end|ended|stop|stopped|complete[d]?|off)\\b', 'monitoring_end', 101),
     k('\\b(recover(ed|y)?|returned|return(ing)? to baseline|back to baseline|resolved|improv(ed|ing))\\b', 'alert_resolved', 110),
-    k('\\b(surgeon|dr\\.?\\s+\\w+)\\s+(was\\s+)?(notified|informed|aware|told)\\b|\\b(notified|informed|told)\\s+(the\\s+)?(surgeon|dr\\b)', 'surgeon_notified', 115),
+    // A sentence that opens with the notification is one; "Loss of …, surgeon notified" is an
+    // alert (normalize.ts also records its notification).
+    k('^\\W*(the\\s+)?(surgeon|dr\\.?\\s+\\w+)\\s+(was\\s+)?(notified|informed|aware|told)\\b|^\\W*(notified|informed|told)\\s+(the\\s+)?(surgeon|dr\\b)', 'surgeon_notified', 111),
     k('\\b(reader|physician|neurophysiologist|dr\\.?\\s+\\w+)\\s+(joined|connected|logged (in|on)|online)\\b|\\bremote (reader|physician) (joined|connected)\\b', 'physician_joined', 116),
     k('\\b(reader|physician|neurophysiologist|dr\\.?\\s+\\w+)\\s+(left|disconnected|logged (out|off)|offline)\\b', 'physician_left', 117),
     k('\\b(raise[ds]?|increase[ds]?|elevat(e|ed))\\s+(the\\s+)?(map|bp|blood pressure)\\b|\\bmap\\s+(raised|increased)\\b|\\bretract(or|ion)s?\\s+(released|relaxed|removed)\\b|\\b(release[ds]?|relax(ed)?)\\s+(the\\s+)?retract|\\bscrew\\s+(removed|redirected)\\b|\\b(remove[ds]?|redirect(ed)?)\\s+(the\\s+)?screw\\b|\\breposition|\\bwarm(ed)? saline\\b|\\birrigat|\\bsteroids?\\b|\\breduce[ds]?\\s+(the\\s+)?(distraction|correction)\\b|\\bwake[-\\s]?up test\\b', 'intervention', 120),
     k('\\b(loss|lost|decreased?|declined?|drop(ped)?|down\\s+\\d+\\s?%|\\d+\\s?%\\s+(decrease|drop|reduction)|reduc(ed|tion)|latency (increase|prolong)|prolonged latency|train activity|neurotonic|a[-\\s]?trains?|alert|significant change|absent|disappear)', 'alert', 130),
+    k('\\b(surgeon|dr\\.?\\s+\\w+)\\s+(was\\s+)?(notified|informed|aware|told)\\b|\\b(notified|informed|told)\\s+(the\\s+)?(surgeon|dr\\b)', 'surgeon_notified', 131),
+    // "At closure all modalities at baseline" is a closing status, not a baseline recording.
+    k('\\b(at|unchanged from|stable (at|from|compared to)|remain(ed|s)? at|consistent with|similar to|compared (to|with)) baseline\\b', 'note', 135),
     k('\\bbaseline', 'baseline', 140),
     k('\\b(propofol|remifentanil|sufentanil|fentanyl|ketamine|dexmedetomidine|sevo(flurane)?|des(flurane)?|iso(flurane)?|nitrous|n2o|mac\\b|bolus|tiva|paralytic|rocuronium|vecuronium|succinylcholine|neuromuscular block|anesthe)', 'anesthesia_change', 150),
     k('\\b(map|bp|blood pressure|heart rate|hr|temp(erature)?|spo2|sat|etco2)\\s*[:=]?\\s*\\d', 'vitals', 155),
@@ -83,7 +88,7 @@ function escapeRegex(s: string): string {
 export function compileRule(rule: Pick<MappingRuleFields, 'matchType' | 'pattern'>): ((s: string) => boolean) | string {
   const pattern = rule.pattern.trim();
   if (!pattern) return 'The pattern is empty.';
-  if (pattern.length > 300) return 'The pattern is too long (300 characters at most).';
+  if (pattern.length > 1000) return 'The pattern is too long (1000 characters at most).';
   try {
     switch (rule.matchType) {
       case 'contains': {

@@ -1,0 +1,63 @@
+/**
+ * DeviceEvent (as the device wrote it) → the fields we store: kind, modality, side, limb and the
+ * instant, keeping the device's raw value and the zone rule used. Pure.
+ */
+import type { DeviceEvent } from './device-event';
+import type { EventKind } from './event-kinds';
+import { classifyText, mapModalityName, type CompiledRules } from './mapping';
+import { wallClockToInstant } from '../util/zoned-time';
+
+export type NormalizedEvent = Readonly<{
+  /** Suffix added to the device key when one device fact yields two events. */
+  keySuffix: string;
+  kind: EventKind;
+  modality: string | null;
+  side: string | null;
+  limb: string | null;
+  modalityName: string | null;
+  text: string;
+  occurredAt: number;
+  raw: string;
+  clockZone: string;
+  payload: Readonly<Record<string, unknown>> | null;
+}>;
+
+export type NormalizeResult = { ok: true; events: NormalizedEvent[] } | { ok: false; reason: string };
+
+/**
+ * One device fact usually makes one event. A sentence that reports an alert and the surgeon's
+ * notification together ("Loss of R APB MEP, surgeon notified") makes both, at the same time,
+ * because the report and the claim need each as its own fact.
+ */
+export function normalizeDeviceEvent(d: DeviceEvent, rules: CompiledRules, timeZone: string): NormalizeResult {
+  const occurredAt = wallClockToInstant(d.wallClock, timeZone);
+  if (occurredAt === null) return { ok: false, reason: `unreadable time "${d.wallClock.slice(0, 40)}"` };
+  const text = d.text.trim();
+  const byName = d.modalityName ? mapModalityName(d.modalityName, rules) : null;
+  const byText = text ? mapModalityName(text, rules) : null;
+  const mapped = byName?.modality ? byName : byText?.modality ? byText : null;
+  const textKind = text ? classifyText(text, rules) : null;
+  const kind: EventKind = d.kind ?? textKind ?? 'note';
+  const base = {
+    modality: mapped?.modality ?? null,
+    side: mapped?.side ?? byText?.side ?? null,
+    limb: mapped?.limb ?? byText?.limb ?? null,
+    modalityName: d.modalityName ?? null,
+    text,
+    occurredAt,
+    raw: d.raw,
+    clockZone: timeZone,
+    payload: payloadOf(d),
+  };
+  const events: NormalizedEvent[] = [{ keySuffix: '', kind, ...base }];
+  if (kind === 'alert' && /\b(surgeon|dr\.?\s+\w+)\s+(was\s+)?(notified|informed|told)\b|\b(notified|informed|told)\s+(the\s+)?surgeon\b/i.test(text)) {
+    events.push({ keySuffix: ':notified', kind: 'surgeon_notified', ...base });
+  }
+  return { ok: true, events };
+}
+
+function payloadOf(d: DeviceEvent): Readonly<Record<string, unknown>> | null {
+  const p: Record<string, unknown> = { ...d.extra };
+  if (d.durationSec !== undefined && d.durationSec !== null) p['durationSec'] = d.durationSec;
+  return Object.keys(p).length ? p : null;
+}

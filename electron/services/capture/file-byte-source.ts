@@ -9,6 +9,8 @@ export class FileByteSource implements ByteSource {
   readonly size: number;
   #fd: number | null;
   #buf: Buffer;
+  /** The last view handed out: reused when the next read has the same length (no allocation). */
+  #view: Buffer;
 
   /** Opens the file read-only; throws the usual fs errors (ENOENT, EACCES, EISDIR…). */
   constructor(path: string) {
@@ -23,6 +25,7 @@ export class FileByteSource implements ByteSource {
     }
     this.#fd = fd;
     this.#buf = Buffer.allocUnsafeSlow(64 * 1024);
+    this.#view = this.#buf.subarray(0, 0);
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -37,7 +40,8 @@ export class FileByteSource implements ByteSource {
       if (n === 0) break;
       got += n;
     }
-    return this.#buf.subarray(0, got);
+    if (this.#view.buffer !== this.#buf.buffer || this.#view.length !== got) this.#view = this.#buf.subarray(0, got);
+    return this.#view;
   }
 
   close(): void {

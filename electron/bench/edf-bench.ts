@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { FileByteSource } from '../services/capture/file-byte-source';
 import { cadwellTrials, inspectEdf, openCadwellEdf } from '../services/capture/parsers/edf';
 
-export type BenchRow = { measure: string; target: string; median: string; pass: boolean };
+import { median, type BenchRow } from './bench-row';
 
 export type EdfBenchOptions = {
   dir: string;
@@ -220,12 +220,6 @@ function runChild(cmd: string, args: readonly string[]): Promise<ChildResult> {
 function which(name: string): string | null {
   const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 function gb(bytes: number): string {

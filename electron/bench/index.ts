@@ -5,12 +5,23 @@
  *   node out/main/bench.js [--only NAME[,NAME]] [--quick]
  */
 import { parseArgs } from 'node:util';
+import os from 'node:os';
 import type { BenchRow } from './bench-row';
 import { benchStore } from './store-bench';
+import { benchEdf } from './edf-bench';
+import { benchVendor } from './vendor-bench';
 
 type Suite = { name: string; run: (quick: boolean) => Promise<BenchRow[]> | BenchRow[] };
 
-const SUITES: readonly Suite[] = [{ name: 'store', run: (quick) => benchStore(quick ? { events: 50_000, runs: 3 } : {}) }];
+const tmp = os.tmpdir();
+
+const SUITES: readonly Suite[] = [
+  { name: 'store', run: (quick) => benchStore(quick ? { events: 50_000, runs: 3 } : {}) },
+  // 1 GB Cadwell-style EDF+D (written to the temp folder, removed after).
+  { name: 'edf', run: (quick) => benchEdf({ dir: tmp, sizeBytes: quick ? 128 * 2 ** 20 : 2 ** 30 }) },
+  // 500 MB Cadwell case-data JSON, parsed in fresh child processes.
+  { name: 'vendor', run: (quick) => benchVendor({ dir: tmp, ...(quick ? { sizeBytes: 50 * 2 ** 20, runs: 1 } : {}) }) },
+];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
 const only = values.only?.split(',');

@@ -8,13 +8,24 @@ import { DEFAULT_MESSAGES } from '../../shared/contract/errors';
 import { redactError } from '../../shared/util/redact';
 import { defaultDataDir } from '../services/paths';
 import type { Command } from './command';
-import { caseCommands } from './commands/case';
-import { peopleCommands } from './commands/people';
-import { miscCommands } from './commands/misc';
 import { EXIT, reportError, ResultError, UsageError, type CliIo } from './io';
 import { CliSession } from './session';
 
-export const COMMANDS: readonly Command[] = [...caseCommands, ...peopleCommands, ...miscCommands];
+/**
+ * Command groups by first word, loaded on demand: `closeout inspect` must not pay for loading
+ * the database layer and zod (its speed is compared with a C reader's).
+ */
+const GROUPS: ReadonlyArray<Readonly<{ first: readonly string[]; load: () => Promise<readonly Command[]> }>> = [
+  { first: ['case'], load: () => import('./commands/case').then((m) => m.caseCommands) },
+  { first: ['people'], load: () => import('./commands/people').then((m) => m.peopleCommands) },
+  { first: ['note', 'events', 'status', 'audit', 'call'], load: () => import('./commands/misc').then((m) => m.miscCommands) },
+  { first: ['inspect'], load: () => import('./commands/inspect').then((m) => m.inspectCommands) },
+];
+
+/** Every command (loads every group: for help and tests). */
+export async function allCommands(): Promise<Command[]> {
+  return (await Promise.all(GROUPS.map((g) => g.load()))).flat();
+}
 
 export type RunOptions = Readonly<{ appVersion: string }>;
 
@@ -35,11 +46,12 @@ export async function runCli(argv: readonly string[], io: CliIo, opts: RunOption
     return EXIT.ok;
   }
   if (rest.length === 0 || rest[0] === 'help' || rest[0] === '--help' || rest[0] === '-h') {
-    io.stdout(helpText());
+    io.stdout(helpText(await allCommands()));
     return EXIT.ok;
   }
 
-  const command = COMMANDS.find((c) => c.words.every((w, i) => rest[i] === w));
+  const group = GROUPS.find((g) => g.first.includes(rest[0] as string));
+  const command = group ? (await group.load()).find((c) => c.words.every((w, i) => rest[i] === w)) : undefined;
   if (!command) return usage(io, `Unknown command "${rest.slice(0, 2).join(' ')}". Run "closeout help" for the list.`);
   const tail = rest.slice(command.words.length);
   if (tail.includes('--help') || tail.includes('-h')) {
@@ -78,13 +90,13 @@ function usage(io: CliIo, message: string): number {
   return EXIT.badInput;
 }
 
-function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.words.join(' ').length));
+function helpText(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.words.join(' ').length));
   return [
     'closeout: intraoperative neuromonitoring cases, reports and claims from the command line.',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.words.join(' ').padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.words.join(' ').padEnd(width)}  ${c.summary}`),
     '',
     'Global options:',
     '  --data-dir DIR   use this data folder (default: $CLOSEOUT_DATA_DIR, else the app\'s own folder)',

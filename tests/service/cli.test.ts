@@ -138,3 +138,14 @@ describe('closeout binary (real process)', () => {
     expect(r.stderr).toMatch(/cannot write to the data folder/);
   });
 });
+
+describe('command registry', () => {
+  it('every command is reachable by its first word', async () => {
+    const { allCommands } = await import('../../electron/cli/run');
+    const d = tempDir();
+    for (const c of await allCommands()) {
+      const r = await cli(d, [...c.words, '--help']);
+      expect(r.stdout, c.words.join(' ')).toContain(c.usage);
+    }
+  });
+});

@@ -15,12 +15,16 @@ const FLUSH_CHARS = 1 << 16;
 export const inspectCommands: readonly Command[] = [
   {
     words: ['inspect'],
-    usage: 'closeout inspect FILE [--json]',
-    summary: 'Show the header, annotations and record segments of an EDF/EDF+/BDF/BDF+ file (no database needed).',
-    options: { ...jsonOut },
+    usage: 'closeout inspect FILE [--json] [--date YYYY-MM-DD] [--start YYYY-MM-DDTHH:MM:SS] [--encoding utf-8|windows-1252|gbk] [--profile PROFILE.json]',
+    summary: 'Show what one device file holds: EDF/BDF header, annotations and segments, or the events of any other format (no database needed).',
+    options: { ...jsonOut, date: { type: 'string' }, start: { type: 'string' }, encoding: { type: 'string' }, profile: { type: 'string' } },
     positionals: 1,
     async run({ io, args, values }) {
       const file = args[0] as string;
+      if (!(await looksLikeEdf(file))) {
+        const { inspectOther } = await import('./inspect-other');
+        return inspectOther(io, file, values);
+      }
       const [{ FileByteSource }, edf] = await Promise.all([import('../../services/capture/file-byte-source'), import('../../services/capture/parsers/edf')]);
       let source: InstanceType<typeof FileByteSource>;
       try {
@@ -47,6 +51,25 @@ export const inspectCommands: readonly Command[] = [
     },
   },
 ];
+
+/** EDF starts with "0" + 7 spaces, BDF with 0xFF "BIOSEMI"; anything else goes to the other readers. */
+async function looksLikeEdf(file: string): Promise<boolean> {
+  const { openSync, readSync, closeSync } = await import('node:fs');
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return true; // let the EDF path report the read error in its usual words
+  }
+  try {
+    const b = Buffer.alloc(8);
+    const n = readSync(fd, b, 0, 8, 0);
+    if (n < 8) return true;
+    return b.toString('latin1') === '0       ' || (b[0] === 0xff && b.toString('latin1', 1, 8) === 'BIOSEMI');
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Passed in rather than imported: the parser module is loaded lazily, inside run. */
 type ScanRecords = typeof scanRecords;
@@ -142,12 +165,12 @@ function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-function fsCode(e: unknown): string | null {
+export function fsCode(e: unknown): string | null {
   const code = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined;
   return typeof code === 'string' ? code : null;
 }
 
-function cannotRead(io: CliIo, file: string, e: unknown): number {
+export function cannotRead(io: CliIo, file: string, e: unknown): number {
   const code = fsCode(e);
   const reason =
     code === 'ENOENT' ? 'the file does not exist'

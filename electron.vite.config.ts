@@ -19,6 +19,8 @@ export default defineConfig({
           devhost: r('electron/devhost/index.ts'),
           // npm run bench
           bench: r('electron/bench/index.ts'),
+          // npm run simulate
+          simulate: r('electron/simulator/index.ts'),
         },
         // Dev-only tools the dev host loads at run time; never bundled.
         external: ['vite', '@vitejs/plugin-react'],

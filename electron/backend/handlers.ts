@@ -3,6 +3,7 @@ import type { ServiceContext } from '../services/context';
 import * as cases from '../services/cases/case-service';
 import * as people from '../services/people/people-service';
 import * as notes from '../services/events/notes-service';
+import * as capture from '../services/capture/capture-handlers';
 
 export type Handlers = { [M in Method]: (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>> };
 
@@ -15,8 +16,20 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   setCaseStatus: cases.setCaseStatus,
   listEvents: notes.listEvents,
   addNote: notes.addNote,
+  getTimeline: notes.getTimeline,
+  dropMarker: notes.dropMarker,
   listPeople: people.listPeople,
   createPerson: people.createPerson,
   updatePerson: people.updatePerson,
   verifyAudit: (ctx) => ctx.store.audit.verify(),
+  listSources: capture.listSources,
+  saveSource: capture.saveSource,
+  deleteSource: capture.deleteSource,
+  listSerialPorts: capture.listSerialPorts,
+  getCaptureStatus: capture.getCaptureStatus,
+  listCaptureFiles: capture.listCaptureFiles,
+  releaseHeldFile: capture.releaseHeldFile,
+  listMappingRules: capture.listMappingRules,
+  saveMappingRule: capture.saveMappingRule,
+  deleteMappingRule: capture.deleteMappingRule,
 };

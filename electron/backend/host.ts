@@ -12,6 +12,7 @@ import { Store } from '../services/store/store';
 import { AppError, classifyStorageError } from '../services/store/store-errors';
 import { seedDemoOnFirstRun } from '../services/demo/seed-demo';
 import { handlers } from './handlers';
+import { CaptureService } from '../services/capture/capture-service';
 
 export type BackendOptions = Readonly<{
   dataDir: string;
@@ -25,13 +26,20 @@ export type BackendOptions = Readonly<{
   now?: () => number;
   /** How long a write waits for another program's lock (tests shorten it). */
   busyTimeoutMs?: number;
+  /**
+   * Run capture (watch folders, read serial ports) for the capturing case: the app, the dev host
+   * and `closeout capture`. One-shot CLI commands leave it off.
+   */
+  capture?: boolean;
 }>;
 
 export type Backend = Readonly<{
   call: (method: string, args: unknown) => Promise<Result<unknown>>;
   onPush: (listener: (m: PushMessage) => void) => () => void;
   status: () => AppStatus;
-  close: () => void;
+  close: () => Promise<void>;
+  /** The capture runtime (tests and `closeout capture` wait on it); null when the store is down. */
+  capture: CaptureService | null;
 }>;
 
 /**
@@ -58,6 +66,7 @@ export function createBackend(opts: BackendOptions): Backend {
       : { state: 'error', code: 'INTERNAL', message: DEFAULT_MESSAGES.INTERNAL };
   }
 
+  let capture: CaptureService | null = null;
   const ctx: ServiceContext | null = store && {
     store,
     actor: opts.actor,
@@ -65,11 +74,23 @@ export function createBackend(opts: BackendOptions): Backend {
     today: () => localIsoDate(now()),
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     emit: (m) => {
+      capture?.onPush(m);
       for (const l of listeners) l(m);
     },
     log,
     newId: randomUUID,
+    get capture() {
+      return capture;
+    },
   };
+  if (ctx) {
+    capture = new CaptureService(ctx, { active: opts.capture === true });
+    try {
+      capture.start();
+    } catch (e) {
+      log.error('capture.start_failed', e);
+    }
+  }
 
   if (ctx && opts.seedDemo) {
     try {
@@ -116,9 +137,11 @@ export function createBackend(opts: BackendOptions): Backend {
       return () => listeners.delete(listener);
     },
     status,
-    close() {
+    async close() {
       listeners.clear();
+      await capture?.stop();
       store?.close();
     },
+    capture,
   };
 }

@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, session, utilityProcess } from 'electron';
+import { randomUUID } from 'node:crypto';
+import { app, BrowserWindow, globalShortcut, Notification, session, utilityProcess } from 'electron';
 import { IPC_BACKEND_STATE, IPC_PUSH } from '../../shared/contract/bridge';
 import { BackendSupervisor, type ChildHandle } from './backend-supervisor';
 import { registerIpc } from './ipc-router';
@@ -51,12 +52,31 @@ function start(): void {
   supervisor.start();
   registerIpc(supervisor, devUrl);
   createMainWindow({ preloadPath: path.join(here, '../preload/index.cjs'), devUrl });
+  registerMarkerShortcut();
 
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) {
       createMainWindow({ preloadPath: path.join(here, '../preload/index.cjs'), devUrl });
     }
   });
+}
+
+/**
+ * A global shortcut drops a timestamped marker on the capturing case without leaving the IONM
+ * software's window. The time is taken at the key press, before anything else happens.
+ */
+const MARKER_ACCELERATOR = process.env['CLOSEOUT_MARKER_SHORTCUT'] || 'CommandOrControl+Alt+M';
+
+function registerMarkerShortcut(): void {
+  const ok = globalShortcut.register(MARKER_ACCELERATOR, () => {
+    const occurredAt = Date.now();
+    void supervisor?.call('dropMarker', { occurredAt, clientId: randomUUID() }).then((r) => {
+      if (Notification.isSupported()) {
+        new Notification({ title: 'Closeout', body: r.ok ? 'Marker stored.' : r.message, silent: true }).show();
+      }
+    });
+  });
+  if (!ok) process.stderr.write(`Closeout: the marker shortcut ${MARKER_ACCELERATOR} is taken by another program.\n`);
 }
 
 function forkBackend(dataDir: string): ChildHandle {
@@ -98,3 +118,4 @@ app.on('window-all-closed', () => {
 });
 
 app.on('before-quit', () => supervisor?.stop());
+app.on('will-quit', () => globalShortcut.unregisterAll());

@@ -1,6 +1,7 @@
 import type { Store } from './store/store';
 import type { PushMessage } from '../../shared/contract/events';
 import type { Logger } from './log';
+import type { CaptureService } from './capture/capture-service';
 
 /** What every service call gets: the store, who is acting, the clock, and the push channel. */
 export type ServiceContext = Readonly<{
@@ -15,4 +16,6 @@ export type ServiceContext = Readonly<{
   emit: (event: PushMessage) => void;
   log: Logger;
   newId: () => string;
+  /** The capture runtime; null in a context that does not capture (set once by the host). */
+  capture: CaptureService | null;
 }>;

@@ -11,6 +11,11 @@ import { IdSchema } from '../domain/fields';
 import { CASE_STATUSES, PERSON_ROLES, type CaseStatus } from '../domain/vocabulary';
 import type { Gap } from '../domain/case-gaps';
 import type { ErrorCode } from './errors';
+import { SourceInputSchema, type CaptureFile, type CaptureSource, type SourceStatus } from '../domain/capture-source';
+import { EVENT_KINDS } from '../domain/event-kinds';
+import { EVENT_SIDES, LIMBS, MODALITIES } from '../domain/modality';
+import type { MappingRule } from '../domain/mapping';
+import type { Timeline } from '../domain/timeline';
 
 export type StoreHealth =
   | Readonly<{ state: 'ok'; schemaVersion: number }>
@@ -38,6 +43,22 @@ export type AuditVerification = Readonly<{
   message: string;
 }>;
 
+export type CaptureStatus = Readonly<{ capturingCaseId: string | null; sources: readonly SourceStatus[] }>;
+
+export type SerialPortList = Readonly<{ ok: true; ports: ReadonlyArray<Readonly<{ path: string; manufacturer?: string }>> }> | Readonly<{ ok: false; message: string }>;
+
+export const MappingRuleInputSchema = z.object({
+  target: z.enum(['modality', 'kind']),
+  matchType: z.enum(['contains', 'word', 'regex']).default('contains'),
+  pattern: z.string().trim().min(1, 'Type the name or words to match.').max(1000),
+  modality: z.enum(MODALITIES).nullable().default(null),
+  limb: z.enum(LIMBS).nullable().default(null),
+  side: z.enum(EVENT_SIDES).nullable().default(null),
+  kind: z.enum(EVENT_KINDS).nullable().default(null),
+  priority: z.number().int().min(0).max(1000).default(50),
+  enabled: z.boolean().default(true),
+});
+
 export const api = {
   getStatus: procedure(z.object({})).returns<AppStatus>(),
 
@@ -58,11 +79,17 @@ export const api = {
     z.object({
       caseId: IdSchema,
       limit: z.number().int().min(1).max(5000).default(500),
+      /** Leave out these kinds (the event list hides per-trial activity; the timeline shows it). */
+      excludeKinds: z.array(z.enum(EVENT_KINDS)).max(EVENT_KINDS.length).default([]),
       /** Page backwards: the last event of the previous page. */
       before: z.object({ occurredAt: z.number().int(), id: z.number().int().positive() }).optional(),
     }),
   ).returns<CaseEvent[]>(),
   addNote: procedure(NoteInputSchema).returns<CaseEvent>(),
+  /** The global shortcut: a timestamped marker on whichever case is capturing. */
+  dropMarker: procedure(z.object({ occurredAt: z.number().int().positive(), clientId: z.string().trim().min(8).max(64) })).returns<CaseEvent>(),
+  /** The case's shape: modality lanes, monitoring, alerts, milestones (see shared/domain/timeline.ts). */
+  getTimeline: procedure(z.object({ caseId: IdSchema })).returns<Timeline>(),
 
   listPeople: procedure(
     z.object({ role: z.enum(PERSON_ROLES).optional(), includeInactive: z.boolean().default(false) }),
@@ -71,6 +98,17 @@ export const api = {
   updatePerson: procedure(z.object({ id: IdSchema, fields: PersonInputSchema })).returns<Person>(),
 
   verifyAudit: procedure(z.object({})).returns<AuditVerification>(),
+
+  listSources: procedure(z.object({})).returns<CaptureSource[]>(),
+  saveSource: procedure(z.object({ id: IdSchema.optional(), source: SourceInputSchema })).returns<CaptureSource>(),
+  deleteSource: procedure(z.object({ id: IdSchema })).returns<{ deleted: boolean }>(),
+  listSerialPorts: procedure(z.object({})).returns<SerialPortList>(),
+  getCaptureStatus: procedure(z.object({})).returns<CaptureStatus>(),
+  listCaptureFiles: procedure(z.object({ caseId: IdSchema.optional() })).returns<CaptureFile[]>(),
+  releaseHeldFile: procedure(z.object({ sourceId: IdSchema, path: z.string().min(1).max(1000) })).returns<{ released: boolean }>(),
+  listMappingRules: procedure(z.object({})).returns<MappingRule[]>(),
+  saveMappingRule: procedure(z.object({ id: z.number().int().positive().optional(), rule: MappingRuleInputSchema })).returns<MappingRule>(),
+  deleteMappingRule: procedure(z.object({ id: z.number().int().positive() })).returns<{ deleted: boolean }>(),
 } as const;
 
 export type Api = typeof api;

@@ -1,13 +1,17 @@
 /** Events the backend pushes to every connected UI. No polling: the UI updates from these. */
 import type { CaseEvent } from '../domain/event';
 import type { CaseStatus } from '../domain/vocabulary';
+import type { SourceStatus } from '../domain/capture-source';
 
 export type PushEvents = {
   caseChanged: Readonly<{ caseId: string; status: CaseStatus }>;
   eventCaptured: Readonly<{ caseId: string; event: CaseEvent }>;
+  /** Many events at once (a file read in bulk): reload rather than receive each. */
+  eventsCaptured: Readonly<{ caseId: string; count: number }>;
+  captureStatus: Readonly<{ sources: readonly SourceStatus[] }>;
   peopleChanged: Readonly<Record<string, never>>;
 };
 export type PushEventName = keyof PushEvents;
 export type PushMessage = { [K in PushEventName]: Readonly<{ name: K; payload: PushEvents[K] }> }[PushEventName];
 
-export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'peopleChanged'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'eventsCaptured', 'captureStatus', 'peopleChanged'] as const satisfies readonly PushEventName[];

@@ -87,6 +87,13 @@ export function setCaseStatus(ctx: ServiceContext, a: ArgsOut<'setCaseStatus'>):
         `A ${CASE_STATUS_LABELS[before.status].toLowerCase()} case cannot be set to ${CASE_STATUS_LABELS[a.status].toLowerCase()} directly.`,
       );
     }
+    if (a.status === 'capturing') {
+      // One case at a time per workstation: the export folder and the serial line feed one case.
+      const other = ctx.store.cases.capturing();
+      if (other && other.id !== a.id) {
+        throw new AppError('INVALID_STATE', `${other.patient.lastName}, ${other.patient.firstName} (${other.dateOfService}) is capturing on this workstation. Close that case or stop its capture first.`);
+      }
+    }
     ctx.store.cases.setStatus(a.id, a.status, ctx.now());
     ctx.store.audit.append({ actor: ctx.actor, action: 'case.status', caseId: a.id, detail: { from: before.status, to: a.status } }, ctx.now());
     return mustGet(ctx, a.id);

@@ -2,12 +2,13 @@ import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
 import { acceptsEvents, whyNoEvents } from '../../../shared/domain/case-status';
 import { NOTE_MAX_AGE_MS, NOTE_MAX_FUTURE_MS } from '../../../shared/domain/event';
 import type { ServiceContext } from '../context';
+import { buildTimeline } from '../../../shared/domain/timeline';
 import { mustGetCase } from '../cases/case-service';
 import { AppError } from '../store/store-errors';
 
 export function listEvents(ctx: ServiceContext, a: ArgsOut<'listEvents'>): ResultOf<'listEvents'> {
   mustGetCase(ctx, a.caseId);
-  return ctx.store.events.listNewestFirst(a.caseId, a.limit, a.before);
+  return ctx.store.events.listNewestFirst(a.caseId, a.limit, a.before, a.excludeKinds);
 }
 
 /**
@@ -47,4 +48,16 @@ export function addNote(ctx: ServiceContext, a: ArgsOut<'addNote'>): ResultOf<'a
   });
   if (inserted) ctx.emit({ name: 'eventCaptured', payload: { caseId: a.caseId, event } });
   return event;
+}
+
+export function getTimeline(ctx: ServiceContext, a: ArgsOut<'getTimeline'>): ResultOf<'getTimeline'> {
+  const c = mustGetCase(ctx, a.caseId);
+  return buildTimeline(ctx.store.events.all(a.caseId), { timeZone: c.timeZone });
+}
+
+/** Marker from the global shortcut: the time is the key press, the case is the one capturing. */
+export function dropMarker(ctx: ServiceContext, a: ArgsOut<'dropMarker'>): ResultOf<'dropMarker'> {
+  const c = ctx.store.cases.capturing();
+  if (!c) throw new AppError('INVALID_STATE', 'No case is capturing, so the marker was not stored. Start capture on the case first.');
+  return addNote(ctx, { caseId: c.id, text: 'Marker', occurredAt: a.occurredAt, clientId: a.clientId, kind: 'marker' });
 }

@@ -106,6 +106,7 @@ export class CasesRepo {
   readonly #insert: Statement;
   readonly #update: Statement;
   readonly #setStatus: Statement;
+  readonly #capturing: Statement<[], CaseRow>;
   readonly #db: Database;
   /** One prepared query per number of search terms (1..5). */
   readonly #listByTerms = new Map<number, Statement<unknown[], CaseSummaryRow>>();
@@ -119,9 +120,16 @@ export class CasesRepo {
       `UPDATE cases SET ${FIELD_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}, version = version + 1, updated_at = @updated_at
        WHERE id = @id AND version = @version`,
     );
+    this.#capturing = db.prepare("SELECT * FROM cases WHERE status = 'capturing' ORDER BY updated_at DESC LIMIT 1");
     this.#setStatus = db.prepare(
       'UPDATE cases SET status = @status, version = version + 1, updated_at = @updated_at WHERE id = @id',
     );
+  }
+
+  /** The case this workstation is capturing, if any (one at a time). */
+  capturing(): CaseRecord | null {
+    const row = this.#capturing.get();
+    return row ? fromRow(row) : null;
   }
 
   get(id: string): CaseRecord | null {

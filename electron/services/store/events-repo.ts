@@ -43,29 +43,32 @@ function fromRow(r: EventRow): CaseEvent {
 export type NewEvent = Omit<CaseEvent, 'id'>;
 
 export class EventsRepo {
-  readonly #insert: Statement;
+  readonly #insert: Statement<[Record<string, unknown>], EventRow>;
   readonly #byKey: Statement<[string, string, string], EventRow>;
-  readonly #page: Statement<[string, number, number, number, number], EventRow>;
+  readonly #db: Database;
+  /** Page queries by how many kinds they leave out. */
+  readonly #pages = new Map<number, Statement<unknown[], EventRow>>();
   readonly #count: Statement<[string], { n: number }>;
+  readonly #all: Statement<[string], EventRow>;
 
   constructor(db: Database) {
     // DO NOTHING on the dedupe key: replaying a file or resending a note is harmless.
     this.#insert = db.prepare(
       `INSERT INTO events (case_id, kind, modality, side, limb, modality_name, text, occurred_at, received_at, source, dedupe_key, raw, clock_zone, payload)
        VALUES (@case_id, @kind, @modality, @side, @limb, @modality_name, @text, @occurred_at, @received_at, @source, @dedupe_key, @raw, @clock_zone, @payload)
-       ON CONFLICT (case_id, source, dedupe_key) DO NOTHING`,
+       ON CONFLICT (case_id, source, dedupe_key) DO NOTHING
+       RETURNING *`,
     );
     this.#byKey = db.prepare('SELECT * FROM events WHERE case_id = ? AND source = ? AND dedupe_key = ?');
-    this.#page = db.prepare(
-      `SELECT * FROM events WHERE case_id = ? AND (occurred_at < ? OR (occurred_at = ? AND id < ?))
-       ORDER BY occurred_at DESC, id DESC LIMIT ?`,
-    );
+    this.#db = db;
     this.#count = db.prepare('SELECT count(*) AS n FROM events WHERE case_id = ?');
+    this.#all = db.prepare('SELECT * FROM events WHERE case_id = ? ORDER BY occurred_at, id');
   }
 
   /** Insert unless the same (case, source, key) exists. Returns the stored row and whether it is new. */
   append(e: NewEvent): { event: CaseEvent; inserted: boolean } {
-    const info = this.#insert.run({
+    // RETURNING gives the new row in the same statement; nothing comes back on a duplicate.
+    const row = this.#insert.get({
       case_id: e.caseId,
       kind: e.kind,
       modality: e.modality,
@@ -81,15 +84,31 @@ export class EventsRepo {
       clock_zone: e.clockZone,
       payload: e.payload === null ? null : JSON.stringify(e.payload),
     });
-    const row = this.#byKey.get(e.caseId, e.source, e.dedupeKey) as EventRow;
-    return { event: fromRow(row), inserted: info.changes === 1 };
+    if (row) return { event: fromRow(row), inserted: true };
+    return { event: fromRow(this.#byKey.get(e.caseId, e.source, e.dedupeKey) as EventRow), inserted: false };
   }
 
   /** Newest first by when it happened; `before` is the last row of the previous page. */
-  listNewestFirst(caseId: string, limit: number, before?: Readonly<{ occurredAt: number; id: number }>): CaseEvent[] {
+  listNewestFirst(caseId: string, limit: number, before?: Readonly<{ occurredAt: number; id: number }>, excludeKinds: readonly string[] = []): CaseEvent[] {
     const t = before?.occurredAt ?? Number.MAX_SAFE_INTEGER;
     const id = before?.id ?? Number.MAX_SAFE_INTEGER;
-    return this.#page.all(caseId, t, t, id, limit).map(fromRow);
+    let stmt = this.#pages.get(excludeKinds.length);
+    if (!stmt) {
+      const not = excludeKinds.length ? `AND kind NOT IN (${excludeKinds.map(() => '?').join(', ')})` : '';
+      stmt = this.#db.prepare(
+        `SELECT * FROM events WHERE case_id = ? AND (occurred_at < ? OR (occurred_at = ? AND id < ?)) ${not}
+         ORDER BY occurred_at DESC, id DESC LIMIT ?`,
+      );
+      this.#pages.set(excludeKinds.length, stmt);
+    }
+    return stmt.all(caseId, t, t, id, ...excludeKinds, limit).map(fromRow);
+  }
+
+  /** Every event of a case, oldest first (timeline, report). Streams rows: no big intermediate copy. */
+  all(caseId: string): CaseEvent[] {
+    const out: CaseEvent[] = [];
+    for (const r of this.#all.iterate(caseId)) out.push(fromRow(r));
+    return out;
   }
 
   count(caseId: string): number {

@@ -5,6 +5,7 @@ import { PeopleRepo } from './people-repo';
 import { EventsRepo } from './events-repo';
 import { AuditRepo } from './audit-repo';
 import { SettingsRepo } from './settings-repo';
+import { CaptureRepo } from './capture-repo';
 import { schemaVersion } from './migrations';
 
 /** The open database and its repositories. The backend holds exactly one: the only writer. */
@@ -14,6 +15,7 @@ export class Store {
   readonly events: EventsRepo;
   readonly audit: AuditRepo;
   readonly settings: SettingsRepo;
+  readonly capture: CaptureRepo;
 
   private constructor(readonly db: Database.Database) {
     this.cases = new CasesRepo(db);
@@ -21,6 +23,7 @@ export class Store {
     this.events = new EventsRepo(db);
     this.audit = new AuditRepo(db);
     this.settings = new SettingsRepo(db);
+    this.capture = new CaptureRepo(db);
   }
 
   static open(opts: OpenDbOptions): Store {

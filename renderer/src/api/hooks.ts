@@ -30,6 +30,8 @@ export function useQuery<M extends Method>(
   method: M,
   args: ArgsIn<M> | null,
   refreshOn?: (m: PushMessage) => boolean,
+  /** Coalesce refreshes: during capture, trials can arrive several times a second. */
+  throttleMs = 0,
 ): Query<ResultOf<M>> {
   const client = useClient();
   const key = args === null ? null : JSON.stringify(args);
@@ -51,17 +53,24 @@ export function useQuery<M extends Method>(
 
   useEffect(() => {
     load();
+    let timer: ReturnType<typeof setTimeout> | null = null;
     const offPush = client.transport.onPush((m) => {
-      if (refreshRef.current?.(m)) load();
+      if (!refreshRef.current?.(m)) return;
+      if (!throttleMs) return load();
+      timer ??= setTimeout(() => {
+        timer = null;
+        load();
+      }, throttleMs);
     });
     const offConn = client.transport.onConnection((s) => {
       if (s === 'up') load();
     });
     return () => {
+      if (timer) clearTimeout(timer);
       offPush();
       offConn();
     };
-  }, [client, load]);
+  }, [client, load, throttleMs]);
 
   return { data: state.data, error: state.error, loading: state.loading, reload: load };
 }

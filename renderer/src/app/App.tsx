@@ -3,6 +3,7 @@ import { CaseList } from '../features/cases/CaseList';
 import { CaseEditor } from '../features/cases/CaseEditor';
 import { CaseView } from '../features/cases/CaseView';
 import { PeoplePage } from '../features/people/PeoplePage';
+import { CapturePage } from '../features/capture/CapturePage';
 import { href, useRoute, type Route } from './router';
 import { assertNever } from '../../../shared/util/assert-never';
 
@@ -16,11 +17,14 @@ export function App() {
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
         <div className="brand">Closeout</div>
-        <a href={href({ name: 'cases' })} className={route.name === 'people' ? '' : 'active'}>
+        <a href={href({ name: 'cases' })} className={route.name === 'people' || route.name === 'capture' ? '' : 'active'}>
           Cases
         </a>
         <a href={href({ name: 'people' })} className={route.name === 'people' ? 'active' : ''}>
           People
+        </a>
+        <a href={href({ name: 'capture' })} className={route.name === 'capture' ? 'active' : ''}>
+          Capture
         </a>
         <div className="sidebar-foot">{status.data ? `v${status.data.appVersion}` : ''}</div>
       </nav>
@@ -58,6 +62,8 @@ function Page({ route }: { route: Route }) {
       return <CaseView key={route.id} id={route.id} />;
     case 'people':
       return <PeoplePage />;
+    case 'capture':
+      return <CapturePage />;
     default:
       return assertNever(route, 'route');
   }

@@ -6,7 +6,8 @@ export type Route =
   | { name: 'newCase' }
   | { name: 'case'; id: string }
   | { name: 'editCase'; id: string }
-  | { name: 'people' };
+  | { name: 'people' }
+  | { name: 'capture' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -14,6 +15,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'cases' && parts[1] && parts[2] === 'edit') return { name: 'editCase', id: parts[1] };
   if (parts[0] === 'cases' && parts[1]) return { name: 'case', id: parts[1] };
   if (parts[0] === 'people') return { name: 'people' };
+  if (parts[0] === 'capture') return { name: 'capture' };
   return { name: 'cases' };
 }
 
@@ -29,6 +31,8 @@ export function href(route: Route): string {
       return `#/cases/${encodeURIComponent(route.id)}/edit`;
     case 'people':
       return '#/people';
+    case 'capture':
+      return '#/capture';
   }
 }
 

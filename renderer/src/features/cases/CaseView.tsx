@@ -17,6 +17,9 @@ import { ErrorBanner } from '../../components/Field';
 import { StatusChip } from '../../components/StatusChip';
 import { EventList } from './EventList';
 import { NoteBox } from './NoteBox';
+import { TimelineFigure } from './TimelineFigure';
+import { SourceStatusList, useSourceStatuses } from '../capture/SourceStatusList';
+import { CaptureFilesPanel } from '../capture/CaptureFilesPanel';
 
 const MOVE_LABELS: Readonly<Partial<Record<CaseStatus, string>>> = {
   capturing: 'Start capture',
@@ -27,6 +30,8 @@ const MOVE_LABELS: Readonly<Partial<Record<CaseStatus, string>>> = {
 export function CaseView({ id }: { id: string }) {
   const client = useClient();
   const q = useQuery('getCase', { id }, (m) => (m.name === 'caseChanged' && m.payload.caseId === id) || m.name === 'peopleChanged');
+  const timeline = useQuery('getTimeline', { caseId: id }, (m) => (m.name === 'eventCaptured' || m.name === 'eventsCaptured') && m.payload.caseId === id, 400);
+  const sources = useSourceStatuses();
   const [actionError, setActionError] = useState<string>();
 
   if (q.error) return <ErrorBanner message={q.error.message} />;
@@ -80,6 +85,20 @@ export function CaseView({ id }: { id: string }) {
         <ErrorBanner message={actionError} />
       </header>
 
+      {timeline.data && (
+        <div className="card timeline-card">
+          <h2 className="card-title">Timeline</h2>
+          <TimelineFigure timeline={timeline.data} timeZone={c.timeZone} now={c.status === 'capturing' ? Date.now() : null} />
+          {timeline.data.issues.length > 0 && (
+            <ul className="timeline-issues" aria-label="Timeline issues">
+              {timeline.data.issues.map((i, n) => (
+                <li key={n}>{i.message}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+
       <div className="case-body">
         <div className="card case-events">
           <h2 className="card-title">Events</h2>
@@ -87,6 +106,13 @@ export function CaseView({ id }: { id: string }) {
           <EventList caseId={id} />
         </div>
         <aside className="case-side">
+          {c.status === 'capturing' && (
+            <div className="card">
+              <h2 className="card-title">Capture</h2>
+              <SourceStatusList sources={sources} />
+            </div>
+          )}
+          <CaptureFilesPanel caseId={id} />
           <div className="card">
             <h2 className="card-title">Still needed for a clean claim</h2>
             {gaps.length === 0 ? (

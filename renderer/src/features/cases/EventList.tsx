@@ -23,7 +23,14 @@ function mergeEvents(list: readonly CaseEvent[], more: readonly CaseEvent[]): Ca
  */
 export function EventList({ caseId }: { caseId: string }) {
   const client = useClient();
-  const initial = useQuery('listEvents', { caseId, limit: 1000 });
+  // Every trial of every modality is in the timeline picture; the list keeps to the facts.
+  const [showTrials, setShowTrials] = useState(false);
+  const initial = useQuery(
+    'listEvents',
+    { caseId, limit: 1000, excludeKinds: showTrials ? [] : ['modality_activity'] },
+    (m) => m.name === 'eventsCaptured' && m.payload.caseId === caseId,
+    300,
+  );
   const [events, setEvents] = useState<CaseEvent[]>([]);
   const [fresh, setFresh] = useState<ReadonlySet<number>>(new Set());
 
@@ -31,21 +38,24 @@ export function EventList({ caseId }: { caseId: string }) {
   // events are append-only, so the union by id is always right.
   useEffect(() => {
     const loaded = initial.data;
-    if (loaded) setEvents((list) => mergeEvents(list, loaded));
-  }, [initial.data]);
+    if (loaded) setEvents((list) => mergeEvents(showTrials ? list : list.filter((e) => e.kind !== 'modality_activity'), loaded));
+  }, [initial.data, showTrials]);
 
   useEffect(
     () =>
       client.on('eventCaptured', ({ caseId: id, event }) => {
-        if (id !== caseId) return;
+        if (id !== caseId || (!showTrials && event.kind === 'modality_activity')) return;
         setEvents((list) => mergeEvents(list, [event]));
         setFresh((s) => new Set(s).add(event.id));
       }),
-    [client, caseId],
+    [client, caseId, showTrials],
   );
 
   return (
     <div className="events">
+      <label className="check small muted">
+        <input type="checkbox" checked={showTrials} onChange={(e) => setShowTrials(e.target.checked)} /> Show each trial
+      </label>
       <ErrorBanner message={initial.error?.message} />
       {initial.data && events.length === 0 && <p className="empty">No events yet. Captured events and your notes appear here.</p>}
       <ol className="event-list" aria-label="Events">

@@ -1,0 +1,169 @@
+/**
+ * Capture for the workstation: while a case is "capturing", every enabled source feeds it. The
+ * service follows case status changes, keeps the source statuses for the UI, and stops cleanly.
+ * At start it resumes a case left capturing, so files that arrived while the app was closed are
+ * read and a serial device is reconnected.
+ */
+import { createHash } from 'node:crypto';
+import type { CaptureSource, FolderConfig, SerialConfig, SourceStatus } from '../../../shared/domain/capture-source';
+import { compileRules, DEFAULT_RULES, type CompiledRules } from '../../../shared/domain/mapping';
+import type { PushMessage } from '../../../shared/contract/events';
+import type { ServiceContext } from '../context';
+import { EventWriter } from './event-writer';
+import type { CaptureCase } from './file-ingest';
+import { FolderCapture } from './folder-capture';
+import { SerialSourceCapture } from './serial-source';
+
+type Running = FolderCapture | SerialSourceCapture;
+
+const BUILTIN_RULES_KEY = 'mapping.builtinVersion';
+
+export class CaptureService {
+  readonly #ctx: ServiceContext;
+  readonly #writer: EventWriter;
+  #rules: CompiledRules | null = null;
+  #target: CaptureCase | null = null;
+  #running = new Map<string, Running>();
+  #statuses = new Map<string, SourceStatus>();
+  #pushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  readonly #active: boolean;
+
+  /** `active: false` (one-shot CLI commands): rules and statuses only, nothing is watched. */
+  constructor(ctx: ServiceContext, opts: Readonly<{ active: boolean }>) {
+    this.#ctx = ctx;
+    this.#writer = new EventWriter(ctx);
+    this.#active = opts.active;
+  }
+
+  /** Seed the built-in mapping rules and resume a case left capturing. */
+  start(): void {
+    this.#seedRules();
+    if (!this.#active) return;
+    const capturing = this.#ctx.store.cases.capturing();
+    if (capturing) this.#startFor(capturing.id);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#running.values()].map((r) => r.stop()));
+    this.#running.clear();
+    this.#target = null;
+    if (this.#pushTimer) clearTimeout(this.#pushTimer);
+  }
+
+  /** Follow case status changes pushed by the services. */
+  onPush(m: PushMessage): void {
+    if (!this.#active || m.name !== 'caseChanged') return;
+    const { caseId, status } = m.payload;
+    if (status === 'capturing' && this.#target?.id !== caseId) this.#startFor(caseId);
+    else if (status !== 'capturing' && this.#target?.id === caseId) void this.#stopAll();
+  }
+
+  /** Sources were added, changed or removed: restart what runs. */
+  async sourcesChanged(): Promise<void> {
+    if (!this.#active) return;
+    const id = this.#target?.id;
+    await this.#stopAll();
+    if (id) this.#startFor(id);
+    else this.#publish();
+  }
+
+  rulesChanged(): void {
+    this.#rules = null;
+  }
+
+  rules(): CompiledRules {
+    this.#rules ??= compileRules(this.#ctx.store.capture.listRules());
+    return this.#rules;
+  }
+
+  get capturingCaseId(): string | null {
+    return this.#target?.id ?? null;
+  }
+
+  statuses(): SourceStatus[] {
+    return this.#ctx.store.capture.listSources().map((s) => this.#statuses.get(s.id) ?? idleStatus(s));
+  }
+
+  /** Read a held file anyway. */
+  release(sourceId: string, path: string): boolean {
+    const r = this.#running.get(sourceId);
+    if (!(r instanceof FolderCapture)) return false;
+    r.release(path);
+    return true;
+  }
+
+  /** Wait until every folder source has read what it has seen (tests, CLI). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.#running.values()].map((r) => (r instanceof FolderCapture ? r.idle() : Promise.resolve())));
+  }
+
+  #startFor(caseId: string): void {
+    const c = this.#ctx.store.cases.get(caseId);
+    if (!c) return;
+    void this.#stopAll().then(() => {
+      this.#target = { id: c.id, dateOfService: c.dateOfService, patient: c.patient };
+      for (const s of this.#ctx.store.capture.listSources()) {
+        if (!s.enabled) continue;
+        const onStatus = (st: SourceStatus) => this.#onStatus(st);
+        const r: Running =
+          s.kind === 'folder'
+            ? new FolderCapture({ ctx: this.#ctx, source: s as CaptureSource & { kind: 'folder'; config: FolderConfig }, writer: this.#writer, rules: () => this.rules(), target: () => this.#target, onStatus })
+            : new SerialSourceCapture({ ctx: this.#ctx, source: s as CaptureSource & { kind: 'serial'; config: SerialConfig }, writer: this.#writer, rules: () => this.rules(), target: () => this.#target, onStatus });
+        this.#running.set(s.id, r);
+        r.start();
+      }
+      this.#ctx.log.info('capture.started', { caseId, count: this.#running.size });
+      this.#publish();
+    });
+  }
+
+  async #stopAll(): Promise<void> {
+    const running = [...this.#running.values()];
+    this.#running.clear();
+    this.#target = null;
+    await Promise.all(running.map((r) => r.stop()));
+    this.#publish();
+  }
+
+  #onStatus(s: SourceStatus): void {
+    this.#statuses.set(s.sourceId, s);
+    // Counters change with every batch: tell the UI at most a few times a second.
+    this.#pushTimer ??= setTimeout(() => {
+      this.#pushTimer = null;
+      this.#publish();
+    }, 250);
+  }
+
+  #publish(): void {
+    this.#ctx.emit({ name: 'captureStatus', payload: { sources: this.statuses() } });
+  }
+
+  #seedRules(): void {
+    const { store } = this.#ctx;
+    const version = createHash('sha256').update(JSON.stringify(DEFAULT_RULES)).digest('hex').slice(0, 16);
+    if (store.settings.get(BUILTIN_RULES_KEY) === version) return;
+    store.write(() => {
+      const disabled = new Set(store.capture.listRules().filter((r) => r.builtin && !r.enabled).map((r) => r.pattern));
+      store.capture.replaceBuiltins(DEFAULT_RULES, disabled, this.#ctx.now());
+      store.settings.set(BUILTIN_RULES_KEY, version);
+    });
+    this.#rules = null;
+  }
+}
+
+function idleStatus(s: CaptureSource): SourceStatus {
+  return {
+    sourceId: s.id,
+    name: s.name,
+    kind: s.kind,
+    state: s.enabled ? 'idle' : 'stopped',
+    message: s.enabled ? 'Starts when a case is capturing.' : 'Turned off.',
+    events: 0,
+    files: 0,
+    fileErrors: 0,
+    garbageBytes: 0,
+    lastEventAt: null,
+    clockDriftMs: null,
+  };
+}

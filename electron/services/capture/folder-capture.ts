@@ -1,0 +1,224 @@
+/**
+ * Watches one export folder with chokidar and feeds new and growing files to the ingest, one
+ * file at a time. Files that arrived while the app was closed are picked up by the initial scan.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { CaptureSource, FolderConfig, SourceStatus } from '../../../shared/domain/capture-source';
+import type { CompiledRules } from '../../../shared/domain/mapping';
+import type { ServiceContext } from '../context';
+import type { EventWriter } from './event-writer';
+import { FolderIngest, type CaptureCase } from './file-ingest';
+
+/** Bursts of change events for one file (a device appending) are read once. */
+const DEBOUNCE_MS = 40;
+const RETRY_MISSING_MS = 5000;
+
+const IGNORED_NAME = /(^|[\\/])(\.|~\$)|\.(tmp|temp|part|partial|crdownload|swp|lock)$/i;
+
+export type FolderCaptureDeps = Readonly<{
+  ctx: ServiceContext;
+  source: CaptureSource & { kind: 'folder'; config: FolderConfig };
+  writer: EventWriter;
+  rules: () => CompiledRules;
+  target: () => CaptureCase | null;
+  onStatus: (s: SourceStatus) => void;
+}>;
+
+export class FolderCapture {
+  readonly #d: FolderCaptureDeps;
+  readonly #ingest: FolderIngest;
+  #watcher: FSWatcher | null = null;
+  #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  #queue: string[] = [];
+  #queued = new Set<string>();
+  #forced = new Set<string>();
+  #running = false;
+  #stopped = false;
+  #retry: ReturnType<typeof setTimeout> | null = null;
+  #status: SourceStatus;
+  #driftSamples: number[] = [];
+  /** Resolves when the queue is empty (tests and the CLI wait on it). */
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(d: FolderCaptureDeps) {
+    this.#d = d;
+    const zone = d.source.config.timeZone === 'workstation' ? d.ctx.timeZone : d.source.config.timeZone;
+    this.#ingest = new FolderIngest({ ctx: d.ctx, sourceId: d.source.id, root: d.source.config.path, config: d.source.config, writer: d.writer, rules: d.rules, zone });
+    this.#status = {
+      sourceId: d.source.id,
+      name: d.source.name,
+      kind: 'folder',
+      state: 'idle',
+      message: 'Not capturing.',
+      events: 0,
+      files: 0,
+      fileErrors: 0,
+      garbageBytes: 0,
+      lastEventAt: null,
+      clockDriftMs: null,
+    };
+  }
+
+  get status(): SourceStatus {
+    return this.#status;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    const dir = this.#d.source.config.path;
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      this.#set({ state: 'error', message: `The folder ${dir} cannot be found. Check that the drive or network share is connected; Closeout keeps trying.` });
+      this.#retry = setTimeout(() => {
+        this.#retry = null;
+        if (!this.#stopped) this.start();
+      }, RETRY_MISSING_MS);
+      return;
+    }
+    const cfg = this.#d.source.config;
+    const watcher = watch(dir, {
+      ignoreInitial: false,
+      persistent: true,
+      depth: cfg.includeSubfolders ? 8 : 0,
+      usePolling: cfg.usePolling,
+      interval: 1000,
+      // Do not wait for files to be "finished": device logs grow for the whole case.
+      awaitWriteFinish: false,
+      ignored: (p: string) => p !== dir && IGNORED_NAME.test(path.basename(p)),
+    });
+    this.#watcher = watcher;
+    const onFile = (abs: string) => this.#schedule(path.relative(dir, abs));
+    watcher.on('add', onFile);
+    watcher.on('change', onFile);
+    watcher.on('ready', () => this.#set({ state: 'watching', message: `Watching ${dir}.` }));
+    watcher.on('error', (e) => {
+      const code = (e as NodeJS.ErrnoException).code;
+      this.#set({
+        state: 'error',
+        message: code === 'EACCES' || code === 'EPERM' ? `Closeout has no permission to read ${dir}. Ask IT for read access.` : `Watching ${dir} failed; Closeout keeps trying.`,
+      });
+    });
+    this.#set({ state: 'watching', message: `Watching ${dir}.` });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#retry) clearTimeout(this.#retry);
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+    this.#queue = [];
+    this.#queued.clear();
+    await this.#watcher?.close();
+    this.#watcher = null;
+    this.#ingest.reset();
+    this.#set({ state: 'stopped', message: 'Not capturing.' });
+    this.#wakeIdle();
+  }
+
+  /** Read a held file anyway (a person confirmed it belongs to this case). */
+  release(rel: string): void {
+    this.#forced.add(rel);
+    this.#schedule(rel, 0);
+  }
+
+  /** Resolve once nothing is waiting to be read. */
+  idle(): Promise<void> {
+    if (!this.#running && this.#queue.length === 0 && this.#timers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #schedule(rel: string, delay = DEBOUNCE_MS): void {
+    if (this.#stopped) return;
+    const t = this.#timers.get(rel);
+    if (t) clearTimeout(t);
+    this.#timers.set(
+      rel,
+      setTimeout(() => {
+        this.#timers.delete(rel);
+        if (!this.#queued.has(rel)) {
+          this.#queued.add(rel);
+          this.#queue.push(rel);
+        }
+        this.#pump();
+      }, delay),
+    );
+  }
+
+  #pump(): void {
+    if (this.#running || this.#stopped) return;
+    const rel = this.#queue.shift();
+    if (rel === undefined) {
+      this.#wakeIdle();
+      return;
+    }
+    this.#queued.delete(rel);
+    const target = this.#d.target();
+    if (!target) {
+      // Not capturing any more: the initial scan of the next capture picks these files up.
+      this.#queue = [];
+      this.#queued.clear();
+      this.#wakeIdle();
+      return;
+    }
+    this.#running = true;
+    const force = this.#forced.delete(rel);
+    this.#set({ state: 'reading', message: `Reading ${rel}…` });
+    const mtime = safeMtime(path.join(this.#d.source.config.path, rel));
+    const out = this.#ingest.ingest(rel, target, force);
+    if (out.newestOccurredAt !== null && mtime !== null && Date.now() - mtime < 60_000) {
+      // A file written in the last minute: its newest event's device time vs when it was written.
+      this.#driftSamples = [...this.#driftSamples.slice(-20), out.newestOccurredAt - mtime];
+    }
+    this.#running = false;
+    if (out.more) {
+      this.#queued.add(rel);
+      this.#queue.unshift(rel);
+    }
+    this.#refreshCounts(out.inserted);
+    // Yield between files (and slices of a large file) so calls from the UI are answered.
+    setImmediate(() => this.#pump());
+  }
+
+  #refreshCounts(inserted: number): void {
+    const files = this.#d.ctx.store.capture.listFiles().filter((f) => f.sourceId === this.#d.source.id && f.caseId === this.#d.target()?.id);
+    const errors = files.filter((f) => f.status === 'error' || f.status === 'held');
+    const drift = this.#driftSamples.length ? median(this.#driftSamples) : null;
+    this.#set({
+      state: this.#queue.length ? 'reading' : 'watching',
+      message: errors.length
+        ? `${errors.length} file${errors.length > 1 ? 's' : ''} need${errors.length > 1 ? '' : 's'} attention (see Capture files).`
+        : `Watching ${this.#d.source.config.path}.`,
+      files: files.length,
+      fileErrors: errors.length,
+      events: this.#status.events + inserted,
+      lastEventAt: inserted ? Date.now() : this.#status.lastEventAt,
+      clockDriftMs: drift,
+    });
+  }
+
+  #set(patch: Partial<SourceStatus>): void {
+    this.#status = { ...this.#status, ...patch };
+    this.#d.onStatus(this.#status);
+  }
+
+  #wakeIdle(): void {
+    if (this.#running || this.#queue.length || this.#timers.size) return;
+    const w = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const f of w) f();
+  }
+}
+
+function safeMtime(abs: string): number | null {
+  try {
+    return fs.statSync(abs).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}

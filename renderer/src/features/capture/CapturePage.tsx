@@ -1,0 +1,154 @@
+import { useState } from 'react';
+import { sourceDisplayName, type CaptureSource } from '../../../../shared/domain/capture-source';
+import { EVENT_KINDS, EVENT_KIND_LABELS, type EventKind } from '../../../../shared/domain/event-kinds';
+import { MODALITIES, MODALITY_LABELS, type Modality } from '../../../../shared/domain/modality';
+import { useClient, useQuery } from '../../api/hooks';
+import { ErrorBanner } from '../../components/Field';
+import { SourceDialog } from './SourceDialog';
+import { SourceStatusList, useSourceStatuses } from './SourceStatusList';
+
+/** Where device data comes from on this workstation, and how site names map to our vocabulary. */
+export function CapturePage() {
+  const client = useClient();
+  const sources = useQuery('listSources', {}, (m) => m.name === 'captureStatus');
+  const statuses = useSourceStatuses();
+  const [editing, setEditing] = useState<{ kind: 'folder' | 'serial'; source: CaptureSource | null } | null>(null);
+  const [error, setError] = useState<string>();
+
+  return (
+    <section className="page">
+      <header className="page-head">
+        <h1>Capture</h1>
+        <button onClick={() => setEditing({ kind: 'folder', source: null })}>Add export folder</button>
+        <button onClick={() => setEditing({ kind: 'serial', source: null })}>Add serial port</button>
+      </header>
+      <ErrorBanner message={error ?? sources.error?.message} />
+      <div className="card">
+        <h2 className="card-title">Sources on this workstation</h2>
+        <p className="muted small">While a case is capturing, every source that is on feeds it. Status updates live.</p>
+        <SourceStatusList sources={statuses} />
+        {(sources.data ?? []).length > 0 && (
+          <table className="table">
+            <tbody>
+              {(sources.data ?? []).map((s) => (
+                <tr key={s.id}>
+                  <td>{sourceDisplayName(s)}</td>
+                  <td className="mono small">{s.config.path}</td>
+                  <td className="muted small">{s.enabled ? 'on' : 'off'}</td>
+                  <td className="actions">
+                    <button onClick={() => setEditing({ kind: s.kind, source: s })}>Edit</button>
+                    <button
+                      onClick={() =>
+                        void client.call('deleteSource', { id: s.id }).then((r) => {
+                          setError(r.ok ? undefined : r.message);
+                          sources.reload();
+                        })
+                      }
+                    >
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <MappingRules />
+      {editing && (
+        <SourceDialog
+          kind={editing.kind}
+          source={editing.source}
+          onClose={() => {
+            setEditing(null);
+            sources.reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function MappingRules() {
+  const client = useClient();
+  const q = useQuery('listMappingRules', {});
+  const [pattern, setPattern] = useState('');
+  const [target, setTarget] = useState<'modality' | 'kind'>('modality');
+  const [modality, setModality] = useState<Modality>('TCMEP');
+  const [kind, setKind] = useState<EventKind>('milestone');
+  const [error, setError] = useState<string>();
+  const rules = q.data ?? [];
+
+  async function add() {
+    const r = await client.call('saveMappingRule', { rule: { target, matchType: 'word', pattern, ...(target === 'modality' ? { modality } : { kind }) } });
+    setError(r.ok ? undefined : r.message);
+    if (r.ok) setPattern('');
+    q.reload();
+  }
+
+  return (
+    <div className="card">
+      <h2 className="card-title">Names and words</h2>
+      <p className="muted small">
+        Devices name modalities freely (“L MEP”, “Lower SSEP”, “MEP Drempel”). Site rules run before the built-in ones. Text no rule recognises is kept as a
+        note.
+      </p>
+      <ErrorBanner message={error} />
+      <div className="rule-add">
+        <input aria-label="Name or words" placeholder="e.g. DNEP" value={pattern} onChange={(e) => setPattern(e.target.value)} />
+        <select aria-label="Means" value={target} onChange={(e) => setTarget(e.target.value as 'modality' | 'kind')}>
+          <option value="modality">is the modality</option>
+          <option value="kind">is an event of kind</option>
+        </select>
+        {target === 'modality' ? (
+          <select aria-label="Modality" value={modality} onChange={(e) => setModality(e.target.value as Modality)}>
+            {MODALITIES.map((m) => (
+              <option key={m} value={m}>
+                {MODALITY_LABELS[m]}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <select aria-label="Kind" value={kind} onChange={(e) => setKind(e.target.value as EventKind)}>
+            {EVENT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {EVENT_KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        )}
+        <button className="primary" disabled={!pattern.trim()} onClick={() => void add()}>
+          Add rule
+        </button>
+      </div>
+      <table className="table rules">
+        <thead>
+          <tr>
+            <th>Matches</th>
+            <th>Means</th>
+            <th>Order</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {rules.map((r) => (
+            <tr key={r.id} className={r.enabled ? '' : 'inactive'}>
+              <td className="mono small" title={r.pattern}>
+                {r.matchType === 'regex' ? `/${r.pattern.length > 60 ? `${r.pattern.slice(0, 59)}…` : r.pattern}/` : `“${r.pattern}”`}
+              </td>
+              <td>
+                {r.target === 'modality' ? `${r.modality ? MODALITY_LABELS[r.modality] : ''}${r.limb ? ` (${r.limb})` : ''}` : r.kind ? EVENT_KIND_LABELS[r.kind] : ''}
+                {r.builtin ? <span className="muted small"> · built-in</span> : null}
+              </td>
+              <td className="muted small">{r.priority}</td>
+              <td className="actions">
+                <button onClick={() => void client.call('saveMappingRule', { id: r.id, rule: { ...r, enabled: !r.enabled } }).then(() => q.reload())}>{r.enabled ? 'Turn off' : 'Turn on'}</button>
+                {!r.builtin && <button onClick={() => void client.call('deleteMappingRule', { id: r.id }).then(() => q.reload())}>Delete</button>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

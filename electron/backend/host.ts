@@ -83,8 +83,24 @@ export function createBackend(opts: BackendOptions): Backend {
       return capture;
     },
   };
+  let watchTimer: ReturnType<typeof setInterval> | null = null;
   if (ctx) {
     capture = new CaptureService(ctx, { active: opts.capture === true });
+    if (opts.capture && store) {
+      // The CLI (or anything else) may write while the app runs: SQLite's data_version changes
+      // when another connection commits. Follow it so capture and screens stay true.
+      const db = store.db;
+      let seen = db.pragma('data_version', { simple: true });
+      watchTimer = setInterval(() => {
+        if (!db.open) return;
+        const now = db.pragma('data_version', { simple: true });
+        if (now === seen) return;
+        seen = now;
+        void capture?.syncWithStore();
+        ctx.emit({ name: 'storeChanged', payload: {} });
+      }, 1000);
+      watchTimer.unref?.();
+    }
     try {
       capture.start();
     } catch (e) {
@@ -138,6 +154,7 @@ export function createBackend(opts: BackendOptions): Backend {
     },
     status,
     async close() {
+      if (watchTimer) clearInterval(watchTimer);
       listeners.clear();
       await capture?.stop();
       store?.close();

@@ -37,6 +37,7 @@ const backend = createBackend({
   appVersion: process.env['CLOSEOUT_APP_VERSION'] ?? '0.0.0',
   seedDemo: process.env['CLOSEOUT_SEED_DEMO'] === '1',
   logToFile: true,
+  capture: true,
 });
 
 backend.onPush((event) => send({ type: 'push', event }));

@@ -31,6 +31,7 @@ const backend = createBackend({
   appVersion: version,
   seedDemo: !values['no-demo'],
   logToFile: true,
+  capture: true,
 });
 const status = backend.status();
 if (status.store.state === 'error') {

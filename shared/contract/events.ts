@@ -10,8 +10,10 @@ export type PushEvents = {
   eventsCaptured: Readonly<{ caseId: string; count: number }>;
   captureStatus: Readonly<{ sources: readonly SourceStatus[] }>;
   peopleChanged: Readonly<Record<string, never>>;
+  /** Another program (the CLI, a second window) changed the database: reload what is shown. */
+  storeChanged: Readonly<Record<string, never>>;
 };
 export type PushEventName = keyof PushEvents;
 export type PushMessage = { [K in PushEventName]: Readonly<{ name: K; payload: PushEvents[K] }> }[PushEventName];
 
-export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'eventsCaptured', 'captureStatus', 'peopleChanged'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'eventsCaptured', 'captureStatus', 'peopleChanged', 'storeChanged'] as const satisfies readonly PushEventName[];

@@ -99,11 +99,18 @@ export function layoutTimelineFigure(t: Timeline, opts: FigureOptions): Figure {
     }
   }
 
-  // Milestones: dashed lines over all lanes, labels staggered below the plot.
-  t.milestones.forEach((m, i) => {
+  // Milestones: dashed lines over all lanes; labels on two rows below the plot, a label left out
+  // where it would overlap its neighbour (its line and tooltip remain).
+  const rowEnds = [-Infinity, -Infinity];
+  for (const m of t.milestones) {
     shapes.push({ type: 'line', x1: x(m.at), y1: top, x2: x(m.at), y2: bottom - 6, tone: 'milestone', dashed: true, title: `${clock(m.at)} ${m.text}` });
-    shapes.push({ type: 'text', x: x(m.at), y: bottom + 8 + (i % 2) * 11, text: truncate(m.text, 22), tone: 'milestone', anchor: 'middle', size: 9 });
-  });
+    const label = truncate(m.text, 22);
+    const half = label.length * 2.6;
+    const row = rowEnds.findIndex((end) => x(m.at) - half > end + 4);
+    if (row < 0) continue;
+    rowEnds[row] = x(m.at) + half;
+    shapes.push({ type: 'text', x: x(m.at), y: bottom + 8 + row * 11, text: label, tone: 'milestone', anchor: 'middle', size: 9 });
+  }
 
   if (opts.now) shapes.push({ type: 'line', x1: x(opts.now), y1: top - 4, x2: x(opts.now), y2: bottom, tone: 'now', title: `Now ${clock(opts.now)}` });
 

@@ -366,11 +366,15 @@ function buildGaps(segments: readonly MonitoringSegment[], lanes: readonly Lane[
   return gaps;
 }
 
-/** A device clock that jumps (backwards, or by hours) between consecutive events of one source. */
+/**
+ * A device clock that jumps (backwards, or by hours) between consecutive events of one live
+ * stream. Only serial sources arrive in device order; a folder delivers file after file, each
+ * starting earlier than the last one ended, which is not a jump.
+ */
 function detectClockJumps(events: readonly CaseEvent[], issue: Issue, clock: Clock): void {
   const bySource = new Map<string, CaseEvent[]>();
   for (const e of events) {
-    if (e.source === 'keyboard' || e.source === 'demo') continue;
+    if (!e.source.startsWith('serial:')) continue;
     const list = bySource.get(e.source) ?? [];
     list.push(e);
     bySource.set(e.source, list);

@@ -26,6 +26,8 @@ export class CaptureService {
   #running = new Map<string, Running>();
   #statuses = new Map<string, SourceStatus>();
   #pushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Source ids and versions the running captures were started with. */
+  #sourcesSeen = '';
 
   readonly #active: boolean;
 
@@ -68,6 +70,17 @@ export class CaptureService {
     else this.#publish();
   }
 
+  /** After another program wrote to the database: follow its capturing case and sources. */
+  async syncWithStore(): Promise<void> {
+    if (!this.#active) return;
+    this.#rules = null;
+    const capturing = this.#ctx.store.cases.capturing();
+    const sources = JSON.stringify(this.#ctx.store.capture.listSources().map((s) => [s.id, s.updatedAt]));
+    if (capturing?.id === this.#target?.id && sources === this.#sourcesSeen) return;
+    if (capturing) this.#startFor(capturing.id);
+    else await this.#stopAll();
+  }
+
   rulesChanged(): void {
     this.#rules = null;
   }
@@ -103,7 +116,9 @@ export class CaptureService {
     if (!c) return;
     void this.#stopAll().then(() => {
       this.#target = { id: c.id, dateOfService: c.dateOfService, patient: c.patient };
-      for (const s of this.#ctx.store.capture.listSources()) {
+      const all = this.#ctx.store.capture.listSources();
+      this.#sourcesSeen = JSON.stringify(all.map((s) => [s.id, s.updatedAt]));
+      for (const s of all) {
         if (!s.enabled) continue;
         const onStatus = (st: SourceStatus) => this.#onStatus(st);
         const r: Running =

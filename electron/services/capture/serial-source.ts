@@ -48,7 +48,10 @@ export class SerialSourceCapture {
       config: { ...cfg, timeZone: zone, lineProfile },
       onFacts: ({ events, receivedAt }) => {
         const target = this.#d.target();
-        if (!target || events.length === 0) return;
+        if (events.length === 0) return;
+        // Throwing makes the reader answer HL7 with AE, so the device resends rather than
+        // believing unstored data is safe.
+        if (!target) throw new Error('no case is capturing');
         const rules = this.#d.rules();
         const facts: Fact[] = [];
         for (const d of events) {

@@ -55,7 +55,7 @@ export function useQuery<M extends Method>(
     load();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const offPush = client.transport.onPush((m) => {
-      if (!refreshRef.current?.(m)) return;
+      if (m.name !== 'storeChanged' && !refreshRef.current?.(m)) return;
       if (!throttleMs) return load();
       timer ??= setTimeout(() => {
         timer = null;

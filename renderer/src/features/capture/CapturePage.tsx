@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { sourceDisplayName, type CaptureSource } from '../../../../shared/domain/capture-source';
 import { EVENT_KINDS, EVENT_KIND_LABELS, type EventKind } from '../../../../shared/domain/event-kinds';
 import { MODALITIES, MODALITY_LABELS, type Modality } from '../../../../shared/domain/modality';
+import type { MappingRule } from '../../../../shared/domain/mapping';
 import { useClient, useQuery } from '../../api/hooks';
 import { ErrorBanner } from '../../components/Field';
 import { SourceDialog } from './SourceDialog';
@@ -121,6 +122,19 @@ function MappingRules() {
           Add rule
         </button>
       </div>
+      <RuleTable rules={rules.filter((r) => !r.builtin)} empty="No site rules yet." onChange={() => q.reload()} />
+      <details className="builtin-rules">
+        <summary>Built-in rules ({rules.filter((r) => r.builtin).length})</summary>
+        <RuleTable rules={rules.filter((r) => r.builtin)} empty="" onChange={() => q.reload()} />
+      </details>
+    </div>
+  );
+}
+
+function RuleTable({ rules, empty, onChange }: { rules: readonly MappingRule[]; empty: string; onChange: () => void }) {
+  const client = useClient();
+  if (rules.length === 0) return empty ? <p className="empty">{empty}</p> : null;
+  return (
       <table className="table rules">
         <thead>
           <tr>
@@ -142,13 +156,12 @@ function MappingRules() {
               </td>
               <td className="muted small">{r.priority}</td>
               <td className="actions">
-                <button onClick={() => void client.call('saveMappingRule', { id: r.id, rule: { ...r, enabled: !r.enabled } }).then(() => q.reload())}>{r.enabled ? 'Turn off' : 'Turn on'}</button>
-                {!r.builtin && <button onClick={() => void client.call('deleteMappingRule', { id: r.id }).then(() => q.reload())}>Delete</button>}
+                <button onClick={() => void client.call('saveMappingRule', { id: r.id, rule: { ...r, enabled: !r.enabled } }).then(onChange)}>{r.enabled ? 'Turn off' : 'Turn on'}</button>
+                {!r.builtin && <button onClick={() => void client.call('deleteMappingRule', { id: r.id }).then(onChange)}>Delete</button>}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-    </div>
   );
 }

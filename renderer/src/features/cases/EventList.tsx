@@ -23,6 +23,13 @@ function mergeEvents(list: readonly CaseEvent[], more: readonly CaseEvent[]): Ca
  */
 export function EventList({ caseId }: { caseId: string }) {
   const client = useClient();
+  const sources = useQuery('listSources', {});
+  const sourceLabel = (source: string): string => {
+    if (source === 'keyboard') return 'typed';
+    const [kind, id] = source.split(':');
+    const s = sources.data?.find((x) => x.id === id);
+    return s?.name || (kind === 'folder' ? 'export folder' : kind === 'serial' ? 'serial port' : source);
+  };
   // Every trial of every modality is in the timeline picture; the list keeps to the facts.
   const [showTrials, setShowTrials] = useState(false);
   const initial = useQuery(
@@ -69,7 +76,7 @@ export function EventList({ caseId }: { caseId: string }) {
               {e.modality && <strong>{isModality(e.modality) ? modalityLabel(e.modality, e.side, e.limb) : e.modality} </strong>}
               {e.text}
             </span>
-            <span className="source muted small">{e.source === 'keyboard' ? 'typed' : e.source}</span>
+            <span className="source muted small">{sourceLabel(e.source)}</span>
           </li>
         ))}
       </ol>

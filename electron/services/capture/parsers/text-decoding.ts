@@ -46,8 +46,96 @@ class Windows1252Decoder implements Decoder {
   }
 }
 
+/**
+ * UTF-8 that reads any byte which is not part of a valid UTF-8 sequence as Windows-1252. A site
+ * that leaves the encoding at UTF-8 while the device writes "43 °C" in its Windows code page
+ * then still gets "°", not "�"; valid UTF-8 is unaffected (a valid sequence is never
+ * also plausible 1252 text in practice).
+ */
+class Utf8Or1252Decoder implements Decoder {
+  /** Bytes read as Windows-1252 so far: the parsers warn that the encoding setting may be wrong. */
+  fallbackBytes = 0;
+  /** Where, in the string the last decode() returned, bytes were read as Windows-1252. */
+  lastFallbackOffsets: number[] = [];
+  private held = new Uint8Array(0);
+  // ignoreBOM: a run may start anywhere in the file; only the stream's very first bytes are a BOM.
+  private readonly utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+  private bomChecked = false;
+
+  decode(input: Uint8Array = new Uint8Array(0), options?: { stream?: boolean }): string {
+    this.lastFallbackOffsets = [];
+    let b = input;
+    if (this.held.length) {
+      b = new Uint8Array(this.held.length + input.length);
+      b.set(this.held);
+      b.set(input, this.held.length);
+      this.held = new Uint8Array(0);
+    }
+    let i = 0;
+    if (!this.bomChecked) {
+      const bom = [0xef, 0xbb, 0xbf];
+      const prefix = b.length < 3 && [...b].every((x, k) => x === bom[k]);
+      if (prefix && options?.stream) {
+        this.held = b.slice();
+        return '';
+      }
+      this.bomChecked = true;
+      if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
+    }
+    let out = '';
+    let runStart = i;
+    const flushRun = (end: number) => {
+      if (end > runStart) out += this.utf8.decode(b.subarray(runStart, end));
+    };
+    while (i < b.length) {
+      const c = b[i] as number;
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+      if (n > 0 && i + n >= b.length && options?.stream) {
+        // Possibly a sequence cut by the chunk: keep it for the next call if it is valid so far.
+        let ok = true;
+        for (let k = i + 1; k < b.length; k++) if (((b[k] as number) & 0xc0) !== 0x80) ok = false;
+        if (ok) {
+          flushRun(i);
+          this.held = b.slice(i);
+          return out;
+        }
+      }
+      if (n > 0 && validSequence(b, i, n)) {
+        i += n + 1;
+        continue;
+      }
+      flushRun(i);
+      this.lastFallbackOffsets.push(out.length);
+      out += String.fromCharCode(c >= 0x80 && c < 0xa0 ? (CP1252_80_9F[c - 0x80] as number) : c);
+      this.fallbackBytes++;
+      i++;
+      runStart = i;
+    }
+    flushRun(b.length);
+    return out;
+  }
+}
+
+function validSequence(b: Uint8Array, i: number, n: number): boolean {
+  if (i + n >= b.length) return false;
+  const c = b[i] as number;
+  let cp = c & (0x3f >> n);
+  for (let k = 1; k <= n; k++) {
+    const d = b[i + k] as number;
+    if ((d & 0xc0) !== 0x80) return false;
+    cp = (cp << 6) | (d & 0x3f);
+  }
+  const min = n === 1 ? 0x80 : n === 2 ? 0x800 : 0x10000;
+  return cp >= min && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
+}
+
 function makeDecoder(encoding: DecodingName): { decoder: Decoder; fellBack: boolean } {
   if (encoding === 'windows-1252') return { decoder: new Windows1252Decoder(), fellBack: false };
+  if (encoding === 'utf-8') return { decoder: new Utf8Or1252Decoder(), fellBack: false };
   try {
     return { decoder: new TextDecoder(encoding), fellBack: false };
   } catch {
@@ -102,6 +190,16 @@ export class StreamDecoder {
   /** True when the chosen encoding is missing from this runtime and UTF-8 was used instead. */
   get fellBack(): boolean {
     return this.fell;
+  }
+
+  /** Bytes that were not UTF-8 and were read as Windows-1252 (UTF-8 setting only). */
+  get fallbackBytes(): number {
+    return this.decoder instanceof Utf8Or1252Decoder ? this.decoder.fallbackBytes : 0;
+  }
+
+  /** Offsets, in the string the last decode()/end() returned, of characters read as Windows-1252. */
+  get lastFallbackOffsets(): readonly number[] {
+    return this.decoder instanceof Utf8Or1252Decoder ? this.decoder.lastFallbackOffsets : [];
   }
 
   decode(chunk: Uint8Array): string {

@@ -23,6 +23,10 @@ export class TextLineReader {
   private afterCr = false;
   private lineNo = 0;
   private invalidSeenAt: number | null = null;
+  /** Offsets of Windows-1252 fallback characters in the text being split. */
+  private fallbackAt: readonly number[] = [];
+  /** The partial line holds a fallback character. */
+  private partialFallback = false;
 
   constructor(
     encoding: DecodingName,
@@ -45,13 +49,20 @@ export class TextLineReader {
   }
 
   push(chunk: Uint8Array): TextLine[] {
-    return this.split(this.decoder.decode(chunk));
+    return this.split(this.decode(() => this.decoder.decode(chunk)));
   }
 
   end(): TextLine[] {
-    const lines = this.split(this.decoder.end());
+    const lines = this.split(this.decode(() => this.decoder.end()));
     if (this.partial.length > 0 || this.partialTruncated) lines.push(this.take());
     return lines;
+  }
+
+  /** Decode, keeping where bytes had to be read as Windows-1252 (the split marks their lines). */
+  private decode(run: () => string): string {
+    const text = run();
+    this.fallbackAt = this.decoder.lastFallbackOffsets;
+    return text;
   }
 
   private split(text: string): TextLine[] {
@@ -79,6 +90,7 @@ export class TextLineReader {
   }
 
   private append(text: string, from: number, to: number): void {
+    if (this.fallbackAt.some((o) => o >= from && o < to)) this.partialFallback = true;
     if (this.partialTruncated || from >= to) return;
     const room = this.maxLineChars - this.partial.length;
     if (to - from > room) {
@@ -92,7 +104,8 @@ export class TextLineReader {
   private take(): TextLine {
     this.lineNo += 1;
     const line = { lineNo: this.lineNo, text: this.partial, truncated: this.partialTruncated };
-    if (this.invalidSeenAt === null && line.text.includes('\uFFFD')) this.invalidSeenAt = this.lineNo;
+    if (this.invalidSeenAt === null && (this.partialFallback || line.text.includes('\uFFFD'))) this.invalidSeenAt = this.lineNo;
+    this.partialFallback = false;
     this.partial = '';
     this.partialTruncated = false;
     return line;

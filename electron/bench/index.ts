@@ -10,6 +10,7 @@ import type { BenchRow } from './bench-row';
 import { benchStore } from './store-bench';
 import { benchEdf } from './edf-bench';
 import { benchVendor } from './vendor-bench';
+import { benchSerial } from './serial-bench';
 
 type Suite = { name: string; run: (quick: boolean) => Promise<BenchRow[]> | BenchRow[] };
 
@@ -21,6 +22,8 @@ const SUITES: readonly Suite[] = [
   { name: 'edf', run: (quick) => benchEdf({ dir: tmp, sizeBytes: quick ? 128 * 2 ** 20 : 2 ** 30 }) },
   // 500 MB Cadwell case-data JSON, parsed in fresh child processes.
   { name: 'vendor', run: (quick) => benchVendor({ dir: tmp, ...(quick ? { sizeBytes: 50 * 2 ** 20, runs: 1 } : {}) }) },
+  // Real socat pty → serial reader → SQLite.
+  { name: 'serial', run: (quick) => benchSerial(quick ? { lines: 200 } : {}) },
 ];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });

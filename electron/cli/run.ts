@@ -20,6 +20,7 @@ const GROUPS: ReadonlyArray<Readonly<{ first: readonly string[]; load: () => Pro
   { first: ['people'], load: () => import('./commands/people').then((m) => m.peopleCommands) },
   { first: ['note', 'events', 'status', 'audit', 'call'], load: () => import('./commands/misc').then((m) => m.miscCommands) },
   { first: ['inspect'], load: () => import('./commands/inspect').then((m) => m.inspectCommands) },
+  { first: ['capture'], load: () => import('./commands/capture').then((m) => m.captureCommands) },
 ];
 
 /** Every command (loads every group: for help and tests). */
@@ -81,7 +82,7 @@ export async function runCli(argv: readonly string[], io: CliIo, opts: RunOption
     if (io.env['CLOSEOUT_DEBUG']) io.stderr(`${JSON.stringify(redactError(e))}\n`);
     return EXIT.internal;
   } finally {
-    session.close();
+    await session.close();
   }
 }
 

@@ -6,16 +6,22 @@ import { ResultError } from './io';
 /** The CLI's handle on the backend: opened on first use, so commands that need no store stay fast. */
 export class CliSession {
   #backend: Backend | null = null;
+  #capture = false;
 
   constructor(
     readonly dataDir: string,
     readonly appVersion: string,
   ) {}
 
+  /** Run capture in this process (`closeout capture`); call before the first backend use. */
+  enableCapture(): void {
+    this.#capture = true;
+  }
+
   async backend(): Promise<Backend> {
     if (!this.#backend) {
       const { createBackend } = await import('../backend/host');
-      this.#backend = createBackend({ dataDir: this.dataDir, actor: `cli:${userName()}`, appVersion: this.appVersion });
+      this.#backend = createBackend({ dataDir: this.dataDir, actor: `cli:${userName()}`, appVersion: this.appVersion, capture: this.#capture });
     }
     return this.#backend;
   }
@@ -27,8 +33,8 @@ export class CliSession {
     return r.value as ResultOf<M>;
   }
 
-  close(): void {
-    this.#backend?.close();
+  async close(): Promise<void> {
+    await this.#backend?.close();
     this.#backend = null;
   }
 }

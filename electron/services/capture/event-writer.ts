@@ -12,14 +12,18 @@ export type Fact = Readonly<{ dedupeKey: string; event: NormalizedEvent }>;
 /**
  * The dedupe key of a device fact: what it says and when, plus how many identical facts came
  * before it in the same file. It does not depend on the file's name, position or header, so a
- * restart, a re-save (even with a changed header) or a copy of the file maps to the same rows.
+ * restart, a re-save (even with a changed header), a copy of the file, or the same note in two
+ * export formats of one source maps to the same rows.
  */
 export class FactKeys {
   readonly #seen = new Map<string, number>();
 
   next(d: DeviceEvent): string {
+    // Typed text is known to the second (a note exported by two device programs, one with µs and
+    // one without, is one fact); trials keep full precision, several can share a second.
+    const when = d.kind ? d.wallClock : d.wallClock.slice(0, 19);
     const h = createHash('sha1')
-      .update(`${d.wallClock}\u0000${d.modalityName ?? ''}\u0000${d.kind ?? ''}\u0000${d.text}`)
+      .update(`${when}\u0000${d.modalityName ?? ''}\u0000${d.kind ?? ''}\u0000${d.text}`)
       .digest('base64url')
       .slice(0, 22);
     const n = this.#seen.get(h) ?? 0;

@@ -120,6 +120,29 @@ export class FolderIngest {
     }
   }
 
+  /** Files being tailed (their parser may hold an unterminated last line). */
+  liveFiles(): string[] {
+    return [...this.#live.keys()];
+  }
+
+  /**
+   * A tailed text file has been quiet for a while, or capture is stopping: its last line, even
+   * without a line end, is complete. Store it; a later change re-reads the file from the start.
+   */
+  finish(rel: string, target: CaptureCase): IngestOutcome {
+    const live = this.#live.get(rel);
+    if (!live) return nothing(null);
+    this.#live.delete(rel);
+    const warnings: string[] = [];
+    const facts = this.#facts(live.parser.end(), live.keys, warnings);
+    if (facts.length === 0) return nothing(null);
+    const prev = this.d.ctx.store.capture.getFile(this.d.sourceId, rel);
+    const rows = this.d.writer.write(target.id, this.source, facts, this.d.ctx.now(), (n) => {
+      if (prev) this.d.ctx.store.capture.saveFile({ ...prev, events: prev.events + n }, this.d.ctx.now());
+    });
+    return { inserted: rows.length, status: 'done', message: null, newestOccurredAt: rows.length ? Math.max(...rows.map((r) => r.occurredAt)) : null };
+  }
+
   /** Forget tailing state, e.g. when the capture stops. */
   reset(): void {
     this.#live.clear();

@@ -14,6 +14,8 @@ import { FolderIngest, type CaptureCase } from './file-ingest';
 /** Bursts of change events for one file (a device appending) are read once. */
 const DEBOUNCE_MS = 40;
 const RETRY_MISSING_MS = 5000;
+/** A text log quiet this long has its unterminated last line read as complete. */
+const QUIET_MS = 5000;
 
 const IGNORED_NAME = /(^|[\\/])(\.|~\$)|\.(tmp|temp|part|partial|crdownload|swp|lock)$/i;
 
@@ -37,6 +39,9 @@ export class FolderCapture {
   #running = false;
   #stopped = false;
   #retry: ReturnType<typeof setTimeout> | null = null;
+  #quiet = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The case last read into, for finishing files when capture stops (the target is gone by then). */
+  #lastTarget: CaptureCase | null = null;
   #status: SourceStatus;
   #driftSamples: number[] = [];
   /** Resolves when the queue is empty (tests and the CLI wait on it). */
@@ -105,6 +110,10 @@ export class FolderCapture {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#retry) clearTimeout(this.#retry);
+    for (const t of this.#quiet.values()) clearTimeout(t);
+    this.#quiet.clear();
+    // Last lines without a line end are complete now: nothing read is left behind.
+    if (this.#lastTarget) for (const rel of this.#ingest.liveFiles()) this.#ingest.finish(rel, this.#lastTarget);
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
     this.#queue = [];
@@ -162,6 +171,7 @@ export class FolderCapture {
       return;
     }
     this.#running = true;
+    this.#lastTarget = target;
     const force = this.#forced.delete(rel);
     this.#set({ state: 'reading', message: `Reading ${rel}…` });
     const mtime = safeMtime(path.join(this.#d.source.config.path, rel));
@@ -171,6 +181,7 @@ export class FolderCapture {
       this.#driftSamples = [...this.#driftSamples.slice(-20), out.newestOccurredAt - mtime];
     }
     this.#running = false;
+    this.#armQuiet(rel, target);
     if (out.more) {
       this.#queued.add(rel);
       this.#queue.unshift(rel);
@@ -178,6 +189,21 @@ export class FolderCapture {
     this.#refreshCounts(out.inserted);
     // Yield between files (and slices of a large file) so calls from the UI are answered.
     setImmediate(() => this.#pump());
+  }
+
+  #armQuiet(rel: string, target: CaptureCase): void {
+    const t = this.#quiet.get(rel);
+    if (t) clearTimeout(t);
+    if (!this.#ingest.liveFiles().includes(rel)) return;
+    this.#quiet.set(
+      rel,
+      setTimeout(() => {
+        this.#quiet.delete(rel);
+        if (this.#stopped) return;
+        const out = this.#ingest.finish(rel, target);
+        if (out.inserted) this.#refreshCounts(out.inserted);
+      }, QUIET_MS),
+    );
   }
 
   #refreshCounts(inserted: number): void {

@@ -11,6 +11,7 @@ import { createLogger, silentLogger, type Logger } from '../services/log';
 import { Store } from '../services/store/store';
 import { AppError, classifyStorageError } from '../services/store/store-errors';
 import { seedDemoOnFirstRun } from '../services/demo/seed-demo';
+import { demoFolder, startDemoCapture, type DemoHandle } from '../services/demo/demo-capture';
 import { handlers } from './handlers';
 import { CaptureService } from '../services/capture/capture-service';
 
@@ -19,8 +20,15 @@ export type BackendOptions = Readonly<{
   nativeBinding?: string | undefined;
   actor: string;
   appVersion: string;
-  /** Put the bundled synthetic demo case in an empty store (the app's first start). */
+  /**
+   * Put the bundled synthetic demo case in an empty store (the app's first start); with capture
+   * on, its events are played by the device simulator through the real watcher.
+   */
   seedDemo?: boolean;
+  /** Demo playback speed (simulated seconds per real second); default 60. */
+  demoSpeed?: number;
+  /** A pty pair for the demo's serial monitor (npm run demo, where socat exists). */
+  demoSerial?: Readonly<{ appPath: string; devicePath: string }>;
   /** Write the log file under dataDir/logs (the app); the CLI and tests keep quiet. */
   logToFile?: boolean;
   now?: () => number;
@@ -40,6 +48,8 @@ export type Backend = Readonly<{
   close: () => Promise<void>;
   /** The capture runtime (tests and `closeout capture` wait on it); null when the store is down. */
   capture: CaptureService | null;
+  /** The live demo playback, when one runs (tests wait on it). */
+  demo: DemoHandle | null;
 }>;
 
 /**
@@ -108,9 +118,11 @@ export function createBackend(opts: BackendOptions): Backend {
     }
   }
 
+  let demo: DemoHandle | null = null;
   if (ctx && opts.seedDemo) {
     try {
       seedDemoOnFirstRun(ctx);
+      if (opts.capture) demo = startDemoCapture(ctx, { folder: demoFolder(opts.dataDir), speed: opts.demoSpeed ?? 60, ...(opts.demoSerial ? { serial: opts.demoSerial } : {}) });
     } catch (e) {
       // A failed demo must not keep a technologist out of real work.
       log.error('demo.seed_failed', e);
@@ -155,10 +167,12 @@ export function createBackend(opts: BackendOptions): Backend {
     status,
     async close() {
       if (watchTimer) clearInterval(watchTimer);
+      await demo?.stop();
       listeners.clear();
       await capture?.stop();
       store?.close();
     },
     capture,
+    demo,
   };
 }

@@ -4,12 +4,17 @@
  * it serves the built renderer (out/renderer), as the browser tests do.
  *
  *   node out/main/devhost.js [--dev] [--data-dir DIR] [--port N] [--no-demo]
+ *   node out/main/devhost.js --demo [--speed N]     (npm run demo: a fresh workstation whose demo
+ *                                                   case is played live by the simulated devices)
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBackend } from '../backend/host';
 import { startBridge } from './ws-bridge';
+import { startSocatPair } from './socat-pair';
 import { version } from '../../package.json';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -21,15 +26,28 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     port: { type: 'string' },
     'no-demo': { type: 'boolean', default: false },
+    demo: { type: 'boolean', default: false },
+    speed: { type: 'string' },
   },
 });
 
-const dataDir = path.resolve(values['data-dir'] ?? process.env['CLOSEOUT_DATA_DIR'] ?? path.join(root, '.closeout-dev'));
+// --demo starts from an empty workstation every time, so the demo always plays from the start.
+const dataDir = path.resolve(
+  values['data-dir'] ?? (values.demo ? fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-demo-')) : (process.env['CLOSEOUT_DATA_DIR'] ?? path.join(root, '.closeout-dev'))),
+);
+const speed = values.speed ? Number(values.speed) : values.demo ? 30 : 60;
+if (!(speed >= 1 && speed <= 100_000)) {
+  process.stderr.write('--speed must be a number from 1 to 100000.\n');
+  process.exit(2);
+}
+const pty = values.demo ? await startSocatPair(fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-pty-'))) : null;
 const backend = createBackend({
   dataDir,
   actor: 'devhost',
   appVersion: version,
   seedDemo: !values['no-demo'],
+  demoSpeed: speed,
+  ...(pty ? { demoSerial: { appPath: pty.appPath, devicePath: pty.devicePath } } : {}),
   logToFile: true,
   capture: true,
 });
@@ -65,9 +83,16 @@ const bridge = await startBridge({
 const url = viteOrigin
   ? `${viteOrigin}/?bridge=${encodeURIComponent(bridge.wsUrl)}&token=${bridge.token}`
   : bridge.pageUrl;
-process.stdout.write(`Closeout dev host (data: ${dataDir})\nOpen: ${url}\n`);
+process.stdout.write(`Closeout dev host (data: ${dataDir})\n`);
+if (values.demo) {
+  process.stdout.write(
+    `Demo: the synthetic spine case plays at ${speed}× through the real folder watcher${pty ? ' and, over a socat serial pair, the real serial reader' : ' (serial part skipped: socat not found)'}.\n`,
+  );
+}
+process.stdout.write(`Open: ${url}\n`);
 
 const shutdown = async () => {
+  pty?.close();
   await bridge.close();
   await closeVite?.();
   backend.close();

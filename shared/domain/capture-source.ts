@@ -42,6 +42,8 @@ export const FolderConfigSchema = z.object({
   includeSubfolders: z.boolean().default(false),
   /** Network shares do not deliver change notifications: poll them. */
   usePolling: z.boolean().default(false),
+  /** Warn when the device clock is off (off for the demo's simulated device, which replays a past case). */
+  checkClock: z.boolean().default(true),
 });
 export type FolderConfig = z.output<typeof FolderConfigSchema>;
 
@@ -56,6 +58,7 @@ export const SerialConfigSchema = z.object({
   timeZone: ZoneSchema,
   lineProfile: z.record(z.string(), z.unknown()).nullable().default(null),
   ack: z.boolean().default(true),
+  checkClock: z.boolean().default(true),
 });
 export type SerialConfig = z.output<typeof SerialConfigSchema>;
 

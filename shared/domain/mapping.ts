@@ -138,7 +138,9 @@ export type Mapped = Readonly<{ modality: Modality | null; limb: Limb | null; si
 export function mapModalityName(name: string, rules: CompiledRules): Mapped {
   const hit = rules.modality.find((r) => r.test(name));
   const side = hit?.rule.side ?? SIDE_PATTERNS.find(([re]) => re.test(name))?.[1] ?? null;
-  const limb = hit?.rule.limb ?? LIMB_PATTERNS.find(([re]) => re.test(name))?.[1] ?? null;
+  // "Baseline upper and lower SSEP obtained" names both limbs: no single limb, then.
+  const limbs = LIMB_PATTERNS.filter(([re]) => re.test(name)).map(([, l]) => l);
+  const limb = hit?.rule.limb && !(limbs.length > 1 && limbs.includes(hit.rule.limb)) ? hit.rule.limb : limbs.length === 1 ? (limbs[0] as Limb) : null;
   return { modality: hit?.rule.modality ?? null, limb: hit ? limb : null, side: hit ? side : null };
 }
 

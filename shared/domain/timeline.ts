@@ -144,8 +144,11 @@ export function buildTimeline(events: readonly CaseEvent[], options: Partial<Tim
   const points = (kinds: readonly EventKind[]) =>
     sorted.filter((e) => kinds.includes(e.kind)).map((e) => ({ at: e.occurredAt, eventId: e.id, text: e.text, kind: e.kind }));
 
+  // A baseline recorded for the modality as a whole ("baseline SSEP obtained", no limb) covers
+  // each of its limbs.
+  const wholeModality = new Set(lanes.filter((l) => l.limb === null && l.baselines.length > 0).map((l) => l.modality));
   for (const lane of lanes) {
-    if (lane.baselines.length === 0 && lane.modality !== 'TOF') {
+    if (lane.baselines.length === 0 && lane.modality !== 'TOF' && !wholeModality.has(lane.modality)) {
       issue('no_baseline', `No baseline recorded for ${laneName(lane)}.`);
     }
   }

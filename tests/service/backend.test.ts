@@ -208,28 +208,36 @@ describe('store problems reach the user as plain messages', () => {
 });
 
 describe('demo case', () => {
-  it('appears once on the first start of an empty workstation, never again', async () => {
+  it('appears once on the first start, its events played through the real watcher; never again', async () => {
     const dir = tempDir();
-    const b1 = testBackend({ dataDir: dir, seedDemo: true });
+    const b1 = testBackend({ dataDir: dir, seedDemo: true, capture: true, demoSpeed: 50_000 });
     const list = await b1.ok('listCases', {});
     expect(list).toHaveLength(1);
     expect(list[0]?.patientName).toBe('Testpatient, Ada');
-    const events = await b1.ok('listEvents', { caseId: list[0]!.id });
-    expect(events.map((e) => e.kind)).toContain('alert');
+    await b1.demo?.done;
+    await b1.capture?.idle();
+    const events = await b1.ok('listEvents', { caseId: list[0]!.id, limit: 5000 });
+    expect(events.filter((e) => e.source.startsWith('folder:')).length).toBeGreaterThan(100);
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['alert', 'surgeon_notified', 'intervention', 'alert_resolved', 'baseline', 'modality_activity', 'monitoring_start', 'monitoring_end']));
     expect((await b1.ok('getCase', { id: list[0]!.id })).gaps).toEqual([]);
-    b1.close();
-    const b2 = testBackend({ dataDir: dir, seedDemo: true });
+    const timeline = await b1.ok('getTimeline', { caseId: list[0]!.id });
+    expect(timeline.alerts.length).toBeGreaterThan(0);
+    expect(timeline.alerts.every((a) => a.outcome === 'recovered' && a.notified !== null)).toBe(true);
+    await b1.close();
+    const b2 = testBackend({ dataDir: dir, seedDemo: true, capture: true });
     expect(await b2.ok('listCases', {})).toHaveLength(1);
-    b2.close();
-  });
+    expect(b2.demo).toBeNull();
+    await b2.close();
+  }, 60_000);
 
   it('is not added where real cases already exist', async () => {
     const dir = tempDir();
     const b1 = testBackend({ dataDir: dir });
     await b1.ok('createCase', sampleCase());
-    b1.close();
-    const b2 = testBackend({ dataDir: dir, seedDemo: true });
+    await b1.close();
+    const b2 = testBackend({ dataDir: dir, seedDemo: true, capture: true });
     expect((await b2.ok('listCases', {})).map((c) => c.patientName)).toEqual(['Testpatient, Bea']);
-    b2.close();
+    expect(b2.demo).toBeNull();
+    await b2.close();
   });
 });

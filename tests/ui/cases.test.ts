@@ -152,13 +152,19 @@ describe('cases in the browser, against the real backend', () => {
     expect(Math.abs(ev!.occurredAt - pressed)).toBeLessThan(1000);
   });
 
-  it('a newcomer sees the demo case on first start', async () => {
-    const page = await open({ seedDemo: true });
+  it('a newcomer sees the demo case on first start, its events arriving live from the simulated device', async () => {
+    const page = await open({ seedDemo: true, capture: true, demoSpeed: 600 });
     await page.getByRole('link', { name: 'Testpatient, Ada' }).click();
+    await expect.poll(() => page.getByText('Capturing', { exact: true }).isVisible()).toBe(true);
     const events = page.getByRole('list', { name: 'Events' });
-    await expect.poll(() => events.textContent()).toContain('Left tibialis anterior TcMEP amplitude down 80%');
+    // Events arrive while we watch: first the setup, later the alert (about 9 s in at 600×).
+    await expect.poll(() => events.textContent(), { timeout: 10_000 }).toContain('Patient in room');
+    await expect.poll(() => events.textContent(), { timeout: 30_000 }).toContain('amplitude down');
+    // The timeline picture has lanes and the alert marker.
+    await expect.poll(() => page.locator('svg[aria-label="Case timeline"] [data-marker="alert"]').count(), { timeout: 5000 }).toBeGreaterThan(0);
+    expect(await page.getByRole('list', { name: 'Capture sources' }).textContent()).toContain('Demo device (simulated)');
     expect(await page.getByText('Nothing missing from the case record.').isVisible()).toBe(true);
-  });
+  }, 90_000);
 
   it('a damaged database gets a plain full-page message, not a blank screen', async () => {
     const dir = tempDir();

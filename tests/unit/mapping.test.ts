@@ -27,6 +27,8 @@ describe('modality names as sites write them', () => {
     ['BAEP', 'BAEP', null, null],
     ['Facial nerve EMG', 'EMG_CRANIAL', null, 'cranial'],
     ['Bilateral lower MEP', 'TCMEP', 'bilateral', 'lower'],
+    // Both limbs named: the fact is about the modality as a whole.
+    ['Baseline upper and lower SSEP obtained', 'SSEP', null, null],
   ])('%s → %s %s %s', (name, modality, side, limb) => {
     expect(mapModalityName(name, rules)).toEqual({ modality, side, limb });
   });

@@ -155,6 +155,11 @@ describe('timeline', () => {
     expect(t.readerPresence).toEqual([{ start: at(20), end: at(140) }]);
   });
 
+  it('a baseline for the modality as a whole covers each of its limbs', () => {
+    const t = buildTimeline([ev('baseline', 5, { modality: 'SSEP' }), ...trials('SSEP', 10, 20, 5, { limb: 'upper' }), ...trials('SSEP', 10, 20, 5, { limb: 'lower' })]);
+    expect(t.issues.filter((i) => i.kind === 'no_baseline')).toEqual([]);
+  });
+
   it('asks for a baseline on every monitored modality (not train-of-four)', () => {
     const t = buildTimeline([...trials('TCMEP', 10, 20, 5), ...trials('TOF', 10, 20, 5)]);
     expect(t.issues.filter((i) => i.kind === 'no_baseline').map((i) => i.message)).toEqual(['No baseline recorded for TcMEP.']);

@@ -176,7 +176,7 @@ export class FolderCapture {
     this.#set({ state: 'reading', message: `Reading ${rel}…` });
     const mtime = safeMtime(path.join(this.#d.source.config.path, rel));
     const out = this.#ingest.ingest(rel, target, force);
-    if (out.newestOccurredAt !== null && mtime !== null && Date.now() - mtime < 60_000) {
+    if (this.#d.source.config.checkClock !== false && out.newestOccurredAt !== null && mtime !== null && Date.now() - mtime < 60_000) {
       // A file written in the last minute: its newest event's device time vs when it was written.
       this.#driftSamples = [...this.#driftSamples.slice(-20), out.newestOccurredAt - mtime];
     }

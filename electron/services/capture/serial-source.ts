@@ -62,7 +62,7 @@ export class SerialSourceCapture {
         const rows = this.#d.writer.write(target.id, `serial:${this.#d.source.id}`, facts, receivedAt);
         this.#events += rows.length;
         // Device-stamped lines: how far the device clock is from the workstation's.
-        for (const r of rows) if (r.payload?.['timeSource'] !== 'received') this.#drift = [...this.#drift.slice(-20), r.occurredAt - receivedAt];
+        if (this.#d.source.config.checkClock !== false) for (const r of rows) if (r.payload?.['timeSource'] !== 'received') this.#drift = [...this.#drift.slice(-20), r.occurredAt - receivedAt];
         if (this.#last) this.#publish(this.#last);
       },
       onStatus: (s) => this.#publish(s),

@@ -1,23 +1,22 @@
 import demoJson from '../../../resources/demo/demo-case.json';
 import { CaseInputSchema } from '../../../shared/domain/case';
 import { PersonInputSchema } from '../../../shared/domain/person';
-import { EVENT_KINDS, type EventKind } from '../../../shared/domain/event-kinds';
 import type { ServiceContext } from '../context';
 
+export const DEMO_CASE_KEY = 'demo.caseId';
 const SEEDED_KEY = 'demo.seededAt';
 
 type DemoFile = Readonly<{
   people: ReadonlyArray<Record<string, unknown> & { key: string }>;
   case: Record<string, unknown> & { surgeon: string; technologist: string; physician: string };
-  startMinutesAgo: number;
-  events: ReadonlyArray<{ min: number; kind: string; modality?: string; side?: string; limb?: string; text: string }>;
 }>;
 const demo = demoJson as DemoFile;
 
 /**
- * On the first start of an empty workstation, add one synthetic case so a newcomer sees a
- * populated app. Times are placed relative to now, so the demo is always "today's case".
- * Never runs again once recorded, and never when real cases exist.
+ * On the first start of an empty workstation, add the synthetic demo patient's case and its
+ * people, so a newcomer sees a populated app (its events then arrive through the real capture:
+ * see demo-capture.ts). Never runs again once recorded, and never where real cases exist.
+ * Returns the new case's id, or null.
  */
 export function seedDemoOnFirstRun(ctx: ServiceContext): string | null {
   const { store } = ctx;
@@ -27,7 +26,6 @@ export function seedDemoOnFirstRun(ctx: ServiceContext): string | null {
     return null;
   }
   const now = ctx.now();
-  const start = now - demo.startMinutesAgo * 60_000;
   return store.write(() => {
     const ids = new Map<string, string>();
     for (const p of demo.people) {
@@ -42,27 +40,9 @@ export function seedDemoOnFirstRun(ctx: ServiceContext): string | null {
       physicianId: ids.get(demo.case.physician),
     });
     const c = store.cases.insert({ id: ctx.newId(), status: 'open', timeZone: ctx.timeZone, now, fields });
-    demo.events.forEach((e, i) => {
-      if (!(EVENT_KINDS as readonly string[]).includes(e.kind)) throw new Error(`demo event kind ${e.kind}`);
-      store.events.append({
-        caseId: c.id,
-        kind: e.kind as EventKind,
-        modality: e.modality ?? null,
-        side: e.side ?? null,
-        limb: e.limb ?? null,
-        modalityName: e.modality ?? null,
-        text: e.text,
-        occurredAt: start + e.min * 60_000,
-        receivedAt: now,
-        source: 'demo',
-        dedupeKey: `demo:${i}`,
-        raw: null,
-        clockZone: ctx.timeZone,
-        payload: null,
-      });
-    });
     store.audit.append({ actor: 'system', action: 'demo.seed', caseId: c.id }, now);
     store.settings.set(SEEDED_KEY, now);
+    store.settings.set(DEMO_CASE_KEY, c.id);
     return c.id;
   });
 }

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { CaseEvent } from '../../../../shared/domain/event';
-import { EVENT_KIND_LABELS } from '../../../../shared/domain/event-kinds';
+import { EVENT_KIND_LABELS, type EventKind } from '../../../../shared/domain/event-kinds';
 import { isModality, modalityLabel } from '../../../../shared/domain/modality';
 import { localClock } from '../../../../shared/util/time';
 import { useClient, useQuery } from '../../api/hooks';
 import { ErrorBanner } from '../../components/Field';
+
+/** Kinds that arrive as streams (every trial, every vital sign): hidden from the list by default. */
+const STREAM_KINDS: readonly EventKind[] = ['modality_activity', 'vitals'];
 
 /** Newest first by when it happened; stable for equal times. */
 function byNewest(a: CaseEvent, b: CaseEvent): number {
@@ -30,11 +33,12 @@ export function EventList({ caseId }: { caseId: string }) {
     const s = sources.data?.find((x) => x.id === id);
     return s?.name || (kind === 'folder' ? 'export folder' : kind === 'serial' ? 'serial port' : source);
   };
-  // Every trial of every modality is in the timeline picture; the list keeps to the facts.
+  // Every trial of every modality is in the timeline picture, and vitals stream every minute:
+  // by default the list keeps to the facts a person reads.
   const [showTrials, setShowTrials] = useState(false);
   const initial = useQuery(
     'listEvents',
-    { caseId, limit: 1000, excludeKinds: showTrials ? [] : ['modality_activity'] },
+    { caseId, limit: 1000, excludeKinds: showTrials ? [] : [...STREAM_KINDS] },
     (m) => m.name === 'eventsCaptured' && m.payload.caseId === caseId,
     300,
   );
@@ -45,13 +49,13 @@ export function EventList({ caseId }: { caseId: string }) {
   // events are append-only, so the union by id is always right.
   useEffect(() => {
     const loaded = initial.data;
-    if (loaded) setEvents((list) => mergeEvents(showTrials ? list : list.filter((e) => e.kind !== 'modality_activity'), loaded));
+    if (loaded) setEvents((list) => mergeEvents(showTrials ? list : list.filter((e) => !STREAM_KINDS.includes(e.kind)), loaded));
   }, [initial.data, showTrials]);
 
   useEffect(
     () =>
       client.on('eventCaptured', ({ caseId: id, event }) => {
-        if (id !== caseId || (!showTrials && event.kind === 'modality_activity')) return;
+        if (id !== caseId || (!showTrials && STREAM_KINDS.includes(event.kind))) return;
         setEvents((list) => mergeEvents(list, [event]));
         setFresh((s) => new Set(s).add(event.id));
       }),
@@ -61,7 +65,7 @@ export function EventList({ caseId }: { caseId: string }) {
   return (
     <div className="events">
       <label className="check small muted">
-        <input type="checkbox" checked={showTrials} onChange={(e) => setShowTrials(e.target.checked)} /> Show each trial
+        <input type="checkbox" checked={showTrials} onChange={(e) => setShowTrials(e.target.checked)} /> Show each trial and vital sign
       </label>
       <ErrorBanner message={initial.error?.message} />
       {initial.data && events.length === 0 && <p className="empty">No events yet. Captured events and your notes appear here.</p>}

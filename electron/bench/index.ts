@@ -11,6 +11,8 @@ import { benchStore } from './store-bench';
 import { benchEdf } from './edf-bench';
 import { benchVendor } from './vendor-bench';
 import { benchSerial } from './serial-bench';
+import { benchCaptureLatency } from './capture-bench';
+import { benchFuzz } from './fuzz-bench';
 
 type Suite = { name: string; run: (quick: boolean) => Promise<BenchRow[]> | BenchRow[] };
 
@@ -22,6 +24,9 @@ const SUITES: readonly Suite[] = [
   { name: 'edf', run: (quick) => benchEdf({ dir: tmp, sizeBytes: quick ? 128 * 2 ** 20 : 2 ** 30 }) },
   // 500 MB Cadwell case-data JSON, parsed in fresh child processes.
   { name: 'vendor', run: (quick) => benchVendor({ dir: tmp, ...(quick ? { sizeBytes: 50 * 2 ** 20, runs: 1 } : {}) }) },
+  // A growing export file → chokidar → parser → SQLite.
+  { name: 'capture', run: (quick) => benchCaptureLatency(quick ? { lines: 60 } : {}) },
+  { name: 'fuzz', run: (quick) => benchFuzz(quick ? { perSeed: 200 } : {}) },
   // Real socat pty → serial reader → SQLite.
   { name: 'serial', run: (quick) => benchSerial(quick ? { lines: 200 } : {}) },
 ];

@@ -241,3 +241,17 @@ describe('demo case', () => {
     await b2.close();
   });
 });
+
+describe('global-shortcut marker', () => {
+  it('lands on the capturing case at the key-press time, and says so plainly when nothing is capturing', async () => {
+    const b = testBackend();
+    const none = await b.fail('dropMarker', { occurredAt: Date.now(), clientId: 'marker-000001' });
+    expect(none.message).toBe('No case is capturing, so the marker was not stored. Start capture on the case first.');
+    const c = await b.ok('createCase', sampleCase());
+    await b.ok('setCaseStatus', { id: c.id, status: 'capturing' });
+    const pressed = Date.now() - 200;
+    const m = await b.ok('dropMarker', { occurredAt: pressed, clientId: 'marker-000002' });
+    expect(m).toMatchObject({ caseId: c.id, kind: 'marker', occurredAt: pressed, text: 'Marker' });
+    await b.close();
+  });
+});

@@ -3,6 +3,8 @@ import type { Err, Result } from '../../shared/util/result';
 
 export type CliIo = Readonly<{
   stdout: (text: string) => void;
+  /** The real process's stdout file descriptor, for commands that write large output as bytes. */
+  stdoutFd?: number;
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
   env: NodeJS.ProcessEnv;

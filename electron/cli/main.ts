@@ -12,6 +12,7 @@ const code = await runCli(
   process.argv.slice(2),
   {
     stdout: (t) => process.stdout.write(t),
+    stdoutFd: 1,
     stderr: (t) => process.stderr.write(t),
     readStdin,
     env: process.env,

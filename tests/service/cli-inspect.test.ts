@@ -93,7 +93,15 @@ describe('closeout inspect', () => {
     const r = await run(notes);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^Error: not an EDF\/BDF file: the first 8 bytes are neither "0" \(EDF\) nor 0xFF "BIOSEMI" \(BDF\)\.\n$/);
+    // Without the EDF/BDF magic the file goes to the other device readers, which refuse it.
+    expect(r.stderr).toMatch(/^Error: cannot read ".*notes\.txt": not a device export Closeout knows/);
+
+    const broken = path.join(dir, 'broken.edf');
+    fs.writeFileSync(broken, `0       ${'x'.repeat(300)}`);
+    const b = await run(broken);
+    expect(b.code).toBe(2);
+    expect(b.stdout).toBe('');
+    expect(b.stderr).toMatch(/^Error: not an EDF\/BDF file: .+\.\n$/);
 
     const tiny = path.join(dir, 'tiny.edf');
     fs.writeFileSync(tiny, '0       X X X X');

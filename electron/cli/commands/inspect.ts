@@ -1,16 +1,20 @@
 /**
  * `closeout inspect FILE`: what a device export holds, read straight from the file. It never
- * opens the database, and loads the parser lazily, so it starts as fast as Node can: its wall
- * time is compared with a C reader's (biosig's save2gdf).
+ * opens the database, so it starts as fast as Node can: its wall time is compared with a C
+ * reader's (biosig's save2gdf). The CLI loads this module only for `inspect`; it imports the EDF
+ * reader statically (one round of module loading, not two: EDF/BDF is the timed case) and the
+ * other formats' readers only when the file is not EDF/BDF.
  */
-import type { EdfHeader, EdfReader, EdfSegment, EdfSummary, scanRecords } from '../../services/capture/parsers/edf';
+import fs from 'node:fs';
+import { isatty } from 'node:tty';
+import { FileByteSource } from '../../services/capture/file-byte-source';
+import { EdfReader, NotEdfError, summariseEdf, type EdfSummary } from '../../services/capture/parsers/edf';
 import { jsonOut, type Command } from '../command';
 import { EXIT, type CliIo } from '../io';
+import { fdSink, OutputClosed, textSink, writeEdfJson } from './inspect-json';
 
 /** At most this many annotations in the human-readable listing; --json always has them all. */
 const LISTED = 20;
-/** --json output is written in pieces of about this many characters. */
-const FLUSH_CHARS = 1 << 16;
 
 export const inspectCommands: readonly Command[] = [
   {
@@ -21,12 +25,11 @@ export const inspectCommands: readonly Command[] = [
     positionals: 1,
     async run({ io, args, values }) {
       const file = args[0] as string;
-      if (!(await looksLikeEdf(file))) {
+      if (!looksLikeEdf(file)) {
         const { inspectOther } = await import('./inspect-other');
         return inspectOther(io, file, values);
       }
-      const [{ FileByteSource }, edf] = await Promise.all([import('../../services/capture/file-byte-source'), import('../../services/capture/parsers/edf')]);
-      let source: InstanceType<typeof FileByteSource>;
+      let source: FileByteSource;
       try {
         source = new FileByteSource(file);
       } catch (e) {
@@ -34,12 +37,13 @@ export const inspectCommands: readonly Command[] = [
       }
       try {
         // The header is read (and refused) before anything is printed.
-        const reader = new edf.EdfReader(source);
-        if (values['json']) writeJson(io, reader, edf.scanRecords);
-        else io.stdout(toText(edf.summariseEdf(reader)));
+        const reader = new EdfReader(source);
+        if (values['json']) writeJson(io, (sink) => writeEdfJson(reader, sink));
+        else io.stdout(toText(summariseEdf(reader)));
         return EXIT.ok;
       } catch (e) {
-        if (e instanceof edf.NotEdfError) {
+        if (e instanceof OutputClosed) return EXIT.ok;
+        if (e instanceof NotEdfError) {
           io.stderr(`Error: not an EDF/BDF file: ${e.message}.\n`);
           return EXIT.badInput;
         }
@@ -53,8 +57,8 @@ export const inspectCommands: readonly Command[] = [
 ];
 
 /** EDF starts with "0" + 7 spaces, BDF with 0xFF "BIOSEMI"; anything else goes to the other readers. */
-async function looksLikeEdf(file: string): Promise<boolean> {
-  const { openSync, readSync, closeSync } = await import('node:fs');
+function looksLikeEdf(file: string): boolean {
+  const { openSync, readSync, closeSync } = fs;
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -66,84 +70,28 @@ async function looksLikeEdf(file: string): Promise<boolean> {
     const n = readSync(fd, b, 0, 8, 0);
     if (n < 8) return true;
     return b.toString('latin1') === '0       ' || (b[0] === 0xff && b.toString('latin1', 1, 8) === 'BIOSEMI');
+  } catch {
+    return true; // a folder opens but does not read (EISDIR): the EDF path says so
   } finally {
     closeSync(fd);
   }
 }
 
-/** Passed in rather than imported: the parser module is loaded lazily, inside run. */
-type ScanRecords = typeof scanRecords;
-
 /**
- * --json: {format, variant, start, recordCount, recordDurationSec, signals (data signals only),
- * annotations [{onsetSec, durationSec, text}] (onsets from the header start), segments, warnings}.
- * Written compact, while the records are read: a Cadwell file has an annotation and a segment per
- * sweep, tens of thousands of each, and keeping them all as objects first would cost memory and
- * garbage collection in a command timed against a C reader.
+ * --json output as bytes. The real CLI (electron/cli/main.ts) gives its stdout descriptor, and
+ * the bytes go straight to it: turning 7 MB of JSON into strings and back to bytes in
+ * process.stdout costs ~17 ms, more than a tenth of the command. Not to a terminal, though (a
+ * Windows console wants its text through the TTY stream), nor for an io without a descriptor
+ * (tests, in-process callers): those get the text.
  */
-function writeJson(io: CliIo, reader: EdfReader, scanRecords: ScanRecords): void {
-  let out = `${JSON.stringify(jsonHead(reader.header)).slice(0, -1)},"annotations":[`;
-  let first = true;
-  // The reader shares one string among records that repeat a text: escape it once.
-  let lastText: string | null = null;
-  let lastQuoted = '';
-  const { segments, warnings } = scanRecords(reader, (rec) => {
-    for (const a of rec.annotations) {
-      if (a.text !== lastText) {
-        lastText = a.text;
-        lastQuoted = JSON.stringify(a.text);
-      }
-      out += `${first ? '' : ','}{"onsetSec":${num(a.onsetSec)},"durationSec":${a.durationSec === null ? 'null' : num(a.durationSec)},"text":${lastQuoted}}`;
-      first = false;
-    }
-    if (out.length >= FLUSH_CHARS) {
-      io.stdout(out);
-      out = '';
-    }
-  });
-  io.stdout(`${out}],"segments":`);
-  writeSegments(io, segments);
-  io.stdout(`,"warnings":${JSON.stringify(warnings)}}\n`);
-}
-
-function jsonHead(h: EdfHeader) {
-  return {
-    format: h.format,
-    variant: h.variant,
-    start: h.startWallClock,
-    recordCount: h.recordCount,
-    recordDurationSec: h.recordDurationSec,
-    signals: h.signals
-      .filter((x) => !x.isAnnotation)
-      .map((x) => ({
-        label: x.label,
-        transducer: x.transducer,
-        physicalDimension: x.physicalDimension,
-        physicalMin: x.physicalMin,
-        physicalMax: x.physicalMax,
-        digitalMin: x.digitalMin,
-        digitalMax: x.digitalMax,
-        prefiltering: x.prefiltering,
-        samplesPerRecord: x.samplesPerRecord,
-      })),
-  };
-}
-
-function writeSegments(io: CliIo, segments: readonly EdfSegment[]): void {
-  let out = '[';
-  segments.forEach((g, i) => {
-    out += `${i ? ',' : ''}{"startSec":${num(g.startSec)},"endSec":${num(g.endSec)},"records":${g.records}}`;
-    if (out.length >= FLUSH_CHARS) {
-      io.stdout(out);
-      out = '';
-    }
-  });
-  io.stdout(`${out}]`);
-}
-
-/** A number as JSON.stringify writes it (non-finite becomes null). */
-function num(x: number): string {
-  return Number.isFinite(x) ? String(x) : 'null';
+function writeJson(io: CliIo, write: (sink: (bytes: Uint8Array) => void) => void): void {
+  if (io.stdoutFd !== undefined && !isatty(io.stdoutFd)) {
+    write(fdSink(io.stdoutFd));
+    return;
+  }
+  const sink = textSink(io.stdout);
+  write(sink);
+  sink.end();
 }
 
 function toText(s: EdfSummary): string {

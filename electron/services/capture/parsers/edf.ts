@@ -629,18 +629,22 @@ function numberEnd(b: Uint8Array, p: number, end: number, signed: boolean): numb
     if (q >= end || (c !== PLUS && c !== MINUS)) return -1;
     q++;
   }
+  // Digits tested in a loop, not by a call per byte: calls cost before the JIT has warmed up.
   const digits = q;
-  while (q < end && isDigit(b[q] as number)) q++;
+  q = digitsEnd(b, q, end);
   if (q === digits) return -1;
-  if (q < end && b[q] === DOT) {
-    q++;
-    while (q < end && isDigit(b[q] as number)) q++;
-  }
+  if (q < end && b[q] === DOT) q = digitsEnd(b, q + 1, end);
   return q;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
+function digitsEnd(b: Uint8Array, p: number, end: number): number {
+  let q = p;
+  while (q < end) {
+    const c = b[q] as number;
+    if (c < 0x30 || c > 0x39) break;
+    q++;
+  }
+  return q;
 }
 
 /** True when p starts a whole TAL head ("+5\x14" or "+5\x15"): used to spot a missing 0x00. */
@@ -654,13 +658,56 @@ function skipToNul(b: Uint8Array, p: number, end: number): number {
   return i < 0 || i > end ? end : i;
 }
 
+/** Exact powers of ten (up to 1e22 every one is a double without rounding). */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * Number() of "[+-]digits[.digits]" (checked by numberEnd) straight from the bytes, exactly:
+ * with at most 15 digits the digits form an integer that is a double without rounding, 10^k is
+ * exact too, and one division rounds correctly, as Number() does. Longer texts go to Number().
+ */
+function decimalValue(b: Uint8Array, p: number, q: number): number {
+  let i = p;
+  const c0 = b[i];
+  const negative = c0 === MINUS;
+  if (negative || c0 === PLUS) i++;
+  let m = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (; i < q; i++) {
+    const c = b[i] as number;
+    if (c === DOT) fraction = 0;
+    else {
+      m = m * 10 + (c - 0x30);
+      digits++;
+      if (fraction >= 0) fraction++;
+    }
+  }
+  if (digits > 15) return Number(ascii(b, p, q));
+  const v = fraction > 0 ? m / (POW10[fraction] as number) : m;
+  return negative ? -v : v;
+}
+
+/**
+ * Receives a pass's annotations as primitives, for writers that stream (inspect --json): no
+ * object per record or annotation, where a sweep-per-record file has tens of thousands of each.
+ * Repeated texts arrive as the same string, so a writer can encode a text once.
+ */
+export interface EdfAnnotationSink {
+  /** One annotation, in file order; durationSec is null when its TAL gives none. */
+  annotation(onsetSec: number, durationSec: number | null, text: string): void;
+}
+
 /**
  * Scans the annotation-signal bytes of one record. Mutable and reused across records: the hot
  * loop of a gigabyte file runs here, so it works on offsets into the read buffer (no views) and
- * allocates only for the annotations it finds and for warnings not seen before.
+ * allocates only for the annotations it finds and for warnings not seen before. With a sink it
+ * hands annotations over instead of making objects, and makes no onset strings either.
  */
 class TalScanner {
   record = 0;
+  /** Whether this record has its time-keeping TAL; timekeepingRaw is its text ('' with a sink). */
+  hasTimekeeping = false;
   timekeepingRaw: string | null = null;
   timekeepingSec = 0;
   annotations: EdfAnnotation[] | null = null;
@@ -676,10 +723,14 @@ class TalScanner {
   #lastOnsetRaw = '';
   #lastOnsetSec = 0;
 
-  constructor(private readonly warnings: EdfWarnings) {}
+  constructor(
+    private readonly warnings: EdfWarnings,
+    private readonly sink: EdfAnnotationSink | null = null,
+  ) {}
 
   begin(record: number): void {
     this.record = record;
+    this.hasTimekeeping = false;
     this.timekeepingRaw = null;
     this.annotations = null;
   }
@@ -737,6 +788,7 @@ class TalScanner {
       const durationSec = durStart < 0 || durEnd === durStart ? null : Number(ascii(b, durStart, durEnd));
       const timekeeping = firstSignal && tal === 0;
       if (timekeeping) {
+        this.hasTimekeeping = true;
         this.timekeepingRaw = onsetRaw;
         this.timekeepingSec = onsetSec;
       }
@@ -754,12 +806,20 @@ class TalScanner {
           break;
         }
         const t = q;
-        while (q < end && b[q] !== SEP && b[q] !== NUL) q++;
+        // The end of the text, and on the way whether it repeats the last text decoded.
+        const last = this.#lastBytes;
+        let same = true;
+        while (q < end) {
+          const c = b[q];
+          if (c === SEP || c === NUL) break;
+          if (same && c !== last[q - t]) same = false;
+          q++;
+        }
         if (q >= end) {
           this.warn('unterminated-tal', signal, p - start, 'an annotation text runs off the end of the annotation signal and was ignored');
           return;
         }
-        if (q > t) this.emit(b, t, q, onsetRaw, onsetSec, durationSec, signal, tal, index, timekeeping);
+        if (q > t) this.emit(b, t, q, same && q - t === this.#lastLength, onsetRaw, onsetSec, durationSec, signal, tal, index, timekeeping);
         index++;
         if (b[q] === NUL) {
           // Text closed by 0x00 without its 0x14: keep the text, the TAL ends here.
@@ -777,6 +837,7 @@ class TalScanner {
     b: Uint8Array,
     t: number,
     q: number,
+    repeated: boolean,
     onsetRaw: string,
     onsetSec: number,
     durationSec: number | null,
@@ -785,10 +846,14 @@ class TalScanner {
     index: number,
     timekeeping: boolean,
   ): void {
-    const text = this.#decode(b, t, q);
+    const text = repeated ? this.#lastText : this.#decode(b, t, q);
     if (this.#lastFellBack) this.warn('not-utf8', signal, -1, 'annotation text is not UTF-8; read as Windows-1252');
     // EDF+ keeps the time-keeping TAL empty; some devices (Cadwell) write their text there.
     if (timekeeping) this.warn('timekeeping-text', signal, -1, 'the time-keeping TAL carries annotation text; kept as an annotation');
+    if (this.sink !== null) {
+      this.sink.annotation(onsetSec, durationSec, text);
+      return;
+    }
     const a: EdfAnnotation = { onsetSec, onsetRaw, durationSec, text, record: this.record, signal, tal, index };
     if (this.annotations) this.annotations.push(a);
     else this.annotations = [a];
@@ -796,6 +861,11 @@ class TalScanner {
 
   /** Onset text and value; an annotation usually repeats its record's time-keeping onset. */
   #onset(b: Uint8Array, p: number, q: number): string {
+    if (this.sink !== null) {
+      // Nobody sees the text: parse the bytes, as cheap as comparing them, and make no string.
+      this.#lastOnsetSec = decimalValue(b, p, q) || 0; // `|| 0` folds -0 into 0
+      return '';
+    }
     const n = q - p;
     const last = this.#lastOnsetBytes;
     if (n === this.#lastOnsetLength) {
@@ -807,20 +877,16 @@ class TalScanner {
     this.#lastOnsetSec = Number(raw) || 0; // `|| 0` folds -0 into 0
     this.#lastOnsetRaw = raw;
     if (n <= last.length) {
-      last.set(b.subarray(p, q));
+      // A loop, not set(subarray): a view per record would be garbage.
+      for (let i = 0; i < n; i++) last[i] = b[p + i] as number;
       this.#lastOnsetLength = n;
     } else this.#lastOnsetLength = -1;
     return raw;
   }
 
+  /** A text that is not the last one again (scan compares as it looks for the text's end). */
   #decode(b: Uint8Array, t: number, q: number): string {
     const n = q - t;
-    if (n === this.#lastLength) {
-      const last = this.#lastBytes;
-      let i = 0;
-      while (i < n && b[t + i] === last[i]) i++;
-      if (i === n) return this.#lastText;
-    }
     const text = decodeText(b, t, q);
     if (n <= this.#lastBytes.length) {
       this.#lastBytes.set(b.subarray(t, q));
@@ -854,6 +920,9 @@ export type EdfRecord = Readonly<{
 }>;
 
 export type EdfSegment = Readonly<{ startSec: number; endSec: number; records: number }>;
+
+/** Segments as columns (SegmentBuilder.finishColumns): no object per segment. */
+export type EdfSegmentColumns = Readonly<{ count: number; startSec: Float64Array; endSec: Float64Array; records: Float64Array }>;
 
 export type EdfReaderOptions = Readonly<{
   /** Warnings to leave out because the caller expects them (a vendor profile's known quirk). */
@@ -942,6 +1011,23 @@ export class EdfReader {
     while (next(batch)) for (let i = 0; i < batch.length; i++) visit(batch[i] as EdfRecord);
   }
 
+  /**
+   * The same pass with no objects: each annotation goes to `sink` as it is found, then its
+   * record's onset to `onRecord`. For writers that stream what they read (inspect --json).
+   */
+  forEachOnset(sink: EdfAnnotationSink, onRecord: (onsetSec: number) => void): void {
+    this.#passWarnings = new EdfWarnings(this.#expected);
+    const h = this.header;
+    if (h.annotationSignals.length === 0) {
+      for (let r = 0; r < h.recordCount; r++) onRecord(round9(r * h.recordDurationSec));
+      return;
+    }
+    const scanner = new TalScanner(this.#passWarnings, sink);
+    const state: OnsetState = { prev: null };
+    const reached = this.#readRecords(readPlan(h), 0, h.recordCount, scanner, () => onRecord(this.#onsetOf(scanner, state)));
+    if (reached < h.recordCount) this.#fileChanged(reached);
+  }
+
   /** Starts a pass over the records: each call of the result refills `batch`; false at the end. */
   #beginPass(): (batch: EdfRecord[]) => boolean {
     this.#passWarnings = new EdfWarnings(this.#expected);
@@ -950,6 +1036,8 @@ export class EdfReader {
     const scanner = new TalScanner(this.#passWarnings);
     const state: OnsetState = { prev: null };
     let r = 0;
+    let out: EdfRecord[] = [];
+    const done = () => void out.push(this.#finish(scanner, state));
     return (batch) => {
       batch.length = 0;
       if (r >= h.recordCount || r < 0) return false;
@@ -959,60 +1047,84 @@ export class EdfReader {
         for (; r < end; r++) batch.push({ record: r, onsetSec: round9(r * h.recordDurationSec), onsetRaw: null, annotations: NO_ANNOTATIONS });
         return true;
       }
-      const next = this.#readBatch(plan, r, scanner, state, batch);
-      if (next < 0) {
-        this.#passWarnings.note('file-changed', `record ${r + batch.length}`, 'the file ended early while being read (was it still being written?); stopped here');
+      out = batch;
+      const end = Math.min(h.recordCount, r + plan.recordsPerBatch);
+      const reached = this.#readRecords(plan, r, end, scanner, done);
+      if (reached < end) {
+        this.#fileChanged(reached);
         r = -1;
         return batch.length > 0;
       }
-      r = next;
+      r = end;
       return true;
     };
   }
 
-  /** Scans records from r0 into `out`; returns the next record to read, or -1 if the file ended early. */
-  #readBatch(plan: ReadPlan, r0: number, scanner: TalScanner, state: OnsetState, out: EdfRecord[]): number {
+  #fileChanged(record: number): void {
+    this.#passWarnings.note('file-changed', `record ${record}`, 'the file ended early while being read (was it still being written?); stopped here');
+  }
+
+  /**
+   * Scans records r0 to r1 (exclusive), calling `done` after each with the scanner holding it;
+   * returns the record reached: r1, or the record where the file ended early.
+   */
+  #readRecords(plan: ReadPlan, r0: number, r1: number, scanner: TalScanner, done: () => void): number {
     const h = this.header;
     const { slices } = plan;
-    const k = Math.min(plan.recordsPerBatch, h.recordCount - r0);
+    const source = this.#source;
     if (plan.mode === 'whole') {
       // Small records: one read for many whole records beats a syscall per record.
-      const chunk = this.#source.read(h.headerBytes + r0 * h.recordBytes, k * h.recordBytes);
-      for (let i = 0; i < k; i++) {
-        const base = i * h.recordBytes;
-        if (chunk.length < base + h.recordBytes) return -1;
-        scanner.begin(r0 + i);
-        for (let j = 0; j < slices.length; j++) {
-          const s = slices[j] as Slice;
-          scanner.scan(chunk, base + s.offset, base + s.offset + s.length, s.signal, j === 0);
+      for (let c = r0; c < r1; c += plan.recordsPerBatch) {
+        const k = Math.min(plan.recordsPerBatch, r1 - c);
+        const chunk = source.read(h.headerBytes + c * h.recordBytes, k * h.recordBytes);
+        for (let i = 0; i < k; i++) {
+          const base = i * h.recordBytes;
+          if (chunk.length < base + h.recordBytes) return c + i;
+          scanner.begin(c + i);
+          for (let j = 0; j < slices.length; j++) {
+            const s = slices[j] as Slice;
+            scanner.scan(chunk, base + s.offset, base + s.offset + s.length, s.signal, j === 0);
+          }
+          done();
         }
-        out.push(this.#finish(scanner, state));
       }
-      return r0 + k;
+      return r1;
     }
-    for (let r = r0; r < r0 + k; r++) {
+    if (plan.mode === 'span') {
+      // Large records: one positioned read of the annotation signals' bytes, data untouched.
+      // Locals, not property loads, in this loop: it runs once per record, cold (one pass).
+      const { spanStart, spanLength } = plan;
+      const first = h.headerBytes + spanStart;
+      const recordBytes = h.recordBytes;
+      const s0 = slices[0] as Slice;
+      const at0 = s0.offset - spanStart;
+      for (let r = r0; r < r1; r++) {
+        scanner.begin(r);
+        const span = source.read(first + r * recordBytes, spanLength);
+        if (span.length < spanLength) return r;
+        scanner.scan(span, at0, at0 + s0.length, s0.signal, true);
+        for (let j = 1; j < slices.length; j++) {
+          const s = slices[j] as Slice;
+          const at = s.offset - spanStart;
+          scanner.scan(span, at, at + s.length, s.signal, false);
+        }
+        done();
+      }
+      return r1;
+    }
+    // Data signals between the annotation signals: a read per annotation signal.
+    for (let r = r0; r < r1; r++) {
       const base = h.headerBytes + r * h.recordBytes;
       scanner.begin(r);
-      if (plan.mode === 'span') {
-        // Large records: one positioned read of the annotation signals' bytes, data untouched.
-        const span = this.#source.read(base + plan.spanStart, plan.spanLength);
-        if (span.length < plan.spanLength) return -1;
-        for (let j = 0; j < slices.length; j++) {
-          const s = slices[j] as Slice;
-          const at = s.offset - plan.spanStart;
-          scanner.scan(span, at, at + s.length, s.signal, j === 0);
-        }
-      } else {
-        for (let j = 0; j < slices.length; j++) {
-          const s = slices[j] as Slice;
-          const bytes = this.#source.read(base + s.offset, s.length);
-          if (bytes.length < s.length) return -1;
-          scanner.scan(bytes, 0, s.length, s.signal, j === 0);
-        }
+      for (let j = 0; j < slices.length; j++) {
+        const s = slices[j] as Slice;
+        const bytes = source.read(base + s.offset, s.length);
+        if (bytes.length < s.length) return r;
+        scanner.scan(bytes, 0, s.length, s.signal, j === 0);
       }
-      out.push(this.#finish(scanner, state));
+      done();
     }
-    return r0 + k;
+    return r1;
   }
 
   /** Every annotation, record by record (time-keeping TALs excluded unless they carry text). */
@@ -1035,10 +1147,16 @@ export class EdfReader {
   }
 
   #finish(scanner: TalScanner, state: OnsetState): EdfRecord {
+    const onsetSec = this.#onsetOf(scanner, state);
+    return { record: scanner.record, onsetSec, onsetRaw: scanner.timekeepingRaw, annotations: scanner.annotations ?? NO_ANNOTATIONS };
+  }
+
+  /** The onset of the record just scanned (warning about a missing or out-of-order one). */
+  #onsetOf(scanner: TalScanner, state: OnsetState): number {
     const h = this.header;
     let onsetSec: number;
     const w = this.#passWarnings;
-    if (scanner.timekeepingRaw !== null) onsetSec = scanner.timekeepingSec;
+    if (scanner.hasTimekeeping) onsetSec = scanner.timekeepingSec;
     else {
       if (!w.repeat('timekeeping-missing')) w.note('timekeeping-missing', `record ${scanner.record}`, 'the record has no time-keeping TAL; its onset was taken to follow the previous record');
       onsetSec = state.prev === null ? round9(scanner.record * h.recordDurationSec) : round9(state.prev + h.recordDurationSec);
@@ -1047,7 +1165,7 @@ export class EdfReader {
       if (!w.repeat('onset-order')) w.note('onset-order', `record ${scanner.record}`, 'a record starts before the previous one');
     }
     state.prev = onsetSec;
-    return { record: scanner.record, onsetSec, onsetRaw: scanner.timekeepingRaw, annotations: scanner.annotations ?? NO_ANNOTATIONS };
+    return onsetSec;
   }
 }
 
@@ -1063,11 +1181,12 @@ export function openEdf(source: ByteSource, opts: EdfReaderOptions = {}): EdfRea
  * span no time, so they make no segments.
  */
 export class SegmentBuilder {
-  // Plain number arrays (unboxed doubles), turned into objects once at the end: a sweep-per-record
-  // file has as many segments as records, and objects made along the way cost garbage collection.
-  readonly #starts: number[] = [];
-  readonly #ends: number[] = [];
-  readonly #counts: number[] = [];
+  // Typed arrays, grown by doubling, turned into objects once at the end: a sweep-per-record file
+  // has as many segments as records, and objects made along the way cost garbage collection.
+  #starts = new Float64Array(64);
+  #ends = new Float64Array(64);
+  #counts = new Float64Array(64);
+  #n = 0;
   readonly #duration: number;
   readonly #tolerance: number;
   #start = 0;
@@ -1098,18 +1217,40 @@ export class SegmentBuilder {
   }
 
   finish(): readonly EdfSegment[] {
+    const c = this.finishColumns();
+    const out: EdfSegment[] = [];
+    for (let i = 0; i < c.count; i++) out.push({ startSec: c.startSec[i] as number, endSec: c.endSec[i] as number, records: c.records[i] as number });
+    return out;
+  }
+
+  /** finish() without the objects: the segments as columns, segment i at index i of each. */
+  finishColumns(): EdfSegmentColumns {
     this.#close();
-    return this.#starts.map((startSec, i) => ({ startSec, endSec: this.#ends[i] as number, records: this.#counts[i] as number }));
+    const n = this.#n;
+    return { count: n, startSec: this.#starts.subarray(0, n), endSec: this.#ends.subarray(0, n), records: this.#counts.subarray(0, n) };
   }
 
   #close(): void {
     if (this.#count > 0) {
-      this.#starts.push(this.#start);
-      this.#ends.push(round9(this.#last + this.#duration));
-      this.#counts.push(this.#count);
+      const i = this.#n;
+      if (i === this.#starts.length) {
+        this.#starts = doubled(this.#starts);
+        this.#ends = doubled(this.#ends);
+        this.#counts = doubled(this.#counts);
+      }
+      this.#starts[i] = this.#start;
+      this.#ends[i] = round9(this.#last + this.#duration);
+      this.#counts[i] = this.#count;
+      this.#n = i + 1;
     }
     this.#count = 0;
   }
+}
+
+function doubled(a: Float64Array): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 function round9(x: number): number {
@@ -1144,6 +1285,23 @@ export function scanRecords(reader: EdfReader, visit: (record: EdfRecord) => voi
     reader.note('not-contiguous', 'records', `the file is ${h.variant}, continuous by declaration, but its records have gaps; the segments show them`);
   }
   return { segments: segments.finish(), warnings: reader.warnings };
+}
+
+/**
+ * scanRecords with no objects (inspect --json's path): annotations go to `sink` as they are
+ * read; the segments come back in a builder, for finishColumns.
+ */
+export function scanAnnotations(reader: EdfReader, sink: EdfAnnotationSink): Readonly<{ segments: SegmentBuilder; warnings: readonly ParseWarning[] }> {
+  const h = reader.header;
+  const segments = new SegmentBuilder(h.recordDurationSec);
+  let gap = false;
+  reader.forEachOnset(sink, (onsetSec) => {
+    if (segments.add(onsetSec)) gap = true;
+  });
+  if (gap && !isDiscontinuous(h.variant)) {
+    reader.note('not-contiguous', 'records', `the file is ${h.variant}, continuous by declaration, but its records have gaps; the segments show them`);
+  }
+  return { segments, warnings: reader.warnings };
 }
 
 /** Reads a whole file's header, record onsets, segments and annotations in one streaming pass. */

@@ -30,7 +30,7 @@ const SYNTHETIC: Seed[] = [
 
 function seeds(): Seed[] {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const testdata = [path.resolve(here, '../../../shared/testdata'), path.resolve(process.cwd(), '../shared/testdata')].find((d) => fs.existsSync(d));
+  const testdata = [process.env['CLOSEOUT_TESTDATA'], path.resolve(here, '../../../shared/testdata'), path.resolve(process.cwd(), '../shared/testdata'), '/work/shared/testdata'].find((d): d is string => !!d && fs.existsSync(path.join(d, 'edf')));
   const out = [...SYNTHETIC];
   if (testdata) {
     for (const f of fs.readdirSync(path.join(testdata, 'edf'))) if (/\.(edf|bdf)$/.test(f)) out.push({ name: f, format: 'edf', bytes: fs.readFileSync(path.join(testdata, 'edf', f)) });

@@ -23,5 +23,11 @@ afterEach(() => {
   }
 });
 
-/** The shared test data provided outside the repo (never shipped in the app). */
-export const TESTDATA = path.resolve(__dirname, '../../../shared/testdata');
+/**
+ * The shared test data provided outside the repo (never copied into it or shipped in the app):
+ * CLOSEOUT_TESTDATA, else ../shared/testdata beside the checkout, else the workplace's copy.
+ */
+export const TESTDATA =
+  [process.env['CLOSEOUT_TESTDATA'], path.resolve(__dirname, '../../../shared/testdata'), '/work/shared/testdata'].find(
+    (d): d is string => !!d && fs.existsSync(path.join(d, 'edf')),
+  ) ?? path.resolve(__dirname, '../../../shared/testdata');

@@ -11,6 +11,7 @@ import { readHl7Bytes, createStreamParser, type FileFormat } from '../services/c
 import { bytesSource } from '../services/capture/parsers/byte-source';
 import { NotEdfError, openEdf } from '../services/capture/parsers/edf';
 import type { BenchRow } from './bench-row';
+import { mulberry32 } from '../../shared/util/seeded-random';
 
 type Seed = { name: string; format: FileFormat; bytes: Uint8Array };
 
@@ -39,16 +40,7 @@ function seeds(): Seed[] {
   return out;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 function mutate(b: Uint8Array, r: () => number): Uint8Array {
   const out = b.slice();
@@ -80,7 +72,7 @@ function read(seed: Seed, bytes: Uint8Array): void {
 export function benchFuzz(opts: { perSeed?: number } = {}): BenchRow[] {
   const perSeed = opts.perSeed ?? 2000;
   const all = seeds();
-  const r = rng(20261126);
+  const r = mulberry32(20261126);
   let runs = 0;
   const crashes: string[] = [];
   let slowest = 0;

@@ -2,21 +2,9 @@
  * Seeded randomness for the simulator. The scenario and every waveform must come out the same for
  * the same seed (tests compare files byte for byte), so nothing here touches Math.random.
  */
+import { mulberry32, type Rng } from '../../shared/util/seeded-random';
 
-/** A source of numbers in [0, 1). */
-export type Rng = () => number;
-
-/** mulberry32: tiny, fast and good enough for synthetic jitter and noise (not for secrets). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /**
  * FNV-1a over the parts' text: one independent stream per (seed, mode, trial, channel…), so a

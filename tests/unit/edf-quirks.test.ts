@@ -20,6 +20,7 @@ import {
 } from '../../electron/services/capture/parsers/edf';
 import { bytes, tal, timekeeping, writeEdf, type EdfSpec, type SignalSpec } from '../helpers/edf-writer';
 import { TESTDATA } from '../helpers/temp-dir';
+import { mulberry32 as rng } from '../../shared/util/seeded-random';
 
 const EEG: SignalSpec = { label: 'EEG Fpz-Cz', samplesPerRecord: 8 };
 const ANNOT = (samples = 32): SignalSpec => ({ label: 'EDF Annotations', samplesPerRecord: samples });
@@ -432,17 +433,6 @@ describe('fuzz: mutated and truncated copies of a real file', () => {
   const realFile = path.join(TESTDATA, 'edf', 'edfPlusD.edf');
   const original = new Uint8Array(fs.readFileSync(realFile));
 
-  /** Deterministic PRNG (mulberry32) so a failure can be replayed from its iteration number. */
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   const INTERESTING = [0x00, 0x14, 0x15, 0x2b, 0x2d, 0x2e, 0x20, 0x30, 0x39, 0xff, 0x80, 0xb5];
 

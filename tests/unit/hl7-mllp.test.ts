@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Hl7LineDeframer, MllpDeframer, mllpEncode, type MllpStats } from '../../shared/hl7/mllp';
 import { decodeHl7Bytes, parseHl7 } from '../../shared/hl7/parse';
 import { TESTDATA } from '../helpers/temp-dir';
+import { mulberry32 } from '../../shared/util/seeded-random';
 
 const enc = new TextEncoder();
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -21,16 +22,7 @@ const VT = 0x0b;
 const FS = 0x1c;
 const CR = 0x0d;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 /** Feed `stream` in random chunks of 1..maxChunk bytes; collect payloads. */
 function feed(d: { push: (c: Uint8Array) => Uint8Array[] }, stream: Uint8Array, rand: () => number, maxChunk = 7): Uint8Array[] {

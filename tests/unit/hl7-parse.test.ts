@@ -20,6 +20,7 @@ import {
   type Hl7Message,
 } from '../../shared/hl7/parse';
 import { TESTDATA } from '../helpers/temp-dir';
+import { mulberry32 } from '../../shared/util/seeded-random';
 
 const HL7_DIR = path.join(TESTDATA, 'hl7');
 
@@ -238,16 +239,7 @@ describe('building', () => {
 // ---------------------------------------------------------------------------------------------
 // Property tests with a seeded PRNG, so a failure reproduces.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 const NAMES = ["Zoë O'Brien-Smith", 'Łukasz Żółć', '王伟', 'Nguyễn Thị Minh Khai', 'Øyvind Åsheim', 'محمد', 'Ἀλέξανδρος', '🧠 test'];
 const ATOMS = ['|', '^', '~', '\\', '&', '#', '\r', '\n', '\r\n', '\t', '\\F\\', '\\X41\\', '\\.br\\', ' ', '"', '""', 'a', 'Z', '9', 'é', 'ß', '中', '\u000b', '\u001c', '\u0000', ...NAMES];

@@ -42,6 +42,8 @@ export type Lane = Readonly<{
   activeMs: number;
   baselines: ReadonlyArray<Readonly<{ at: number; eventId: number; text: string; side: string | null }>>;
   activityCount: number;
+  /** Recordings proper (trials, averages, start/stop), as opposed to facts typed about the modality. */
+  trialCount: number;
 }>;
 
 export type AlertOutcome = 'recovered' | 'unresolved';
@@ -179,19 +181,20 @@ type Issue = (kind: TimelineIssueKind, message: string, eventIds?: readonly numb
 type Clock = (ms: number) => string;
 
 function buildLanes(sorted: readonly CaseEvent[], opts: TimelineOptions, issue: Issue, clock: Clock): Lane[] {
-  type Acc = { modality: Modality; limb: string | null; sides: Set<string>; names: Set<string>; points: CaseEvent[]; starts: CaseEvent[]; explicit: Interval[]; baselines: CaseEvent[]; activity: number };
+  type Acc = { modality: Modality; limb: string | null; sides: Set<string>; names: Set<string>; points: CaseEvent[]; starts: CaseEvent[]; explicit: Interval[]; baselines: CaseEvent[]; activity: number; trials: number };
   const acc = new Map<string, Acc>();
   for (const e of sorted) {
     if (!ACTIVITY_KINDS.has(e.kind) || !isModality(e.modality)) continue;
     const key = `${e.modality}:${e.limb ?? ''}`;
     let a = acc.get(key);
     if (!a) {
-      a = { modality: e.modality, limb: e.limb, sides: new Set(), names: new Set(), points: [], starts: [], explicit: [], baselines: [], activity: 0 };
+      a = { modality: e.modality, limb: e.limb, sides: new Set(), names: new Set(), points: [], starts: [], explicit: [], baselines: [], activity: 0, trials: 0 };
       acc.set(key, a);
     }
     if (e.side) a.sides.add(e.side);
     if (e.modalityName) a.names.add(e.modalityName);
     a.activity++;
+    if (e.kind === 'modality_activity' || e.kind === 'modality_start' || e.kind === 'modality_stop') a.trials++;
     if (e.kind === 'modality_start') a.starts.push(e);
     else if (e.kind === 'modality_stop') {
       const start = a.starts.shift();
@@ -224,6 +227,7 @@ function buildLanes(sorted: readonly CaseEvent[], opts: TimelineOptions, issue: 
       activeMs: intervals.reduce((s, i) => s + (i.end - i.start), 0),
       baselines: a.baselines.map((b) => ({ at: b.occurredAt, eventId: b.id, text: b.text, side: b.side })),
       activityCount: a.activity,
+      trialCount: a.trials,
     });
   }
   const order = (m: Modality) => ['SSEP', 'TCMEP', 'DWAVE', 'EMG_FREE', 'EMG_TRIGGERED', 'EMG_CRANIAL', 'EEG', 'ECOG', 'BAEP', 'VEP', 'HREFLEX', 'DCM', 'MOTOR_MAPPING', 'PHASE_REVERSAL', 'TOF'].indexOf(m);

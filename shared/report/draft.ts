@@ -1,0 +1,230 @@
+/**
+ * The deterministic report draft: every section a post-op IONM report holds (ionm-domain.md,
+ * billing-rules.md §4–5), written from the case facts alone. Every time and number comes from a
+ * fact; what is missing is said plainly as a gap ("Closing status: not recorded"), never made up.
+ */
+import { ANESTHESIA_REGIMEN_LABELS, READER_LOCATION_LABELS, SEX_LABELS, SIDE_LABELS } from '../domain/vocabulary';
+import { LIMB_LABELS, MODALITY_LABELS } from '../domain/modality';
+import { wallClockFormatter } from '../domain/timeline';
+import type { AlertFact, CaseFacts, PersonFact } from './facts';
+
+export const SECTION_IDS = ['patient', 'modalities', 'anesthesia', 'baselines', 'events', 'closing', 'interpretation', 'monitoring'] as const;
+export type SectionId = (typeof SECTION_IDS)[number];
+
+export const SECTION_TITLES: Readonly<Record<SectionId, string>> = {
+  patient: 'Patient, procedure and indication',
+  modalities: 'Modalities monitored',
+  anesthesia: 'Anesthesia',
+  baselines: 'Baseline findings',
+  events: 'Intraoperative events',
+  closing: 'Closing status',
+  interpretation: 'Interpretation and conclusion',
+  monitoring: 'Monitoring times and personnel',
+};
+
+export type DraftSection = Readonly<{
+  id: SectionId;
+  title: string;
+  text: string;
+  /** What this section lacks, in the words the report shows. */
+  gaps: readonly string[];
+  /** Events the section's statements rest on. */
+  eventIds: readonly number[];
+}>;
+
+export type Draft = Readonly<{ sections: readonly DraftSection[]; gaps: readonly string[] }>;
+
+const NOT_RECORDED = 'not recorded';
+
+function who(p: PersonFact | null): string | null {
+  return p ? `${p.name}${p.credential ? `, ${p.credential}` : ''}` : null;
+}
+
+function list(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function sentence(s: string): string {
+  const t = s.trim();
+  return t === '' || /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+export function buildDraft(f: CaseFacts): Draft {
+  const clock = wallClockFormatter(f.timeZone);
+  const sections: DraftSection[] = [
+    patientSection(f),
+    modalitiesSection(f, clock),
+    anesthesiaSection(f, clock),
+    baselinesSection(f, clock),
+    eventsSection(f, clock),
+    closingSection(f, clock),
+    interpretationSection(f, clock),
+    monitoringSection(f, clock),
+  ];
+  return { sections, gaps: sections.flatMap((s) => s.gaps) };
+}
+
+type Clock = (ms: number) => string;
+
+function patientSection(f: CaseFacts): DraftSection {
+  const gaps: string[] = [];
+  const p = f.patient;
+  const proc = f.procedure;
+  const where = [f.facility, f.orRoom].filter(Boolean).join(', ');
+  const lines = [
+    `${p.lastName}, ${p.firstName} (MRN ${p.mrn}), ${p.ageYears}-year-old ${SEX_LABELS[p.sex].toLowerCase()}.`,
+    `Procedure: ${proc.description}${proc.cpt ? ` (CPT ${proc.cpt})` : ''}${proc.levels ? `, ${proc.levels}` : ''}${proc.side ? `, ${SIDE_LABELS[proc.side as keyof typeof SIDE_LABELS]?.toLowerCase() ?? proc.side}` : ''}, on ${f.dateOfService}${where ? ` at ${where}` : ''}.`,
+  ];
+  const surgeon = who(f.surgeon);
+  if (surgeon) lines.push(`Surgeon: ${surgeon}.`);
+  else {
+    lines.push(`Surgeon: ${NOT_RECORDED}.`);
+    gaps.push(`Surgeon: ${NOT_RECORDED}`);
+  }
+  if (f.diagnosisCodes.length) lines.push(`Indication (ICD-10-CM): ${f.diagnosisCodes.join(', ')}.`);
+  else {
+    lines.push(`Indication: ${NOT_RECORDED}.`);
+    gaps.push(`Indication (diagnosis): ${NOT_RECORDED}`);
+  }
+  return { id: 'patient', title: 'Patient, procedure and indication', text: lines.join('\n'), gaps, eventIds: [] };
+}
+
+function modalitiesSection(f: CaseFacts, clock: Clock): DraftSection {
+  if (f.modalities.length === 0) {
+    return { id: 'modalities', title: 'Modalities monitored', text: `Modalities: ${NOT_RECORDED} (no modality activity was captured).`, gaps: [`Modalities: ${NOT_RECORDED}`], eventIds: [] };
+  }
+  const lines = f.modalities.map((m) => {
+    const sides = m.sides.length ? `, ${m.sides.join('/')}` : '';
+    const as = m.recordedAs.length ? ` (recorded as ${m.recordedAs.map((n) => `"${n}"`).join(', ')})` : '';
+    if (m.activityCount === 0) return `- ${m.label}${sides}: named in the record; no recordings were captured.`;
+    return `- ${m.label}${sides}${as}: ${clock(m.firstActivity)}–${clock(m.lastActivity)}, ${m.activeMinutes} min active, ${m.activityCount} recording${m.activityCount === 1 ? '' : 's'}.`;
+  });
+  return { id: 'modalities', title: 'Modalities monitored', text: lines.join('\n'), gaps: [], eventIds: f.modalities.flatMap((m) => m.eventIds) };
+}
+
+function anesthesiaSection(f: CaseFacts, clock: Clock): DraftSection {
+  const gaps: string[] = [];
+  const lines: string[] = [];
+  if (f.anesthesia.regimen) lines.push(`Regimen: ${ANESTHESIA_REGIMEN_LABELS[f.anesthesia.regimen]}${f.anesthesia.detail ? `; ${f.anesthesia.detail}` : ''}.`);
+  else {
+    lines.push(`Regimen: ${NOT_RECORDED}.`);
+    gaps.push(`Anesthesia regimen: ${NOT_RECORDED}`);
+  }
+  for (const c of f.anesthesia.changes) lines.push(`${clock(c.at)} ${sentence(c.text)}`);
+  return { id: 'anesthesia', title: 'Anesthesia', text: lines.join('\n'), gaps, eventIds: f.anesthesia.changes.flatMap((c) => c.eventIds) };
+}
+
+function baselinesSection(f: CaseFacts, clock: Clock): DraftSection {
+  const gaps: string[] = [];
+  const lines: string[] = [];
+  const ids: number[] = [];
+  // One line per baseline event (a baseline typed for "SSEP" covers both of its limbs).
+  const seen = new Set<number>();
+  for (const m of f.modalities) {
+    if (m.modality === 'TOF') continue;
+    if (m.baselines.length === 0) {
+      lines.push(`${m.label}: baseline ${NOT_RECORDED}.`);
+      gaps.push(`Baseline for ${m.label}: ${NOT_RECORDED}`);
+      continue;
+    }
+    for (const b of m.baselines) {
+      const id = b.eventIds[0] ?? -1;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      lines.push(`${clock(b.at)} ${MODALITY_LABELS[m.modality]}: ${b.text ? sentence(b.text) : 'baseline obtained.'}`);
+      ids.push(...b.eventIds);
+    }
+  }
+  if (f.modalities.length === 0) {
+    lines.push(`Baselines: ${NOT_RECORDED}.`);
+    gaps.push(`Baselines: ${NOT_RECORDED}`);
+  }
+  return { id: 'baselines', title: 'Baseline findings', text: lines.join('\n'), gaps, eventIds: ids };
+}
+
+/** "TcMEP, left lower limb". */
+function alertSite(a: AlertFact): string {
+  if (!a.modality) return 'monitoring';
+  const limb = a.limb ? (LIMB_LABELS as Record<string, string>)[a.limb]?.toLowerCase() : null;
+  const where = [a.side, limb].filter(Boolean).join(' ');
+  return where ? `${MODALITY_LABELS[a.modality]}, ${where}` : MODALITY_LABELS[a.modality];
+}
+
+/** Lower-case a sentence's first letter for use mid-sentence, but not an acronym ("MAP"). */
+function midSentence(s: string): string {
+  const t = s.trim().replace(/[.]$/, '');
+  return /^[A-Z][a-z]/.test(t) ? t[0]!.toLowerCase() + t.slice(1) : t;
+}
+
+function alertLines(a: AlertFact, clock: Clock): string[] {
+  const what = alertSite(a);
+  const lines = [`${clock(a.at)} Significant change in ${what}: ${sentence(a.text)}`];
+  const near = a.vitals.filter((v) => v.at <= a.at).at(-1);
+  if (near) lines.push(`  Vital signs at ${clock(near.at)}: ${sentence(near.text)}`);
+  lines.push(a.notified ? `  Surgeon notified at ${clock(a.notified.at)}.` : `  Time the surgeon was notified: ${NOT_RECORDED}.`);
+  for (const i of a.interventions) lines.push(`  ${clock(i.at)} Intervention: ${sentence(i.text)}`);
+  lines.push(a.resolved ? `  ${clock(a.resolved.at)} Recovered${a.recoveryMinutes !== null ? ` after ${a.recoveryMinutes} min` : ''}: ${sentence(a.resolved.text)}` : `  Recovery or final outcome: ${NOT_RECORDED}.`);
+  return lines;
+}
+
+function eventsSection(f: CaseFacts, clock: Clock): DraftSection {
+  type Item = { at: number; lines: string[]; ids: readonly number[] };
+  const items: Item[] = [
+    ...f.milestones.map((m) => ({ at: m.at, lines: [`${clock(m.at)} ${sentence(m.text)}`], ids: m.eventIds })),
+    ...f.alerts.map((a) => ({ at: a.at, lines: alertLines(a, clock), ids: a.eventIds })),
+  ].sort((a, b) => a.at - b.at);
+  const gaps: string[] = [];
+  for (const a of f.alerts) {
+    if (!a.notified) gaps.push(`Alert at ${clock(a.at)}: time the surgeon was notified ${NOT_RECORDED}`);
+    if (!a.resolved) gaps.push(`Alert at ${clock(a.at)}: outcome ${NOT_RECORDED}`);
+  }
+  const head = f.alerts.length === 0 ? 'No significant change from baseline was recorded.' : `${f.alerts.length} significant change${f.alerts.length > 1 ? 's were' : ' was'} recorded.`;
+  return { id: 'events', title: 'Intraoperative events', text: [head, ...items.flatMap((i) => i.lines)].join('\n'), gaps, eventIds: items.flatMap((i) => i.ids) };
+}
+
+function closingSection(f: CaseFacts, clock: Clock): DraftSection {
+  if (!f.closing) return { id: 'closing', title: 'Closing status', text: `Closing status: ${NOT_RECORDED}.`, gaps: [`Closing status: ${NOT_RECORDED}`], eventIds: [] };
+  return { id: 'closing', title: 'Closing status', text: `${clock(f.closing.at)} ${sentence(f.closing.text)}`, gaps: [], eventIds: f.closing.eventIds };
+}
+
+function interpretationSection(f: CaseFacts, clock: Clock): DraftSection {
+  const lines: string[] = [];
+  const monitored = [...new Set(f.modalities.filter((m) => m.modality !== 'TOF' && m.activityCount > 0).map((m) => MODALITY_LABELS[m.modality]))];
+  if (monitored.length) lines.push(`${list(monitored)} ${monitored.length > 1 ? 'were' : 'was'} monitored.`);
+  if (f.alerts.length === 0) lines.push('No significant changes from baseline occurred during monitoring.');
+  for (const a of f.alerts) {
+    const what = alertSite(a);
+    if (a.outcome === 'recovered' && a.resolved) {
+      const did = a.interventions.length ? ` after ${list(a.interventions.map((i) => midSentence(i.text)))}` : '';
+      lines.push(`The change in ${what} at ${clock(a.at)} recovered by ${clock(a.resolved.at)}${did}.`);
+    } else {
+      lines.push(`The change in ${what} at ${clock(a.at)} has no recorded recovery.`);
+    }
+  }
+  if (f.closing) lines.push(`At closing: ${sentence(f.closing.text).replace(/^at closure,?\s*/i, '')}`);
+  lines.push('Interpretation to be confirmed by the interpreting physician.');
+  return { id: 'interpretation', title: 'Interpretation and conclusion', text: lines.join('\n'), gaps: [], eventIds: f.alerts.flatMap((a) => a.eventIds) };
+}
+
+function monitoringSection(f: CaseFacts, clock: Clock): DraftSection {
+  const gaps: string[] = [];
+  const lines: string[] = [];
+  if (f.monitoring.start !== null && f.monitoring.end !== null) {
+    const segs = f.monitoring.segments.length > 1 ? ` in ${f.monitoring.segments.length} periods (${f.monitoring.segments.map((s) => `${clock(s.start)}–${clock(s.end)}`).join(', ')})` : '';
+    lines.push(`Monitoring from ${clock(f.monitoring.start)} to ${clock(f.monitoring.end)}${segs}: ${f.monitoring.minutes} min${f.monitoring.derived ? ' (taken from modality activity; no start/stop was marked)' : ''}.`);
+    if (f.monitoring.derived) gaps.push('Monitoring start/stop times: not marked (taken from modality activity)');
+  } else {
+    lines.push(`Monitoring start and end: ${NOT_RECORDED}.`);
+    gaps.push(`Monitoring start and end: ${NOT_RECORDED}`);
+  }
+  const tech = who(f.technologist);
+  lines.push(tech ? `Technologist: ${tech}, in attendance in the operating room.` : `Technologist: ${NOT_RECORDED}.`);
+  if (!tech) gaps.push(`Technologist: ${NOT_RECORDED}`);
+  const reader = who(f.physician);
+  const where = f.readerLocation ? READER_LOCATION_LABELS[f.readerLocation].toLowerCase() : null;
+  lines.push(reader ? `Interpreting physician: ${reader}${where ? `, ${where}` : ''}.` : `Interpreting physician: ${NOT_RECORDED}.`);
+  if (!reader) gaps.push(`Interpreting physician: ${NOT_RECORDED}`);
+  if (reader && !where) gaps.push(`Physician location (in the OR or remote): ${NOT_RECORDED}`);
+  return { id: 'monitoring', title: 'Monitoring times and personnel', text: lines.join('\n'), gaps, eventIds: f.monitoring.eventIds };
+}

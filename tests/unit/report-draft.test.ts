@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { buildCaseFacts } from '../../shared/report/facts';
+import { buildDraft, SECTION_IDS } from '../../shared/report/draft';
+import { CaseInputSchema, type CaseRecord } from '../../shared/domain/case';
+import type { Person } from '../../shared/domain/person';
+import { at, ev, trials } from '../helpers/events';
+import { sampleCase } from '../helpers/backend';
+
+const record = (patch: Record<string, unknown> = {}): CaseRecord => ({
+  ...CaseInputSchema.parse(sampleCase({ dateOfService: '2026-11-26', readerLocation: 'remote', ...patch })),
+  id: 'case-1',
+  status: 'capturing',
+  timeZone: 'UTC',
+  version: 1,
+  createdAt: 0,
+  updatedAt: 0,
+});
+const person = (role: Person['role'], last: string, credential: string, npi: string | null = null): Person => ({ id: last, role, lastName: last, firstName: 'A', credential, npi, active: true, createdAt: 0, updatedAt: 0 });
+const people = { surgeon: person('surgeon', 'Cutter', 'MD', '1000000012'), technologist: person('technologist', 'Tech', 'CNIM'), physician: person('physician', 'Reader', 'MD', '1234567893') };
+
+const caseEvents = () => [
+  ev('baseline', 20, { modality: 'SSEP', text: 'Baseline upper and lower SSEP obtained, good morphology' }),
+  ...trials('SSEP', 25, 160, 2, { limb: 'lower', modalityName: 'Lower SSEP' }),
+  ev('baseline', 22, { modality: 'TCMEP', text: 'Baseline TcMEP obtained' }),
+  ...trials('TCMEP', 25, 160, 6, { side: 'left', modalityName: 'L MEP' }),
+  ev('monitoring_start', 28, { text: 'Monitoring start' }),
+  ev('milestone', 34, { text: 'Incision' }),
+  ev('vitals', 95, { text: 'MAP 58 mmHg' }),
+  ev('alert', 96, { modality: 'TCMEP', side: 'left', limb: 'lower', text: 'Left TA TcMEP amplitude down 80% from baseline' }),
+  ev('surgeon_notified', 97, { text: 'Surgeon notified' }),
+  ev('intervention', 98, { text: 'MAP raised to 85 mmHg, retractor released' }),
+  ev('alert_resolved', 112, { modality: 'TCMEP', side: 'left', text: 'Left TA TcMEP back to baseline' }),
+  ev('anesthesia_change', 60, { text: 'Propofol increased to 150 mcg/kg/min' }),
+  ev('milestone', 150, { text: 'Closure' }),
+  ev('note', 160, { text: 'At closure all modalities at baseline' }),
+  ev('monitoring_end', 163, { text: 'Monitoring end' }),
+];
+
+describe('case facts', () => {
+  it('gather modalities, baselines, alerts with their follow-up, monitoring, people, each with its source events', () => {
+    const events = caseEvents();
+    const f = buildCaseFacts({ record: record(), people, events });
+    expect(f.modalities.map((m) => [m.label, m.activityCount, m.recordedAs])).toEqual([
+      ['SSEP (lower limb)', 68, ['Lower SSEP']],
+      ['TcMEP', 23, ['L MEP']],
+    ]);
+    // The typed baseline for "SSEP" belongs to its recorded lane.
+    expect(f.modalities[0]!.baselines.map((b) => b.at)).toEqual([at(20)]);
+    expect(f.monitoring).toMatchObject({ start: at(28), end: at(163), minutes: 135, derived: false });
+    const a = f.alerts[0]!;
+    expect(a).toMatchObject({ at: at(96), outcome: 'recovered', recoveryMinutes: 16, notified: { at: at(97) } });
+    expect(a.vitals.map((v) => v.text)).toEqual(['MAP 58 mmHg']);
+    const alertEvent = events.find((e) => e.kind === 'alert')!;
+    expect(a.eventIds).toContain(alertEvent.id);
+    expect(f.closing?.text).toBe('At closure all modalities at baseline');
+    expect(f.physician).toEqual({ name: 'A Reader', credential: 'MD', npi: '1234567893' });
+    expect(f.patient.ageYears).toBe(68);
+  });
+});
+
+describe('deterministic draft', () => {
+  it('has every section, every time taken from the facts', () => {
+    const d = buildDraft(buildCaseFacts({ record: record(), people, events: caseEvents() }));
+    expect(d.sections.map((s) => s.id)).toEqual([...SECTION_IDS]);
+    const text = Object.fromEntries(d.sections.map((s) => [s.id, s.text]));
+    expect(text['events']).toContain('09:36 Significant change in TcMEP, left lower limb: Left TA TcMEP amplitude down 80% from baseline.');
+    expect(text['events']).toContain('  Vital signs at 09:35: MAP 58 mmHg.');
+    expect(text['events']).toContain('  Surgeon notified at 09:37.');
+    expect(text['events']).toContain('  09:38 Intervention: MAP raised to 85 mmHg, retractor released.');
+    expect(text['events']).toContain('  09:52 Recovered after 16 min: Left TA TcMEP back to baseline.');
+    expect(text['closing']).toBe('10:40 At closure all modalities at baseline.');
+    expect(text['monitoring']).toContain('Monitoring from 08:28 to 10:43: 135 min.');
+    expect(text['monitoring']).toContain('Interpreting physician: A Reader, MD, remote (live connection).');
+    expect(text['interpretation']).toContain('The change in TcMEP, left lower limb at 09:36 recovered by 09:52 after MAP raised to 85 mmHg, retractor released.');
+    expect(text['baselines']).toContain('08:20 SSEP: Baseline upper and lower SSEP obtained, good morphology.');
+    expect(d.gaps).toEqual([]);
+  });
+
+  it('says plainly what is missing, never invents it', () => {
+    const events = [ev('modality_start', 30, { modality: 'EMG_FREE' }), ev('alert', 60, { modality: 'EMG_FREE', text: 'Train activity L5' })];
+    const d = buildDraft(buildCaseFacts({ record: record({ diagnosisCodes: [], anesthesia: { regimen: null, detail: '' } }), people: { surgeon: null, technologist: null, physician: null }, events }));
+    expect(d.gaps).toEqual([
+      'Surgeon: not recorded',
+      'Indication (diagnosis): not recorded',
+      'Anesthesia regimen: not recorded',
+      'Baseline for Free-run EMG: not recorded',
+      'Alert at 09:00: time the surgeon was notified not recorded',
+      'Alert at 09:00: outcome not recorded',
+      'Closing status: not recorded',
+      'Monitoring start/stop times: not marked (taken from modality activity)',
+      'Technologist: not recorded',
+      'Interpreting physician: not recorded',
+    ]);
+    const text = Object.fromEntries(d.sections.map((s) => [s.id, s.text]));
+    expect(text['closing']).toBe('Closing status: not recorded.');
+    expect(text['interpretation']).toContain('The change in Free-run EMG at 09:00 has no recorded recovery.');
+  });
+
+  it('copes with no events at all', () => {
+    const d = buildDraft(buildCaseFacts({ record: record(), people, events: [] }));
+    expect(d.gaps).toEqual(['Modalities: not recorded', 'Baselines: not recorded', 'Closing status: not recorded', 'Monitoring start and end: not recorded']);
+    expect(d.sections.find((s) => s.id === 'events')?.text).toBe('No significant change from baseline was recorded.');
+  });
+
+  it('writes times in the case zone', () => {
+    const d = buildDraft(buildCaseFacts({ record: { ...record(), timeZone: 'America/Chicago' }, people, events: caseEvents() }));
+    expect(d.sections.find((s) => s.id === 'closing')?.text).toBe('04:40 At closure all modalities at baseline.');
+  });
+});

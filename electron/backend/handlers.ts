@@ -4,6 +4,8 @@ import * as cases from '../services/cases/case-service';
 import * as people from '../services/people/people-service';
 import * as notes from '../services/events/notes-service';
 import * as capture from '../services/capture/capture-handlers';
+import * as report from '../services/report/report-service';
+import * as users from '../services/users/users-service';
 
 export type Handlers = { [M in Method]: (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>> };
 
@@ -22,6 +24,13 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   createPerson: people.createPerson,
   updatePerson: people.updatePerson,
   verifyAudit: (ctx) => ctx.store.audit.verify(),
+  getReport: report.getReport,
+  saveSection: report.saveSection,
+  signReport: report.signReport,
+  addAddendum: report.addAddendum,
+  listUsers: users.listUsers,
+  saveUser: users.saveUser,
+  setUserPin: users.setUserPin,
   listSources: capture.listSources,
   saveSource: capture.saveSource,
   deleteSource: capture.deleteSource,

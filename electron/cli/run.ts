@@ -21,6 +21,7 @@ const GROUPS: ReadonlyArray<Readonly<{ first: readonly string[]; load: () => Pro
   { first: ['note', 'events', 'status', 'audit', 'call'], load: () => import('./commands/misc').then((m) => m.miscCommands) },
   { first: ['inspect'], load: () => import('./commands/inspect').then((m) => m.inspectCommands) },
   { first: ['capture'], load: () => import('./commands/capture').then((m) => m.captureCommands) },
+  { first: ['report', 'sign', 'users'], load: () => import('./commands/report').then((m) => m.reportCommands) },
 ];
 
 /** Every command (loads every group: for help and tests). */

@@ -16,6 +16,9 @@ import { EVENT_KINDS } from '../domain/event-kinds';
 import { EVENT_SIDES, LIMBS, MODALITIES } from '../domain/modality';
 import type { MappingRule } from '../domain/mapping';
 import type { Timeline } from '../domain/timeline';
+import type { Report, ReportVersion } from '../report/report';
+import { SectionIdSchema } from '../report/report';
+import { UserInputSchema, type User } from '../domain/user';
 
 export type StoreHealth =
   | Readonly<{ state: 'ok'; schemaVersion: number }>
@@ -98,6 +101,26 @@ export const api = {
   updatePerson: procedure(z.object({ id: IdSchema, fields: PersonInputSchema })).returns<Person>(),
 
   verifyAudit: procedure(z.object({})).returns<AuditVerification>(),
+
+  getReport: procedure(z.object({ caseId: IdSchema })).returns<Report>(),
+  /** A person's text for a section; null returns it to the generated draft. */
+  saveSection: procedure(
+    z.object({ caseId: IdSchema, sectionId: SectionIdSchema, text: z.string().max(20_000).nullable(), origin: z.enum(['person', 'ai']).default('person') }),
+  ).returns<Report>(),
+  signReport: procedure(z.object({ caseId: IdSchema, userId: z.string().trim().min(1, 'Choose who signs.').max(80), pin: z.string().min(1, 'Enter the PIN.').max(128) })).returns<ReportVersion>(),
+  addAddendum: procedure(
+    z.object({
+      caseId: IdSchema,
+      userId: z.string().trim().min(1, 'Choose who signs.').max(80),
+      pin: z.string().min(1, 'Enter the PIN.').max(128),
+      text: z.string().trim().min(1, 'Write the addendum.').max(20_000),
+    }),
+  ).returns<ReportVersion>(),
+
+  listUsers: procedure(z.object({})).returns<User[]>(),
+  saveUser: procedure(z.object({ id: IdSchema.optional(), user: UserInputSchema })).returns<User>(),
+  /** Set or change a PIN: the current one is needed when there is one. */
+  setUserPin: procedure(z.object({ id: IdSchema, currentPin: z.string().max(128).optional(), newPin: z.string().max(128) })).returns<User>(),
 
   listSources: procedure(z.object({})).returns<CaptureSource[]>(),
   saveSource: procedure(z.object({ id: IdSchema.optional(), source: SourceInputSchema })).returns<CaptureSource>(),

@@ -10,10 +10,12 @@ export type PushEvents = {
   eventsCaptured: Readonly<{ caseId: string; count: number }>;
   captureStatus: Readonly<{ sources: readonly SourceStatus[] }>;
   peopleChanged: Readonly<Record<string, never>>;
+  /** The report of a case changed (edit, signature, addendum). */
+  reportChanged: Readonly<{ caseId: string }>;
   /** Another program (the CLI, a second window) changed the database: reload what is shown. */
   storeChanged: Readonly<Record<string, never>>;
 };
 export type PushEventName = keyof PushEvents;
 export type PushMessage = { [K in PushEventName]: Readonly<{ name: K; payload: PushEvents[K] }> }[PushEventName];
 
-export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'eventsCaptured', 'captureStatus', 'peopleChanged', 'storeChanged'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'eventsCaptured', 'captureStatus', 'peopleChanged', 'reportChanged', 'storeChanged'] as const satisfies readonly PushEventName[];

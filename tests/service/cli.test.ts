@@ -149,3 +149,31 @@ describe('command registry', () => {
     }
   });
 });
+
+describe('report, sign and users from the command line', () => {
+  it('prints the report, signs it with a PIN from stdin, and refuses a wrong PIN with exit 2', async () => {
+    const d = tempDir();
+    const doc = (await cli(d, ['people', 'add', '--role', 'physician', '--last', 'Reader', '--first', 'Rita', '--credential', 'MD', '--npi', '1234567893'])).stdout.trim();
+    const user = await cli(d, ['users', 'add', '--name', 'Dr Reader', '--role', 'physician', '--person', doc], 'sesame-open\n');
+    expect(user.code).toBe(0);
+    const id = (await cli(d, ['case', 'new', '--json', caseJson({ physicianId: doc })])).stdout.trim();
+    const text = await cli(d, ['report', id, '--text']);
+    expect(text.stdout).toContain('PATIENT, PROCEDURE AND INDICATION');
+    expect(text.stdout).toContain('Still missing:');
+    const json = JSON.parse((await cli(d, ['report', id, '--json'])).stdout);
+    expect(json.sections).toHaveLength(8);
+    expect(json.facts.patient.mrn).toBe('SYN-1001');
+    expect((await cli(d, ['sign', id, '--as', 'Dr Reader'], 'sesame-open\n')).stderr).toMatch(/Close the case before signing/);
+    await cli(d, ['case', 'status', id, 'closed']);
+    const wrong = await cli(d, ['sign', id, '--as', 'Dr Reader'], 'nope\n');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/That PIN is not right/);
+    const ok = await cli(d, ['sign', id, '--as', 'Dr Reader', '--json'], 'sesame-open\n');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ version: 1, signerName: 'Dr Reader', signerCredential: 'MD' });
+    expect((await cli(d, ['report', id, '--text'])).stdout).toMatch(/Signed by Dr Reader, MD at .* \(SHA-256 [0-9a-f]{64}\)/);
+    const add = await cli(d, ['sign', id, '--as', 'Dr Reader', '--addendum', 'Late note: patient moved at 09:40.'], 'sesame-open\n');
+    expect(add.stdout).toMatch(/^Signed addendum 2/);
+    expect((await cli(d, ['audit', 'verify'])).code).toBe(0);
+  });
+});

@@ -146,6 +146,21 @@ describe('migrations', () => {
     expect(() => db.exec("UPDATE events SET limb = 'lower'")).toThrow(/append-only/);
   });
 
+  it('0003 (report): cases and events untouched; users, section edits, immutable signed versions and step times appear', () => {
+    const db = new Database(':memory:');
+    migrate(db, 2);
+    db.exec(`INSERT INTO cases (id, status, patient_last_name, patient_first_name, patient_mrn, patient_dob, patient_sex, procedure_text, date_of_service, time_zone, created_at, updated_at)
+      VALUES ('c1', 'closed', 'T', 'A', 'M1', '1970-01-01', 'F', 'P', '2026-11-26', 'UTC', 0, 0)`);
+    expect(migrate(db, 3)).toBe(3);
+    expect(db.prepare('SELECT id, status FROM cases').all()).toEqual([{ id: 'c1', status: 'closed' }]);
+    const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('users', 'report_sections', 'report_versions', 'case_times') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    expect(tables).toEqual(['case_times', 'report_sections', 'report_versions', 'users']);
+    db.exec(`INSERT INTO users (id, name, role, created_at, updated_at) VALUES ('u1', 'Dr X', 'physician', 0, 0);
+      INSERT INTO report_versions (case_id, version, kind, content, content_sha256, signer_user_id, signer_name, signer_credential, signed_at) VALUES ('c1', 1, 'original', '{}', 'h', 'u1', 'Dr X', 'MD', 1)`);
+    expect(() => db.exec("UPDATE report_versions SET content = '{\"x\":1}'")).toThrow(/cannot change/);
+    expect(() => db.exec("INSERT INTO users (id, name, role, created_at, updated_at) VALUES ('u2', 'dr x', 'admin', 0, 0)")).toThrow(/UNIQUE/);
+  });
+
   it('run each step in a transaction: a failing step leaves the previous version intact', () => {
     const db = new Database(':memory:');
     migrate(db, 1);

@@ -6,6 +6,7 @@ import { CASE_STATUS_LABELS, PERSON_ROLE_LABELS, type PersonRole } from '../../.
 import type { Person } from '../../../shared/domain/person';
 import type { ServiceContext } from '../context';
 import { AppError } from '../store/store-errors';
+import { buildReport } from '../report/report-service';
 
 const REFS: ReadonlyArray<readonly [keyof CaseFields & ('surgeonId' | 'technologistId' | 'physicianId'), PersonRole]> = [
   ['surgeonId', 'surgeon'],
@@ -96,7 +97,15 @@ export function setCaseStatus(ctx: ServiceContext, a: ArgsOut<'setCaseStatus'>):
     }
     ctx.store.cases.setStatus(a.id, a.status, ctx.now());
     ctx.store.audit.append({ actor: ctx.actor, action: 'case.status', caseId: a.id, detail: { from: before.status, to: a.status } }, ctx.now());
-    return mustGet(ctx, a.id);
+    const after = mustGet(ctx, a.id);
+    if (a.status === 'closed') {
+      // The report lag clock: monitoring end, case close, and (when nothing is missing) the draft.
+      const report = buildReport(ctx, after);
+      if (report.facts.monitoring.end !== null) ctx.store.report.markTime(a.id, 'monitoring_ended', report.facts.monitoring.end);
+      ctx.store.report.markTime(a.id, 'closed', ctx.now());
+      if (report.gaps.length === 0) ctx.store.report.markTime(a.id, 'draft_complete', ctx.now());
+    }
+    return after;
   });
   ctx.emit({ name: 'caseChanged', payload: { caseId: updated.id, status: updated.status } });
   return updated;

@@ -6,6 +6,7 @@ import { EventsRepo } from './events-repo';
 import { AuditRepo } from './audit-repo';
 import { SettingsRepo } from './settings-repo';
 import { CaptureRepo } from './capture-repo';
+import { ReportRepo } from './report-repo';
 import { schemaVersion } from './migrations';
 
 /** The open database and its repositories. The backend holds exactly one: the only writer. */
@@ -16,6 +17,7 @@ export class Store {
   readonly audit: AuditRepo;
   readonly settings: SettingsRepo;
   readonly capture: CaptureRepo;
+  readonly report: ReportRepo;
 
   private constructor(readonly db: Database.Database) {
     this.cases = new CasesRepo(db);
@@ -24,6 +26,7 @@ export class Store {
     this.audit = new AuditRepo(db);
     this.settings = new SettingsRepo(db);
     this.capture = new CaptureRepo(db);
+    this.report = new ReportRepo(db);
   }
 
   static open(opts: OpenDbOptions): Store {

@@ -2,9 +2,10 @@ import type { Database } from 'better-sqlite3';
 import type { Migration } from './types';
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-capture';
+import { migration0003 } from './0003-report';
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -1,0 +1,195 @@
+/**
+ * The report of a case: the deterministic draft kept current from the captured facts, a
+ * person's edits laid over it, and sign-off. A signed report never changes; a change after
+ * signing is an addendum, signed again, the original kept. Every view, edit, sign and addendum
+ * is in the audit log, refusals included.
+ */
+import { createHash } from 'node:crypto';
+import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
+import { canonicalJson } from '../../../shared/domain/audit';
+import { buildCaseFacts } from '../../../shared/report/facts';
+import { buildDraft, SECTION_TITLES, type SectionId } from '../../../shared/report/draft';
+import type { Report, ReportSection, ReportVersion, SignedContent } from '../../../shared/report/report';
+import { isRecordLocked } from '../../../shared/domain/case-status';
+import type { CaseRecord } from '../../../shared/domain/case';
+import type { Person } from '../../../shared/domain/person';
+import type { ServiceContext } from '../context';
+import { mustGetCase } from '../cases/case-service';
+import { AppError } from '../store/store-errors';
+import type { StoredVersion } from '../store/report-repo';
+import { verifyPin } from '../users/pin';
+
+function peopleOf(ctx: ServiceContext, c: CaseRecord) {
+  const get = (id: string | null): Person | null => (id ? ctx.store.people.get(id) : null);
+  return { surgeon: get(c.surgeonId), technologist: get(c.technologistId), physician: get(c.physicianId) };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function versionOf(v: StoredVersion): ReportVersion {
+  const content = JSON.parse(v.content) as SignedContent;
+  return {
+    version: v.version,
+    kind: v.kind,
+    signerName: v.signerName,
+    signerCredential: v.signerCredential,
+    signedAt: v.signedAt,
+    contentSha256: v.contentSha256,
+    sections: content.sections,
+    addendumText: content.addendumText,
+  };
+}
+
+/** The report as it stands now. Pure reads; the caller audits the view. */
+export function buildReport(ctx: ServiceContext, c: CaseRecord): Report {
+  const facts = buildCaseFacts({ record: c, people: peopleOf(ctx, c), events: ctx.store.events.all(c.id) });
+  const draft = buildDraft(facts);
+  const edits = new Map(ctx.store.report.edits(c.id).map((e) => [e.sectionId, e]));
+  const versions = ctx.store.report.versions(c.id).map(versionOf);
+  const original = versions.find((v) => v.kind === 'original');
+  const sections: ReportSection[] = draft.sections.map((s) => {
+    const e = edits.get(s.id);
+    // Once signed, the report shows what was signed, whatever the facts say since.
+    const signed = original?.sections.find((x) => x.id === s.id);
+    return {
+      id: s.id,
+      title: s.title,
+      text: signed?.text ?? e?.text ?? s.text,
+      generatedText: s.text,
+      origin: e ? e.origin : 'draft',
+      edited: e ? { by: e.editedBy, at: e.editedAt } : null,
+      changedSinceEdit: !!e && e.basedOn !== s.text,
+      gaps: e || signed ? [] : s.gaps,
+      eventIds: s.eventIds,
+    };
+  });
+  return { caseId: c.id, facts, sections, gaps: sections.flatMap((s) => s.gaps), versions, locked: original !== undefined };
+}
+
+export function getReport(ctx: ServiceContext, a: ArgsOut<'getReport'>): ResultOf<'getReport'> {
+  const c = mustGetCase(ctx, a.caseId);
+  const report = buildReport(ctx, c);
+  ctx.store.write(() => {
+    ctx.store.audit.append({ actor: ctx.actor, action: 'report.view', caseId: c.id }, ctx.now());
+    // The draft counts as complete the first time a closed case's report has no gaps.
+    if (report.gaps.length === 0 && c.status !== 'open' && c.status !== 'capturing') ctx.store.report.markTime(c.id, 'draft_complete', ctx.now());
+  });
+  return report;
+}
+
+export function saveSection(ctx: ServiceContext, a: ArgsOut<'saveSection'>): ResultOf<'saveSection'> {
+  const c = mustGetCase(ctx, a.caseId);
+  ctx.store.write(() => {
+    if (ctx.store.report.versions(c.id).length > 0 || isRecordLocked(c.status)) {
+      ctx.store.audit.append({ actor: ctx.actor, action: 'report.edit_refused', caseId: c.id, detail: { code: 'signed' } }, ctx.now());
+    }
+  });
+  if (ctx.store.report.versions(c.id).length > 0 || isRecordLocked(c.status)) {
+    throw new AppError('INVALID_STATE', 'This report is signed and cannot change. Add an addendum instead.');
+  }
+  const current = buildReport(ctx, c).sections.find((s) => s.id === a.sectionId);
+  if (!current) throw new AppError('NOT_FOUND', 'That section does not exist.');
+  ctx.store.write(() => {
+    if (a.text === null) ctx.store.report.dropEdit(c.id, a.sectionId);
+    else ctx.store.report.saveEdit(c.id, { sectionId: a.sectionId, text: a.text, origin: a.origin, basedOn: current.generatedText, editedBy: ctx.actor, editedAt: ctx.now() });
+    ctx.store.audit.append({ actor: ctx.actor, action: a.text === null ? 'report.revert_section' : 'report.edit', caseId: c.id, detail: { kind: a.sectionId } }, ctx.now());
+  });
+  ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });
+  return buildReport(ctx, c);
+}
+
+/** Check the signer: a known, active physician with the right PIN. Refusals are audited. */
+function checkSigner(ctx: ServiceContext, caseId: string, userRef: string, pin: string) {
+  const user = ctx.store.report.getUser(userRef) ?? ctx.store.report.findUserByName(userRef);
+  const refuse = (code: string, message: string): never => {
+    ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'report.sign_refused', caseId, detail: { code } }, ctx.now()));
+    throw new AppError('BAD_INPUT', message, code === 'pin' ? { pin: message } : { userId: message });
+  };
+  if (!user || !user.active) return refuse('unknown_user', 'No active user by that name. An administrator adds users under People → Users.');
+  if (user.role !== 'physician') return refuse('not_physician', `${user.name} is not an interpreting physician, so cannot sign reports.`);
+  if (!user.pinHash) return refuse('no_pin', `${user.name} has no PIN yet. Set one under People → Users first.`);
+  if (!verifyPin(pin, user.pinHash)) return refuse('pin', 'That PIN is not right. Nothing was signed.');
+  const person = user.personId ? ctx.store.people.get(user.personId) : null;
+  return { user, credential: person?.credential ?? '' };
+}
+
+export function signReport(ctx: ServiceContext, a: ArgsOut<'signReport'>): ResultOf<'signReport'> {
+  const c = mustGetCase(ctx, a.caseId);
+  if (ctx.store.report.versions(c.id).length > 0 || isRecordLocked(c.status)) {
+    ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'report.sign_refused', caseId: c.id, detail: { code: 'already_signed' } }, ctx.now()));
+    throw new AppError('INVALID_STATE', 'This report is already signed. A change now is an addendum.');
+  }
+  if (c.status !== 'closed') {
+    throw new AppError('INVALID_STATE', 'Close the case before signing: capture has to stop so the report cannot change under the signature.');
+  }
+  const { user, credential } = checkSigner(ctx, c.id, a.userId, a.pin);
+  const report = buildReport(ctx, c);
+  const signedAt = ctx.now();
+  const content: SignedContent = {
+    caseId: c.id,
+    version: 1,
+    kind: 'original',
+    patient: { lastName: c.patient.lastName, firstName: c.patient.firstName, mrn: c.patient.mrn, dateOfBirth: c.patient.dateOfBirth },
+    dateOfService: c.dateOfService,
+    procedure: c.procedure.description,
+    sections: report.sections.map((s) => ({ id: s.id, title: s.title, text: s.text })),
+    addendumText: null,
+    parentSha256: null,
+    signer: { userId: user.id, name: user.name, credential },
+    signedAt,
+  };
+  const text = canonicalJson(content);
+  const stored: StoredVersion = { version: 1, kind: 'original', content: text, contentSha256: sha256(text), signerUserId: user.id, signerName: user.name, signerCredential: credential, signedAt };
+  ctx.store.write(() => {
+    ctx.store.report.insertVersion(c.id, stored);
+    ctx.store.cases.setStatus(c.id, 'signed', signedAt);
+    ctx.store.report.markTime(c.id, 'signed', signedAt);
+    ctx.store.report.markTime(c.id, 'draft_complete', signedAt);
+    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'report.sign', caseId: c.id, detail: { version: 1 } }, signedAt);
+  });
+  ctx.emit({ name: 'caseChanged', payload: { caseId: c.id, status: 'signed' } });
+  ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });
+  return versionOf(stored);
+}
+
+export function addAddendum(ctx: ServiceContext, a: ArgsOut<'addAddendum'>): ResultOf<'addAddendum'> {
+  const c = mustGetCase(ctx, a.caseId);
+  const versions = ctx.store.report.versions(c.id);
+  const last = versions.at(-1);
+  if (!last) throw new AppError('INVALID_STATE', 'The report is not signed yet: edit it directly, then sign.');
+  const { user, credential } = checkSigner(ctx, c.id, a.userId, a.pin);
+  const signedAt = ctx.now();
+  const content: SignedContent = {
+    caseId: c.id,
+    version: last.version + 1,
+    kind: 'addendum',
+    patient: { lastName: c.patient.lastName, firstName: c.patient.firstName, mrn: c.patient.mrn, dateOfBirth: c.patient.dateOfBirth },
+    dateOfService: c.dateOfService,
+    procedure: c.procedure.description,
+    sections: [],
+    addendumText: a.text,
+    parentSha256: last.contentSha256,
+    signer: { userId: user.id, name: user.name, credential },
+    signedAt,
+  };
+  const text = canonicalJson(content);
+  const stored: StoredVersion = { version: last.version + 1, kind: 'addendum', content: text, contentSha256: sha256(text), signerUserId: user.id, signerName: user.name, signerCredential: credential, signedAt };
+  ctx.store.write(() => {
+    ctx.store.report.insertVersion(c.id, stored);
+    ctx.store.cases.setStatus(c.id, 'amended', signedAt);
+    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'report.addendum', caseId: c.id, detail: { version: stored.version } }, signedAt);
+  });
+  ctx.emit({ name: 'caseChanged', payload: { caseId: c.id, status: 'amended' } });
+  ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });
+  return versionOf(stored);
+}
+
+/** Re-check every signed version of a case against its stored hash. */
+export function verifySignatures(ctx: ServiceContext, caseId: string): boolean {
+  return ctx.store.report.versions(caseId).every((v) => sha256(v.content) === v.contentSha256);
+}
+
+export { SECTION_TITLES };
+export type { SectionId };

@@ -1,0 +1,138 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { User, UserRole } from '../../../shared/domain/user';
+
+type UserRow = { id: string; name: string; role: UserRole; person_id: string | null; pin_hash: string | null; active: 0 | 1 };
+
+export type StoredUser = User & Readonly<{ pinHash: string | null }>;
+
+export type SectionEdit = Readonly<{ sectionId: string; text: string; origin: 'person' | 'ai'; basedOn: string; editedBy: string; editedAt: number }>;
+
+export type StoredVersion = Readonly<{
+  version: number;
+  kind: 'original' | 'addendum';
+  content: string;
+  contentSha256: string;
+  signerUserId: string;
+  signerName: string;
+  signerCredential: string;
+  signedAt: number;
+}>;
+
+function userFromRow(r: UserRow): StoredUser {
+  return { id: r.id, name: r.name, role: r.role, personId: r.person_id, hasPin: r.pin_hash !== null, active: r.active === 1, pinHash: r.pin_hash };
+}
+
+/** Users, report section edits, signed versions and case step times. */
+export class ReportRepo {
+  readonly #users: Statement<[], UserRow>;
+  readonly #user: Statement<[string], UserRow>;
+  readonly #userByName: Statement<[string], UserRow>;
+  readonly #insertUser: Statement;
+  readonly #updateUser: Statement;
+  readonly #setPin: Statement<[string | null, number, string]>;
+  readonly #edits: Statement<[string], { section_id: string; text: string; origin: 'person' | 'ai'; based_on: string; edited_by: string; edited_at: number }>;
+  readonly #saveEdit: Statement;
+  readonly #dropEdit: Statement<[string, string]>;
+  readonly #versions: Statement<[string], { version: number; kind: 'original' | 'addendum'; content: string; content_sha256: string; signer_user_id: string; signer_name: string; signer_credential: string; signed_at: number }>;
+  readonly #insertVersion: Statement;
+  readonly #times: Statement<[string], { what: string; at: number }>;
+  readonly #markTime: Statement<[string, string, number]>;
+
+  constructor(db: Database) {
+    this.#users = db.prepare('SELECT * FROM users ORDER BY name COLLATE NOCASE');
+    this.#user = db.prepare('SELECT * FROM users WHERE id = ?');
+    this.#userByName = db.prepare('SELECT * FROM users WHERE name = ? COLLATE NOCASE');
+    this.#insertUser = db.prepare('INSERT INTO users (id, name, role, person_id, pin_hash, active, created_at, updated_at) VALUES (@id, @name, @role, @person_id, @pin_hash, @active, @now, @now)');
+    this.#updateUser = db.prepare('UPDATE users SET name = @name, role = @role, person_id = @person_id, active = @active, updated_at = @now WHERE id = @id');
+    this.#setPin = db.prepare('UPDATE users SET pin_hash = ?, updated_at = ? WHERE id = ?');
+    this.#edits = db.prepare('SELECT section_id, text, origin, based_on, edited_by, edited_at FROM report_sections WHERE case_id = ?');
+    this.#saveEdit = db.prepare(
+      `INSERT INTO report_sections (case_id, section_id, text, origin, based_on, edited_by, edited_at) VALUES (@case_id, @section_id, @text, @origin, @based_on, @edited_by, @edited_at)
+       ON CONFLICT (case_id, section_id) DO UPDATE SET text = excluded.text, origin = excluded.origin, based_on = excluded.based_on, edited_by = excluded.edited_by, edited_at = excluded.edited_at`,
+    );
+    this.#dropEdit = db.prepare('DELETE FROM report_sections WHERE case_id = ? AND section_id = ?');
+    this.#versions = db.prepare('SELECT * FROM report_versions WHERE case_id = ? ORDER BY version');
+    this.#insertVersion = db.prepare(
+      `INSERT INTO report_versions (case_id, version, kind, content, content_sha256, signer_user_id, signer_name, signer_credential, signed_at)
+       VALUES (@case_id, @version, @kind, @content, @content_sha256, @signer_user_id, @signer_name, @signer_credential, @signed_at)`,
+    );
+    this.#times = db.prepare('SELECT what, at FROM case_times WHERE case_id = ?');
+    this.#markTime = db.prepare('INSERT INTO case_times (case_id, what, at) VALUES (?, ?, ?) ON CONFLICT (case_id, what) DO NOTHING');
+  }
+
+  listUsers(): StoredUser[] {
+    return this.#users.all().map(userFromRow);
+  }
+
+  getUser(id: string): StoredUser | null {
+    const r = this.#user.get(id);
+    return r ? userFromRow(r) : null;
+  }
+
+  findUserByName(name: string): StoredUser | null {
+    const r = this.#userByName.get(name);
+    return r ? userFromRow(r) : null;
+  }
+
+  insertUser(u: Readonly<{ id: string; name: string; role: UserRole; personId: string | null; pinHash: string | null; active: boolean }>, now: number): StoredUser {
+    this.#insertUser.run({ id: u.id, name: u.name, role: u.role, person_id: u.personId, pin_hash: u.pinHash, active: u.active ? 1 : 0, now });
+    return this.getUser(u.id) as StoredUser;
+  }
+
+  updateUser(u: Readonly<{ id: string; name: string; role: UserRole; personId: string | null; active: boolean }>, now: number): StoredUser {
+    this.#updateUser.run({ id: u.id, name: u.name, role: u.role, person_id: u.personId, active: u.active ? 1 : 0, now });
+    return this.getUser(u.id) as StoredUser;
+  }
+
+  setPinHash(id: string, hash: string | null, now: number): void {
+    this.#setPin.run(hash, now, id);
+  }
+
+  edits(caseId: string): SectionEdit[] {
+    return this.#edits.all(caseId).map((r) => ({ sectionId: r.section_id, text: r.text, origin: r.origin, basedOn: r.based_on, editedBy: r.edited_by, editedAt: r.edited_at }));
+  }
+
+  saveEdit(caseId: string, e: SectionEdit): void {
+    this.#saveEdit.run({ case_id: caseId, section_id: e.sectionId, text: e.text, origin: e.origin, based_on: e.basedOn, edited_by: e.editedBy, edited_at: e.editedAt });
+  }
+
+  dropEdit(caseId: string, sectionId: string): void {
+    this.#dropEdit.run(caseId, sectionId);
+  }
+
+  versions(caseId: string): StoredVersion[] {
+    return this.#versions.all(caseId).map((r) => ({
+      version: r.version,
+      kind: r.kind,
+      content: r.content,
+      contentSha256: r.content_sha256,
+      signerUserId: r.signer_user_id,
+      signerName: r.signer_name,
+      signerCredential: r.signer_credential,
+      signedAt: r.signed_at,
+    }));
+  }
+
+  insertVersion(caseId: string, v: StoredVersion): void {
+    this.#insertVersion.run({
+      case_id: caseId,
+      version: v.version,
+      kind: v.kind,
+      content: v.content,
+      content_sha256: v.contentSha256,
+      signer_user_id: v.signerUserId,
+      signer_name: v.signerName,
+      signer_credential: v.signerCredential,
+      signed_at: v.signedAt,
+    });
+  }
+
+  times(caseId: string): Record<string, number> {
+    return Object.fromEntries(this.#times.all(caseId).map((r) => [r.what, r.at]));
+  }
+
+  /** Record the first time a step was reached; later calls keep the first time. */
+  markTime(caseId: string, what: string, at: number): void {
+    this.#markTime.run(caseId, what, at);
+  }
+}

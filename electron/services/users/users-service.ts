@@ -1,0 +1,49 @@
+import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
+import type { User } from '../../../shared/domain/user';
+import type { ServiceContext } from '../context';
+import { AppError } from '../store/store-errors';
+import type { StoredUser } from '../store/report-repo';
+import { hashPin, pinProblem, verifyPin } from './pin';
+
+function pub(u: StoredUser): User {
+  const { pinHash: _h, ...user } = u;
+  return user;
+}
+
+export function listUsers(ctx: ServiceContext): ResultOf<'listUsers'> {
+  return ctx.store.report.listUsers().map(pub);
+}
+
+export function saveUser(ctx: ServiceContext, a: ArgsOut<'saveUser'>): ResultOf<'saveUser'> {
+  const u = a.user;
+  const saved = ctx.store.write(() => {
+    const same = ctx.store.report.findUserByName(u.name);
+    if (same && same.id !== a.id) throw new AppError('BAD_INPUT', 'That name is taken.', { name: `There is already a user called ${same.name}.` });
+    if (u.personId && !ctx.store.people.get(u.personId)) throw new AppError('BAD_INPUT', 'That person is not in the people list.', { personId: 'Pick the person from the list.' });
+    const existing = a.id ? ctx.store.report.getUser(a.id) : null;
+    if (a.id && !existing) throw new AppError('NOT_FOUND', 'That user no longer exists.');
+    const row = existing
+      ? ctx.store.report.updateUser({ id: existing.id, name: u.name, role: u.role, personId: u.personId, active: u.active }, ctx.now())
+      : ctx.store.report.insertUser({ id: ctx.newId(), name: u.name, role: u.role, personId: u.personId, pinHash: null, active: u.active }, ctx.now());
+    ctx.store.audit.append({ actor: ctx.actor, action: existing ? 'user.update' : 'user.create', caseId: null, detail: { personId: row.personId, kind: row.role } }, ctx.now());
+    return row;
+  });
+  return pub(saved);
+}
+
+export function setUserPin(ctx: ServiceContext, a: ArgsOut<'setUserPin'>): ResultOf<'setUserPin'> {
+  const user = ctx.store.report.getUser(a.id);
+  if (!user) throw new AppError('NOT_FOUND', 'That user no longer exists.');
+  const problem = pinProblem(a.newPin);
+  if (problem) throw new AppError('BAD_INPUT', problem, { newPin: problem });
+  if (user.pinHash && !verifyPin(a.currentPin ?? '', user.pinHash)) {
+    ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'user.pin_refused', caseId: null, detail: { code: 'pin' } }, ctx.now()));
+    throw new AppError('BAD_INPUT', 'The current PIN is not right.', { currentPin: 'The current PIN is not right.' });
+  }
+  const hash = hashPin(a.newPin);
+  ctx.store.write(() => {
+    ctx.store.report.setPinHash(user.id, hash, ctx.now());
+    ctx.store.audit.append({ actor: ctx.actor, action: 'user.pin_set', caseId: null, detail: { kind: user.role } }, ctx.now());
+  });
+  return pub(ctx.store.report.getUser(user.id) as StoredUser);
+}

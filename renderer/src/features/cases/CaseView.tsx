@@ -20,6 +20,7 @@ import { NoteBox } from './NoteBox';
 import { TimelineFigure } from './TimelineFigure';
 import { SourceStatusList, useSourceStatuses } from '../capture/SourceStatusList';
 import { CaptureFilesPanel } from '../capture/CaptureFilesPanel';
+import { ReportView } from '../report/ReportView';
 
 const MOVE_LABELS: Readonly<Partial<Record<CaseStatus, string>>> = {
   capturing: 'Start capture',
@@ -32,6 +33,15 @@ export function CaseView({ id }: { id: string }) {
   const q = useQuery('getCase', { id }, (m) => (m.name === 'caseChanged' && m.payload.caseId === id) || m.name === 'peopleChanged');
   const timeline = useQuery('getTimeline', { caseId: id }, (m) => (m.name === 'eventCaptured' || m.name === 'eventsCaptured') && m.payload.caseId === id, 400);
   const sources = useSourceStatuses();
+  const report = useQuery(
+    'getReport',
+    { caseId: id },
+    (m) =>
+      ((m.name === 'reportChanged' || m.name === 'eventCaptured' || m.name === 'eventsCaptured' || m.name === 'caseChanged') && m.payload.caseId === id) ||
+      m.name === 'peopleChanged',
+    500,
+  );
+  const [tab, setTab] = useState<'events' | 'report' | null>(null);
   const [actionError, setActionError] = useState<string>();
 
   if (q.error) return <ErrorBanner message={q.error.message} />;
@@ -46,6 +56,9 @@ export function CaseView({ id }: { id: string }) {
 
   // Re-opening from "closed" goes back to "open"; capturing is started explicitly.
   const moves = allowedMoves.filter((s) => !(c.status === 'capturing' && s === 'open'));
+  // While the case runs the events come first; once closed, the report.
+  const shown = tab ?? (c.status === 'open' || c.status === 'capturing' ? 'events' : 'report');
+  const gapCount = report.data && !report.data.locked ? report.data.gaps.length : 0;
 
   return (
     <section className="page case-page">
@@ -99,12 +112,27 @@ export function CaseView({ id }: { id: string }) {
         </div>
       )}
 
+      <div className="tabs" role="tablist">
+        <button role="tab" aria-selected={shown === 'events'} onClick={() => setTab('events')}>
+          Events
+        </button>
+        <button role="tab" aria-selected={shown === 'report'} onClick={() => setTab('report')}>
+          Report{gapCount ? ` (${gapCount} missing)` : report.data?.locked ? ' (signed)' : ''}
+        </button>
+      </div>
       <div className="case-body">
-        <div className="card case-events">
-          <h2 className="card-title">Events</h2>
-          <NoteBox caseId={id} disabledReason={acceptsEvents(c.status) ? null : whyNoEvents(c.status)} />
-          <EventList caseId={id} />
-        </div>
+        {shown === 'events' ? (
+          <div className="card case-events">
+            <h2 className="card-title">Events</h2>
+            <NoteBox caseId={id} disabledReason={acceptsEvents(c.status) ? null : whyNoEvents(c.status)} />
+            <EventList caseId={id} />
+          </div>
+        ) : (
+          <div className="card case-report" role="tabpanel" aria-label="Report">
+            <ErrorBanner message={report.error?.message} />
+            {report.data ? <ReportView report={report.data} status={c.status} /> : <p className="muted">Loading the report…</p>}
+          </div>
+        )}
         <aside className="case-side">
           {c.status === 'capturing' && (
             <div className="card">

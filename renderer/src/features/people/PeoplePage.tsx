@@ -4,6 +4,7 @@ import { PERSON_ROLE_LABELS, PERSON_ROLES } from '../../../../shared/domain/voca
 import { useQuery } from '../../api/hooks';
 import { ErrorBanner } from '../../components/Field';
 import { PersonDialog } from './PersonDialog';
+import { UsersCard } from './UsersCard';
 
 /** Technologists, interpreting physicians and surgeons: entered once, picked on every case. */
 export function PeoplePage() {
@@ -53,6 +54,7 @@ export function PeoplePage() {
           </div>
         );
       })}
+      <UsersCard />
       {editing && <PersonDialog role={null} person={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
     </section>
   );

@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import type { Report, ReportSection } from '../../../../shared/report/report';
+import { localClock } from '../../../../shared/util/time';
+import type { CaseStatus } from '../../../../shared/domain/vocabulary';
+import { useClient } from '../../api/hooks';
+import { ErrorBanner } from '../../components/Field';
+import { SignPanel } from './SignPanel';
+
+/**
+ * The report beside the timeline: the draft kept current from the captured facts, each section
+ * editable until signed. A section a person edited is not regenerated; if the facts move on,
+ * the section says so and offers the new draft.
+ */
+export function ReportView({ report, status }: { report: Report; status: CaseStatus }) {
+  return (
+    <div className="report">
+      {report.gaps.length > 0 && !report.locked && (
+        <div className="report-gaps" role="status">
+          <b>Still missing from the report:</b>
+          <ul aria-label="Report gaps">
+            {report.gaps.map((g) => (
+              <li key={g}>{g}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {report.sections.map((s) => (
+        <SectionView key={s.id} caseId={report.caseId} section={s} locked={report.locked} />
+      ))}
+      {report.versions.map((v) => (
+        <div key={v.version} className={`signature ${v.kind}`} data-version={v.version}>
+          {v.kind === 'addendum' && (
+            <>
+              <h3>Addendum {v.version - 1}</h3>
+              <p className="section-text">{v.addendumText}</p>
+            </>
+          )}
+          <p className="small">
+            Signed by <b>{v.signerName}</b>
+            {v.signerCredential ? `, ${v.signerCredential}` : ''} on {new Date(v.signedAt).toLocaleString()} · content SHA-256{' '}
+            <span className="mono">{v.contentSha256.slice(0, 16)}…</span>
+          </p>
+        </div>
+      ))}
+      <SignPanel caseId={report.caseId} status={status} locked={report.locked} />
+    </div>
+  );
+}
+
+function SectionView({ caseId, section: s, locked }: { caseId: string; section: ReportSection; locked: boolean }) {
+  const client = useClient();
+  const [editing, setEditing] = useState<string | null>(null);
+  const [error, setError] = useState<string>();
+  const save = async (text: string | null) => {
+    const r = await client.call('saveSection', { caseId, sectionId: s.id, text });
+    if (r.ok) {
+      setEditing(null);
+      setError(undefined);
+    } else setError(r.message);
+  };
+  return (
+    <section className="report-section" aria-label={s.title} data-section={s.id}>
+      <header>
+        <h3>{s.title}</h3>
+        {s.origin !== 'draft' && s.edited && (
+          <span className="muted small">
+            {s.origin === 'ai' ? 'AI text, accepted' : 'edited'} {localClock(s.edited.at)}
+          </span>
+        )}
+        {!locked && editing === null && (
+          <button className="small-button" onClick={() => setEditing(s.text)}>
+            Edit
+          </button>
+        )}
+      </header>
+      <ErrorBanner message={error} />
+      {editing !== null ? (
+        <div className="section-edit">
+          <textarea aria-label={`${s.title} text`} value={editing} onChange={(e) => setEditing(e.target.value)} rows={Math.max(4, editing.split('\n').length + 1)} />
+          <div className="actions">
+            {s.origin !== 'draft' && <button onClick={() => void save(null)}>Use the draft</button>}
+            <button onClick={() => setEditing(null)}>Cancel</button>
+            <button className="primary" onClick={() => void save(editing)}>
+              Save section
+            </button>
+          </div>
+        </div>
+      ) : (
+        <p className="section-text">{s.text}</p>
+      )}
+      {s.changedSinceEdit && !locked && (
+        <div className="changed" role="status">
+          New facts arrived since this section was edited. The draft now reads:
+          <p className="section-text muted">{s.generatedText}</p>
+          <button className="small-button" onClick={() => void save(null)}>
+            Use the new draft
+          </button>
+        </div>
+      )}
+      {s.gaps.length > 0 && (
+        <ul className="section-gaps">
+          {s.gaps.map((g) => (
+            <li key={g}>{g}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

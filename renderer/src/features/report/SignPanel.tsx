@@ -1,0 +1,79 @@
+import { useState, type FormEvent } from 'react';
+import type { CaseStatus } from '../../../../shared/domain/vocabulary';
+import { useClient, useQuery } from '../../api/hooks';
+import { ErrorBanner, Field } from '../../components/Field';
+
+/** Sign (a closed case) or add an addendum (a signed one): the physician re-enters their PIN. */
+export function SignPanel({ caseId, status, locked }: { caseId: string; status: CaseStatus; locked: boolean }) {
+  const client = useClient();
+  const users = useQuery('listUsers', {});
+  const physicians = (users.data ?? []).filter((u) => u.role === 'physician' && u.active);
+  const [userId, setUserId] = useState('');
+  const [pin, setPin] = useState('');
+  const [addendum, setAddendum] = useState('');
+  const [error, setError] = useState<string>();
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+
+  if (!locked && status !== 'closed') {
+    return <p className="muted small sign-hint">Close the case to sign the report: capture stops and the timeline is frozen first.</p>;
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    const chosen = userId || physicians[0]?.id || '';
+    const r = locked ? await client.call('addAddendum', { caseId, userId: chosen, pin, text: addendum }) : await client.call('signReport', { caseId, userId: chosen, pin });
+    setBusy(false);
+    setPin('');
+    if (r.ok) {
+      setError(undefined);
+      setFields({});
+      setAddendum('');
+    } else {
+      setError(r.message);
+      setFields(r.fields ?? {});
+    }
+  }
+
+  return (
+    <form className="sign-panel card" onSubmit={(e) => void submit(e)} noValidate>
+      <h3>{locked ? 'Add an addendum' : 'Sign the report'}</h3>
+      <p className="muted small">
+        {locked ? 'A signed report never changes. An addendum is added after it, signed again; the original is kept.' : 'Signing fixes the report as it reads now. Later changes are addenda.'}
+      </p>
+      <ErrorBanner message={error} />
+      {physicians.length === 0 ? (
+        <p className="field-error">No physician user exists yet. Add one with a PIN under People → Users.</p>
+      ) : (
+        <div className="grid2">
+          <Field label="Physician" error={fields['userId']}>
+            {(id) => (
+              <select id={id} value={userId || physicians[0]?.id} onChange={(e) => setUserId(e.target.value)}>
+                {physicians.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name}
+                    {u.hasPin ? '' : ' (no PIN yet)'}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="PIN" error={fields['pin']}>
+            {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />}
+          </Field>
+          {locked && (
+            <Field label="Addendum" error={fields['text']} wide>
+              {(id, d) => <textarea id={id} aria-describedby={d} rows={3} value={addendum} onChange={(e) => setAddendum(e.target.value)} />}
+            </Field>
+          )}
+        </div>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy || physicians.length === 0 || !pin}>
+          {busy ? 'Checking…' : locked ? 'Sign addendum' : 'Sign report'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,84 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ensureRendererBuilt, launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { sampleCase } from '../helpers/backend';
+
+let browser: Browser;
+let context: BrowserContext;
+let host: Host;
+let errors: string[];
+
+beforeAll(async () => {
+  ensureRendererBuilt();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await context?.close();
+  await host?.close();
+  expect(errors).toEqual([]);
+});
+
+async function open(): Promise<Page> {
+  host = await startHost();
+  context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(5000);
+  errors = watchErrors(page);
+  await page.goto(host.bridge.pageUrl);
+  return page;
+}
+
+describe('report in the browser', () => {
+  it('the draft follows the record; a person edits a section, closes the case, signs with a PIN, then adds an addendum', async () => {
+    const page = await open();
+    const b = host.backend;
+    const doc = await b.ok('createPerson', { role: 'physician', lastName: 'Reader', firstName: 'Rita', credential: 'MD', npi: '1234567893' });
+    const user = await b.ok('saveUser', { user: { name: 'Dr Reader', role: 'physician', personId: doc.id } });
+    await b.ok('setUserPin', { id: user.id, newPin: 'open-sesame' });
+    const c = await b.ok('createCase', sampleCase({ physicianId: doc.id, readerLocation: 'remote' }));
+    const t0 = Date.now() - 2 * 3600_000;
+    await b.ok('addNote', { caseId: c.id, text: 'Monitoring start', occurredAt: t0, clientId: 'n-000001', kind: 'monitoring_start' });
+    await b.ok('addNote', { caseId: c.id, text: 'Incision', occurredAt: t0 + 10 * 60_000, clientId: 'n-000002', kind: 'milestone' });
+
+    await page.goto(`${host.bridge.pageUrl}#/cases/${c.id}`);
+    await page.getByRole('tab', { name: /Report/ }).click();
+    const report = page.getByRole('tabpanel', { name: 'Report' });
+    await expect.poll(() => report.textContent()).toContain('Closing status: not recorded.');
+    expect(await page.getByRole('list', { name: 'Report gaps' }).textContent()).toContain('Closing status: not recorded');
+
+    // A new fact updates the draft live.
+    await b.ok('addNote', { caseId: c.id, text: 'At closure all modalities at baseline', occurredAt: Date.now() - 60_000, clientId: 'n-000003' });
+    await expect.poll(() => report.getByRole('region', { name: 'Closing status' }).textContent(), { timeout: 3000 }).toContain('At closure all modalities at baseline.');
+
+    // Edit the interpretation: it stays as written.
+    const interp = report.getByRole('region', { name: 'Interpretation and conclusion' });
+    await interp.getByRole('button', { name: 'Edit' }).click();
+    await interp.getByLabel('Interpretation and conclusion text').fill('Uneventful monitoring. No changes from baseline.');
+    await interp.getByRole('button', { name: 'Save section' }).click();
+    await expect.poll(() => interp.textContent()).toContain('Uneventful monitoring. No changes from baseline.');
+
+    // Close, then sign: a wrong PIN is refused, the right one signs.
+    expect(await report.textContent()).toContain('Close the case to sign the report');
+    await page.getByRole('button', { name: 'Close case' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Sign report' }).isVisible()).toBe(true);
+    await page.getByLabel('PIN').fill('guess');
+    await page.getByRole('button', { name: 'Sign report' }).click();
+    await expect.poll(() => page.getByText('That PIN is not right. Nothing was signed.').first().isVisible()).toBe(true);
+    await page.getByLabel('PIN').fill('open-sesame');
+    await page.getByRole('button', { name: 'Sign report' }).click();
+    await expect.poll(() => report.textContent()).toContain('Signed by Dr Reader, MD');
+    await expect.poll(() => page.getByText('Signed', { exact: true }).first().isVisible()).toBe(true);
+    expect(await interp.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+
+    // Addendum.
+    await page.getByLabel('Addendum').fill('Remote reader confirmed findings by phone at close.');
+    await page.getByLabel('PIN').fill('open-sesame');
+    await page.getByRole('button', { name: 'Sign addendum' }).click();
+    await expect.poll(() => report.textContent()).toContain('Addendum 1');
+    expect(await report.textContent()).toContain('Remote reader confirmed findings by phone at close.');
+    expect((await b.ok('getCase', { id: c.id })).case.status).toBe('amended');
+  }, 60_000);
+});

@@ -222,13 +222,23 @@ const MDC_UNITS: Readonly<Record<string, string>> = {
   MDC_DIM_MILLI_L: 'mL',
 };
 
+/** UCUM codes as a report prints them ("Cel" → "°C", "mm[Hg]" → "mmHg"). */
+const UCUM_DISPLAY: Readonly<Record<string, string>> = {
+  Cel: '°C',
+  '[degF]': '°F',
+  'mm[Hg]': 'mmHg',
+  '/min': '/min',
+  '{beats}/min': '/min',
+  '%': '%',
+};
+
 function unitsOf(obx: Hl7Segment): Readonly<{ units: string; code: string }> {
   const u = codedOf(obx, 6);
   const mdc = MDC_UNITS[u.label] ?? MDC_UNITS[u.code];
   if (mdc) return { units: mdc, code: u.code };
   // MDC gateways put a numeric unit code first and the name second: show the name.
   if (u.code === '' || /^\d+$/.test(u.code)) return { units: u.label, code: u.code };
-  return { units: u.code, code: u.code };
+  return { units: UCUM_DISPLAY[u.code] ?? u.code, code: u.code };
 }
 
 /**

@@ -160,8 +160,13 @@ function midSentence(s: string): string {
 function alertLines(a: AlertFact, clock: Clock): string[] {
   const what = alertSite(a);
   const lines = [`${clock(a.at)} Significant change in ${what}: ${sentence(a.text)}`];
-  const near = a.vitals.filter((v) => v.at <= a.at).at(-1);
-  if (near) lines.push(`  Vital signs at ${clock(near.at)}: ${sentence(near.text)}`);
+  // The latest reading of each vital sign before the change (MAP, HR, temperature…).
+  const latest = new Map<string, (typeof a.vitals)[number]>();
+  for (const v of a.vitals) if (v.at <= a.at) latest.set(v.text.split(/\s/)[0] ?? v.text, v);
+  if (latest.size) {
+    const shown = [...latest.values()].sort((x, y) => x.at - y.at);
+    lines.push(`  Vital signs before the change: ${shown.map((v) => `${v.text} (${clock(v.at)})`).join(', ')}.`);
+  }
   lines.push(a.notified ? `  Surgeon notified at ${clock(a.notified.at)}.` : `  Time the surgeon was notified: ${NOT_RECORDED}.`);
   for (const i of a.interventions) lines.push(`  ${clock(i.at)} Intervention: ${sentence(i.text)}`);
   lines.push(a.resolved ? `  ${clock(a.resolved.at)} Recovered${a.recoveryMinutes !== null ? ` after ${a.recoveryMinutes} min` : ''}: ${sentence(a.resolved.text)}` : `  Recovery or final outcome: ${NOT_RECORDED}.`);

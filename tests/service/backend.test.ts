@@ -223,9 +223,16 @@ describe('demo case', () => {
     const timeline = await b1.ok('getTimeline', { caseId: list[0]!.id });
     expect(timeline.alerts.length).toBeGreaterThan(0);
     expect(timeline.alerts.every((a) => a.outcome === 'recovered' && a.notified !== null)).toBe(true);
+    // The demo physician (PIN in the README) signs the demo case, and only it.
+    const demoUser = (await b1.ok('listUsers', {})).find((u) => u.name === 'Morgan Example (demo)')!;
+    const other = await b1.ok('createCase', sampleCase());
+    await b1.ok('setCaseStatus', { id: other.id, status: 'closed' });
+    expect((await b1.fail('signReport', { caseId: other.id, userId: demoUser.id, pin: 'demo-sign' })).message).toBe('The demo physician can sign only the demo case.');
+    await b1.ok('setCaseStatus', { id: list[0]!.id, status: 'closed' });
+    expect((await b1.ok('signReport', { caseId: list[0]!.id, userId: demoUser.id, pin: 'demo-sign' })).signerCredential).toBe('MD');
     await b1.close();
     const b2 = testBackend({ dataDir: dir, seedDemo: true, capture: true });
-    expect(await b2.ok('listCases', {})).toHaveLength(1);
+    expect(await b2.ok('listCases', {})).toHaveLength(2);
     expect(b2.demo).toBeNull();
     await b2.close();
   }, 60_000);

@@ -113,9 +113,9 @@ describe('simulator: vitals over a serial pty', () => {
         const { events, warnings } = observationsFromMessage(m);
         expect(warnings).toEqual([]);
         expect(events.map((e) => [e.extra?.['shortName'], e.extra?.['value'], e.extra?.['units'], e.extra?.['timeSource']])).toEqual([
-          ['MAP', v.mapMmHg, 'mm[Hg]', 'OBX-14'],
+          ['MAP', v.mapMmHg, 'mmHg', 'OBX-14'],
           ['HR', v.heartRate, '/min', 'OBX-14'],
-          ['Temp', v.temperatureC, 'Cel', 'OBX-14'],
+          ['Temp', v.temperatureC, '°C', 'OBX-14'],
         ]);
         // OBX-14 is the device's wall clock, with the zone's offset beside it (+0100 in November).
         expect(events.every((e) => e.wallClock === wallText(sim.clock, v.atMs) && e.extra?.['utcOffset'] === '+0100')).toBe(true);

@@ -64,7 +64,7 @@ describe('deterministic draft', () => {
     expect(d.sections.map((s) => s.id)).toEqual([...SECTION_IDS]);
     const text = Object.fromEntries(d.sections.map((s) => [s.id, s.text]));
     expect(text['events']).toContain('09:36 Significant change in TcMEP, left lower limb: Left TA TcMEP amplitude down 80% from baseline.');
-    expect(text['events']).toContain('  Vital signs at 09:35: MAP 58 mmHg.');
+    expect(text['events']).toContain('  Vital signs before the change: MAP 58 mmHg (09:35).');
     expect(text['events']).toContain('  Surgeon notified at 09:37.');
     expect(text['events']).toContain('  09:38 Intervention: MAP raised to 85 mmHg, retractor released.');
     expect(text['events']).toContain('  09:52 Recovered after 16 min: Left TA TcMEP back to baseline.');

@@ -2,8 +2,12 @@ import demoJson from '../../../resources/demo/demo-case.json';
 import { CaseInputSchema } from '../../../shared/domain/case';
 import { PersonInputSchema } from '../../../shared/domain/person';
 import type { ServiceContext } from '../context';
+import { hashPin } from '../users/pin';
 
 export const DEMO_CASE_KEY = 'demo.caseId';
+/** The demo's physician user, who may sign the demo case only (PIN in the README). */
+export const DEMO_USER_KEY = 'demo.userId';
+export const DEMO_PIN = 'demo-sign';
 const SEEDED_KEY = 'demo.seededAt';
 
 type DemoFile = Readonly<{
@@ -40,9 +44,12 @@ export function seedDemoOnFirstRun(ctx: ServiceContext): string | null {
       physicianId: ids.get(demo.case.physician),
     });
     const c = store.cases.insert({ id: ctx.newId(), status: 'open', timeZone: ctx.timeZone, now, fields });
+    const reader = ids.get(demo.case.physician) ?? null;
+    const user = store.report.insertUser({ id: ctx.newId(), name: 'Morgan Example (demo)', role: 'physician', personId: reader, pinHash: hashPin(DEMO_PIN), active: true }, now);
     store.audit.append({ actor: 'system', action: 'demo.seed', caseId: c.id }, now);
     store.settings.set(SEEDED_KEY, now);
     store.settings.set(DEMO_CASE_KEY, c.id);
+    store.settings.set(DEMO_USER_KEY, user.id);
     return c.id;
   });
 }

@@ -18,6 +18,7 @@ import { mustGetCase } from '../cases/case-service';
 import { AppError } from '../store/store-errors';
 import type { StoredVersion } from '../store/report-repo';
 import { verifyPin } from '../users/pin';
+import { DEMO_CASE_KEY, DEMO_USER_KEY } from '../demo/seed-demo';
 
 function peopleOf(ctx: ServiceContext, c: CaseRecord) {
   const get = (id: string | null): Person | null => (id ? ctx.store.people.get(id) : null);
@@ -111,6 +112,10 @@ function checkSigner(ctx: ServiceContext, caseId: string, userRef: string, pin: 
   if (user.role !== 'physician') return refuse('not_physician', `${user.name} is not an interpreting physician, so cannot sign reports.`);
   if (!user.pinHash) return refuse('no_pin', `${user.name} has no PIN yet. Set one under People → Users first.`);
   if (!verifyPin(pin, user.pinHash)) return refuse('pin', 'That PIN is not right. Nothing was signed.');
+  // The demo physician's PIN is published: it signs the demo case and nothing else.
+  if (user.id === ctx.store.settings.get<string>(DEMO_USER_KEY) && caseId !== ctx.store.settings.get<string>(DEMO_CASE_KEY)) {
+    return refuse('demo_user', 'The demo physician can sign only the demo case.');
+  }
   const person = user.personId ? ctx.store.people.get(user.personId) : null;
   return { user, credential: person?.credential ?? '' };
 }

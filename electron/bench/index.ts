@@ -13,6 +13,7 @@ import { benchVendor } from './vendor-bench';
 import { benchSerial } from './serial-bench';
 import { benchCaptureLatency } from './capture-bench';
 import { benchFuzz } from './fuzz-bench';
+import { benchReport } from './report-bench';
 
 type Suite = { name: string; run: (quick: boolean) => Promise<BenchRow[]> | BenchRow[] };
 
@@ -26,6 +27,7 @@ const SUITES: readonly Suite[] = [
   { name: 'vendor', run: (quick) => benchVendor({ dir: tmp, ...(quick ? { sizeBytes: 50 * 2 ** 20, runs: 1 } : {}) }) },
   // A growing export file → chokidar → parser → SQLite.
   { name: 'capture', run: (quick) => benchCaptureLatency(quick ? { lines: 60 } : {}) },
+  { name: 'report', run: (quick) => benchReport(quick ? { runs: 5 } : {}) },
   { name: 'fuzz', run: (quick) => benchFuzz(quick ? { perSeed: 200 } : {}) },
   // Real socat pty → serial reader → SQLite.
   { name: 'serial', run: (quick) => benchSerial(quick ? { lines: 200 } : {}) },

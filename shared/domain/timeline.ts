@@ -17,6 +17,8 @@ export type TimelineOptions = Readonly<{
   alertFollowUpMs: number;
   /** IANA zone used for the times quoted in issue messages (the case's zone). */
   timeZone: string;
+  /** The events are already in time order (a live report keeps them so): skip the sort. */
+  presorted?: boolean;
 }>;
 
 export const DEFAULT_TIMELINE_OPTIONS: TimelineOptions = {
@@ -26,7 +28,12 @@ export const DEFAULT_TIMELINE_OPTIONS: TimelineOptions = {
   timeZone: 'UTC',
 };
 
-export type Interval = Readonly<{ start: number; end: number; eventIds: readonly number[] }>;
+/**
+ * An active stretch. It names its first and last supporting events (by time) and how many there
+ * are: a stretch of free-run EMG holds thousands of trials, and listing them all would make every
+ * rebuild of the live report copy arrays of that size.
+ */
+export type Interval = Readonly<{ start: number; end: number; eventIds: readonly number[]; count: number }>;
 
 export type Lane = Readonly<{
   /** "SSEP:lower", "TCMEP:", … one lane per modality and limb. */
@@ -115,14 +122,125 @@ export function wallClockFormatter(timeZone: string): (ms: number) => string {
   return (ms) => f.format(ms);
 }
 
+/**
+ * The case's events split the way the timeline reads them: recordings (trials) per lane, kept in
+ * time order with their active stretches joined as they arrive, and the few other events apart.
+ * The live report keeps one and adds each new event to it; a rebuild then costs the lanes and the
+ * other events, not another pass over tens of thousands of trials.
+ */
+export class TimelineIndex {
+  readonly lanes = new Map<string, LaneAcc>();
+  /** Everything but plain recordings: baselines, alerts, milestones, notes… (few), in time order. */
+  readonly others: CaseEvent[] = [];
+  count = 0;
+  first: number | null = null;
+  last: number | null = null;
+  /** Span of modality activity other than baselines: monitoring when nobody marked it. */
+  activityFirst: number | null = null;
+  activityLast: number | null = null;
+
+  constructor(readonly joinGapMs: number = DEFAULT_TIMELINE_OPTIONS.joinGapMs) {}
+
+  add(e: CaseEvent): void {
+    this.count++;
+    if (this.first === null || e.occurredAt < this.first) this.first = e.occurredAt;
+    if (this.last === null || e.occurredAt > this.last) this.last = e.occurredAt;
+    if (e.kind !== 'modality_activity') insertSorted(this.others, e);
+    if (!ACTIVITY_KINDS.has(e.kind) || !isModality(e.modality)) return;
+    if (e.kind !== 'baseline') {
+      if (this.activityFirst === null || e.occurredAt < this.activityFirst) this.activityFirst = e.occurredAt;
+      if (this.activityLast === null || e.occurredAt > this.activityLast) this.activityLast = e.occurredAt;
+    }
+    const key = `${e.modality}:${e.limb ?? ''}`;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = new LaneAcc(e.modality, e.limb, this.joinGapMs);
+      this.lanes.set(key, lane);
+    }
+    lane.add(e);
+  }
+}
+
+/** One lane while it is being filled. */
+class LaneAcc {
+  readonly sides = new Set<string>();
+  readonly names = new Set<string>();
+  /** Recordings, baselines and alerts of this lane, in time order. */
+  readonly points: CaseEvent[] = [];
+  readonly startStops: CaseEvent[] = [];
+  readonly baselines: CaseEvent[] = [];
+  activity = 0;
+  trials = 0;
+  /** Active stretches of `points`, kept up to date on in-order appends; null = rebuild. */
+  #joined: MutableInterval[] | null = [];
+
+  constructor(
+    readonly modality: Modality,
+    readonly limb: string | null,
+    private readonly joinGapMs: number,
+  ) {}
+
+  add(e: CaseEvent): void {
+    if (e.side) this.sides.add(e.side);
+    if (e.modalityName) this.names.add(e.modalityName);
+    this.activity++;
+    if (e.kind === 'modality_activity' || e.kind === 'modality_start' || e.kind === 'modality_stop') this.trials++;
+    if (e.kind === 'modality_start' || e.kind === 'modality_stop') {
+      insertSorted(this.startStops, e);
+      return;
+    }
+    if (e.kind === 'baseline') insertSorted(this.baselines, e);
+    const last = this.points[this.points.length - 1];
+    if (!last || byTime(last, e) <= 0) {
+      this.points.push(e);
+      if (this.#joined) joinOne(this.#joined, e, this.joinGapMs);
+    } else {
+      insertSorted(this.points, e);
+      this.#joined = null;
+    }
+  }
+
+  joined(): Interval[] {
+    if (!this.#joined) {
+      const j: MutableInterval[] = [];
+      for (const p of this.points) joinOne(j, p, this.joinGapMs);
+      this.#joined = j;
+    }
+    return this.#joined.map(freeze);
+  }
+}
+
+function insertSorted(list: CaseEvent[], e: CaseEvent): void {
+  const last = list[list.length - 1];
+  if (!last || byTime(last, e) <= 0) {
+    list.push(e);
+    return;
+  }
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byTime(list[mid] as CaseEvent, e) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, e);
+}
+
 export function buildTimeline(events: readonly CaseEvent[], options: Partial<TimelineOptions> = {}): Timeline {
   const opts: TimelineOptions = { ...DEFAULT_TIMELINE_OPTIONS, ...options };
+  const sorted = opts.presorted ? events : [...events].sort(byTime);
+  const index = new TimelineIndex(opts.joinGapMs);
+  for (const e of sorted) index.add(e);
+  return timelineFromIndex(index, opts);
+}
+
+export function timelineFromIndex(index: TimelineIndex, options: Partial<TimelineOptions> = {}): Timeline {
+  const opts: TimelineOptions = { ...DEFAULT_TIMELINE_OPTIONS, ...options };
   const clock = wallClockFormatter(opts.timeZone);
-  const sorted = [...events].sort(byTime);
   const issues: TimelineIssue[] = [];
   const issue = (kind: TimelineIssueKind, message: string, eventIds: readonly number[] = []) => issues.push({ kind, message, eventIds });
 
-  if (sorted.length === 0) {
+  if (index.count === 0 || index.first === null || index.last === null) {
     issue('no_events', 'No events were captured for this case.');
     return {
       firstEventAt: null,
@@ -140,11 +258,12 @@ export function buildTimeline(events: readonly CaseEvent[], options: Partial<Tim
     };
   }
 
-  const lanes = buildLanes(sorted, opts, issue, clock);
-  const monitoring = buildMonitoring(sorted, lanes, issue, clock);
-  const alerts = buildAlerts(sorted, opts, issue, clock);
+  const others = index.others;
+  const lanes = buildLanes(index, opts, issue, clock);
+  const monitoring = buildMonitoring(index, lanes, issue, clock);
+  const alerts = buildAlerts(others, opts, issue, clock);
   const points = (kinds: readonly EventKind[]) =>
-    sorted.filter((e) => kinds.includes(e.kind)).map((e) => ({ at: e.occurredAt, eventId: e.id, text: e.text, kind: e.kind }));
+    others.filter((e) => kinds.includes(e.kind)).map((e) => ({ at: e.occurredAt, eventId: e.id, text: e.text, kind: e.kind }));
 
   // A baseline recorded for the modality as a whole ("baseline SSEP obtained", no limb) covers
   // each of its limbs.
@@ -154,11 +273,11 @@ export function buildTimeline(events: readonly CaseEvent[], options: Partial<Tim
       issue('no_baseline', `No baseline recorded for ${laneName(lane)}.`);
     }
   }
-  detectClockJumps(events, issue, clock);
+  detectClockJumps(others, issue, clock);
 
   return {
-    firstEventAt: sorted[0]!.occurredAt,
-    lastEventAt: sorted[sorted.length - 1]!.occurredAt,
+    firstEventAt: index.first,
+    lastEventAt: index.last,
     monitoring,
     lanes,
     alerts,
@@ -166,7 +285,7 @@ export function buildTimeline(events: readonly CaseEvent[], options: Partial<Tim
     anesthesia: points(['anesthesia_change']),
     vitals: points(['vitals']),
     notes: points(['note', 'marker']),
-    readerPresence: buildPresence(sorted),
+    readerPresence: buildPresence(others),
     gaps: buildGaps(monitoring.segments, lanes, opts.gapMs),
     issues,
   };
@@ -180,40 +299,26 @@ export function laneName(l: Pick<Lane, 'modality' | 'limb'>): string {
 type Issue = (kind: TimelineIssueKind, message: string, eventIds?: readonly number[]) => void;
 type Clock = (ms: number) => string;
 
-function buildLanes(sorted: readonly CaseEvent[], opts: TimelineOptions, issue: Issue, clock: Clock): Lane[] {
-  type Acc = { modality: Modality; limb: string | null; sides: Set<string>; names: Set<string>; points: CaseEvent[]; starts: CaseEvent[]; explicit: Interval[]; baselines: CaseEvent[]; activity: number; trials: number };
-  const acc = new Map<string, Acc>();
-  for (const e of sorted) {
-    if (!ACTIVITY_KINDS.has(e.kind) || !isModality(e.modality)) continue;
-    const key = `${e.modality}:${e.limb ?? ''}`;
-    let a = acc.get(key);
-    if (!a) {
-      a = { modality: e.modality, limb: e.limb, sides: new Set(), names: new Set(), points: [], starts: [], explicit: [], baselines: [], activity: 0, trials: 0 };
-      acc.set(key, a);
-    }
-    if (e.side) a.sides.add(e.side);
-    if (e.modalityName) a.names.add(e.modalityName);
-    a.activity++;
-    if (e.kind === 'modality_activity' || e.kind === 'modality_start' || e.kind === 'modality_stop') a.trials++;
-    if (e.kind === 'modality_start') a.starts.push(e);
-    else if (e.kind === 'modality_stop') {
-      const start = a.starts.shift();
-      if (start) a.explicit.push({ start: start.occurredAt, end: e.occurredAt, eventIds: [start.id, e.id] });
-      else issue('modality_stop_without_start', `${laneName(a)} was stopped at ${clock(e.occurredAt)} without a recorded start.`, [e.id]);
-    } else {
-      if (e.kind === 'baseline') a.baselines.push(e);
-      a.points.push(e);
-    }
-  }
-  const lastAt = sorted[sorted.length - 1]!.occurredAt;
+function buildLanes(index: TimelineIndex, opts: TimelineOptions, issue: Issue, clock: Clock): Lane[] {
+  const lastAt = index.last as number;
   const lanes: Lane[] = [];
-  for (const [key, a] of acc) {
-    for (const s of a.starts) {
+  for (const [key, a] of index.lanes) {
+    const explicit: Interval[] = [];
+    const starts: CaseEvent[] = [];
+    for (const e of a.startStops) {
+      if (e.kind === 'modality_start') starts.push(e);
+      else {
+        const start = starts.shift();
+        if (start) explicit.push({ start: start.occurredAt, end: e.occurredAt, eventIds: [start.id, e.id], count: 2 });
+        else issue('modality_stop_without_start', `${laneName(a)} was stopped at ${clock(e.occurredAt)} without a recorded start.`, [e.id]);
+      }
+    }
+    for (const s of starts) {
       // Started and never stopped: counted to the last event, and said so.
-      a.explicit.push({ start: s.occurredAt, end: lastAt, eventIds: [s.id] });
+      explicit.push({ start: s.occurredAt, end: lastAt, eventIds: [s.id], count: 1 });
       issue('modality_start_without_stop', `${laneName(a)} was started at ${clock(s.occurredAt)} and never stopped; counted until the last event (${clock(lastAt)}).`, [s.id]);
     }
-    const intervals = mergeIntervals([...a.explicit, ...joinPoints(a.points, opts.joinGapMs)], opts.joinGapMs);
+    const intervals = mergeIntervals([...explicit, ...a.joined()], opts.joinGapMs);
     if (intervals.length === 0) continue;
     lanes.push({
       key,
@@ -234,35 +339,44 @@ function buildLanes(sorted: readonly CaseEvent[], opts: TimelineOptions, issue: 
   return lanes.sort((x, y) => order(x.modality) - order(y.modality) || (x.limb ?? '').localeCompare(y.limb ?? ''));
 }
 
-function joinPoints(points: readonly CaseEvent[], joinGapMs: number): Interval[] {
-  const out: { start: number; end: number; eventIds: number[] }[] = [];
-  for (const p of points) {
-    const last = out[out.length - 1];
-    if (last && p.occurredAt - last.end <= joinGapMs) {
-      last.end = Math.max(last.end, p.occurredAt);
-      last.eventIds.push(p.id);
-    } else out.push({ start: p.occurredAt, end: p.occurredAt, eventIds: [p.id] });
-  }
-  return out;
+type MutableInterval = { start: number; end: number; first: number; last: number; count: number };
+
+const freeze = (m: MutableInterval): Interval => ({ start: m.start, end: m.end, eventIds: m.first === m.last ? [m.first] : [m.first, m.last], count: m.count });
+
+/** Add one point (in time order) to a lane's active stretches. */
+function joinOne(out: MutableInterval[], p: CaseEvent, joinGapMs: number): void {
+  const last = out[out.length - 1];
+  if (last && p.occurredAt - last.end <= joinGapMs) {
+    if (p.occurredAt >= last.end) {
+      last.end = p.occurredAt;
+      last.last = p.id;
+    }
+    last.count++;
+  } else out.push({ start: p.occurredAt, end: p.occurredAt, first: p.id, last: p.id, count: 1 });
 }
 
 function mergeIntervals(list: readonly Interval[], joinGapMs: number): Interval[] {
   const s = [...list].sort((a, b) => a.start - b.start);
-  const out: { start: number; end: number; eventIds: number[] }[] = [];
+  const out: MutableInterval[] = [];
   for (const i of s) {
     const last = out[out.length - 1];
+    const first = i.eventIds[0] as number;
+    const end = i.eventIds[i.eventIds.length - 1] as number;
     if (last && i.start - last.end <= joinGapMs) {
-      last.end = Math.max(last.end, i.end);
-      last.eventIds.push(...i.eventIds);
-    } else out.push({ start: i.start, end: i.end, eventIds: [...i.eventIds] });
+      if (i.end >= last.end) {
+        last.end = i.end;
+        last.last = end;
+      }
+      last.count += i.count;
+    } else out.push({ start: i.start, end: i.end, first, last: end, count: i.count });
   }
-  return out;
+  return out.map(freeze);
 }
 
-function buildMonitoring(sorted: readonly CaseEvent[], lanes: readonly Lane[], issue: Issue, clock: Clock): Timeline['monitoring'] {
+function buildMonitoring(index: TimelineIndex, lanes: readonly Lane[], issue: Issue, clock: Clock): Timeline['monitoring'] {
   const segments: MonitoringSegment[] = [];
   let open: CaseEvent | null = null;
-  for (const e of sorted) {
+  for (const e of index.others) {
     if (e.kind === 'monitoring_start') {
       if (open) continue; // a second start inside a running segment changes nothing
       open = e;
@@ -285,15 +399,12 @@ function buildMonitoring(sorted: readonly CaseEvent[], lanes: readonly Lane[], i
     return { segments, derived: false, start: segments[0]!.start, end: segments[segments.length - 1]!.end, monitoredMs: segments.reduce((s, g) => s + (g.end - g.start), 0) };
   }
   // No markers: take the span of non-baseline modality activity, and say it is derived.
-  const active = lanes.flatMap((l) => l.intervals).filter((i) => i.end >= i.start);
-  const baselineIds = new Set(lanes.flatMap((l) => l.baselines.map((b) => b.eventId)));
-  const points = sorted.filter((e) => ACTIVITY_KINDS.has(e.kind) && isModality(e.modality) && !baselineIds.has(e.id));
-  if (points.length === 0 || active.length === 0) {
+  if (index.activityFirst === null || index.activityLast === null || lanes.length === 0) {
     issue('no_monitoring_markers', 'No monitoring start or end was recorded and no modality activity was captured.');
     return { segments: [], derived: true, start: null, end: null, monitoredMs: 0 };
   }
-  const start = points[0]!.occurredAt;
-  const end = points[points.length - 1]!.occurredAt;
+  const start = index.activityFirst;
+  const end = index.activityLast;
   issue('no_monitoring_markers', `No monitoring start or end was recorded; monitoring time is taken from modality activity (${clock(start)}–${clock(end)}). Confirm it.`);
   return { segments: [{ start, end, startEventId: null, endEventId: null }], derived: true, start, end, monitoredMs: end - start };
 }

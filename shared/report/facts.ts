@@ -98,14 +98,13 @@ const minutes = (ms: number) => Math.round(ms / 60_000);
 export type FactInputs = Readonly<{
   record: CaseRecord;
   people: Readonly<{ surgeon: Person | null; technologist: Person | null; physician: Person | null }>;
-  events: readonly CaseEvent[];
-  /** Reuse a timeline already built from the same events. */
-  timeline?: Timeline;
-}>;
+}> &
+  (Readonly<{ events: readonly CaseEvent[]; timeline?: Timeline }> | Readonly<{ timeline: Timeline; eventCount: number }>);
 
 export function buildCaseFacts(inp: FactInputs): CaseFacts {
   const c = inp.record;
-  const t = inp.timeline ?? buildTimeline(inp.events, { timeZone: c.timeZone });
+  const t = inp.timeline ?? ('events' in inp ? buildTimeline(inp.events, { timeZone: c.timeZone }) : (null as never));
+  const eventCount = 'events' in inp ? inp.events.length : inp.eventCount;
   const point = (p: { at: number; eventId: number; text: string }): PointFact => ({ at: p.at, text: p.text, eventIds: [p.eventId] });
 
   const vitals = t.vitals;
@@ -136,7 +135,9 @@ export function buildCaseFacts(inp: FactInputs): CaseFacts {
   const typedOnly = t.lanes.filter((l) => l.trialCount === 0);
   const lanes = [...recorded, ...typedOnly.filter((l) => !recorded.some((r) => r.modality === l.modality))];
   const modalities: ModalityFact[] = lanes.map((l) => {
-    const ids = l.intervals.flatMap((i) => i.eventIds);
+    const first = l.intervals[0]?.eventIds[0];
+    const lastInterval = l.intervals[l.intervals.length - 1];
+    const last = lastInterval?.eventIds[lastInterval.eventIds.length - 1];
     const borrowed = typedOnly.filter((o) => o !== l && o.modality === l.modality && (o.limb === null || o.limb === l.limb)).flatMap((o) => o.baselines);
     const baselines = [...l.baselines, ...borrowed].sort((a, b) => a.at - b.at);
     return {
@@ -151,7 +152,7 @@ export function buildCaseFacts(inp: FactInputs): CaseFacts {
       activeMinutes: minutes(l.activeMs),
       activityCount: l.trialCount,
       baselines: baselines.map((b) => ({ at: b.at, text: b.text, eventIds: [b.eventId] })),
-      eventIds: ids.length ? [Math.min(...ids), Math.max(...ids)] : [],
+      eventIds: first === undefined ? [] : first === last || last === undefined ? [first] : [first, last],
     };
   });
 
@@ -185,6 +186,6 @@ export function buildCaseFacts(inp: FactInputs): CaseFacts {
     readerPresence: t.readerPresence,
     gaps: t.gaps,
     issues: t.issues,
-    eventCount: inp.events.length,
+    eventCount,
   };
 }

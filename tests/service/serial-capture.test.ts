@@ -189,7 +189,7 @@ describe('HL7', () => {
     await pair.write(frame.subarray(40));
     await until('two vitals', () => r.events().length === 2);
     const [map, hr] = r.events();
-    expect(map).toMatchObject({ kind: 'vitals', wallClock: '2026-03-01T10:14:55', text: 'MAP 78 mm[Hg]', extra: { shortName: 'MAP', value: 78 } });
+    expect(map).toMatchObject({ kind: 'vitals', wallClock: '2026-03-01T10:14:55', text: 'MAP 78 mmHg', extra: { shortName: 'MAP', value: 78 } });
     expect(hr).toMatchObject({ kind: 'vitals', text: 'HR 72 /min', extra: { shortName: 'HR', value: 72 } });
     expect(new Set([map?.key, hr?.key]).size).toBe(2);
     await until('the ACK', () => acksFromMllp(pair.received()).length === 1);

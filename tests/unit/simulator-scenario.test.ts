@@ -178,7 +178,7 @@ describe('device texts', () => {
     expect(headerOf(parsed.message)).toMatchObject({ messageCode: 'ORU', triggerEvent: 'R01', controlId: 'SIMABC123-7', version: '2.5.1', timestamp: '20261126094100-0600' });
     const { events, warnings } = observationsFromMessage(parsed.message);
     expect(warnings).toEqual([]);
-    expect(events.map((e) => e.text)).toEqual(['MAP 78 mm[Hg]', 'HR 64 /min', 'Temp 36.4 Cel']);
+    expect(events.map((e) => e.text)).toEqual(['MAP 78 mmHg', 'HR 64 /min', 'Temp 36.4 °C']);
     expect(events.every((e) => e.wallClock === '2026-11-26T09:41:00' && e.kind === 'vitals')).toBe(true);
     expect(vitalsTextLine(v)).toBe('09:41:00 MAP 78 HR 64 TEMP 36.4\r\n');
     expect(vitalsTextLine({ ...v, temperatureC: 36 })).toBe('09:41:00 MAP 78 HR 64 TEMP 36.0\r\n');

@@ -2,7 +2,7 @@ import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
 import { acceptsEvents, whyNoEvents } from '../../../shared/domain/case-status';
 import { NOTE_MAX_AGE_MS, NOTE_MAX_FUTURE_MS } from '../../../shared/domain/event';
 import type { ServiceContext } from '../context';
-import { buildTimeline } from '../../../shared/domain/timeline';
+import { liveReportFor } from '../report/report-service';
 import { mustGetCase } from '../cases/case-service';
 import { AppError } from '../store/store-errors';
 
@@ -51,8 +51,8 @@ export function addNote(ctx: ServiceContext, a: ArgsOut<'addNote'>): ResultOf<'a
 }
 
 export function getTimeline(ctx: ServiceContext, a: ArgsOut<'getTimeline'>): ResultOf<'getTimeline'> {
-  const c = mustGetCase(ctx, a.caseId);
-  return buildTimeline(ctx.store.events.all(a.caseId), { timeZone: c.timeZone });
+  // The live report keeps the case's events indexed: refreshing reads only what is new.
+  return liveReportFor(ctx, mustGetCase(ctx, a.caseId)).timeline();
 }
 
 /** Marker from the global shortcut: the time is the key press, the case is the one capturing. */

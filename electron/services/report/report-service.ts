@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
 import { canonicalJson } from '../../../shared/domain/audit';
-import { buildCaseFacts } from '../../../shared/report/facts';
-import { buildDraft, SECTION_TITLES, type SectionId } from '../../../shared/report/draft';
+import { SECTION_TITLES, type SectionId } from '../../../shared/report/draft';
+import { LiveReport } from '../../../shared/report/live-report';
 import type { Report, ReportSection, ReportVersion, SignedContent } from '../../../shared/report/report';
 import { isRecordLocked } from '../../../shared/domain/case-status';
 import type { CaseRecord } from '../../../shared/domain/case';
@@ -43,10 +43,40 @@ function versionOf(v: StoredVersion): ReportVersion {
   };
 }
 
+/**
+ * Live reports of recently viewed cases: each keeps its events indexed, so while a case captures
+ * a refresh reads only the events stored since the last one (the bench's "incremental update").
+ */
+const LIVE_LIMIT = 8;
+const live = new WeakMap<ServiceContext['store'], Map<string, { report: LiveReport; key: string }>>();
+
+export function liveReportFor(ctx: ServiceContext, c: CaseRecord): LiveReport {
+  let byCase = live.get(ctx.store);
+  if (!byCase) {
+    byCase = new Map();
+    live.set(ctx.store, byCase);
+  }
+  const people = peopleOf(ctx, c);
+  // Record edits and people edits change the facts: they are part of the cache key.
+  const key = `${c.version}|${[people.surgeon, people.technologist, people.physician].map((p) => (p ? `${p.id}@${p.updatedAt}` : '-')).join(',')}`;
+  let entry = byCase.get(c.id);
+  if (!entry) {
+    entry = { report: new LiveReport(c, people), key };
+    byCase.set(c.id, entry);
+    if (byCase.size > LIVE_LIMIT) byCase.delete(byCase.keys().next().value as string);
+  } else if (entry.key !== key) {
+    entry.report.setRecord(c, people);
+    entry.key = key;
+  }
+  entry.report.add(ctx.store.events.after(c.id, entry.report.maxId));
+  return entry.report;
+}
+
 /** The report as it stands now. Pure reads; the caller audits the view. */
 export function buildReport(ctx: ServiceContext, c: CaseRecord): Report {
-  const facts = buildCaseFacts({ record: c, people: peopleOf(ctx, c), events: ctx.store.events.all(c.id) });
-  const draft = buildDraft(facts);
+  const lr = liveReportFor(ctx, c);
+  const facts = lr.facts();
+  const draft = lr.draft();
   const edits = new Map(ctx.store.report.edits(c.id).map((e) => [e.sectionId, e]));
   const versions = ctx.store.report.versions(c.id).map(versionOf);
   const original = versions.find((v) => v.kind === 'original');

@@ -50,6 +50,7 @@ export class EventsRepo {
   readonly #pages = new Map<number, Statement<unknown[], EventRow>>();
   readonly #count: Statement<[string], { n: number }>;
   readonly #all: Statement<[string], EventRow>;
+  readonly #after: Statement<[string, number], EventRow>;
 
   constructor(db: Database) {
     // DO NOTHING on the dedupe key: replaying a file or resending a note is harmless.
@@ -63,6 +64,7 @@ export class EventsRepo {
     this.#db = db;
     this.#count = db.prepare('SELECT count(*) AS n FROM events WHERE case_id = ?');
     this.#all = db.prepare('SELECT * FROM events WHERE case_id = ? ORDER BY occurred_at, id');
+    this.#after = db.prepare('SELECT * FROM events WHERE case_id = ? AND id > ? ORDER BY id');
   }
 
   /** Insert unless the same (case, source, key) exists. Returns the stored row and whether it is new. */
@@ -109,6 +111,11 @@ export class EventsRepo {
     const out: CaseEvent[] = [];
     for (const r of this.#all.iterate(caseId)) out.push(fromRow(r));
     return out;
+  }
+
+  /** Events stored after a given id (what a live view has not seen yet). */
+  after(caseId: string, afterId: number): CaseEvent[] {
+    return this.#after.all(caseId, afterId).map(fromRow);
   }
 
   count(caseId: string): number {

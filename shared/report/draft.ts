@@ -67,6 +67,9 @@ export function buildDraft(f: CaseFacts): Draft {
 
 type Clock = (ms: number) => string;
 
+/** Timeline issues about times themselves: a report must not state such times as certain. */
+const UNCERTAIN: readonly string[] = ['clock_jump', 'modality_start_without_stop', 'modality_stop_without_start', 'monitoring_start_without_end', 'monitoring_end_without_start'];
+
 function patientSection(f: CaseFacts): DraftSection {
   const gaps: string[] = [];
   const p = f.patient;
@@ -231,5 +234,11 @@ function monitoringSection(f: CaseFacts, clock: Clock): DraftSection {
   lines.push(reader ? `Interpreting physician: ${reader}${where ? `, ${where}` : ''}.` : `Interpreting physician: ${NOT_RECORDED}.`);
   if (!reader) gaps.push(`Interpreting physician: ${NOT_RECORDED}`);
   if (reader && !where) gaps.push(`Physician location (in the OR or remote): ${NOT_RECORDED}`);
+  // What the record itself makes uncertain: said in the report, and listed until resolved.
+  const uncertain = f.issues.filter((i) => UNCERTAIN.includes(i.kind));
+  for (const i of uncertain) {
+    lines.push(`Uncertain: ${i.message}`);
+    gaps.push(`Uncertain: ${i.message}`);
+  }
   return { id: 'monitoring', title: 'Monitoring times and personnel', text: lines.join('\n'), gaps, eventIds: f.monitoring.eventIds };
 }

@@ -90,10 +90,26 @@ describe('deterministic draft', () => {
       'Monitoring start/stop times: not marked (taken from modality activity)',
       'Technologist: not recorded',
       'Interpreting physician: not recorded',
+      'Uncertain: Free-run EMG was started at 08:30 and never stopped; counted until the last event (09:00).',
     ]);
     const text = Object.fromEntries(d.sections.map((s) => [s.id, s.text]));
     expect(text['closing']).toBe('Closing status: not recorded.');
     expect(text['interpretation']).toContain('The change in Free-run EMG at 09:00 has no recorded recovery.');
+  });
+
+  it('says when the record makes times uncertain (a start without a stop, a clock jump)', () => {
+    const events = [
+      ev('monitoring_start', 0),
+      ev('modality_start', 30, { modality: 'EMG_FREE' }),
+      ev('vitals', 40, { source: 'serial:mon', text: 'MAP 80', receivedAt: at(40), id: 900 }),
+      ev('vitals', 40 + 60 * 9, { source: 'serial:mon', text: 'MAP 81', receivedAt: at(41), id: 901 }),
+    ];
+    const d = buildDraft(buildCaseFacts({ record: record(), people, events }));
+    const monitoring = d.sections.find((s) => s.id === 'monitoring')!;
+    expect(monitoring.text).toContain('Uncertain: Free-run EMG was started at 08:30 and never stopped');
+    expect(monitoring.text).toContain('Uncertain: Monitoring started at 08:00 but no end was recorded');
+    expect(monitoring.text).toContain('Uncertain: The clock of serial:mon jumped from 08:40 to 17:40');
+    expect(d.gaps.filter((g) => g.startsWith('Uncertain:'))).toHaveLength(3);
   });
 
   it('copes with no events at all', () => {

@@ -1,0 +1,158 @@
+/**
+ * The AI narrative's prompt and the splitter that turns its streamed answer back into report
+ * sections. Pure: the service (electron/services/ai) sends what this builds.
+ *
+ * The model rewrites the deterministic draft, section by section, into clinical prose. It gets
+ * the de-identified facts and the de-identified draft only, and answers with one `## <id>` line
+ * per section so each section can be shown as soon as its text arrives.
+ */
+import { SECTION_IDS, SECTION_TITLES, type Draft, type SectionId } from './draft';
+import { deidentifyDraft, type AiDraftSection, type AiFacts, type Identifiers } from './deidentify';
+
+/** Bump when the wording changes, so stored narratives can say which prompt wrote them. */
+export const PROMPT_VERSION = 1;
+
+export type NarrativePrompt = Readonly<{ system: string; user: string; sections: readonly AiDraftSection[] }>;
+
+// Kept free of names and dates on purpose: the request guard searches the whole request,
+// this text included, for the case's identifiers.
+const SYSTEM = [
+  'You write the narrative of a post-operative intraoperative neuromonitoring (IONM) report. An interpreting physician reviews and signs it.',
+  'You receive the case facts as JSON and a standard draft of the report, section by section. Rewrite each draft section into polished, concise clinical prose.',
+  '',
+  'Rules:',
+  '- Use only the facts and the draft. Never add a finding, cause, diagnosis, recommendation, time, number, side, spinal level or modality that is not in them.',
+  '- Keep every clock time exactly as written (24-hour HH:MM) and every number with its unit. Do not convert, round or compute times, durations or numbers.',
+  '- Where the draft says "not recorded", say so plainly; do not fill the gap.',
+  '- Text shown as [removed] was withheld for privacy. Leave it out; never guess it. Write no names, calendar dates or places: the date is the day of surgery.',
+  '- Interpretation: restate what the draft concludes, no more. Keep the sentence saying the interpretation is to be confirmed by the interpreting physician.',
+  '',
+  'Output format:',
+  '- For each section, in the order given, write one line "## <section id>" with the id exactly as given (for example "## events"), then the section text on the following lines.',
+  '- No other headings, no preamble, no closing remarks, no Markdown tables.',
+].join('\n');
+
+/**
+ * The system and user messages. `draft` is the case's deterministic draft as built; it is
+ * de-identified here (patient section rebuilt from the facts, every other section scrubbed), so
+ * the caller cannot hand the model the identified one by mistake.
+ */
+export function buildNarrativePrompt(facts: AiFacts, draft: Draft, identifiers: Identifiers): NarrativePrompt {
+  const sections = deidentifyDraft(draft, facts, identifiers);
+  const user = [
+    'Case facts (de-identified JSON):',
+    JSON.stringify(facts, null, 1),
+    '',
+    'Standard draft:',
+    ...sections.map((s) => `<section id="${s.id}" title="${s.title}">\n${s.text}\n</section>`),
+    '',
+    `Write the ${sections.length} sections in this order: ${sections.map((s) => s.id).join(', ')}.`,
+  ].join('\n');
+  return { system: SYSTEM, user, sections };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streaming splitter
+// ---------------------------------------------------------------------------------------------
+
+export type SectionUpdate = Readonly<{
+  sectionId: SectionId;
+  /** The section's whole text so far (replace, don't append: a retry starts sections over). */
+  text: string;
+  done: boolean;
+}>;
+
+export type SectionStream = Readonly<{
+  /** Feed the next text delta; updates are emitted synchronously. */
+  push: (delta: string) => void;
+  /** The answer is complete: flush, and mark the last section done. */
+  end: () => void;
+  /** Section texts in the order their headers arrived (trimmed). */
+  result: () => ReadonlyArray<Readonly<{ id: SectionId; text: string }>>;
+}>;
+
+const TITLE_TO_ID: ReadonlyMap<string, SectionId> = new Map(SECTION_IDS.map((id) => [SECTION_TITLES[id].toLowerCase(), id]));
+
+/** The section a header line names: "## events", "## Events:", "## **Intraoperative events**". */
+export function parseSectionHeader(line: string): SectionId | null {
+  const m = /^\s*##(?!#)\s*(.*?)\s*$/.exec(line);
+  if (!m) return null;
+  const name = m[1]!.replace(/[*_`]/g, '').replace(/[:.]$/, '').trim().toLowerCase();
+  if ((SECTION_IDS as readonly string[]).includes(name)) return name as SectionId;
+  return TITLE_TO_ID.get(name) ?? null;
+}
+
+/** Could this incomplete line still turn out to be a header? Such a line is held until its end. */
+function mayBeHeader(partial: string): boolean {
+  const t = partial.trimStart();
+  return t === '' || t === '#' || (t.startsWith('##') && !t.startsWith('###'));
+}
+
+/**
+ * Split a streamed answer into sections as `## id` lines arrive. Deltas may cut anywhere (inside
+ * "## ", inside an id, inside a word). Text is emitted as soon as it cannot be part of a header,
+ * so a section shows while its first line is still being written; text before the first header
+ * is dropped, an unknown `## ` line stays text, and a section named twice continues.
+ */
+export function createSectionStream(onUpdate: (u: SectionUpdate) => void): SectionStream {
+  const texts = new Map<SectionId, string>();
+  let current: SectionId | null = null;
+  /** The current line, while it may still be a header. */
+  let pending = '';
+  /** The current line is known to be text (already passed on). */
+  let lineIsText = false;
+  let dirty = false;
+
+  const append = (s: string) => {
+    if (current === null || s === '') return;
+    texts.set(current, (texts.get(current) ?? '') + s);
+    dirty = true;
+  };
+  const emit = (done: boolean) => {
+    if (current === null) return;
+    onUpdate({ sectionId: current, text: (texts.get(current) ?? '').trim(), done });
+    dirty = false;
+  };
+  const endLine = () => {
+    const id = lineIsText ? null : parseSectionHeader(pending);
+    if (id) {
+      if (current !== null) emit(true);
+      current = id;
+      // A section named again continues on a new line.
+      if (texts.has(id)) append('\n');
+      else texts.set(id, '');
+      dirty = true;
+    } else {
+      if (!lineIsText) append(pending);
+      append('\n');
+    }
+    pending = '';
+    lineIsText = false;
+  };
+
+  return {
+    push(delta) {
+      const lines = delta.split('\n');
+      lines.forEach((piece, i) => {
+        if (lineIsText) append(piece);
+        else {
+          pending += piece;
+          if (!mayBeHeader(pending)) {
+            append(pending);
+            pending = '';
+            lineIsText = true;
+          }
+        }
+        if (i < lines.length - 1) endLine();
+      });
+      if (dirty) emit(false);
+    },
+    end() {
+      if (pending !== '' || lineIsText) endLine();
+      emit(true);
+    },
+    result() {
+      return [...texts.entries()].map(([id, text]) => ({ id, text: text.trim() }));
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { buildNarrativePrompt, createSectionStream, parseSectionHeader, type SectionUpdate } from '../../shared/report/ai-prompt';
+import { guardRequest } from '../../shared/report/ai-guard';
+import { deidentifyFacts, findIdentifiers, identifiersOf } from '../../shared/report/deidentify';
+import { SECTION_IDS } from '../../shared/report/draft';
+import { SYNTHETIC_LEAK_FORMS, faithfulNarrative, syntheticCase, syntheticPeople } from '../helpers/fake-anthropic';
+
+const c = syntheticCase();
+const ids = identifiersOf(c.facts, { people: Object.values(syntheticPeople) });
+const ai = deidentifyFacts(c.facts, ids);
+
+describe('buildNarrativePrompt', () => {
+  it('asks for every section by id, in order, with the output format the splitter reads', () => {
+    const p = buildNarrativePrompt(ai, c.draft, ids);
+    expect(p.system).toContain('"## <section id>"');
+    expect(p.system).toMatch(/Never add a finding/);
+    expect(p.system).toMatch(/Keep every clock time exactly as written/);
+    for (const id of SECTION_IDS) expect(p.user).toContain(`<section id="${id}"`);
+    expect(p.user).toContain(`Write the 8 sections in this order: ${SECTION_IDS.join(', ')}.`);
+    expect(p.user).toContain('"time": "09:36"');
+    expect(p.user).toContain('09:36 Significant change in TcMEP, left lower limb');
+  });
+
+  it('holds no identifier of the patient, the staff, the place or the dates', () => {
+    const p = buildNarrativePrompt(ai, c.draft, ids);
+    const all = `${p.system}\n${p.user}`;
+    expect(SYNTHETIC_LEAK_FORMS.filter((f) => all.includes(f))).toEqual([]);
+    expect(findIdentifiers(all, ids)).toEqual([]);
+    expect(guardRequest({ system: p.system, messages: [{ role: 'user', content: p.user }] }, ids).ok).toBe(true);
+  });
+
+  it('de-identifies the draft it is given (the caller passes the identified one)', () => {
+    expect(c.draft.sections[0]!.text).toContain('Núñez, José (MRN MX-0077)');
+    const p = buildNarrativePrompt(ai, c.draft, ids);
+    expect(p.sections[0]!.text).toMatch(/^60-year-old male\./);
+  });
+});
+
+describe('guardRequest', () => {
+  it('refuses a body with an identifier anywhere, and says only what kind', () => {
+    const p = buildNarrativePrompt(ai, c.draft, ids);
+    const leaked = { system: p.system, messages: [{ role: 'user', content: `${p.user}\nNote:\nMr Nunez, DOB 14-MAR-1966` }] };
+    const r = guardRequest(leaked, ids);
+    expect(r).toEqual({ ok: false, kinds: ['name', 'date'], count: 2 });
+    expect(JSON.stringify(r)).not.toMatch(/nunez|1966/i);
+  });
+});
+
+describe('parseSectionHeader', () => {
+  it.each([
+    ['## events', 'events'],
+    ['##events', 'events'],
+    ['## Events:', 'events'],
+    ['  ## **events**', 'events'],
+    ['## Intraoperative events', 'events'],
+    ['## monitoring ', 'monitoring'],
+    ['### events', null],
+    ['## findings', null],
+    ['# events', null],
+    ['events', null],
+  ] as const)('%j → %j', (line, id) => {
+    expect(parseSectionHeader(line)).toBe(id);
+  });
+});
+
+function run(deltas: readonly string[]) {
+  const updates: SectionUpdate[] = [];
+  const s = createSectionStream((u) => updates.push(u));
+  for (const d of deltas) s.push(d);
+  s.end();
+  return { updates, result: s.result() };
+}
+
+describe('createSectionStream', () => {
+  const answer = faithfulNarrative();
+  const whole = run([answer]).result;
+
+  it('splits an answer into its sections', () => {
+    expect(whole.map((s) => s.id)).toEqual([...SECTION_IDS]);
+    expect(whole.find((s) => s.id === 'closing')?.text).toBe('At 10:40 all modalities were at baseline.');
+    expect(whole.every((s) => !s.text.includes('##'))).toBe(true);
+  });
+
+  it('gives the same sections whatever the cut: every cut point, and inside "## "', () => {
+    for (let i = 0; i <= answer.length; i++) {
+      expect(run([answer.slice(0, i), answer.slice(i)]).result).toEqual(whole);
+    }
+    for (const n of [1, 2, 3, 5, 7, 13]) {
+      const deltas: string[] = [];
+      for (let i = 0; i < answer.length; i += n) deltas.push(answer.slice(i, i + n));
+      expect(run(deltas).result).toEqual(whole);
+    }
+    expect(run(['## eve', 'nts\nA', 't 09:36', '\n#', '# clos', 'ing\nDone.']).result).toEqual([
+      { id: 'events', text: 'At 09:36' },
+      { id: 'closing', text: 'Done.' },
+    ]);
+  });
+
+  it('emits partial text before the line ends, then done once per section, in order', () => {
+    const { updates } = run(['## events\nAt 09', ':36 the left', ' TcMEP fell.\nIt recovered.\n## clo', 'sing\nAt baseline.']);
+    expect(updates).toEqual([
+      { sectionId: 'events', text: 'At 09', done: false },
+      { sectionId: 'events', text: 'At 09:36 the left', done: false },
+      { sectionId: 'events', text: 'At 09:36 the left TcMEP fell.\nIt recovered.', done: false },
+      { sectionId: 'events', text: 'At 09:36 the left TcMEP fell.\nIt recovered.', done: true },
+      { sectionId: 'closing', text: 'At baseline.', done: false },
+      { sectionId: 'closing', text: 'At baseline.', done: true },
+    ]);
+  });
+
+  it('drops a preamble, keeps unknown "## " lines and "#" text, continues a section named twice', () => {
+    const { result } = run(['Sure! Here is the report.\n', '## events\n#1 screw placed\n## findings\nnone\n## closing\nok\n## events\nmore']);
+    expect(result).toEqual([
+      { id: 'events', text: '#1 screw placed\n## findings\nnone\n\nmore' },
+      { id: 'closing', text: 'ok' },
+    ]);
+  });
+
+  it('handles CRLF-free trailing headers and an empty answer', () => {
+    expect(run(['## events\nx\n## closing']).result).toEqual([
+      { id: 'events', text: 'x' },
+      { id: 'closing', text: '' },
+    ]);
+    expect(run([]).updates).toEqual([]);
+  });
+});

@@ -12,13 +12,25 @@ import { deidentifyDraft, type AiDraftSection, type AiFacts, type Identifiers } 
 /** Bump when the wording changes, so stored narratives can say which prompt wrote them. */
 export const PROMPT_VERSION = 1;
 
+/**
+ * The sections the model writes: the narrative ones. The patient section is made of identifiers
+ * the model never sees, and the monitoring section of times and names; the model's version of
+ * either could only be worse than the draft's, so it gets them as context and does not write them.
+ */
+export const AI_SECTION_IDS = ['modalities', 'anesthesia', 'baselines', 'events', 'closing', 'interpretation'] as const satisfies readonly SectionId[];
+export type AiSectionId = (typeof AI_SECTION_IDS)[number];
+
+export function isAiSection(id: SectionId): id is AiSectionId {
+  return (AI_SECTION_IDS as readonly SectionId[]).includes(id);
+}
+
 export type NarrativePrompt = Readonly<{ system: string; user: string; sections: readonly AiDraftSection[] }>;
 
 // Kept free of names and dates on purpose: the request guard searches the whole request,
 // this text included, for the case's identifiers.
 const SYSTEM = [
   'You write the narrative of a post-operative intraoperative neuromonitoring (IONM) report. An interpreting physician reviews and signs it.',
-  'You receive the case facts as JSON and a standard draft of the report, section by section. Rewrite each draft section into polished, concise clinical prose.',
+  'You receive the case facts as JSON and a standard draft of the report, section by section. Rewrite the draft sections you are asked for into polished, concise clinical prose.',
   '',
   'Rules:',
   '- Use only the facts and the draft. Never add a finding, cause, diagnosis, recommendation, time, number, side, spinal level or modality that is not in them.',
@@ -28,7 +40,7 @@ const SYSTEM = [
   '- Interpretation: restate what the draft concludes, no more. Keep the sentence saying the interpretation is to be confirmed by the interpreting physician.',
   '',
   'Output format:',
-  '- For each section, in the order given, write one line "## <section id>" with the id exactly as given (for example "## events"), then the section text on the following lines.',
+  '- For each section asked for, in the order given, write one line "## <section id>" with the id exactly as given (for example "## events"), then the section text on the following lines.',
   '- No other headings, no preamble, no closing remarks, no Markdown tables.',
 ].join('\n');
 
@@ -46,7 +58,7 @@ export function buildNarrativePrompt(facts: AiFacts, draft: Draft, identifiers: 
     'Standard draft:',
     ...sections.map((s) => `<section id="${s.id}" title="${s.title}">\n${s.text}\n</section>`),
     '',
-    `Write the ${sections.length} sections in this order: ${sections.map((s) => s.id).join(', ')}.`,
+    `Write these ${AI_SECTION_IDS.length} sections, in this order: ${AI_SECTION_IDS.join(', ')}. The other sections are context only: do not write them.`,
   ].join('\n');
   return { system: SYSTEM, user, sections };
 }

@@ -72,6 +72,8 @@ export type AiFacts = Readonly<{
   modalities: readonly AiModality[];
   alerts: readonly AiAlert[];
   milestones: readonly AiPoint[];
+  /** The technologist's notes, each scrubbed against the case's identifiers. */
+  notes: readonly AiPoint[];
   closing: AiPoint | null;
   monitoring: Readonly<{
     start: string | null;
@@ -95,8 +97,8 @@ export function safeAge(years: number): string {
 }
 
 /**
- * The whitelist. Every field is named here; free text goes through `scrubText`. Notes, people's
- * names, NPIs, MRN, dates, facility and room are left out entirely.
+ * The whitelist. Every field is named here; free text (notes included) goes through `scrubText`.
+ * People's names, NPIs, MRN, dates, facility and room are left out entirely.
  */
 export function deidentifyFacts(facts: CaseFacts, identifiers: Identifiers = identifiersOf(facts)): AiFacts {
   const clock = wallClockFormatter(facts.timeZone);
@@ -149,6 +151,7 @@ export function deidentifyFacts(facts: CaseFacts, identifiers: Identifiers = ide
       vitals: a.vitals.map(point),
     })),
     milestones: facts.milestones.map(point),
+    notes: facts.notes.map(point),
     closing: facts.closing ? point(facts.closing) : null,
     monitoring: {
       start: facts.monitoring.start === null ? null : clock(facts.monitoring.start),

@@ -12,7 +12,7 @@ import type { Modality } from '../domain/modality';
 import { deidentifyFacts, type AiFacts } from './deidentify';
 import type { CaseFacts } from './facts';
 
-export type FindingKind = 'time' | 'number' | 'side' | 'level' | 'modality';
+export type FindingKind = 'time' | 'number' | 'side' | 'level' | 'modality' | 'withheld';
 export type Finding = Readonly<{ start: number; end: number; token: string; kind: FindingKind; message: string }>;
 export type NarrativeCheck = Readonly<{ ok: boolean; findings: readonly Finding[] }>;
 
@@ -348,5 +348,11 @@ export function checkNarrative(sectionText: string, facts: AiFacts | CaseFacts):
     const message = verdict(t, rec);
     if (message) findings.push({ start: t.start, end: t.end, token: t.token, kind: t.kind, message });
   }
+  // The model saw "[removed]" where a name was withheld; copied into the report it reads as a
+  // redaction, so it must be written out or left out by the reviewer.
+  for (const m of sectionText.matchAll(/\[removed\]/g)) {
+    findings.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind: 'withheld', message: 'This stands for text withheld from the AI (a name or place): write it out or leave it out.' });
+  }
+  findings.sort((a, b) => a.start - b.start);
   return { ok: findings.length === 0, findings };
 }

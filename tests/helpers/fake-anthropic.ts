@@ -301,11 +301,12 @@ export function syntheticCase(patch: Record<string, unknown> = {}, events: CaseE
   return { record, facts, draft: buildDraft(facts) };
 }
 
-/** A faithful answer for the synthetic case: every time, number, side and level from the record. */
+/**
+ * A faithful answer for the synthetic case: every time, number, side and level from the record,
+ * one `## id` block per section the model writes (AI_SECTION_IDS).
+ */
 export function faithfulNarrative(): string {
   return [
-    '## patient',
-    'A 60-year-old male underwent an L4-L5 posterior lumbar fusion (CPT 22612), bilateral, on the day of surgery. Indication: M43.16.',
     '## modalities',
     'Lower-limb SSEP and left TcMEP were monitored from 08:25 to 10:40.',
     '## anesthesia',
@@ -318,7 +319,5 @@ export function faithfulNarrative(): string {
     'At 10:40 all modalities were at baseline.',
     '## interpretation',
     'SSEP and TcMEP were monitored. The left TcMEP change at 09:36 recovered by 09:52 after intervention. Interpretation to be confirmed by the interpreting physician.',
-    '## monitoring',
-    'Monitoring ran from 08:28 to 10:43 (135 min). The technologist (CNIM) attended throughout; the interpreting physician (MD, PhD) read remotely.',
   ].join('\n');
 }

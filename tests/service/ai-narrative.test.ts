@@ -7,7 +7,7 @@ import type { Logger } from '../../electron/services/log';
 import { buildNarrativePrompt, type SectionUpdate } from '../../shared/report/ai-prompt';
 import { guardRequest } from '../../shared/report/ai-guard';
 import { deidentifyFacts, findIdentifiers, identifiersOf, jsonTextForScan } from '../../shared/report/deidentify';
-import { SECTION_IDS } from '../../shared/report/draft';
+import { AI_SECTION_IDS } from '../../shared/report/ai-prompt';
 import { redactFields, type LogFields } from '../../shared/util/redact';
 import { SYNTHETIC_LEAK_FORMS, apiKeyOf, faithfulNarrative, splitEvery, startFakeAnthropic, syntheticCase, syntheticPeople, type FakeAnthropic } from '../helpers/fake-anthropic';
 
@@ -54,11 +54,11 @@ describe('writeNarrative against the fake API (real SDK, real HTTP)', () => {
     expect(r).toMatchObject({ ok: true, attempts: 1, missing: [] });
     if (!r.ok) return;
     expect(r.sections).toEqual(expectedSections);
-    for (const id of SECTION_IDS) expect(r.checks[id]).toEqual({ ok: true, findings: [] });
+    for (const id of AI_SECTION_IDS) expect(r.checks[id]).toEqual({ ok: true, findings: [] });
 
     const firstSeen = [...new Set(updates.map((u) => u.sectionId))];
-    expect(firstSeen).toEqual([...SECTION_IDS]);
-    expect(updates.filter((u) => u.done).map((u) => u.sectionId)).toEqual([...SECTION_IDS]);
+    expect(firstSeen).toEqual([...AI_SECTION_IDS]);
+    expect(updates.filter((u) => u.done).map((u) => u.sectionId)).toEqual([...AI_SECTION_IDS]);
     const events = updates.filter((u) => u.sectionId === 'events' && !u.done && u.text !== '');
     expect(events.length).toBeGreaterThan(10);
     expect(expectedSections['events']!.startsWith(events[0]!.text)).toBe(true);
@@ -77,7 +77,7 @@ describe('writeNarrative against the fake API (real SDK, real HTTP)', () => {
       const raw = q.rawBody;
       const headers = JSON.stringify(q.headers);
       expect(SYNTHETIC_LEAK_FORMS.filter((f) => raw.includes(f) || headers.includes(f))).toEqual([]);
-      for (const w of ['nunez', 'núñez', 'jose', 'josé', 'mx0077', 'mx-0077', 'quillfeather', 'voltaic', 'galvanetti', 'sintético', 'sintetico', 'wristband', '1966', '2026']) {
+      for (const w of ['nunez', 'núñez', 'jose', 'josé', 'mx0077', 'mx-0077', 'quillfeather', 'voltaic', 'galvanetti', 'sintético', 'sintetico', '1966', '2026']) {
         expect(raw.toLowerCase()).not.toContain(w);
       }
       expect(findIdentifiers(jsonTextForScan(raw), ids)).toEqual([]);
@@ -105,12 +105,14 @@ describe('writeNarrative against the fake API (real SDK, real HTTP)', () => {
   it('retries once after a stream that stalls midway; the sections start over', async () => {
     fake.failNext('stall');
     const updates: SectionUpdate[] = [];
-    const r = await writeNarrative(request({ config: config({ timeoutMs: 300 }), onSection: (u) => updates.push(u) }));
+    const attempts: number[] = [];
+    const r = await writeNarrative(request({ config: config({ timeoutMs: 300 }), onSection: (u) => updates.push(u), onAttempt: (n) => attempts.push(n) }));
     expect(r).toMatchObject({ ok: true, attempts: 2 });
+    expect(attempts).toEqual([1, 2]);
     if (r.ok) expect(r.sections).toEqual(expectedSections);
-    // The patient section was shown during the first attempt, and again from its start.
-    const patient = updates.filter((u) => u.sectionId === 'patient' && u.text !== '');
-    expect(patient.some((u, i) => i > 0 && u.text.length < patient[i - 1]!.text.length)).toBe(true);
+    // The first section was shown during the first attempt, and again from its start.
+    const first = updates.filter((u) => u.sectionId === 'modalities' && u.text !== '');
+    expect(first.some((u, i) => i > 0 && u.text.length < first[i - 1]!.text.length)).toBe(true);
   });
 
   it('retries once after the connection drops midway', async () => {
@@ -209,15 +211,24 @@ describe('writeNarrative against the fake API (real SDK, real HTTP)', () => {
       ['number', '85%'],
     ]);
     for (const f of r.checks.events.findings) expect(r.sections.events.slice(f.start, f.end)).toBe(f.token);
-    expect(SECTION_IDS.filter((id) => !r.checks[id].ok)).toEqual(['events']);
+    expect(AI_SECTION_IDS.filter((id) => !r.checks[id].ok)).toEqual(['events']);
   });
 
   it('drops the section cut short by max_tokens', async () => {
     fake.options.stopReason = 'max_tokens';
-    fake.options.reply = faithfulNarrative().slice(0, faithfulNarrative().indexOf('(135 min)'));
+    fake.options.reply = faithfulNarrative().slice(0, faithfulNarrative().indexOf('recovered by 09:52'));
     const r = await writeNarrative(request());
-    expect(r).toMatchObject({ ok: true, missing: ['monitoring'] });
-    if (r.ok) expect(r.sections.monitoring).toBe('');
+    expect(r).toMatchObject({ ok: true, missing: ['interpretation'] });
+    if (r.ok) expect(r.sections.interpretation).toBe('');
+  });
+
+  it('ignores sections the model was told not to write', async () => {
+    fake.options.reply = `## patient\nJosé, 60.\n${faithfulNarrative()}\n## monitoring\nAll day.`;
+    const seen = new Set<string>();
+    const r = await writeNarrative(request({ onSection: (u) => seen.add(u.sectionId) }));
+    expect(r).toMatchObject({ ok: true, missing: [] });
+    expect([...seen]).toEqual([...AI_SECTION_IDS]);
+    if (r.ok) expect(Object.keys(r.sections)).toEqual([...AI_SECTION_IDS]);
   });
 
   it('stops when the caller cancels', async () => {

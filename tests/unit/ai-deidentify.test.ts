@@ -30,7 +30,7 @@ describe('deidentifyFacts (the whitelist)', () => {
     expect(leaksIn(json)).toEqual([]);
     expect(findIdentifiers(json, ids)).toEqual([]);
     // Case-insensitive too, for the alphabetic forms.
-    for (const w of ['nunez', 'núñez', 'jose', 'josé', 'quillfeather', 'voltaic', 'galvanetti', 'mx0077', 'mx-0077', 'sintético', 'wristband']) {
+    for (const w of ['nunez', 'núñez', 'jose', 'josé', 'quillfeather', 'voltaic', 'galvanetti', 'mx0077', 'mx-0077', 'sintético']) {
       expect(json.toLowerCase()).not.toContain(w);
     }
     // No calendar date of any kind: the year of service, of birth, or a month name.
@@ -43,7 +43,7 @@ describe('deidentifyFacts (the whitelist)', () => {
     const extra = { ...facts, patient: { ...facts.patient, ssn: '123-45-6789' }, payerMemberId: 'W99887766' } as unknown as CaseFacts;
     const ai = deidentifyFacts(extra, ids);
     expect(Object.keys(ai).sort()).toEqual(
-      ['alerts', 'anesthesia', 'closing', 'dateOfService', 'deidentified', 'diagnosisCodes', 'milestones', 'modalities', 'monitoring', 'patient', 'physician', 'procedure', 'readerLocation', 'surgeon', 'technologist', 'uncertainties'].sort(),
+      ['alerts', 'anesthesia', 'closing', 'dateOfService', 'deidentified', 'diagnosisCodes', 'milestones', 'modalities', 'monitoring', 'notes', 'patient', 'physician', 'procedure', 'readerLocation', 'surgeon', 'technologist', 'uncertainties'].sort(),
     );
     expect(Object.keys(ai.patient).sort()).toEqual(['age', 'sex']);
     expect(ai.surgeon).toEqual({ credential: 'MD' });
@@ -81,6 +81,13 @@ describe('deidentifyFacts (the whitelist)', () => {
     expect(ai.closing).toEqual({ time: '10:40', text: 'At closure all modalities at baseline' });
     expect(ai.readerLocation).toBe('remote');
     expect(ai.diagnosisCodes).toEqual(['M43.16']);
+  });
+
+  it('keeps the notes, scrubbed against the case identifiers', () => {
+    const { ai } = setup();
+    const note = ai.notes.find((n) => n.time === '09:40');
+    expect(note?.text).toBe('MRN [removed] confirmed with [removed] wristband, DOS [removed]');
+    expect(leaksIn(JSON.stringify(ai.notes))).toEqual([]);
   });
 
   it('writes times in the case zone', () => {

@@ -3,6 +3,7 @@ import { buildNarrativePrompt, createSectionStream, parseSectionHeader, type Sec
 import { guardRequest } from '../../shared/report/ai-guard';
 import { deidentifyFacts, findIdentifiers, identifiersOf } from '../../shared/report/deidentify';
 import { SECTION_IDS } from '../../shared/report/draft';
+import { AI_SECTION_IDS } from '../../shared/report/ai-prompt';
 import { SYNTHETIC_LEAK_FORMS, faithfulNarrative, syntheticCase, syntheticPeople } from '../helpers/fake-anthropic';
 
 const c = syntheticCase();
@@ -16,7 +17,7 @@ describe('buildNarrativePrompt', () => {
     expect(p.system).toMatch(/Never add a finding/);
     expect(p.system).toMatch(/Keep every clock time exactly as written/);
     for (const id of SECTION_IDS) expect(p.user).toContain(`<section id="${id}"`);
-    expect(p.user).toContain(`Write the 8 sections in this order: ${SECTION_IDS.join(', ')}.`);
+    expect(p.user).toContain(`Write these 6 sections, in this order: ${AI_SECTION_IDS.join(', ')}.`);
     expect(p.user).toContain('"time": "09:36"');
     expect(p.user).toContain('09:36 Significant change in TcMEP, left lower limb');
   });
@@ -76,7 +77,7 @@ describe('createSectionStream', () => {
   const whole = run([answer]).result;
 
   it('splits an answer into its sections', () => {
-    expect(whole.map((s) => s.id)).toEqual([...SECTION_IDS]);
+    expect(whole.map((s) => s.id)).toEqual([...AI_SECTION_IDS]);
     expect(whole.find((s) => s.id === 'closing')?.text).toBe('At 10:40 all modalities were at baseline.');
     expect(whole.every((s) => !s.text.includes('##'))).toBe(true);
   });

@@ -9,9 +9,9 @@
  */
 import Anthropic, { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
-import { SECTION_IDS, type Draft, type SectionId } from '../../../shared/report/draft';
+import type { Draft, SectionId } from '../../../shared/report/draft';
 import type { AiFacts, Identifiers } from '../../../shared/report/deidentify';
-import { buildNarrativePrompt, createSectionStream, type SectionUpdate } from '../../../shared/report/ai-prompt';
+import { AI_SECTION_IDS, buildNarrativePrompt, createSectionStream, isAiSection, type AiSectionId, type SectionUpdate } from '../../../shared/report/ai-prompt';
 import { guardRequest } from '../../../shared/report/ai-guard';
 import { checkNarrative, type NarrativeCheck } from '../../../shared/report/fact-check';
 import { silentLogger, type Logger } from '../log';
@@ -23,10 +23,10 @@ export type NarrativeResult =
   | Readonly<{
       ok: true;
       /** Every section id; '' for a section the answer did not hold (see `missing`). */
-      sections: Readonly<Record<SectionId, string>>;
-      checks: Readonly<Record<SectionId, NarrativeCheck>>;
+      sections: Readonly<Record<AiSectionId, string>>;
+      checks: Readonly<Record<AiSectionId, NarrativeCheck>>;
       /** Sections the answer lacked or cut short: the report keeps the draft's text for them. */
-      missing: readonly SectionId[];
+      missing: readonly AiSectionId[];
       attempts: number;
     }>
   | Readonly<{ ok: false; code: NarrativeFailureCode; message: string }>;
@@ -38,7 +38,10 @@ export type NarrativeRequest = Readonly<{
   draft: Draft;
   apiKey: string | null | undefined;
   config: AiConfig;
+  /** Each update of a section the model writes (AI_SECTION_IDS), with its whole text so far. */
   onSection?: (update: SectionUpdate) => void;
+  /** Called before each attempt (1, then 2 on the retry): a retry starts the sections over. */
+  onAttempt?: (attempt: number) => void;
   signal?: AbortSignal;
   logger?: Logger;
 }>;
@@ -109,13 +112,18 @@ export async function writeNarrative(req: NarrativeRequest): Promise<NarrativeRe
       await pause(config.retryDelayMs, req.signal);
       if (req.signal?.aborted) break;
     }
+    try {
+      req.onAttempt?.(attempt);
+    } catch (e) {
+      log.error('ai.narrative.on_attempt_failed', e);
+    }
     const a0 = performance.now();
     const r = await attemptOnce(client, params, req, log);
     const ms = Math.round(performance.now() - a0);
     if (r.ok) {
       const result = finish(r, req.facts, attempt);
       const usage = r.message.usage;
-      log.info('ai.narrative.done', { code: 'ok', attempt, ms, count: SECTION_IDS.length - result.missing.length });
+      log.info('ai.narrative.done', { code: 'ok', attempt, ms, count: AI_SECTION_IDS.length - result.missing.length });
       log.info('ai.narrative.tokens', { kind: 'input', count: usage.input_tokens });
       log.info('ai.narrative.tokens', { kind: 'output', count: usage.output_tokens });
       const findings = Object.values(result.checks).reduce((n, c) => n + c.findings.length, 0);
@@ -155,6 +163,8 @@ async function attemptOnce(client: Anthropic, params: MessageCreateParamsNonStre
 
   let callbackFailed = false;
   const splitter = createSectionStream((u) => {
+    // A section the model was told not to write is ignored (the draft's text stands).
+    if (!isAiSection(u.sectionId)) return;
     try {
       req.onSection?.(u);
     } catch (e) {
@@ -213,10 +223,10 @@ function classify(e: unknown, log: Logger): Failure {
 
 function finish(r: Extract<Attempt, { ok: true }>, facts: AiFacts, attempts: number): Extract<NarrativeResult, { ok: true }> {
   const got = new Map(r.sections.map((s) => [s.id, s.text]));
-  const sections = {} as Record<SectionId, string>;
-  const checks = {} as Record<SectionId, NarrativeCheck>;
-  const missing: SectionId[] = [];
-  for (const id of SECTION_IDS) {
+  const sections = {} as Record<AiSectionId, string>;
+  const checks = {} as Record<AiSectionId, NarrativeCheck>;
+  const missing: AiSectionId[] = [];
+  for (const id of AI_SECTION_IDS) {
     const text = got.get(id) ?? '';
     if (text === '') missing.push(id);
     sections[id] = text;

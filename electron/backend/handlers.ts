@@ -6,6 +6,7 @@ import * as notes from '../services/events/notes-service';
 import * as capture from '../services/capture/capture-handlers';
 import * as report from '../services/report/report-service';
 import * as users from '../services/users/users-service';
+import * as ai from '../services/ai/ai-service';
 
 export type Handlers = { [M in Method]: (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>> };
 
@@ -28,6 +29,12 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   saveSection: report.saveSection,
   signReport: report.signReport,
   addAddendum: report.addAddendum,
+  getAiStatus: ai.getAiStatus,
+  saveAiSettings: ai.saveAiSettings,
+  setAiKey: ai.setAiKey,
+  startAiNarrative: ai.startAiNarrative,
+  cancelAiNarrative: ai.cancelAiNarrative,
+  getAiNarrative: ai.getAiNarrative,
   listUsers: users.listUsers,
   saveUser: users.saveUser,
   setUserPin: users.setUserPin,

@@ -14,6 +14,8 @@ import { seedDemoOnFirstRun } from '../services/demo/seed-demo';
 import { demoFolder, startDemoCapture, type DemoHandle } from '../services/demo/demo-capture';
 import { handlers } from './handlers';
 import { CaptureService } from '../services/capture/capture-service';
+import { AiRuntime } from '../services/ai/ai-runtime';
+import type { AiKeySource } from '../../shared/report/ai-run';
 
 export type BackendOptions = Readonly<{
   dataDir: string;
@@ -39,6 +41,8 @@ export type BackendOptions = Readonly<{
    * and `closeout capture`. One-shot CLI commands leave it off.
    */
   capture?: boolean;
+  /** The AI narrative's API key at start: from the environment (CLI, dev host) or the OS secure store (app). */
+  aiKey?: Readonly<{ value: string; source: AiKeySource }> | null;
 }>;
 
 export type Backend = Readonly<{
@@ -50,6 +54,8 @@ export type Backend = Readonly<{
   capture: CaptureService | null;
   /** The live demo playback, when one runs (tests wait on it). */
   demo: DemoHandle | null;
+  /** Hand over the API key the app keeps in the OS secure store (never through a contract call, so never audited as a change). */
+  setAiKey: (value: string | null, source: AiKeySource) => void;
 }>;
 
 /**
@@ -77,6 +83,7 @@ export function createBackend(opts: BackendOptions): Backend {
   }
 
   let capture: CaptureService | null = null;
+  const ai = new AiRuntime(opts.aiKey ?? null);
   const ctx: ServiceContext | null = store && {
     store,
     actor: opts.actor,
@@ -92,6 +99,7 @@ export function createBackend(opts: BackendOptions): Backend {
     get capture() {
       return capture;
     },
+    ai,
   };
   let watchTimer: ReturnType<typeof setInterval> | null = null;
   if (ctx) {
@@ -168,11 +176,13 @@ export function createBackend(opts: BackendOptions): Backend {
     async close() {
       if (watchTimer) clearInterval(watchTimer);
       await demo?.stop();
+      await ai.stop();
       listeners.clear();
       await capture?.stop();
       store?.close();
     },
     capture,
     demo,
+    setAiKey: (value, source) => ai.setKey(value, source),
   };
 }

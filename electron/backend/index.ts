@@ -4,7 +4,8 @@
  * through `process.send`). It imports nothing from Electron either way.
  */
 import os from 'node:os';
-import { isWireRequest, type WireFromBackend } from '../../shared/contract/wire';
+import { isWireRequest, isWireSecret, type WireFromBackend } from '../../shared/contract/wire';
+import { envAiKey } from '../services/ai/ai-config';
 import { createBackend } from './host';
 
 type ParentPort = {
@@ -38,6 +39,7 @@ const backend = createBackend({
   seedDemo: process.env['CLOSEOUT_SEED_DEMO'] === '1',
   logToFile: true,
   capture: true,
+  aiKey: envAiKey(),
 });
 
 backend.onPush((event) => send({ type: 'push', event }));
@@ -46,6 +48,11 @@ onMessage((data) => {
   if (typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'shutdown') {
     backend.close();
     process.exit(0);
+  }
+  if (isWireSecret(data)) {
+    // Only main can post here (the renderer has no path to this port).
+    backend.setAiKey(data.anthropicApiKey, 'saved');
+    return;
   }
   if (!isWireRequest(data)) return;
   void backend.call(data.method, data.args).then((result) => send({ type: 'result', id: data.id, result }));

@@ -22,6 +22,7 @@ const GROUPS: ReadonlyArray<Readonly<{ first: readonly string[]; load: () => Pro
   { first: ['inspect'], load: () => import('./commands/inspect').then((m) => m.inspectCommands) },
   { first: ['capture'], load: () => import('./commands/capture').then((m) => m.captureCommands) },
   { first: ['report', 'sign', 'users'], load: () => import('./commands/report').then((m) => m.reportCommands) },
+  { first: ['ai'], load: () => import('./commands/ai').then((m) => m.aiCommands) },
 ];
 
 /** Every command (loads every group: for help and tests). */
@@ -53,7 +54,10 @@ export async function runCli(argv: readonly string[], io: CliIo, opts: RunOption
   }
 
   const group = GROUPS.find((g) => g.first.includes(rest[0] as string));
-  const command = group ? (await group.load()).find((c) => c.words.every((w, i) => rest[i] === w)) : undefined;
+  // The longest match wins: "report edit ID" is not "report ID".
+  const command = group
+    ? (await group.load()).filter((c) => c.words.every((w, i) => rest[i] === w)).sort((a, b) => b.words.length - a.words.length)[0]
+    : undefined;
   if (!command) return usage(io, `Unknown command "${rest.slice(0, 2).join(' ')}". Run "closeout help" for the list.`);
   const tail = rest.slice(command.words.length);
   if (tail.includes('--help') || tail.includes('-h')) {

@@ -21,7 +21,8 @@ export class CliSession {
   async backend(): Promise<Backend> {
     if (!this.#backend) {
       const { createBackend } = await import('../backend/host');
-      this.#backend = createBackend({ dataDir: this.dataDir, actor: `cli:${userName()}`, appVersion: this.appVersion, capture: this.#capture });
+      const { envAiKey } = await import('../services/ai/ai-config');
+      this.#backend = createBackend({ dataDir: this.dataDir, actor: `cli:${userName()}`, appVersion: this.appVersion, capture: this.#capture, aiKey: envAiKey() });
     }
     return this.#backend;
   }

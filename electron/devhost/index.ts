@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBackend } from '../backend/host';
+import { envAiKey } from '../services/ai/ai-config';
 import { startBridge } from './ws-bridge';
 import { startSocatPair } from './socat-pair';
 import { version } from '../../package.json';
@@ -50,6 +51,7 @@ const backend = createBackend({
   ...(pty ? { demoSerial: { appPath: pty.appPath, devicePath: pty.devicePath } } : {}),
   logToFile: true,
   capture: true,
+  aiKey: envAiKey(),
 });
 const status = backend.status();
 if (status.store.state === 'error') {

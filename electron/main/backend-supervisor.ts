@@ -22,6 +22,11 @@ export type SupervisorOptions = Readonly<{
   spawn: () => ChildHandle;
   onState?: (state: BackendState) => void;
   onPush?: (message: PushMessage) => void;
+  /**
+   * A backend (re)started: messages to post before any call reaches it (main hands over the API
+   * key it keeps in the OS secure store). Posted in order, ahead of queued calls.
+   */
+  onReady?: () => readonly unknown[];
   onCrash?: (info: Readonly<{ exitCode: number | null; attempt: number; delayMs: number }>) => void;
   /** Delay before restart number `attempt` (0-based). */
   backoffMs?: (attempt: number) => number;
@@ -105,6 +110,7 @@ export class BackendSupervisor {
     if (child !== this.#child || !m || typeof m !== 'object') return;
     switch (m.type) {
       case 'ready':
+        for (const message of this.#o.onReady?.() ?? []) child.postMessage(message);
         this.#upSince = Date.now();
         this.#setState('up');
         this.#resolveWaiters(true);

@@ -5,9 +5,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import { app, BrowserWindow, globalShortcut, Notification, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, globalShortcut, Notification, safeStorage, session, utilityProcess } from 'electron';
 import { IPC_BACKEND_STATE, IPC_PUSH } from '../../shared/contract/bridge';
 import { BackendSupervisor, type ChildHandle } from './backend-supervisor';
+import { AiKeyStore } from './ai-key-store';
+import type { WireSecret } from '../../shared/contract/wire';
 import { registerIpc } from './ipc-router';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { installNavigationGuards, lockDownSession } from './security';
@@ -44,13 +46,19 @@ function start(): void {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(channel, payload);
   };
 
+  const keyStore = new AiKeyStore(app.getPath('userData'), safeStorage);
+  const secret = (): WireSecret[] => {
+    const key = keyStore.load();
+    return key ? [{ type: 'secret', anthropicApiKey: key }] : [];
+  };
   supervisor = new BackendSupervisor({
     spawn: () => forkBackend(dataDir),
     onState: (state) => broadcast(IPC_BACKEND_STATE, state),
     onPush: (message) => broadcast(IPC_PUSH, message),
+    onReady: secret,
   });
   supervisor.start();
-  registerIpc(supervisor, devUrl);
+  registerIpc(supervisor, devUrl, { saveAiKey: (key) => keyStore.save(key) });
   createMainWindow({ preloadPath: path.join(here, '../preload/index.cjs'), devUrl });
   registerMarkerShortcut();
 

@@ -2,6 +2,7 @@ import type { Store } from './store/store';
 import type { PushMessage } from '../../shared/contract/events';
 import type { Logger } from './log';
 import type { CaptureService } from './capture/capture-service';
+import type { AiRuntime } from './ai/ai-runtime';
 
 /** What every service call gets: the store, who is acting, the clock, and the push channel. */
 export type ServiceContext = Readonly<{
@@ -18,4 +19,6 @@ export type ServiceContext = Readonly<{
   newId: () => string;
   /** The capture runtime; null in a context that does not capture (set once by the host). */
   capture: CaptureService | null;
+  /** The AI narrative's key and runs; null where there is none (a bare test context). */
+  ai: AiRuntime | null;
 }>;

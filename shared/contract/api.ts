@@ -19,6 +19,7 @@ import type { Timeline } from '../domain/timeline';
 import type { Report, ReportVersion } from '../report/report';
 import { SectionIdSchema } from '../report/report';
 import { UserInputSchema, type User } from '../domain/user';
+import { AiSettingsSchema, type AiRun, type AiStatus } from '../report/ai-run';
 
 export type StoreHealth =
   | Readonly<{ state: 'ok'; schemaVersion: number }>
@@ -116,6 +117,20 @@ export const api = {
       text: z.string().trim().min(1, 'Write the addendum.').max(20_000),
     }),
   ).returns<ReportVersion>(),
+
+  /** The AI narrative's settings and whether a key is set (never the key). */
+  getAiStatus: procedure(z.object({})).returns<AiStatus>(),
+  saveAiSettings: procedure(AiSettingsSchema).returns<AiStatus>(),
+  /**
+   * Set (or, with null, forget) the API key. In the app, main stores it in the OS secure store
+   * before passing it on and sets `savedSecurely`; elsewhere it lasts until the backend stops.
+   */
+  setAiKey: procedure(z.object({ key: z.string().trim().min(1, 'Paste the API key.').max(500).nullable(), savedSecurely: z.boolean().default(false) })).returns<AiStatus>(),
+  /** Ask for the narrative; it streams as `aiNarrative` pushes. `wait` answers with the finished run (CLI). */
+  startAiNarrative: procedure(z.object({ caseId: IdSchema, wait: z.boolean().default(false) })).returns<AiRun>(),
+  cancelAiNarrative: procedure(z.object({ caseId: IdSchema })).returns<{ run: AiRun | null }>(),
+  /** The case's latest run since the backend started, or null. */
+  getAiNarrative: procedure(z.object({ caseId: IdSchema })).returns<{ run: AiRun | null }>(),
 
   listUsers: procedure(z.object({})).returns<User[]>(),
   saveUser: procedure(z.object({ id: IdSchema.optional(), user: UserInputSchema })).returns<User>(),

@@ -2,6 +2,7 @@
 import type { CaseEvent } from '../domain/event';
 import type { CaseStatus } from '../domain/vocabulary';
 import type { SourceStatus } from '../domain/capture-source';
+import type { AiRun } from '../report/ai-run';
 
 export type PushEvents = {
   caseChanged: Readonly<{ caseId: string; status: CaseStatus }>;
@@ -12,10 +13,12 @@ export type PushEvents = {
   peopleChanged: Readonly<Record<string, never>>;
   /** The report of a case changed (edit, signature, addendum). */
   reportChanged: Readonly<{ caseId: string }>;
+  /** The AI narrative of a case moved on (a section grew, or the run ended): the whole run, replace. */
+  aiNarrative: Readonly<{ caseId: string; run: AiRun }>;
   /** Another program (the CLI, a second window) changed the database: reload what is shown. */
   storeChanged: Readonly<Record<string, never>>;
 };
 export type PushEventName = keyof PushEvents;
 export type PushMessage = { [K in PushEventName]: Readonly<{ name: K; payload: PushEvents[K] }> }[PushEventName];
 
-export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'eventsCaptured', 'captureStatus', 'peopleChanged', 'reportChanged', 'storeChanged'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'eventsCaptured', 'captureStatus', 'peopleChanged', 'reportChanged', 'aiNarrative', 'storeChanged'] as const satisfies readonly PushEventName[];

@@ -11,9 +11,21 @@ export type GuardResult =
   /** Kinds and a count only: what matched is PHI and must not travel further (not even to a log). */
   | Readonly<{ ok: false; kinds: readonly IdentifierKind[]; count: number }>;
 
-export function guardRequest(body: unknown, identifiers: Identifiers): GuardResult {
+/**
+ * `constants` are fixed texts of ours inside the body (the prompt's wording, `"model":"…"`): they
+ * hold no case data and are blanked before the search, as are JSON object keys (every key is a
+ * literal in our code: deidentifyFacts builds its object field by field). Everything else, which
+ * is everything derived from the case, is searched as sent.
+ */
+export function guardRequest(body: unknown, identifiers: Identifiers, constants: readonly string[] = []): GuardResult {
   const serialized = JSON.stringify(body);
-  const matches = findIdentifierMatches(jsonTextForScan(serialized), identifiers);
+  let scan = jsonTextForScan(serialized);
+  for (const c of constants) {
+    const form = jsonTextForScan(JSON.stringify(c).slice(1, -1));
+    if (form !== '') scan = scan.split(form).join(' ');
+  }
+  scan = scan.replace(/"[A-Za-z_]+"\s*:/g, ' ');
+  const matches = findIdentifierMatches(scan, identifiers);
   if (matches.length === 0) return { ok: true, serialized };
   return { ok: false, kinds: [...new Set(matches.map((m) => m.kind))], count: matches.length };
 }

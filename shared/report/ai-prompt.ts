@@ -24,7 +24,17 @@ export function isAiSection(id: SectionId): id is AiSectionId {
   return (AI_SECTION_IDS as readonly SectionId[]).includes(id);
 }
 
-export type NarrativePrompt = Readonly<{ system: string; user: string; sections: readonly AiDraftSection[] }>;
+export type NarrativePrompt = Readonly<{
+  system: string;
+  user: string;
+  sections: readonly AiDraftSection[];
+  /**
+   * The fixed wording of the prompt (no case data in it). The request guard leaves these out of
+   * its search: a surname that is an ordinary word ("Case", "Example") must not match our own
+   * instructions, or that person's cases could never be narrated.
+   */
+  constants: readonly string[];
+}>;
 
 // Kept free of names and dates on purpose: the request guard searches the whole request,
 // this text included, for the case's identifiers.
@@ -51,16 +61,13 @@ const SYSTEM = [
  */
 export function buildNarrativePrompt(facts: AiFacts, draft: Draft, identifiers: Identifiers): NarrativePrompt {
   const sections = deidentifyDraft(draft, facts, identifiers);
-  const user = [
-    'Case facts (de-identified JSON):',
-    JSON.stringify(facts, null, 1),
-    '',
-    'Standard draft:',
-    ...sections.map((s) => `<section id="${s.id}" title="${s.title}">\n${s.text}\n</section>`),
-    '',
-    `Write these ${AI_SECTION_IDS.length} sections, in this order: ${AI_SECTION_IDS.join(', ')}. The other sections are context only: do not write them.`,
-  ].join('\n');
-  return { system: SYSTEM, user, sections };
+  const head = 'Case facts (de-identified JSON):';
+  const drafted = 'Standard draft:';
+  const close = '</section>';
+  const open = (s: AiDraftSection) => `<section id="${s.id}" title="${s.title}">`;
+  const ask = `Write these ${AI_SECTION_IDS.length} sections, in this order: ${AI_SECTION_IDS.join(', ')}. The other sections are context only: do not write them.`;
+  const user = [head, JSON.stringify(facts, null, 1), '', drafted, ...sections.map((s) => `${open(s)}\n${s.text}\n${close}`), '', ask].join('\n');
+  return { system: SYSTEM, user, sections, constants: [SYSTEM, head, drafted, close, ask, ...sections.map(open)] };
 }
 
 // ---------------------------------------------------------------------------------------------

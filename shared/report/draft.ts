@@ -118,6 +118,13 @@ function anesthesiaSection(f: CaseFacts, clock: Clock): DraftSection {
   return { id: 'anesthesia', title: 'Anesthesia', text: lines.join('\n'), gaps, eventIds: f.anesthesia.changes.flatMap((c) => c.eventIds) };
 }
 
+/**
+ * Modalities without a baseline run in the evoked-potential sense: EMG is read live against
+ * silence (free-run) or per stimulation (triggered), and train-of-four is an anesthesia check.
+ * A baseline typed for one of them is still reported; its absence is not a gap.
+ */
+const NO_BASELINE_EXPECTED: ReadonlySet<string> = new Set(['TOF', 'EMG_FREE', 'EMG_TRIGGERED', 'EMG_CRANIAL']);
+
 function baselinesSection(f: CaseFacts, clock: Clock): DraftSection {
   const gaps: string[] = [];
   const lines: string[] = [];
@@ -125,7 +132,7 @@ function baselinesSection(f: CaseFacts, clock: Clock): DraftSection {
   // One line per baseline event (a baseline typed for "SSEP" covers both of its limbs).
   const seen = new Set<number>();
   for (const m of f.modalities) {
-    if (m.modality === 'TOF') continue;
+    if (m.baselines.length === 0 && NO_BASELINE_EXPECTED.has(m.modality)) continue;
     if (m.baselines.length === 0) {
       lines.push(`${m.label}: baseline ${NOT_RECORDED}.`);
       gaps.push(`Baseline for ${m.label}: ${NOT_RECORDED}`);

@@ -47,6 +47,31 @@ describe('guardRequest', () => {
   });
 });
 
+describe('guardRequest and ordinary-word names', () => {
+  // A surgeon named Example, a physician named Case, a patient called Claude Standard: the
+  // prompt's own wording ("for example", "Case facts", "Standard draft", the model's name) must
+  // not count as a leak, while the same words from the case's data still do.
+  const odd = syntheticCase({ patient: { lastName: 'Standard', firstName: 'Claude', mrn: 'MX-0077', dateOfBirth: '1966-03-14', sex: 'M' } });
+  const oddIds = identifiersOf(odd.facts, { people: [{ firstName: 'Ada', lastName: 'Example' }, { firstName: 'Ben', lastName: 'Case' }] });
+  const oddAi = deidentifyFacts(odd.facts, oddIds);
+  const body = (p: ReturnType<typeof buildNarrativePrompt>, extra = '') => ({ model: 'claude-sonnet-5-5', system: p.system, messages: [{ role: 'user', content: p.user + extra }], stream: true });
+  const constants = (p: ReturnType<typeof buildNarrativePrompt>) => [...p.constants, '"model":"claude-sonnet-5-5"', '"role":"user"'];
+
+  it('passes the fixed wording of the prompt', () => {
+    const p = buildNarrativePrompt(oddAi, odd.draft, oddIds);
+    expect(p.system).toMatch(/for example/);
+    expect(guardRequest(body(p), oddIds).ok).toBe(false);
+    expect(guardRequest(body(p), oddIds, constants(p)).ok).toBe(true);
+  });
+
+  it('still refuses those words where case data goes', () => {
+    const p = buildNarrativePrompt(oddAi, odd.draft, oddIds);
+    expect(guardRequest(body(p, '\nSeen by Dr Case.'), oddIds, constants(p))).toEqual({ ok: false, kinds: ['name'], count: 1 });
+    const leakedFacts = buildNarrativePrompt({ ...oddAi, procedure: { ...oddAi.procedure, description: 'Fusion for Claude' } }, odd.draft, oddIds);
+    expect(guardRequest(body(leakedFacts), oddIds, constants(leakedFacts)).ok).toBe(false);
+  });
+});
+
 describe('parseSectionHeader', () => {
   it.each([
     ['## events', 'events'],

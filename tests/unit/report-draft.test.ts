@@ -83,7 +83,6 @@ describe('deterministic draft', () => {
       'Surgeon: not recorded',
       'Indication (diagnosis): not recorded',
       'Anesthesia regimen: not recorded',
-      'Baseline for Free-run EMG: not recorded',
       'Alert at 09:00: time the surgeon was notified not recorded',
       'Alert at 09:00: outcome not recorded',
       'Closing status: not recorded',

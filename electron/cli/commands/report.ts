@@ -1,4 +1,5 @@
 import type { Report } from '../../../shared/report/report';
+import { SECTION_IDS, type SectionId } from '../../../shared/report/draft';
 import { USER_ROLES, type UserRole } from '../../../shared/domain/user';
 import { jsonOut, str, type Command } from '../command';
 import { EXIT, printJson, table, UsageError } from '../io';
@@ -14,6 +15,23 @@ export const reportCommands: readonly Command[] = [
       const r = await session.call('getReport', { caseId: args[0] as string });
       if (values['json']) printJson(io, r);
       else io.stdout(reportText(r));
+      return EXIT.ok;
+    },
+  },
+  {
+    words: ['report', 'edit'],
+    usage: 'closeout report edit CASE_ID SECTION [--ai] [--revert] [--json]   (the text is read from standard input)',
+    summary: `Replace a section's text (sections: ${SECTION_IDS.join(', ')}); --ai marks AI text, fact-checked before it is taken; --revert goes back to the draft.`,
+    options: { ...jsonOut, ai: { type: 'boolean', default: false }, revert: { type: 'boolean', default: false } },
+    positionals: 2,
+    async run({ io, session, args, values }) {
+      const [caseId, sectionId] = args as [string, string];
+      if (!(SECTION_IDS as readonly string[]).includes(sectionId)) throw new UsageError(`SECTION must be one of: ${SECTION_IDS.join(', ')}.`);
+      const text = values['revert'] ? null : (await io.readStdin()).replace(/\s+$/, '');
+      if (text === '') throw new UsageError('Give the section text on standard input (or --revert for the draft).');
+      const r = await session.call('saveSection', { caseId, sectionId: sectionId as SectionId, text, origin: values['ai'] ? 'ai' : 'person' });
+      if (values['json']) printJson(io, r);
+      else io.stdout(`${text === null ? 'Reverted' : 'Saved'}: ${r.sections.find((s) => s.id === sectionId)?.title ?? sectionId}.\n`);
       return EXIT.ok;
     },
   },

@@ -36,6 +36,12 @@ export function apiKeyFromEnv(env: Readonly<Record<string, string | undefined>> 
   return key ? key : null;
 }
 
+/** The environment's key as the backend takes it at start. */
+export function envAiKey(env: Readonly<Record<string, string | undefined>> = process.env): { value: string; source: 'environment' } | null {
+  const value = apiKeyFromEnv(env);
+  return value ? { value, source: 'environment' } : null;
+}
+
 export type ConfigResult = Readonly<{ ok: true; value: AiConfig }> | Readonly<{ ok: false; message: string }>;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);

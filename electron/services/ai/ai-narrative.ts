@@ -55,7 +55,7 @@ export const MESSAGES = {
   declined: 'The AI service declined to write this narrative; the report keeps the standard draft.',
   rejected: 'The AI service could not take this request; the report keeps the standard draft.',
   cancelled: 'The AI narrative was cancelled; the report keeps the standard draft.',
-  noIdentifiers: 'The AI narrative was not requested: the patient identifiers to check it against were missing. The report keeps the standard draft.',
+  noIdentifiers: "The AI narrative needs the patient's name, MRN and birth date on the case first, to check that none of them is sent. The report keeps the standard draft.",
 } as const;
 
 type Failure = Readonly<{ ok: false; code: NarrativeFailureCode; message: string; retry: boolean; status: number | null }>;
@@ -89,7 +89,7 @@ export async function writeNarrative(req: NarrativeRequest): Promise<NarrativeRe
     messages: [{ role: 'user', content: prompt.user }],
   };
   // The body as the SDK serializes it for `messages.stream` (it adds `stream: true`).
-  const guard = guardRequest({ ...params, stream: true }, req.identifiers);
+  const guard = guardRequest({ ...params, stream: true }, req.identifiers, [...prompt.constants, `"model":${JSON.stringify(config.model)}`, '"role":"user"']);
   if (!guard.ok) {
     log.warn('ai.narrative.refused', { code: 'refused', count: guard.count, kind: guard.kinds.join(',') });
     return fail('refused', MESSAGES.refused);

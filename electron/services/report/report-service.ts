@@ -10,6 +10,8 @@ import { canonicalJson } from '../../../shared/domain/audit';
 import { SECTION_TITLES, type SectionId } from '../../../shared/report/draft';
 import { LiveReport } from '../../../shared/report/live-report';
 import type { Report, ReportSection, ReportVersion, SignedContent } from '../../../shared/report/report';
+import { isAiSection } from '../../../shared/report/ai-prompt';
+import { checkNarrative } from '../../../shared/report/fact-check';
 import { isRecordLocked } from '../../../shared/domain/case-status';
 import type { CaseRecord } from '../../../shared/domain/case';
 import type { Person } from '../../../shared/domain/person';
@@ -120,8 +122,10 @@ export function saveSection(ctx: ServiceContext, a: ArgsOut<'saveSection'>): Res
   if (ctx.store.report.versions(c.id).length > 0 || isRecordLocked(c.status)) {
     throw new AppError('INVALID_STATE', 'This report is signed and cannot change. Add an addendum instead.');
   }
-  const current = buildReport(ctx, c).sections.find((s) => s.id === a.sectionId);
+  const report = buildReport(ctx, c);
+  const current = report.sections.find((s) => s.id === a.sectionId);
   if (!current) throw new AppError('NOT_FOUND', 'That section does not exist.');
+  if (a.origin === 'ai' && a.text !== null) refuseUncheckedAi(ctx, c.id, a.sectionId, a.text, report.facts);
   ctx.store.write(() => {
     if (a.text === null) ctx.store.report.dropEdit(c.id, a.sectionId);
     else ctx.store.report.saveEdit(c.id, { sectionId: a.sectionId, text: a.text, origin: a.origin, basedOn: current.generatedText, editedBy: ctx.actor, editedAt: ctx.now() });
@@ -129,6 +133,23 @@ export function saveSection(ctx: ServiceContext, a: ArgsOut<'saveSection'>): Res
   });
   ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });
   return buildReport(ctx, c);
+}
+
+/**
+ * AI text goes into the report only when every time, number, side, level and modality it names is
+ * one the record holds now (facts may have moved on since the narrative was written).
+ */
+function refuseUncheckedAi(ctx: ServiceContext, caseId: string, sectionId: SectionId, text: string, facts: Report['facts']): void {
+  const refuse = (code: string, message: string, count = 0): never => {
+    ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'report.edit_refused', caseId, detail: { code, kind: sectionId, count } }, ctx.now()));
+    throw new AppError('BAD_INPUT', message, { text: message });
+  };
+  if (!isAiSection(sectionId)) refuse('not_ai_section', 'The AI does not write this section; edit it as your own text.');
+  const { findings } = checkNarrative(text, facts);
+  if (findings.length > 0) {
+    const list = [...new Set(findings.map((f) => f.token))].slice(0, 6).join(', ');
+    refuse('fact_check', `The AI text names ${findings.length === 1 ? 'a value' : `${findings.length} values`} the record does not hold (${list}). Correct ${findings.length === 1 ? 'it' : 'them'} or use the standard text.`, findings.length);
+  }
 }
 
 /** Check the signer: a known, active physician with the right PIN. Refusals are audited. */

@@ -77,6 +77,31 @@ describe('backend supervisor', () => {
     await until(() => children.every((c) => c.exitCode !== null || c.signalCode !== null));
   });
 
+  it.runIf(fs.existsSync(BACKEND))('hands the stored API key to every backend it starts, before any call, and never through the contract', async () => {
+    const dataDir = tempDir();
+    const children: ChildProcess[] = [];
+    const sup = new BackendSupervisor({
+      spawn: nodeSpawner(dataDir, children),
+      onReady: () => [{ type: 'secret', anthropicApiKey: 'sk-ant-stored-key' }],
+      backoffMs: () => 20,
+    });
+    sup.start();
+    const first = await sup.call('getAiStatus', {});
+    expect(first.ok && first.value).toMatchObject({ key: 'saved' });
+    expect(JSON.stringify(first)).not.toContain('sk-ant-stored-key');
+    // After a crash the new backend has it again.
+    children[0]!.kill('SIGKILL');
+    await until(() => sup.state === 'up' && children.length === 2);
+    const again = await sup.call('getAiStatus', {});
+    expect(again.ok && again.value).toMatchObject({ key: 'saved' });
+    // The key is not in the database or the log.
+    for (const f of fs.readdirSync(dataDir, { recursive: true, withFileTypes: true })) {
+      if (f.isFile()) expect(fs.readFileSync(path.join(f.parentPath, f.name)).includes('sk-ant-stored-key')).toBe(false);
+    }
+    sup.stop();
+    await until(() => children.every((c) => c.exitCode !== null || c.signalCode !== null));
+  });
+
   it('a call while stopped or never answered resolves as UNAVAILABLE', async () => {
     const silent = new BackendSupervisor({
       spawn: () => ({ postMessage: () => {}, onMessage: () => {}, onExit: () => {}, kill: () => {} }),

@@ -4,6 +4,7 @@ import { CaseEditor } from '../features/cases/CaseEditor';
 import { CaseView } from '../features/cases/CaseView';
 import { PeoplePage } from '../features/people/PeoplePage';
 import { CapturePage } from '../features/capture/CapturePage';
+import { SettingsPage } from '../features/settings/SettingsPage';
 import { href, useRoute, type Route } from './router';
 import { assertNever } from '../../../shared/util/assert-never';
 
@@ -17,7 +18,7 @@ export function App() {
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
         <div className="brand">Closeout</div>
-        <a href={href({ name: 'cases' })} className={route.name === 'people' || route.name === 'capture' ? '' : 'active'}>
+        <a href={href({ name: 'cases' })} className={route.name === 'people' || route.name === 'capture' || route.name === 'settings' ? '' : 'active'}>
           Cases
         </a>
         <a href={href({ name: 'people' })} className={route.name === 'people' ? 'active' : ''}>
@@ -25,6 +26,9 @@ export function App() {
         </a>
         <a href={href({ name: 'capture' })} className={route.name === 'capture' ? 'active' : ''}>
           Capture
+        </a>
+        <a href={href({ name: 'settings' })} className={route.name === 'settings' ? 'active' : ''}>
+          Settings
         </a>
         <div className="sidebar-foot">{status.data ? `v${status.data.appVersion}` : ''}</div>
       </nav>
@@ -64,6 +68,8 @@ function Page({ route }: { route: Route }) {
       return <PeoplePage />;
     case 'capture':
       return <CapturePage />;
+    case 'settings':
+      return <SettingsPage />;
     default:
       return assertNever(route, 'route');
   }

@@ -7,7 +7,8 @@ export type Route =
   | { name: 'case'; id: string }
   | { name: 'editCase'; id: string }
   | { name: 'people' }
-  | { name: 'capture' };
+  | { name: 'capture' }
+  | { name: 'settings' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'cases' && parts[1]) return { name: 'case', id: parts[1] };
   if (parts[0] === 'people') return { name: 'people' };
   if (parts[0] === 'capture') return { name: 'capture' };
+  if (parts[0] === 'settings') return { name: 'settings' };
   return { name: 'cases' };
 }
 
@@ -33,6 +35,8 @@ export function href(route: Route): string {
       return '#/people';
     case 'capture':
       return '#/capture';
+    case 'settings':
+      return '#/settings';
   }
 }
 

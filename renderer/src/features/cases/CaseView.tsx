@@ -21,6 +21,7 @@ import { TimelineFigure } from './TimelineFigure';
 import { SourceStatusList, useSourceStatuses } from '../capture/SourceStatusList';
 import { CaptureFilesPanel } from '../capture/CaptureFilesPanel';
 import { ReportView } from '../report/ReportView';
+import { useAiNarrative } from '../report/useAiNarrative';
 
 const MOVE_LABELS: Readonly<Partial<Record<CaseStatus, string>>> = {
   capturing: 'Start capture',
@@ -41,6 +42,8 @@ export function CaseView({ id }: { id: string }) {
       m.name === 'peopleChanged',
     500,
   );
+  const aiStatus = useQuery('getAiStatus', {});
+  const aiRun = useAiNarrative(id);
   const [tab, setTab] = useState<'events' | 'report' | null>(null);
   const [actionError, setActionError] = useState<string>();
 
@@ -130,7 +133,7 @@ export function CaseView({ id }: { id: string }) {
         ) : (
           <div className="card case-report" role="tabpanel" aria-label="Report">
             <ErrorBanner message={report.error?.message} />
-            {report.data ? <ReportView report={report.data} status={c.status} /> : <p className="muted">Loading the report…</p>}
+            {report.data ? <ReportView report={report.data} status={c.status} aiStatus={aiStatus.data} aiRun={aiRun} /> : <p className="muted">Loading the report…</p>}
           </div>
         )}
         <aside className="case-side">

@@ -1,19 +1,26 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Report, ReportSection } from '../../../../shared/report/report';
 import { localClock } from '../../../../shared/util/time';
 import type { CaseStatus } from '../../../../shared/domain/vocabulary';
 import { useClient } from '../../api/hooks';
 import { ErrorBanner } from '../../components/Field';
 import { SignPanel } from './SignPanel';
+import type { AiRun, AiStatus } from '../../../../shared/report/ai-run';
+import { AiBar } from './AiBar';
+import { AiSuggestion } from './AiSuggestion';
 
 /**
  * The report beside the timeline: the draft kept current from the captured facts, each section
  * editable until signed. A section a person edited is not regenerated; if the facts move on,
  * the section says so and offers the new draft.
  */
-export function ReportView({ report, status }: { report: Report; status: CaseStatus }) {
+export function ReportView({ report, status, aiStatus, aiRun }: { report: Report; status: CaseStatus; aiStatus?: AiStatus | undefined; aiRun?: AiRun | null }) {
+  // Sections whose AI text was accepted or set aside, per run.
+  const [settled, setSettled] = useState<ReadonlySet<string>>(new Set());
+  const run = aiRun ?? null;
   return (
     <div className="report">
+      {!report.locked && <AiBar caseId={report.caseId} status={aiStatus} run={run} />}
       {report.gaps.length > 0 && !report.locked && (
         <div className="report-gaps" role="status">
           <b>Still missing from the report:</b>
@@ -25,7 +32,14 @@ export function ReportView({ report, status }: { report: Report; status: CaseSta
         </div>
       )}
       {report.sections.map((s) => (
-        <SectionView key={s.id} caseId={report.caseId} section={s} locked={report.locked} />
+        <SectionView key={s.id} caseId={report.caseId} section={s} locked={report.locked}>
+          {(() => {
+            const ai = run?.sections.find((x) => x.id === s.id);
+            const key = `${run?.runId}:${s.id}`;
+            if (!ai || !run || report.locked || settled.has(key) || run.status === 'failed' || run.status === 'cancelled') return null;
+            return <AiSuggestion caseId={report.caseId} title={s.title} section={ai} facts={report.facts} onSettled={() => setSettled(new Set([...settled, key]))} />;
+          })()}
+        </SectionView>
       ))}
       {report.versions.map((v) => (
         <div key={v.version} className={`signature ${v.kind}`} data-version={v.version}>
@@ -47,7 +61,7 @@ export function ReportView({ report, status }: { report: Report; status: CaseSta
   );
 }
 
-function SectionView({ caseId, section: s, locked }: { caseId: string; section: ReportSection; locked: boolean }) {
+function SectionView({ caseId, section: s, locked, children }: { caseId: string; section: ReportSection; locked: boolean; children?: ReactNode }) {
   const client = useClient();
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string>();
@@ -97,6 +111,7 @@ function SectionView({ caseId, section: s, locked }: { caseId: string; section: 
           </button>
         </div>
       )}
+      {children}
       {s.gaps.length > 0 && (
         <ul className="section-gaps">
           {s.gaps.map((g) => (

@@ -22,8 +22,8 @@ export default defineConfig({
           // npm run simulate
           simulate: r('electron/simulator/index.ts'),
         },
-        // Dev-only tools the dev host loads at run time; never bundled.
-        external: ['vite', '@vitejs/plugin-react'],
+        // Dev-only tools the dev host and the bench load at run time; never bundled.
+        external: ['vite', '@vitejs/plugin-react', 'playwright-core'],
       },
     },
   },

@@ -14,6 +14,8 @@ import { benchSerial } from './serial-bench';
 import { benchCaptureLatency } from './capture-bench';
 import { benchFuzz } from './fuzz-bench';
 import { benchReport } from './report-bench';
+import { benchAiFirstSection } from './ai-bench';
+import { benchAiOnScreen } from './ai-screen-bench';
 
 type Suite = { name: string; run: (quick: boolean) => Promise<BenchRow[]> | BenchRow[] };
 
@@ -28,6 +30,8 @@ const SUITES: readonly Suite[] = [
   // A growing export file → chokidar → parser → SQLite.
   { name: 'capture', run: (quick) => benchCaptureLatency(quick ? { lines: 60 } : {}) },
   { name: 'report', run: (quick) => benchReport(quick ? { runs: 5 } : {}) },
+  // Fake Anthropic API on loopback → SDK → section splitter; then all the way to a real Chromium.
+  { name: 'ai', run: async (quick) => [...(await benchAiFirstSection(quick ? { runs: 20 } : {})), ...(await benchAiOnScreen(quick ? { runs: 8, warmup: 1 } : {}))] },
   { name: 'fuzz', run: (quick) => benchFuzz(quick ? { perSeed: 200 } : {}) },
   // Real socat pty → serial reader → SQLite.
   { name: 'serial', run: (quick) => benchSerial(quick ? { lines: 200 } : {}) },

@@ -32,6 +32,16 @@ describe('folder capture (real chokidar, real files, real SQLite)', () => {
     expect(files).toEqual([expect.objectContaining({ path: 'events.txt', status: 'done', events: 5, format: 'xltek-txt' })]);
   });
 
+  it('idle() means read: files written just before are in, even before their watcher events arrive', async () => {
+    const r = await rig();
+    for (let i = 0; i < 20; i++) writeFile(r.exportDir, `events-${i}.txt`, xltekText([['08:05:00', `Incision ${i}`]]));
+    await r.backend.capture?.idle();
+    expect(await r.events()).toHaveLength(20);
+    fs.appendFileSync(path.join(r.exportDir, 'events-3.txt'), '2 08:06:00 Baseline SSEP obtained\r\n');
+    await r.backend.capture?.idle();
+    expect(await r.events()).toHaveLength(21);
+  });
+
   it('reads Cadwell EDF+D trials as modality activity from the file name', async () => {
     const r = await rig();
     writeFile(r.exportDir, 'L MEP.edf', cadwellEdf({ trials: 12 }));

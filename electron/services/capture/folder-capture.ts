@@ -14,6 +14,12 @@ import { FolderIngest, type CaptureCase } from './file-ingest';
 /** Bursts of change events for one file (a device appending) are read once. */
 const DEBOUNCE_MS = 40;
 const RETRY_MISSING_MS = 5000;
+/**
+ * A full look at the folder this often: file events can be lost (network shares, a burst that
+ * overflows the OS queue, a file written while the watcher was starting); sizes are compared
+ * with what was read, so a missed file is read at most this late.
+ */
+const RESCAN_MS = 15_000;
 /** A text log quiet this long has its unterminated last line read as complete. */
 const QUIET_MS = 5000;
 
@@ -46,6 +52,9 @@ export class FolderCapture {
   #driftSamples: number[] = [];
   /** Resolves when the queue is empty (tests and the CLI wait on it). */
   #idleWaiters: Array<() => void> = [];
+  #ready: Promise<void> = Promise.resolve();
+  #readyNow: () => void = () => {};
+  #rescan: ReturnType<typeof setInterval> | null = null;
 
   constructor(d: FolderCaptureDeps) {
     this.#d = d;
@@ -93,6 +102,12 @@ export class FolderCapture {
       ignored: (p: string) => p !== dir && IGNORED_NAME.test(path.basename(p)),
     });
     this.#watcher = watcher;
+    this.#ready = new Promise((resolve) => {
+      this.#readyNow = resolve;
+      watcher.once('ready', () => resolve());
+    });
+    this.#rescan = setInterval(() => this.#reconcile(), RESCAN_MS);
+    this.#rescan.unref?.();
     const onFile = (abs: string) => this.#schedule(path.relative(dir, abs));
     watcher.on('add', onFile);
     watcher.on('change', onFile);
@@ -110,6 +125,9 @@ export class FolderCapture {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#retry) clearTimeout(this.#retry);
+    if (this.#rescan) clearInterval(this.#rescan);
+    this.#rescan = null;
+    this.#readyNow();
     for (const t of this.#quiet.values()) clearTimeout(t);
     this.#quiet.clear();
     // Last lines without a line end are complete now: nothing read is left behind.
@@ -131,10 +149,46 @@ export class FolderCapture {
     this.#schedule(rel, 0);
   }
 
-  /** Resolve once nothing is waiting to be read. */
-  idle(): Promise<void> {
-    if (!this.#running && this.#queue.length === 0 && this.#timers.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  /**
+   * Resolve once everything now in the folder has been read: the watcher's first scan is over,
+   * files whose size differs from what was read are queued (their change events may still be on
+   * the way), and the queue has drained.
+   */
+  async idle(): Promise<void> {
+    await this.#ready;
+    this.#reconcile();
+    if (!this.#running && this.#queue.length === 0 && this.#timers.size === 0) return;
+    await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Queue every file whose size is not what was last read (a missed or late file event). */
+  #reconcile(): void {
+    if (this.#stopped || !this.#watcher) return;
+    const root = this.#d.source.config.path;
+    const depth = this.#d.source.config.includeSubfolders ? 8 : 0;
+    const walk = (dir: string, level: number): void => {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return; // the watcher reports a folder that went away
+      }
+      for (const e of entries) {
+        if (IGNORED_NAME.test(e.name)) continue;
+        const abs = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (level < depth) walk(abs, level + 1);
+          continue;
+        }
+        if (!e.isFile()) continue;
+        const rel = path.relative(root, abs);
+        if (this.#timers.has(rel) || this.#queued.has(rel)) continue;
+        const known = this.#d.ctx.store.capture.getFile(this.#d.source.id, rel);
+        const size = safeSize(abs);
+        if (size !== null && size > 0 && known?.size !== size) this.#schedule(rel, 0);
+      }
+    };
+    walk(root, 0);
   }
 
   #schedule(rel: string, delay = DEBOUNCE_MS): void {
@@ -233,6 +287,14 @@ export class FolderCapture {
     const w = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const f of w) f();
+  }
+}
+
+function safeSize(abs: string): number | null {
+  try {
+    return fs.statSync(abs).size;
+  } catch {
+    return null;
   }
 }
 

@@ -52,6 +52,9 @@ export const LIMB_LABELS: Readonly<Record<Limb, string>> = {
 export const EVENT_SIDES = ['left', 'right', 'bilateral'] as const;
 export type EventSide = (typeof EVENT_SIDES)[number];
 
+/** Modalities judged without a baseline: EMG listens for activity, TOF is anesthesia's check. */
+export const MODALITIES_WITHOUT_BASELINE: ReadonlySet<Modality> = new Set<Modality>(['TOF', 'EMG_FREE', 'EMG_TRIGGERED', 'EMG_CRANIAL']);
+
 export function isModality(s: unknown): s is Modality {
   return typeof s === 'string' && (MODALITIES as readonly string[]).includes(s);
 }

@@ -4,7 +4,7 @@
  * fact; what is missing is said plainly as a gap ("Closing status: not recorded"), never made up.
  */
 import { ANESTHESIA_REGIMEN_LABELS, READER_LOCATION_LABELS, SEX_LABELS, SIDE_LABELS } from '../domain/vocabulary';
-import { LIMB_LABELS, MODALITY_LABELS } from '../domain/modality';
+import { LIMB_LABELS, MODALITIES_WITHOUT_BASELINE, MODALITY_LABELS } from '../domain/modality';
 import { wallClockFormatter } from '../domain/timeline';
 import type { AlertFact, CaseFacts, PersonFact } from './facts';
 
@@ -123,7 +123,7 @@ function anesthesiaSection(f: CaseFacts, clock: Clock): DraftSection {
  * silence (free-run) or per stimulation (triggered), and train-of-four is an anesthesia check.
  * A baseline typed for one of them is still reported; its absence is not a gap.
  */
-const NO_BASELINE_EXPECTED: ReadonlySet<string> = new Set(['TOF', 'EMG_FREE', 'EMG_TRIGGERED', 'EMG_CRANIAL']);
+const NO_BASELINE_EXPECTED: ReadonlySet<string> = MODALITIES_WITHOUT_BASELINE;
 
 function baselinesSection(f: CaseFacts, clock: Clock): DraftSection {
   const gaps: string[] = [];

@@ -1,0 +1,403 @@
+/**
+ * Case file ⇄ domain values: build one from a stored case, check an unknown value with messages
+ * a technologist or IT person can act on, write it as JSON one event per line, and turn it back
+ * into what the report and the claim are computed from. Pure.
+ *
+ * Events are checked one at a time (no whole-file schema pass), so a 50,000-event case costs one
+ * small parse per event and a broken file stops after the first few problems.
+ */
+import { z } from 'zod';
+import { CaseInputSchema, type CaseFields, type CaseRecord } from '../domain/case';
+import type { CaseEvent } from '../domain/event';
+import { PersonInputSchema, type Person } from '../domain/person';
+import { PERSON_ROLE_LABELS, type PersonRole } from '../domain/vocabulary';
+import { isValidTimeZone } from '../util/zoned-time';
+import {
+  CASE_FILE_FORMAT,
+  CASE_FILE_VERSION,
+  CaseFileCaseSchema,
+  CaseFileEventSchema,
+  CaseFilePersonSchema,
+  CaseFileSchema,
+  type CaseFile,
+  type CaseFileCase,
+  type CaseFileEvent,
+  type CaseFilePerson,
+} from './case-file';
+
+export type CasePeople = Readonly<{ surgeon: Person | null; technologist: Person | null; physician: Person | null }>;
+
+const REFS = [
+  ['surgeonId', 'surgeon'],
+  ['technologistId', 'technologist'],
+  ['physicianId', 'physician'],
+] as const satisfies ReadonlyArray<readonly [keyof CaseFields, PersonRole]>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The case file of a stored case. `people` are the case's people as resolved by the caller. */
+export function buildCaseFile(record: CaseRecord, people: CasePeople, events: readonly CaseEvent[], exportedAt: number): CaseFile {
+  const listed = new Map<string, CaseFilePerson>();
+  for (const p of [people.surgeon, people.technologist, people.physician]) {
+    if (p && !listed.has(p.id)) {
+      listed.set(p.id, { id: p.id, role: p.role, lastName: p.lastName, firstName: p.firstName, credential: p.credential, npi: p.npi, active: p.active });
+    }
+  }
+  const r = record;
+  return {
+    format: CASE_FILE_FORMAT,
+    version: CASE_FILE_VERSION,
+    exportedAt: iso(exportedAt),
+    case: {
+      id: r.id,
+      status: r.status,
+      timeZone: r.timeZone,
+      createdAt: iso(r.createdAt),
+      updatedAt: iso(r.updatedAt),
+      patient: { ...r.patient },
+      procedure: { ...r.procedure },
+      dateOfService: r.dateOfService,
+      facility: r.facility,
+      orRoom: r.orRoom,
+      // The file names exactly the people it carries.
+      surgeonId: people.surgeon?.id ?? null,
+      technologistId: people.technologist?.id ?? null,
+      physicianId: people.physician?.id ?? null,
+      readerLocation: r.readerLocation,
+      payer: { ...r.payer },
+      placeOfService: r.placeOfService,
+      diagnosisCodes: [...r.diagnosisCodes],
+      anesthesia: { ...r.anesthesia },
+    },
+    people: [...listed.values()],
+    events: events.map(fileEvent),
+  };
+}
+
+function fileEvent(e: CaseEvent): CaseFileEvent {
+  // Fixed key order: files diff cleanly and read the same way every time.
+  return {
+    kind: e.kind,
+    occurredAt: iso(e.occurredAt),
+    receivedAt: iso(e.receivedAt),
+    source: e.source,
+    dedupeKey: e.dedupeKey,
+    modality: e.modality,
+    side: e.side,
+    limb: e.limb,
+    modalityName: e.modalityName,
+    text: e.text,
+    raw: e.raw,
+    clockZone: e.clockZone,
+    payload: e.payload === null ? null : { ...e.payload },
+  };
+}
+
+/**
+ * The file as JSON text, in pieces: the header pretty-printed, then one event per line, so a
+ * large case is written without one giant string and stays readable in an editor.
+ */
+export function* caseFileChunks(file: CaseFile): Generator<string> {
+  const indent = (v: unknown) => JSON.stringify(v, null, 2).replace(/\n/g, '\n  ');
+  yield `{\n  "format": ${JSON.stringify(file.format)},\n  "version": ${file.version},\n  "exportedAt": ${JSON.stringify(file.exportedAt)},\n`;
+  yield `  "case": ${indent(file.case)},\n  "people": ${indent(file.people)},\n  "events": [`;
+  let first = true;
+  for (const e of file.events) {
+    yield `${first ? '' : ','}\n    ${JSON.stringify(e)}`;
+    first = false;
+  }
+  yield first ? ']\n}\n' : '\n  ]\n}\n';
+}
+
+export function caseFileJson(file: CaseFile): string {
+  return [...caseFileChunks(file)].join('');
+}
+
+export type CaseFileInputs = Readonly<{ record: CaseRecord; people: CasePeople; events: CaseEvent[] }>;
+
+/**
+ * What `buildCaseFacts` (and so the report and the claim) needs, straight from a file: no import,
+ * no database. Events get ids 1, 2, 3… in file order, which keeps the file's order for events at
+ * the same instant, as ids do in the store.
+ */
+export function caseFileInputs(file: CaseFile): CaseFileInputs {
+  const c = file.case;
+  const exported = Date.parse(file.exportedAt);
+  const byId = new Map(file.people.map((p) => [p.id, p]));
+  const person = (id: string | null): Person | null => {
+    const p = id === null ? undefined : byId.get(id);
+    return p ? { ...p, createdAt: exported, updatedAt: exported } : null;
+  };
+  const { id, status, timeZone, createdAt, updatedAt, ...fields } = c;
+  const record: CaseRecord = { ...fields, id, status, timeZone, version: 1, createdAt: Date.parse(createdAt), updatedAt: Date.parse(updatedAt) };
+  const events = file.events.map(
+    (e, i): CaseEvent => ({
+      id: i + 1,
+      caseId: id,
+      kind: e.kind,
+      modality: e.modality,
+      side: e.side,
+      limb: e.limb,
+      modalityName: e.modalityName,
+      text: e.text,
+      occurredAt: Date.parse(e.occurredAt),
+      receivedAt: Date.parse(e.receivedAt),
+      source: e.source,
+      dedupeKey: e.dedupeKey,
+      raw: e.raw,
+      clockZone: e.clockZone,
+      payload: e.payload,
+    }),
+  );
+  return { record, people: { surgeon: person(c.surgeonId), technologist: person(c.technologistId), physician: person(c.physicianId) }, events };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+export type CaseFileParse =
+  | Readonly<{ ok: true; value: CaseFile }>
+  | Readonly<{ ok: false; message: string; problems: readonly string[] }>;
+
+export const NOT_A_CASE_FILE = 'This is not a Closeout case file (it should start with "format": "closeout-case").';
+/** Reporting stops after this many problems: the first few say what is wrong. */
+const MAX_PROBLEMS = 10;
+
+/** Check an unknown value (parsed JSON) as a case file, with its defaults filled in. */
+export function parseCaseFile(input: unknown): CaseFileParse {
+  if (!isObject(input) || input['format'] !== CASE_FILE_FORMAT) return failure([NOT_A_CASE_FILE], false);
+  const version = input['version'];
+  if (version === undefined || version === null) return failure(['The case file has no version, so Closeout cannot tell how to read it.'], false);
+  if (typeof version === 'number' && Number.isInteger(version) && version > CASE_FILE_VERSION) {
+    return failure([`The case file was made by a newer Closeout (version ${version}). Update Closeout on this workstation to import it.`], false);
+  }
+  if (version !== CASE_FILE_VERSION) {
+    return failure([`The case file's version (${short(JSON.stringify(version))}) is not one Closeout knows: it should be the number ${CASE_FILE_VERSION}.`], false);
+  }
+
+  const problems: string[] = [];
+  const full = () => problems.length >= MAX_PROBLEMS;
+  const top = TopSchema.safeParse(input);
+  if (!top.success) return failure(describe(top.error, input, 'The case file', TOP_LABELS), false);
+
+  const { people, reported } = parsePeople(top.data.people, problems);
+  const kase = parseCase(top.data.case, people, reported, problems);
+  const events: CaseFileEvent[] = [];
+  const seen = new Map<string, number>();
+  const raw = top.data.events;
+  let i = 0;
+  for (; i < raw.length && !full(); i++) {
+    const n = i + 1;
+    const r = CaseFileEventSchema.safeParse(raw[i]);
+    if (!r.success) {
+      problems.push(...describe(r.error, raw[i], `Event ${n}`, EVENT_LABELS));
+      continue;
+    }
+    const e: CaseFileEvent = { ...r.data, receivedAt: r.data.receivedAt ?? r.data.occurredAt, dedupeKey: r.data.dedupeKey ?? `file:${n}` };
+    // The store keeps one event per (case, source, key): a second one would vanish on import.
+    const k = `${e.source}\u0000${e.dedupeKey}`;
+    const before = seen.get(k);
+    if (before !== undefined) problems.push(`Events ${before} and ${n} have the same source and dedupe key ("${short(e.source)}", "${short(e.dedupeKey)}"): give each event its own key.`);
+    else seen.set(k, n);
+    events.push(e);
+  }
+  if (problems.length || !kase) return failure(problems.slice(0, MAX_PROBLEMS), problems.length > MAX_PROBLEMS || (full() && i < raw.length));
+  return { ok: true, value: { format: CASE_FILE_FORMAT, version: CASE_FILE_VERSION, exportedAt: top.data.exportedAt, case: kase, people, events } };
+}
+
+/** The top level, with the sections left for their own passes (so messages can name them). */
+const TopSchema = z.strictObject({
+  format: CaseFileSchema.shape.format,
+  version: CaseFileSchema.shape.version,
+  exportedAt: CaseFileSchema.shape.exportedAt,
+  case: z.looseObject({}),
+  people: z.array(z.unknown()),
+  events: z.array(z.unknown()),
+});
+
+/** The valid people, and the ids of those already reported as invalid (not reported again as missing). */
+function parsePeople(raw: readonly unknown[], problems: string[]): { people: CaseFilePerson[]; reported: Set<unknown> } {
+  const out: CaseFilePerson[] = [];
+  const ids = new Set<string>();
+  const reported = new Set<unknown>();
+  raw.forEach((p, i) => {
+    const subject = `Person ${i + 1}`;
+    const r = CaseFilePersonSchema.safeParse(p);
+    if (!r.success) {
+      problems.push(...describe(r.error, p, subject, PERSON_LABELS));
+      reported.add(valueAt(p, ['id']));
+      return;
+    }
+    const { id, ...fields } = r.data;
+    const d = PersonInputSchema.safeParse(fields);
+    if (!d.success) {
+      for (const issue of d.error.issues) problems.push(`${subject} (${PERSON_ROLE_LABELS[fields.role].toLowerCase()}): ${issue.message}`);
+      reported.add(id);
+      return;
+    }
+    if (ids.has(id)) problems.push(`Two people in the file have the id "${short(id)}": give each person their own id.`);
+    ids.add(id);
+    out.push({ id, ...d.data });
+  });
+  return { people: out, reported };
+}
+
+function parseCase(raw: unknown, people: readonly CaseFilePerson[], reported: ReadonlySet<unknown>, problems: string[]): CaseFileCase | null {
+  const r = CaseFileCaseSchema.safeParse(raw);
+  if (!r.success) {
+    problems.push(...describe(r.error, raw, 'The case', CASE_LABELS));
+    return null;
+  }
+  const { id, status, timeZone, createdAt, updatedAt, ...editable } = r.data;
+  let ok = true;
+  if (!isValidTimeZone(timeZone)) {
+    problems.push(`The case's time zone "${short(timeZone)}" is not one Closeout knows. Use an IANA name such as America/Chicago or Europe/Berlin.`);
+    ok = false;
+  }
+  // The same rules as the case form (names, MRN, codes), but not the ones about today's date:
+  // a saved case may be years old.
+  const d = CaseInputSchema.safeParse(editable);
+  if (!d.success) {
+    for (const issue of d.error.issues) problems.push(`The case (${issue.path.map(String).join('.') || 'record'}): ${issue.message}`);
+    return null;
+  }
+  for (const [ref, role] of REFS) {
+    const pid = d.data[ref];
+    if (pid === null || reported.has(pid)) {
+      if (pid !== null) ok = false;
+      continue;
+    }
+    const p = people.find((x) => x.id === pid);
+    const label = PERSON_ROLE_LABELS[role].toLowerCase();
+    if (!p) {
+      problems.push(`The case names ${label} "${short(pid)}", but the file has no person with that id.`);
+      ok = false;
+    } else if (p.role !== role) {
+      problems.push(`The case names "${short(pid)}" as ${label}, but the file lists them as ${PERSON_ROLE_LABELS[p.role].toLowerCase()}.`);
+      ok = false;
+    }
+  }
+  return ok ? { id, status, timeZone, createdAt, updatedAt, ...d.data } : null;
+}
+
+/** `more`: checking stopped early, so there may be further problems. */
+function failure(problems: readonly string[], more: boolean): CaseFileParse {
+  const list = problems.map((p) => `  - ${p}`).join('\n');
+  const message =
+    problems.length === 1 && !more
+      ? (problems[0] as string)
+      : more
+        ? `The case file has at least ${problems.length} problems. The first ones:\n${list}`
+        : `The case file has ${problems.length} problems:\n${list}`;
+  return { ok: false, message, problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain messages for zod issues
+
+const TOP_LABELS: Labels = { exportedAt: 'export time', case: 'case', people: 'list of people', events: 'list of events' };
+const PERSON_LABELS: Labels = { id: 'id', role: 'role', lastName: 'last name', firstName: 'first name', npi: 'NPI', credential: 'credential', active: 'active flag' };
+const EVENT_LABELS: Labels = {
+  kind: 'kind',
+  occurredAt: 'time',
+  receivedAt: 'arrival time',
+  source: 'source',
+  dedupeKey: 'dedupe key',
+  modalityName: 'device modality name',
+  clockZone: 'clock zone',
+};
+const CASE_LABELS: Labels = {
+  id: 'ID',
+  status: 'status',
+  timeZone: 'time zone',
+  createdAt: 'creation time',
+  updatedAt: 'last-change time',
+  patient: 'patient',
+  'patient.lastName': "patient's last name",
+  'patient.firstName': "patient's first name",
+  'patient.mrn': 'MRN',
+  'patient.dateOfBirth': 'date of birth',
+  'patient.sex': "patient's sex",
+  procedure: 'procedure',
+  'procedure.description': 'procedure description',
+  dateOfService: 'date of service',
+};
+type Labels = Readonly<Record<string, string>>;
+
+const INSTANT_FIELDS = new Set(['exportedAt', 'createdAt', 'updatedAt', 'occurredAt', 'receivedAt']);
+const DATE_FIELDS = new Set(['dateOfBirth', 'dateOfService']);
+const INSTANT_EXAMPLE = 'a date and time like 2026-11-26T08:15:00Z';
+
+function describe(error: z.ZodError, root: unknown, subject: string, labels: Labels): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    const dotted = path.join('.');
+    const field = path.at(-1) ?? '';
+    const label = labels[dotted] ?? (dotted ? `"${dotted}"` : 'value');
+    const value = valueAt(root, issue.path);
+    switch (issue.code) {
+      case 'invalid_type':
+        if (value === undefined || value === null) return `${subject} has no ${label}.`;
+        return `${subject}: the ${label} should be ${INSTANT_FIELDS.has(field) ? INSTANT_EXAMPLE : expected(issue.expected)}, not ${typeName(value)}.`;
+      case 'invalid_format':
+        if (INSTANT_FIELDS.has(field)) return `${subject}: the ${label} "${short(value)}" is not ${INSTANT_EXAMPLE}.`;
+        if (DATE_FIELDS.has(field)) return `${subject}: the ${label} "${short(value)}" is not a date like 2026-11-26 (YYYY-MM-DD).`;
+        if (field === 'npi') return `${subject}: the NPI "${short(value)}" is not 10 digits.`;
+        return `${subject}: the ${label} "${short(value)}" is not in the expected form.`;
+      case 'invalid_value':
+        return `${subject}: the ${label} ${JSON.stringify(short(value))} is not one Closeout knows. Use one of: ${issue.values.map(String).join(', ')}.`;
+      case 'unrecognized_keys':
+        return `${subject}${dotted ? ` (${dotted})` : ''} has ${issue.keys.length === 1 ? 'a field' : 'fields'} Closeout does not know: ${issue.keys.map((k) => `"${short(k)}"`).join(', ')}.`;
+      case 'too_small':
+        return typeof value === 'string' ? `${subject} has an empty ${label}.` : `${subject}: the ${label} is too small.`;
+      case 'too_big':
+        return `${subject}: the ${label} is too long (${String(issue.maximum)} characters at most).`;
+      default:
+        return `${subject}: the ${label}: ${issue.message}`;
+    }
+  });
+}
+
+function expected(t: string): string {
+  switch (t) {
+    case 'string':
+      return 'text';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return 'a list ([…])';
+    case 'object':
+    case 'record':
+      return 'an object ({…})';
+    default:
+      return t;
+  }
+}
+
+function typeName(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `text ("${short(v)}")`;
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v === 'number' ? 'the number' : typeof v} ${String(v)}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+/** Values quoted in messages stay short: a message is not a dump of the file. */
+function short(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

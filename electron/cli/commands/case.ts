@@ -5,7 +5,9 @@ import { sortCaseList } from '../../../shared/domain/case-list';
 import { CASE_STATUSES, CASE_STATUS_LABELS, PAYER_TYPE_LABELS, READER_LOCATION_LABELS, SEX_LABELS, SIDE_LABELS, type CaseStatus } from '../../../shared/domain/vocabulary';
 import { localIsoDate } from '../../../shared/util/time';
 import { jsonOut, str, type Command } from '../command';
-import { EXIT, jsonArg, printJson, table, UsageError } from '../io';
+import { EXIT, jsonArg, printJson, ResultError, table, UsageError } from '../io';
+import { caseFileChunks } from '../../../shared/casefile/codec';
+import { caseFileJsonSchemaText } from '../../../shared/casefile/json-schema';
 
 export const caseCommands: readonly Command[] = [
   {
@@ -99,6 +101,79 @@ export const caseCommands: readonly Command[] = [
       return EXIT.ok;
     },
   },
+  {
+    words: ['case', 'export'],
+    usage: 'closeout case export ID [--out FILE]',
+    summary: 'Write a case with its people and all its events as a case file (JSON; to stdout unless --out).',
+    options: { out: { type: 'string' } },
+    positionals: 1,
+    async run({ io, session, args, values }) {
+      const file = await session.call('exportCaseFile', { caseId: args[0] as string });
+      const out = str(values, 'out');
+      if (out === undefined) {
+        for (const text of batched(caseFileChunks(file))) io.stdout(text);
+      } else {
+        writePrivateFile(out, caseFileChunks(file));
+        io.stdout(`Exported case ${file.case.id} (${file.events.length} events, ${file.people.length} people) to ${out}.\n`);
+      }
+      return EXIT.ok;
+    },
+  },
+  {
+    words: ['case', 'import'],
+    usage: 'closeout case import FILE|- [--as-new] [--json]',
+    summary: 'Add the case in a case file to this workstation (--as-new: under a new case ID, to keep an existing copy).',
+    options: { ...jsonOut, 'as-new': { type: 'boolean', default: false } },
+    positionals: 1,
+    async run({ io, session, args, values }) {
+      const name = args[0] as string;
+      const text = name === '-' ? await io.readStdin() : readFileOrUsage(name);
+      let file: unknown;
+      try {
+        // A BOM is what some Windows editors put in front of a file they save.
+        file = JSON.parse(text.replace(/^\uFEFF/, ''));
+      } catch (e) {
+        throw new UsageError(`${name === '-' ? 'The input' : name} is not valid JSON (${e instanceof SyntaxError ? e.message : 'unreadable'}), so it is not a Closeout case file.`);
+      }
+      const asNew = values['as-new'] === true;
+      let r;
+      try {
+        r = await session.call('importCaseFile', { file, asNew });
+      } catch (e) {
+        if (e instanceof ResultError && e.result.code === 'CONFLICT') {
+          throw new ResultError({ ...e.result, message: `${e.result.message}\nTo keep both, run: closeout case import ${name} --as-new` });
+        }
+        throw e;
+      }
+      if (values['json']) printJson(io, r);
+      else {
+        const people = r.peopleCreated + r.peopleMatched === 0 ? 'no people' : `people: ${r.peopleMatched} already here, ${r.peopleCreated} added`;
+        io.stdout(`Imported case ${r.caseId} (${CASE_STATUS_LABELS[r.status].toLowerCase()}): ${r.events} events; ${people}.\n`);
+        for (const note of r.notes) io.stdout(`Note: ${note}\n`);
+      }
+      return EXIT.ok;
+    },
+  },
+  {
+    words: ['case', 'schema'],
+    usage: 'closeout case schema [--out FILE]',
+    summary: 'Print the JSON Schema of case files (the repository keeps it in docs/case-file.schema.json).',
+    options: { out: { type: 'string' } },
+    positionals: 0,
+    async run({ io, values }) {
+      const out = str(values, 'out');
+      if (out === undefined) io.stdout(caseFileJsonSchemaText());
+      else {
+        try {
+          fs.writeFileSync(out, caseFileJsonSchemaText());
+        } catch {
+          throw new UsageError(`Cannot write ${out}. Check that the folder exists and that you may write to it.`);
+        }
+        io.stdout(`Wrote the case file schema to ${out}.\n`);
+      }
+      return EXIT.ok;
+    },
+  },
 ];
 
 function readFileOrUsage(file: string): string {
@@ -107,6 +182,43 @@ function readFileOrUsage(file: string): string {
   } catch {
     throw new UsageError(`Cannot read ${file}. Check the path.`);
   }
+}
+
+/** Join small pieces into ~64 KB writes: one write per event would be 50,000 system calls. */
+function* batched(chunks: Iterable<string>, size = 64 * 1024): Generator<string> {
+  let buf = '';
+  for (const c of chunks) {
+    buf += c;
+    if (buf.length >= size) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+/**
+ * A case file holds PHI: it is written private to the user (0600) and complete or not at all
+ * (a temporary file beside it, renamed into place).
+ */
+function writePrivateFile(file: string, chunks: Iterable<string>): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, 'w', 0o600);
+  } catch {
+    throw new UsageError(`Cannot write ${file}. Check that the folder exists and that you may write to it.`);
+  }
+  try {
+    for (const text of batched(chunks)) fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
 }
 
 export function editableFields(c: CaseRecord): CaseFields {

@@ -1,22 +1,46 @@
 import type { ArgsOut, Method, ResultOf } from '../../shared/contract/api';
 import type { ServiceContext } from '../services/context';
+import type { CaseRecord } from '../../shared/domain/case';
 import * as cases from '../services/cases/case-service';
+import * as casefile from '../services/casefile/casefile-service';
 import * as people from '../services/people/people-service';
 import * as notes from '../services/events/notes-service';
 import * as capture from '../services/capture/capture-handlers';
 import * as report from '../services/report/report-service';
 import * as users from '../services/users/users-service';
 import * as ai from '../services/ai/ai-service';
+import * as billing from '../services/billing/billing-service';
 
 export type Handlers = { [M in Method]: (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>> };
+
+/**
+ * A case's billed time is indexed for the other cases' cross-case rules: refresh it when the case
+ * closes or its record (reader, payer, room) changes. The change itself has happened: a failure
+ * here is logged, not returned.
+ */
+function withClaimIndex<T extends CaseRecord>(ctx: ServiceContext, c: T): T {
+  try {
+    billing.caseClaim(ctx, c);
+  } catch (e) {
+    ctx.log.warn('billing.index_failed', { caseId: c.id, error: e instanceof Error ? e.name : 'unknown' });
+  }
+  return c;
+}
 
 /** Contract method → service function. `getStatus` is answered by the host itself. */
 export const handlers: Omit<Handlers, 'getStatus'> = {
   listCases: cases.listCases,
   getCase: cases.getCase,
   createCase: cases.createCase,
-  updateCase: cases.updateCase,
-  setCaseStatus: cases.setCaseStatus,
+  updateCase: (ctx, a) => withClaimIndex(ctx, cases.updateCase(ctx, a)),
+  setCaseStatus: (ctx, a) => withClaimIndex(ctx, cases.setCaseStatus(ctx, a)),
+  exportCaseFile: casefile.exportCaseFile,
+  importCaseFile: (ctx, a) => {
+    const r = casefile.importCaseFile(ctx, a);
+    const c = ctx.store.cases.get(r.caseId);
+    if (c) withClaimIndex(ctx, c);
+    return r;
+  },
   listEvents: notes.listEvents,
   addNote: notes.addNote,
   getTimeline: notes.getTimeline,
@@ -35,6 +59,13 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   startAiNarrative: ai.startAiNarrative,
   cancelAiNarrative: ai.cancelAiNarrative,
   getAiNarrative: ai.getAiNarrative,
+  getClaim: billing.getClaim,
+  saveBillingDetails: billing.saveBillingDetails,
+  overrideClaim: billing.overrideClaim,
+  exportCharges: billing.exportCharges,
+  claimFromCaseFile: billing.claimFromCaseFile,
+  getBillingSettings: billing.getBillingSettings,
+  saveBillingSettings: billing.saveBillingSettings,
   listUsers: users.listUsers,
   saveUser: users.saveUser,
   setUserPin: users.setUserPin,

@@ -4,7 +4,7 @@
  * resolved rule set (data); a rule set to "off" does not run. Pure.
  */
 import { wallClockFormatter } from '../domain/timeline';
-import { MODALITY_LABELS, type Modality } from '../domain/modality';
+import { MODALITY_LABELS } from '../domain/modality';
 import { zoneOffsetMs } from '../util/zoned-time';
 import { spanMs, type Span } from './billable-time';
 import { codeInfo, isTimeCode, minutesForUnits, timeUnits, type TimeCode } from './codes';

@@ -103,6 +103,25 @@ export const CaseFileEventSchema = z
   })
   .describe('One captured fact, in time order');
 
+export const CaseFileBillingSchema = z
+  .strictObject({
+    details: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .default(null)
+      .describe("The case's billing answers (limbs tested, EMG extremities, surgeon's order, overrides of time code or units, hand-entered lines): see shared/billing/details.ts"),
+    signature: z
+      .strictObject({
+        name: z.string().min(1).max(120).describe('Who signed the report'),
+        credential: z.string().max(40).describe('Their credential, e.g. MD'),
+        signedAt: instant('When the report was signed'),
+      })
+      .nullable()
+      .default(null)
+      .describe("The signed report's signature, when signed (the report itself is not in the file)"),
+  })
+  .describe('What the claim needs beyond the record and the events');
+
 export const CaseFileSchema = z
   .strictObject({
     format: z.literal(CASE_FILE_FORMAT),
@@ -111,6 +130,7 @@ export const CaseFileSchema = z
     case: CaseFileCaseSchema,
     people: z.array(CaseFilePersonSchema).describe('The people the case names'),
     events: z.array(CaseFileEventSchema).describe('Every event of the case, in time order'),
+    billing: CaseFileBillingSchema.optional(),
   })
   .describe('A Closeout case file: one case, the people it names and all its events');
 
@@ -127,7 +147,10 @@ export type CaseFile = Readonly<{
   case: CaseFileCase;
   people: readonly CaseFilePerson[];
   events: readonly CaseFileEvent[];
+  billing?: CaseFileBilling;
 }>;
+
+export type CaseFileBilling = z.output<typeof CaseFileBillingSchema>;
 
 /** What importing a case file did. */
 export type CaseFileImport = Readonly<{

@@ -12,14 +12,17 @@ import type { CaseEvent } from '../domain/event';
 import { PersonInputSchema, type Person } from '../domain/person';
 import { PERSON_ROLE_LABELS, type PersonRole } from '../domain/vocabulary';
 import { isValidTimeZone } from '../util/zoned-time';
+import { BillingDetailsSchema } from '../billing/details';
 import {
   CASE_FILE_FORMAT,
   CASE_FILE_VERSION,
+  CaseFileBillingSchema,
   CaseFileCaseSchema,
   CaseFileEventSchema,
   CaseFilePersonSchema,
   CaseFileSchema,
   type CaseFile,
+  type CaseFileBilling,
   type CaseFileCase,
   type CaseFileEvent,
   type CaseFilePerson,
@@ -36,7 +39,7 @@ const REFS = [
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The case file of a stored case. `people` are the case's people as resolved by the caller. */
-export function buildCaseFile(record: CaseRecord, people: CasePeople, events: readonly CaseEvent[], exportedAt: number): CaseFile {
+export function buildCaseFile(record: CaseRecord, people: CasePeople, events: readonly CaseEvent[], exportedAt: number, billing?: CaseFileBilling): CaseFile {
   const listed = new Map<string, CaseFilePerson>();
   for (const p of [people.surgeon, people.technologist, people.physician]) {
     if (p && !listed.has(p.id)) {
@@ -71,6 +74,7 @@ export function buildCaseFile(record: CaseRecord, people: CasePeople, events: re
     },
     people: [...listed.values()],
     events: events.map(fileEvent),
+    ...(billing ? { billing } : {}),
   };
 }
 
@@ -106,7 +110,8 @@ export function* caseFileChunks(file: CaseFile): Generator<string> {
     yield `${first ? '' : ','}\n    ${JSON.stringify(e)}`;
     first = false;
   }
-  yield first ? ']\n}\n' : '\n  ]\n}\n';
+  const tail = file.billing ? `,\n  "billing": ${indent(file.billing)}\n}\n` : '\n}\n';
+  yield first ? `]${tail}` : `\n  ]${tail}`;
 }
 
 export function caseFileJson(file: CaseFile): string {
@@ -201,8 +206,26 @@ export function parseCaseFile(input: unknown): CaseFileParse {
     else seen.set(k, n);
     events.push(e);
   }
+  const billing = parseBilling(top.data.billing, problems);
   if (problems.length || !kase) return failure(problems.slice(0, MAX_PROBLEMS), problems.length > MAX_PROBLEMS || (full() && i < raw.length));
-  return { ok: true, value: { format: CASE_FILE_FORMAT, version: CASE_FILE_VERSION, exportedAt: top.data.exportedAt, case: kase, people, events } };
+  return { ok: true, value: { format: CASE_FILE_FORMAT, version: CASE_FILE_VERSION, exportedAt: top.data.exportedAt, case: kase, people, events, ...(billing ? { billing } : {}) } };
+}
+
+function parseBilling(raw: unknown, problems: string[]): CaseFileBilling | null {
+  if (raw === undefined) return null;
+  const r = CaseFileBillingSchema.safeParse(raw);
+  if (!r.success) {
+    problems.push(...r.error.issues.map((i) => `Billing${i.path.length ? ` (${i.path.join('.')})` : ''}: ${i.message}`));
+    return null;
+  }
+  if (r.data.details !== null) {
+    const d = BillingDetailsSchema.safeParse(r.data.details);
+    if (!d.success) {
+      problems.push(...d.error.issues.map((i) => `Billing details${i.path.length ? ` (${i.path.join('.')})` : ''}: ${i.message}`));
+      return null;
+    }
+  }
+  return r.data;
 }
 
 /** The top level, with the sections left for their own passes (so messages can name them). */
@@ -213,6 +236,7 @@ const TopSchema = z.strictObject({
   case: z.looseObject({}),
   people: z.array(z.unknown()),
   events: z.array(z.unknown()),
+  billing: z.unknown().optional(),
 });
 
 /** The valid people, and the ids of those already reported as invalid (not reported again as missing). */

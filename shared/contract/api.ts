@@ -20,6 +20,12 @@ import type { Report, ReportVersion } from '../report/report';
 import { SectionIdSchema } from '../report/report';
 import { UserInputSchema, type User } from '../domain/user';
 import { AiSettingsSchema, type AiRun, type AiStatus } from '../report/ai-run';
+import type { CaseFile, CaseFileImport } from '../casefile/case-file';
+import { BillingDetailsSchema, PracticeBillingSchema } from '../billing/details';
+import { RuleSetsSchema } from '../billing/ruleset';
+import type { BillingSettings, ChargeExport, ClaimView } from '../billing/view';
+import type { Claim } from '../billing/scrubber';
+import { isoDate } from '../domain/fields';
 
 export type StoreHealth =
   | Readonly<{ state: 'ok'; schemaVersion: number }>
@@ -78,6 +84,10 @@ export const api = {
     z.object({ id: IdSchema, version: z.number().int().positive(), fields: CaseInputSchema }),
   ).returns<CaseRecord>(),
   setCaseStatus: procedure(z.object({ id: IdSchema, status: z.enum(CASE_STATUSES) })).returns<CaseRecord>(),
+  /** The case file (shared/casefile, docs/case-file.schema.json): the case, its people and every event. */
+  exportCaseFile: procedure(z.object({ caseId: IdSchema })).returns<CaseFile>(),
+  /** Checked here, not at the boundary, so a bad file gets plain messages ("Event 12 has no time"). */
+  importCaseFile: procedure(z.object({ file: z.unknown(), asNew: z.boolean().default(false) })).returns<CaseFileImport>(),
 
   listEvents: procedure(
     z.object({
@@ -131,6 +141,42 @@ export const api = {
   cancelAiNarrative: procedure(z.object({ caseId: IdSchema })).returns<{ run: AiRun | null }>(),
   /** The case's latest run since the backend started, or null. */
   getAiNarrative: procedure(z.object({ caseId: IdSchema })).returns<{ run: AiRun | null }>(),
+
+  /** The claim as it stands now: charge lines, scrubber findings (the live checklist), status. */
+  getClaim: procedure(z.object({ caseId: IdSchema })).returns<ClaimView>(),
+  saveBillingDetails: procedure(z.object({ caseId: IdSchema, details: BillingDetailsSchema })).returns<ClaimView>(),
+  /** A user with billing rights lets a claim that is not clean be exported, with a reason. */
+  overrideClaim: procedure(
+    z.object({
+      caseId: IdSchema,
+      userId: z.string().trim().min(1, 'Choose who overrides.').max(80),
+      pin: z.string().min(1, 'Enter the PIN.').max(128),
+      reason: z.string().trim().min(10, 'Give the reason in a few words (at least 10 characters).').max(500, 'Keep the reason under 500 characters.'),
+    }),
+  ).returns<ClaimView>(),
+  exportCharges: procedure(
+    z
+      .object({
+        caseIds: z.array(IdSchema).min(1).max(10_000).optional(),
+        from: isoDate('from date').optional(),
+        to: isoDate('to date').optional(),
+        format: z.enum(['csv', 'json']).default('csv'),
+      })
+      .refine((a) => a.caseIds !== undefined || (a.from !== undefined && a.to !== undefined), { error: 'Give the cases, or a date range (from and to).', path: ['from'] })
+      .refine((a) => !a.from || !a.to || a.from <= a.to, { error: 'The from date is after the to date.', path: ['to'] }),
+  ).returns<ChargeExport>(),
+  /** The claim of a case file, without importing it (CLI `claim --case-file`). */
+  claimFromCaseFile: procedure(z.object({ file: z.unknown() })).returns<Claim>(),
+  getBillingSettings: procedure(z.object({})).returns<BillingSettings>(),
+  /** Practice billing role and the scrubber's rule sets: administrators only, with their PIN. */
+  saveBillingSettings: procedure(
+    z.object({
+      practice: PracticeBillingSchema.optional(),
+      ruleSets: RuleSetsSchema.optional(),
+      userId: z.string().trim().min(1, 'Choose who saves.').max(80),
+      pin: z.string().min(1, 'Enter the PIN.').max(128),
+    }),
+  ).returns<BillingSettings>(),
 
   listUsers: procedure(z.object({})).returns<User[]>(),
   saveUser: procedure(z.object({ id: IdSchema.optional(), user: UserInputSchema })).returns<User>(),

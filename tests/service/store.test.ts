@@ -161,6 +161,33 @@ describe('migrations', () => {
     expect(() => db.exec("INSERT INTO users (id, name, role, created_at, updated_at) VALUES ('u2', 'dr x', 'admin', 0, 0)")).toThrow(/UNIQUE/);
   });
 
+  it('0004 (billing): users and signed versions kept, the billing role allowed, billing tables appear', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'db.sqlite');
+    const db = new Database(file);
+    db.pragma('foreign_keys = ON');
+    migrate(db, 3);
+    db.exec(`INSERT INTO cases (id, status, patient_last_name, patient_first_name, patient_mrn, patient_dob, patient_sex, procedure_text, date_of_service, time_zone, created_at, updated_at)
+      VALUES ('c1', 'signed', 'T', 'A', 'M1', '1970-01-01', 'F', 'P', '2026-11-26', 'UTC', 0, 0);
+      INSERT INTO users (id, name, role, created_at, updated_at) VALUES ('u1', 'Dr X', 'physician', 0, 0);
+      INSERT INTO report_versions (case_id, version, kind, content, content_sha256, signer_user_id, signer_name, signer_credential, signed_at) VALUES ('c1', 1, 'original', '{}', 'h', 'u1', 'Dr X', 'MD', 1)`);
+    expect(() => db.exec("INSERT INTO users (id, name, role, created_at, updated_at) VALUES ('u0', 'Biller', 'billing', 0, 0)")).toThrow(/CHECK/);
+    expect(migrate(db, 4)).toBe(4);
+    db.exec("INSERT INTO users (id, name, role, created_at, updated_at) VALUES ('u2', 'Biller', 'billing', 0, 0)");
+    expect(() => db.exec("INSERT INTO users (id, name, role, created_at, updated_at) VALUES ('u3', 'Nobody', 'owner', 0, 0)")).toThrow(/CHECK/);
+    expect(db.prepare('SELECT id, role FROM users ORDER BY id').all()).toEqual([{ id: 'u1', role: 'physician' }, { id: 'u2', role: 'billing' }]);
+    expect(db.prepare('SELECT case_id, signer_user_id FROM report_versions').all()).toEqual([{ case_id: 'c1', signer_user_id: 'u1' }]);
+    expect(() => db.exec("INSERT INTO report_versions (case_id, version, kind, content, content_sha256, signer_user_id, signer_name, signer_credential, signed_at) VALUES ('c1', 2, 'addendum', '{}', 'h', 'nobody', 'X', 'MD', 1)")).toThrow(/FOREIGN KEY/);
+    const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('billing_details', 'billing_rule_sets', 'claim_index', 'claim_intervals', 'claim_overrides') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    expect(tables).toEqual(['billing_details', 'billing_rule_sets', 'claim_index', 'claim_intervals', 'claim_overrides']);
+    db.exec("INSERT INTO billing_rule_sets (doc, label, saved_by, saved_at) VALUES ('{}', 'x', 'admin', 1)");
+    expect(() => db.exec("UPDATE billing_rule_sets SET doc = '[]'")).toThrow(/kept as saved/);
+    db.close();
+    const again = new Database(file);
+    expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
+    again.close();
+  });
+
   it('run each step in a transaction: a failing step leaves the previous version intact', () => {
     const db = new Database(':memory:');
     migrate(db, 1);

@@ -57,7 +57,7 @@ export const reportCommands: readonly Command[] = [
   },
   {
     words: ['users', 'add'],
-    usage: 'closeout users add --name NAME --role technologist|physician|admin [--person PERSON_ID] [--json]   (a PIN on standard input sets it)',
+    usage: 'closeout users add --name NAME --role technologist|physician|admin|billing [--person PERSON_ID] [--json]   (a PIN on standard input sets it)',
     summary: 'Add a local user; physicians sign reports with their PIN.',
     options: { ...jsonOut, name: { type: 'string' }, role: { type: 'string' }, person: { type: 'string' } },
     positionals: 0,

@@ -18,7 +18,10 @@ export function exportCaseFile(ctx: ServiceContext, a: ArgsOut<'exportCaseFile'>
     const c = mustGetCase(ctx, a.caseId);
     const get = (id: string | null) => (id ? ctx.store.people.get(id) : null);
     const people = { surgeon: get(c.surgeonId), technologist: get(c.technologistId), physician: get(c.physicianId) };
-    const f = buildCaseFile(c, people, ctx.store.events.all(c.id), ctx.now());
+    const details = ctx.store.billing.details(c.id) as Record<string, unknown> | null;
+    const original = ctx.store.report.versions(c.id).find((v) => v.kind === 'original');
+    const signature = original ? { name: original.signerName, credential: original.signerCredential, signedAt: new Date(original.signedAt).toISOString() } : null;
+    const f = buildCaseFile(c, people, ctx.store.events.all(c.id), ctx.now(), details || signature ? { details, signature } : undefined);
     ctx.store.audit.append({ actor: ctx.actor, action: 'case.export', caseId: c.id, detail: { events: f.events.length, people: f.people.length } }, ctx.now());
     return f;
   });
@@ -117,6 +120,9 @@ export function importCaseFile(ctx: ServiceContext, a: ArgsOut<'importCaseFile'>
       // parseCaseFile refuses repeated (source, key) pairs, so every event is new to this case.
       if (!ctx.store.events.append({ ...event, caseId }).inserted) throw new Error('case file event not stored');
     }
+
+    // The billing answers travel with the case; the signature does not (its report is not in the file).
+    if (file.billing?.details) ctx.store.billing.saveDetails(caseId, file.billing.details, ctx.actor, now);
 
     ctx.store.audit.append(
       {

@@ -126,6 +126,16 @@ export class CasesRepo {
     );
   }
 
+  /** Ids of the cases whose date of service is in [from, to] (ISO dates), oldest first. */
+  idsBetween(from: string, to: string): string[] {
+    return (this.#db.prepare('SELECT id FROM cases WHERE date_of_service BETWEEN ? AND ? ORDER BY date_of_service, created_at').all(from, to) as { id: string }[]).map((r) => r.id);
+  }
+
+  /** Every case id (the claim index rebuild walks them). */
+  allIds(): string[] {
+    return (this.#db.prepare('SELECT id FROM cases ORDER BY created_at').all() as { id: string }[]).map((r) => r.id);
+  }
+
   /** The case this workstation is capturing, if any (one at a time). */
   capturing(): CaseRecord | null {
     const row = this.#capturing.get();
@@ -137,14 +147,15 @@ export class CasesRepo {
     return row ? fromRow(row) : null;
   }
 
-  insert(c: Readonly<{ id: string; status: CaseStatus; timeZone: string; now: number; fields: CaseFields }>): CaseRecord {
+  /** `updatedAt` differs from `now` (the creation time) only for a case brought in from a case file. */
+  insert(c: Readonly<{ id: string; status: CaseStatus; timeZone: string; now: number; updatedAt?: number; fields: CaseFields }>): CaseRecord {
     this.#insert.run({
       id: c.id,
       status: c.status,
       time_zone: c.timeZone,
       version: 1,
       created_at: c.now,
-      updated_at: c.now,
+      updated_at: c.updatedAt ?? c.now,
       ...fieldParams(c.fields),
     });
     return this.get(c.id) as CaseRecord;

@@ -7,6 +7,7 @@ import { AuditRepo } from './audit-repo';
 import { SettingsRepo } from './settings-repo';
 import { CaptureRepo } from './capture-repo';
 import { ReportRepo } from './report-repo';
+import { BillingRepo } from './billing-repo';
 import { schemaVersion } from './migrations';
 
 /** The open database and its repositories. The backend holds exactly one: the only writer. */
@@ -18,6 +19,7 @@ export class Store {
   readonly settings: SettingsRepo;
   readonly capture: CaptureRepo;
   readonly report: ReportRepo;
+  readonly billing: BillingRepo;
 
   private constructor(readonly db: Database.Database) {
     this.cases = new CasesRepo(db);
@@ -27,6 +29,7 @@ export class Store {
     this.settings = new SettingsRepo(db);
     this.capture = new CaptureRepo(db);
     this.report = new ReportRepo(db);
+    this.billing = new BillingRepo(db);
   }
 
   static open(opts: OpenDbOptions): Store {

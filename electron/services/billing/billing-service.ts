@@ -1,0 +1,241 @@
+/**
+ * Billing in the backend: the claim of a case computed from its live facts and judged by the
+ * rule sets in force, the per-case answers a claim needs, overrides by a user with billing
+ * rights, the charge export, and the rule sets themselves (every saved version kept). The claim
+ * index it keeps (billed time per reader) is what the cross-case rules read.
+ */
+import defaultRules from '../../../resources/billing/ruleset-default.json';
+import payerRules from '../../../resources/billing/ruleset-payers.json';
+import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
+import { billableTime } from '../../../shared/billing/billable-time';
+import { computeClaim } from '../../../shared/billing';
+import type { ClaimInputs, Signature } from '../../../shared/billing/claim';
+import { chargeRows, chargesCsv, type ChargeRow, type ClaimStatus } from '../../../shared/billing/charges';
+import { BillingDetailsSchema, DEFAULT_PRACTICE_BILLING, EMPTY_BILLING_DETAILS, PracticeBillingSchema, type BillingDetails, type PracticeBilling } from '../../../shared/billing/details';
+import { resolveRules, RuleSetsSchema, type RuleSets } from '../../../shared/billing/ruleset';
+import type { Claim } from '../../../shared/billing/scrubber';
+import { findingKey, type ChargeExport, type ClaimOverride, type ClaimView } from '../../../shared/billing/view';
+import { buildCaseFacts, type CaseFacts } from '../../../shared/report/facts';
+import { caseFileInputs, parseCaseFile } from '../../../shared/casefile/codec';
+import type { CaseRecord } from '../../../shared/domain/case';
+import type { CaseEvent } from '../../../shared/domain/event';
+import type { Person } from '../../../shared/domain/person';
+import { hasBillingRights } from '../../../shared/domain/user';
+import type { ServiceContext } from '../context';
+import { mustGetCase } from '../cases/case-service';
+import { liveReportFor } from '../report/report-service';
+import { AppError } from '../store/store-errors';
+import { verifyPin } from '../users/pin';
+
+const PRACTICE_KEY = 'billing.practice';
+const HOUR = 3_600_000;
+
+/** The rule sets shipped with the app (resources/billing), used until an admin saves others. */
+export const DEFAULT_RULE_SETS: RuleSets = RuleSetsSchema.parse({ base: defaultRules, payers: payerRules });
+
+function ruleSets(ctx: ServiceContext): { sets: RuleSets; source: 'default' | 'saved' } {
+  const saved = ctx.store.billing.latestRuleSets();
+  if (!saved) return { sets: DEFAULT_RULE_SETS, source: 'default' };
+  const parsed = RuleSetsSchema.safeParse(saved.doc);
+  if (parsed.success) return { sets: parsed.data, source: 'saved' };
+  // Never reached through the API (saves are validated); a hand-edited database falls back safely.
+  ctx.log.warn('billing.rules_unreadable', { seq: saved.seq });
+  return { sets: DEFAULT_RULE_SETS, source: 'default' };
+}
+
+function practice(ctx: ServiceContext): PracticeBilling {
+  const parsed = PracticeBillingSchema.safeParse(ctx.store.settings.get(PRACTICE_KEY) ?? {});
+  return parsed.success ? parsed.data : DEFAULT_PRACTICE_BILLING;
+}
+
+function details(ctx: ServiceContext, caseId: string): BillingDetails {
+  const stored = ctx.store.billing.details(caseId);
+  if (stored === null) return EMPTY_BILLING_DETAILS;
+  const parsed = BillingDetailsSchema.safeParse(stored);
+  return parsed.success ? parsed.data : EMPTY_BILLING_DETAILS;
+}
+
+function signature(ctx: ServiceContext, caseId: string): Signature | null {
+  const original = ctx.store.report.versions(caseId).find((v) => v.kind === 'original');
+  return original ? { name: original.signerName, credential: original.signerCredential, at: original.signedAt } : null;
+}
+
+/** Everything the pure engine needs, the other cases of the reader included. */
+function inputs(ctx: ServiceContext, c: CaseRecord, facts: CaseFacts, d: BillingDetails, sig: Signature | null): ClaimInputs {
+  const rules = resolveRules(ruleSets(ctx).sets, c.payer, c.dateOfService);
+  const spans = billableTime(facts).intervals;
+  const others =
+    c.physicianId && spans.length
+      ? // An hour either side: the Medicare per-clock-hour cap looks at whole hours.
+        ctx.store.billing.readerCasesNear(c.physicianId, c.id, spans[0]!.start - HOUR, spans[spans.length - 1]!.end + HOUR)
+      : [];
+  return { facts, record: c, details: d, practice: practice(ctx), signature: sig, rules, others };
+}
+
+function overrideInForce(ctx: ServiceContext, caseId: string, claim: Claim): ClaimOverride | null {
+  const last = ctx.store.billing.overrides(caseId).at(-1);
+  if (!last) return null;
+  const blocking = claim.findings.filter((f) => f.severity === 'block').map(findingKey);
+  // An override covers the findings it was given for; a new blocking problem needs a new one.
+  return blocking.every((k) => last.findings.includes(k)) ? { by: last.userName, reason: last.reason, at: last.at, findings: last.findings } : null;
+}
+
+function view(ctx: ServiceContext, c: CaseRecord, claim: Claim, d: BillingDetails): ClaimView {
+  const override = claim.clean ? null : overrideInForce(ctx, c.id, claim);
+  const status: ClaimStatus = claim.clean ? 'clean' : override ? 'overridden' : 'not_clean';
+  return { ...claim, caseStatus: c.status, status, override, exportable: status !== 'not_clean', details: d, practice: practice(ctx) };
+}
+
+/** The claim of a stored case, as it stands now; its billed time is indexed for the cross-case rules. */
+export function caseClaim(ctx: ServiceContext, c: CaseRecord): ClaimView {
+  const facts = liveReportFor(ctx, c).facts();
+  const d = details(ctx, c.id);
+  const claim = computeClaim(inputs(ctx, c, facts, d, signature(ctx, c.id)));
+  const v = view(ctx, c, claim, d);
+  ctx.store.write(() =>
+    ctx.store.billing.index(
+      {
+        caseId: c.id,
+        readerId: c.physicianId,
+        payerType: c.payer.type,
+        timeCode: claim.timeCode,
+        orRoom: c.orRoom,
+        dateOfService: claim.dateOfService,
+        minutes: claim.billable.minutes,
+        clean: v.exportable,
+        blocking: claim.findings.filter((f) => f.severity === 'block').length,
+        warnings: claim.findings.filter((f) => f.severity === 'warn').length,
+        topRules: [...new Set(claim.findings.map((f) => f.rule))],
+        intervals: claim.timeCode ? claim.billable.intervals : [],
+      },
+      ctx.now(),
+    ),
+  );
+  return v;
+}
+
+export function getClaim(ctx: ServiceContext, a: ArgsOut<'getClaim'>): ResultOf<'getClaim'> {
+  return caseClaim(ctx, mustGetCase(ctx, a.caseId));
+}
+
+export function saveBillingDetails(ctx: ServiceContext, a: ArgsOut<'saveBillingDetails'>): ResultOf<'saveBillingDetails'> {
+  const c = mustGetCase(ctx, a.caseId);
+  ctx.store.write(() => {
+    ctx.store.billing.saveDetails(c.id, a.details, ctx.actor, ctx.now());
+    ctx.store.audit.append({ actor: ctx.actor, action: 'billing.details', caseId: c.id }, ctx.now());
+  });
+  ctx.emit({ name: 'claimChanged', payload: { caseId: c.id } });
+  return caseClaim(ctx, c);
+}
+
+/** A user with billing rights, with the right PIN. Refusals are audited. */
+function checkBiller(ctx: ServiceContext, caseId: string | null, userRef: string, pin: string, action: string) {
+  const user = ctx.store.report.getUser(userRef) ?? ctx.store.report.findUserByName(userRef);
+  const refuse = (code: string, message: string): never => {
+    ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: `${action}_refused`, caseId, detail: { code } }, ctx.now()));
+    throw new AppError('BAD_INPUT', message, code === 'pin' ? { pin: message } : { userId: message });
+  };
+  if (!user || !user.active) return refuse('unknown_user', 'No active user by that name. An administrator adds users under People → Users.');
+  if (!hasBillingRights(user.role)) return refuse('no_rights', `${user.name} has no billing rights (billing or administrator role needed).`);
+  if (!user.pinHash) return refuse('no_pin', `${user.name} has no PIN yet. Set one under People → Users first.`);
+  if (!verifyPin(pin, user.pinHash)) return refuse('pin', 'That PIN is not right. Nothing was changed.');
+  return user;
+}
+
+export function overrideClaim(ctx: ServiceContext, a: ArgsOut<'overrideClaim'>): ResultOf<'overrideClaim'> {
+  const c = mustGetCase(ctx, a.caseId);
+  const current = caseClaim(ctx, c);
+  if (current.clean) throw new AppError('INVALID_STATE', 'This claim is clean: there is nothing to override.');
+  const user = checkBiller(ctx, c.id, a.userId, a.pin, 'claim.override');
+  const findings = current.findings.filter((f) => f.severity === 'block').map(findingKey);
+  ctx.store.write(() => {
+    ctx.store.billing.addOverride({ caseId: c.id, userId: user.id, userName: user.name, reason: a.reason, findings, at: ctx.now() });
+    // The reason is the user's words about the claim, not patient data; the rules go in the detail.
+    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'claim.override', caseId: c.id, detail: { rules: [...new Set(current.findings.filter((f) => f.severity === 'block').map((f) => f.rule))], reason: a.reason } }, ctx.now());
+  });
+  ctx.emit({ name: 'claimChanged', payload: { caseId: c.id } });
+  return caseClaim(ctx, c);
+}
+
+const RUNNING = new Set(['open', 'capturing']);
+
+export function exportCharges(ctx: ServiceContext, a: ArgsOut<'exportCharges'>): ResultOf<'exportCharges'> {
+  const ids = a.caseIds ?? ctx.store.cases.idsBetween(a.from!, a.to!);
+  const rows: ChargeRow[] = [];
+  const skipped: Array<{ caseId: string; dateOfService: string; why: string }> = [];
+  let cases = 0;
+  const npi = practice(ctx).billingNpi;
+  for (const id of ids) {
+    const c = mustGetCase(ctx, id);
+    if (RUNNING.has(c.status)) {
+      skipped.push({ caseId: c.id, dateOfService: c.dateOfService, why: 'The case is still open: close it first.' });
+      continue;
+    }
+    const v = caseClaim(ctx, c);
+    if (!v.exportable) {
+      const blocking = v.findings.filter((f) => f.severity === 'block');
+      skipped.push({ caseId: c.id, dateOfService: c.dateOfService, why: `Not clean: ${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (${[...new Set(blocking.map((f) => f.rule))].join(', ')}). Fix them, or a user with billing rights overrides with a reason.` });
+      continue;
+    }
+    cases++;
+    rows.push(...chargeRows(c, v, v.status, npi));
+  }
+  if (a.caseIds?.length === 1 && skipped.length === 1) throw new AppError('INVALID_STATE', skipped[0]!.why);
+  const content = a.format === 'csv' ? chargesCsv(rows) : `${JSON.stringify(rows, null, 1)}\n`;
+  ctx.store.write(() =>
+    ctx.store.audit.append({ actor: ctx.actor, action: 'charges.export', caseId: a.caseIds?.length === 1 ? a.caseIds[0]! : null, detail: { format: a.format, cases, rows: rows.length, skipped: skipped.length, from: a.from ?? null, to: a.to ?? null } }, ctx.now()),
+  );
+  return { format: a.format, content, rows, cases, skipped } satisfies ChargeExport;
+}
+
+export function getBillingSettings(ctx: ServiceContext): ResultOf<'getBillingSettings'> {
+  const { sets, source } = ruleSets(ctx);
+  return { practice: practice(ctx), ruleSets: sets, ruleSetsSource: source, history: ctx.store.billing.ruleSetHistory() };
+}
+
+export function saveBillingSettings(ctx: ServiceContext, a: ArgsOut<'saveBillingSettings'>): ResultOf<'saveBillingSettings'> {
+  const user = ctx.store.report.getUser(a.userId) ?? ctx.store.report.findUserByName(a.userId);
+  const refuse = (code: string, message: string): never => {
+    ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'billing.settings_refused', caseId: null, detail: { code } }, ctx.now()));
+    throw new AppError('BAD_INPUT', message, code === 'pin' ? { pin: message } : { userId: message });
+  };
+  if (!user || !user.active) return refuse('unknown_user', 'No active user by that name.');
+  if (user.role !== 'admin') return refuse('not_admin', `${user.name} is not an administrator; only an administrator changes billing rules.`);
+  if (!user.pinHash || !verifyPin(a.pin, user.pinHash)) return refuse('pin', 'That PIN is not right. Nothing was changed.');
+  ctx.store.write(() => {
+    if (a.practice) ctx.store.settings.set(PRACTICE_KEY, a.practice);
+    if (a.ruleSets) {
+      const label = [`${a.ruleSets.base.id} ${a.ruleSets.base.version}`, ...a.ruleSets.payers.map((p) => `${p.id} ${p.version}`)].join(' + ');
+      ctx.store.billing.saveRuleSets(a.ruleSets, label, user.name, ctx.now());
+    }
+    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'billing.settings', caseId: null, detail: { practice: !!a.practice, ruleSets: a.ruleSets ? a.ruleSets.base.version : null } }, ctx.now());
+  });
+  return getBillingSettings(ctx);
+}
+
+/**
+ * The claim of a case file that is not in this store (CLI `claim --case-file`): the same engine,
+ * with cross-case rules against this store's cases of a reader with the same NPI.
+ */
+export function claimForFileCase(ctx: ServiceContext, c: CaseRecord, people: Readonly<{ surgeon: Person | null; technologist: Person | null; physician: Person | null }>, events: readonly CaseEvent[], d: BillingDetails, sig: Signature | null): Claim {
+  const facts = buildCaseFacts({ record: c, people, events });
+  const local = people.physician?.npi ? ctx.store.people.list().find((p) => p.role === 'physician' && p.npi === people.physician!.npi) : undefined;
+  return computeClaim(inputs(ctx, { ...c, physicianId: local?.id ?? null }, facts, d, sig));
+}
+
+export function claimFromCaseFile(ctx: ServiceContext, a: ArgsOut<'claimFromCaseFile'>): ResultOf<'claimFromCaseFile'> {
+  const parsed = parseCaseFile(a.file);
+  if (!parsed.ok) throw new AppError('BAD_INPUT', parsed.message);
+  const { record, people, events } = caseFileInputs(parsed.value);
+  const billing = parsed.value.billing;
+  const d = billing?.details ? BillingDetailsSchema.parse(billing.details) : EMPTY_BILLING_DETAILS;
+  const sig = billing?.signature ? { name: billing.signature.name, credential: billing.signature.credential, at: Date.parse(billing.signature.signedAt) } : null;
+  return claimForFileCase(ctx, record, people, events, d, sig);
+}
+
+/** Recompute every case's claim, so the cross-case rules see all of them (after an import or upgrade). */
+export function reindexClaims(ctx: ServiceContext): { cases: number } {
+  const ids = ctx.store.cases.allIds();
+  for (const id of ids) caseClaim(ctx, mustGetCase(ctx, id));
+  return { cases: ids.length };
+}

@@ -71,28 +71,36 @@ export async function benchClaimCrossCase(opts: { cases?: number; runs?: number 
         const dos = new Date(start).toISOString().slice(0, 10);
         const id = `case-${i}`;
         store.cases.insert({ id, status: 'closed', timeZone: 'UTC', now: start, fields: fields({ physicianId: reader, dateOfService: dos }) });
-        store.billing.index({ caseId: id, readerId: reader, payerType: i % 4 ? 'commercial' : 'medicare_ffs', timeCode: i % 4 ? '95941' : 'G0453', orRoom: `OR ${i % 9}`, dateOfService: dos, minutes: 150, clean: true, blocking: 0, warnings: 0, topRules: [], intervals: [{ start, end: start + 150 * 60_000 }] }, start);
+        store.billing.index({ caseId: id, readerId: reader, payerType: i % 4 ? 'commercial' : 'medicare_ffs', timeCode: i % 4 ? '95941' : 'G0453', orRoom: `OR ${i % 9}`, dateOfService: dos, minutes: 300, clean: true, blocking: 0, warnings: 0, topRules: [], intervals: [{ start, end: start + 300 * 60_000 }] }, start);
       }
     });
-    // The measured case: today's, reader-0's, with a real (small) event history.
-    const target = store.cases.insert({ id: 'bench-target', status: 'closed', timeZone: 'UTC', now: T0, fields: fields({ physicianId: 'reader-0' }) });
-    for (const e of syntheticCaseEvents(2_000)) {
-      const { id: _id, caseId: _c, ...rest } = e;
-      store.events.append({ ...rest, caseId: target.id });
-    }
+    // The measured cases: today's, reader-0's, each with its own event history, each asked once
+    // (cold: its facts are built from the store in the call).
+    const events = syntheticCaseEvents(2_000);
+    store.write(() => {
+      for (let k = 0; k < runs + 3; k++) {
+        const target = store.cases.insert({ id: `bench-target-${k}`, status: 'closed', timeZone: 'UTC', now: T0, fields: fields({ physicianId: 'reader-0' }) });
+        for (const e of events) {
+          const { id: _id, caseId: _c, ...rest } = e;
+          store.events.append({ ...rest, caseId: target.id });
+        }
+      }
+    });
     store.close();
     const backend = createBackend({ dataDir: dir, actor: 'bench', appVersion: 'bench' });
     const times: number[] = [];
     for (let i = 0; i < runs + 3; i++) {
       const t0 = performance.now();
-      const r = await backend.call('getClaim', { caseId: 'bench-target' });
+      const r = await backend.call('getClaim', { caseId: `bench-target-${i}` });
       const ms = performance.now() - t0;
       if (!r.ok) throw new Error(r.message);
+      // The reader's other cases that day were found (the cross-case rules had work to do).
+      if (i === 0 && !(r.value as { findings: Array<{ rule: string }> }).findings.some((f) => f.rule === 'R10' || f.rule === 'R08')) throw new Error('bench: no cross-case finding');
       if (i >= 3) times.push(ms);
     }
     await backend.close();
     const m = median(times);
-    return { measure: `getClaim with cross-case rules, ${total.toLocaleString('en-US')} stored cases (real SQLite)`, target: '≤ 200 ms', median: `${m.toFixed(1)} ms`, pass: m <= 200 };
+    return { measure: `getClaim (case read from SQLite, 2,000 events) + cross-case rules over ${total.toLocaleString('en-US')} stored cases`, target: '≤ 200 ms', median: `${m.toFixed(1)} ms`, pass: m <= 200 };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

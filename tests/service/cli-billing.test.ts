@@ -5,7 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { DB_FILE_NAME } from '../../electron/services/store/open-db';
 import { buildCaseFile, caseFileJson } from '../../shared/casefile/codec';
 import type { CaseEvent } from '../../shared/domain/event';
 import { cli } from '../helpers/cli';
@@ -57,12 +59,17 @@ describe('closeout claim', () => {
     const b = caseFile(dir, 'b.json', { id: 'import-case-b', patch: { ...medicare, orRoom: 'OR 8', patient: { lastName: 'Testpatient', firstName: 'Dora', mrn: 'SYN-2002', dateOfBirth: '1955-05-05', sex: 'M' } }, shiftMin: 30 });
     expect((await cli(dir, ['case', 'import', a])).code).toBe(0);
     expect((await cli(dir, ['case', 'import', b])).code).toBe(0);
-    expect((await cli(dir, ['claim', 'import-case-a'])).code).toBe(3); // the signature is not imported
+    // A case never indexed (as after an upgrade from before billing): the claim of its neighbour
+    // indexes it first.
+    const raw = new Database(path.join(dir, DB_FILE_NAME));
+    raw.exec("DELETE FROM claim_intervals WHERE case_id = 'import-case-a'; DELETE FROM claim_index WHERE case_id = 'import-case-a'");
+    raw.close();
     const rb = await cli(dir, ['claim', 'import-case-b', '--json']);
     expect(rb.code).toBe(3);
     const claim = JSON.parse(rb.stdout);
     const rules = claim.findings.map((f: { rule: string }) => f.rule);
     expect(rules).toEqual(expect.arrayContaining(['R08', 'R11', 'R16']));
+    expect((await cli(dir, ['claim', 'import-case-a'])).code).toBe(3); // the signature is not imported
     expect(claim.findings.find((f: { rule: string }) => f.rule === 'R11').message).toBe('95940 is billed but the reader was also covering 1 other case at the time.');
     expect(claim.findings.find((f: { rule: string }) => f.rule === 'R08').message).toMatch(/^105 min overlap the reader's case import-c \(95940 from 08:28\)/);
 

@@ -26,6 +26,7 @@ import { mustGetCase } from '../cases/case-service';
 import { liveReportFor } from '../report/report-service';
 import { AppError } from '../store/store-errors';
 import { verifyPin } from '../users/pin';
+import { addDays } from '../../../shared/util/time';
 
 const PRACTICE_KEY = 'billing.practice';
 const HOUR = 3_600_000;
@@ -86,8 +87,18 @@ function view(ctx: ServiceContext, c: CaseRecord, claim: Claim, d: BillingDetail
   return { ...claim, caseStatus: c.status, status, override, exportable: status !== 'not_clean', details: d, practice: practice(ctx) };
 }
 
-/** The claim of a stored case, as it stands now; its billed time is indexed for the cross-case rules. */
-export function caseClaim(ctx: ServiceContext, c: CaseRecord): ClaimView {
+/**
+ * The claim of a stored case, as it stands now; its billed time is indexed for the cross-case
+ * rules. The same reader's cases around its date that were never indexed are indexed first, so
+ * the cross-case rules see all of them.
+ */
+export function caseClaim(ctx: ServiceContext, c: CaseRecord, indexNeighbours = true): ClaimView {
+  if (indexNeighbours && c.physicianId) {
+    for (const id of ctx.store.billing.unindexedOfReader(c.physicianId, addDays(c.dateOfService, -1), addDays(c.dateOfService, 1), c.id)) {
+      const other = ctx.store.cases.get(id);
+      if (other) caseClaim(ctx, other, false);
+    }
+  }
   const facts = liveReportFor(ctx, c).facts();
   const d = details(ctx, c.id);
   const claim = computeClaim(inputs(ctx, c, facts, d, signature(ctx, c.id)));

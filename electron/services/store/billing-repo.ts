@@ -36,6 +36,7 @@ export class BillingRepo {
   readonly #near: Statement<{ reader: string; self: string; from: number; to: number }, { case_id: string; start: number; end: number; payer_type: PayerType | null; time_code: TimeCode | null; or_room: string }>;
   readonly #indexByDates: Statement<[string, string], IndexRow>;
   readonly #indexOf: Statement<[string], IndexRow>;
+  readonly #unindexed: Statement<[string, string, string, string], { id: string }>;
   readonly #insertOverride: Statement;
   readonly #overrides: Statement<[string], { id: number; case_id: string; user_id: string; user_name: string; reason: string; findings: string; at: number }>;
 
@@ -67,6 +68,10 @@ export class BillingRepo {
     );
     this.#indexByDates = db.prepare('SELECT * FROM claim_index WHERE date_of_service BETWEEN ? AND ? ORDER BY date_of_service, case_id');
     this.#indexOf = db.prepare('SELECT * FROM claim_index WHERE case_id = ?');
+    this.#unindexed = db.prepare(
+      `SELECT c.id FROM cases c LEFT JOIN claim_index x ON x.case_id = c.id
+        WHERE c.physician_id = ? AND c.date_of_service BETWEEN ? AND ? AND c.id <> ? AND x.case_id IS NULL`,
+    );
     this.#insertOverride = db.prepare('INSERT INTO claim_overrides (case_id, user_id, user_name, reason, findings, at) VALUES (@caseId, @userId, @userName, @reason, @findings, @at)');
     this.#overrides = db.prepare('SELECT * FROM claim_overrides WHERE case_id = ? ORDER BY id');
   }
@@ -124,6 +129,11 @@ export class BillingRepo {
       c.intervals.push({ start: r.start, end: r.end });
     }
     return [...by.values()];
+  }
+
+  /** The reader's cases near a date whose claim was never indexed (imported, or from before 0004). */
+  unindexedOfReader(readerId: string, fromDos: string, toDos: string, selfCaseId: string): string[] {
+    return this.#unindexed.all(readerId, fromDos, toDos, selfCaseId).map((r) => r.id);
   }
 
   indexed(caseId: string): Omit<ClaimIndexRow, 'intervals'> | null {

@@ -12,6 +12,7 @@ import { buildCaseFile, caseFileJson } from '../../shared/casefile/codec';
 import type { CaseEvent } from '../../shared/domain/event';
 import { cli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
+import { testBackend } from '../helpers/backend';
 import { lumbarEvents, PEOPLE, record } from '../helpers/billing';
 import { CHARGE_COLUMNS } from '../../shared/billing/charges';
 
@@ -94,6 +95,28 @@ describe('closeout claim', () => {
     expect(one.code).toBe(2);
     expect(one.stderr).toMatch(/^Error: Not clean/);
   });
+
+  it('the demo case, exported with `case export`, gives the same claim from the file as from the store', async () => {
+    const dir = tempDir();
+    const b = testBackend({ dataDir: dir, seedDemo: true, capture: true, demoSpeed: 50_000 });
+    await b.demo?.done;
+    await b.capture?.idle();
+    const id = (await b.ok('listCases', {}))[0]!.id;
+    await b.ok('saveBillingDetails', { caseId: id, details: { limbs: { TCMEP: ['upper', 'lower'] }, emgExtremities: 2 } });
+    await b.ok('setCaseStatus', { id, status: 'closed' });
+    await b.close();
+    const file = path.join(dir, 'demo-case.json');
+    expect((await cli(dir, ['case', 'export', id, '--out', file])).code).toBe(0);
+    const fromStore = await cli(dir, ['claim', id, '--json']);
+    const fromFile = await cli(tempDir(), ['claim', '--case-file', file, '--json']);
+    expect(fromFile.code).toBe(3); // not signed yet
+    const pick = (out: string) => {
+      const c = JSON.parse(out);
+      return { lines: c.lines.map((l: { code: string; units: number; minutes: number | null; modifiers: string[] }) => [l.code, l.units, l.minutes, l.modifiers]), rules: c.findings.map((f: { rule: string; message: string }) => `${f.rule} ${f.message}`) };
+    };
+    expect(pick(fromFile.stdout)).toEqual(pick(fromStore.stdout));
+    expect(pick(fromFile.stdout).lines.map((l: unknown[]) => l[0])).toEqual(['95938', '95939', '95861', '95941']);
+  }, 60_000);
 
   it('billing show / set: the administrator changes the role; others are refused', async () => {
     const dir = tempDir();

@@ -22,6 +22,10 @@ import { SourceStatusList, useSourceStatuses } from '../capture/SourceStatusList
 import { CaptureFilesPanel } from '../capture/CaptureFilesPanel';
 import { ReportView } from '../report/ReportView';
 import { useAiNarrative } from '../report/useAiNarrative';
+import { useClaim } from '../billing/useClaim';
+import { ClaimChecklist } from '../billing/ClaimChecklist';
+import { ClaimPanel } from '../billing/ClaimPanel';
+import type { ClaimView } from '../../../../shared/billing/view';
 
 const MOVE_LABELS: Readonly<Partial<Record<CaseStatus, string>>> = {
   capturing: 'Start capture',
@@ -44,7 +48,8 @@ export function CaseView({ id }: { id: string }) {
   );
   const aiStatus = useQuery('getAiStatus', {});
   const aiRun = useAiNarrative(id);
-  const [tab, setTab] = useState<'events' | 'report' | null>(null);
+  const claim = useClaim(id);
+  const [tab, setTab] = useState<'events' | 'report' | 'claim' | null>(null);
   const [actionError, setActionError] = useState<string>();
 
   if (q.error) return <ErrorBanner message={q.error.message} />;
@@ -122,6 +127,9 @@ export function CaseView({ id }: { id: string }) {
         <button role="tab" aria-selected={shown === 'report'} onClick={() => setTab('report')}>
           Report{gapCount ? ` (${gapCount} missing)` : report.data?.locked ? ' (signed)' : ''}
         </button>
+        <button role="tab" aria-selected={shown === 'claim'} onClick={() => setTab('claim')}>
+          Claim{claim.view ? ` (${claimTabNote(claim.view)})` : ''}
+        </button>
       </div>
       <div className="case-body">
         {shown === 'events' ? (
@@ -129,6 +137,10 @@ export function CaseView({ id }: { id: string }) {
             <h2 className="card-title">Events</h2>
             <NoteBox caseId={id} disabledReason={acceptsEvents(c.status) ? null : whyNoEvents(c.status)} />
             <EventList caseId={id} />
+          </div>
+        ) : shown === 'claim' ? (
+          <div className="card case-claim" role="tabpanel" aria-label="Claim">
+            <ClaimPanel caseId={id} claim={claim} timeZone={c.timeZone} />
           </div>
         ) : (
           <div className="card case-report" role="tabpanel" aria-label="Report">
@@ -143,9 +155,10 @@ export function CaseView({ id }: { id: string }) {
               <SourceStatusList sources={sources} />
             </div>
           )}
+          <ClaimChecklist claim={claim} />
           <CaptureFilesPanel caseId={id} />
           <div className="card">
-            <h2 className="card-title">Still needed for a clean claim</h2>
+            <h2 className="card-title">Missing from the case record</h2>
             {gaps.length === 0 ? (
               <p className="ok">Nothing missing from the case record.</p>
             ) : (
@@ -180,6 +193,12 @@ export function CaseView({ id }: { id: string }) {
       </div>
     </section>
   );
+}
+
+function claimTabNote(v: ClaimView): string {
+  if (v.status !== 'not_clean') return v.status;
+  const n = v.findings.filter((f) => f.severity === 'block').length;
+  return `${n} blocking`;
 }
 
 function who(p: Person | null): string | null {

@@ -33,6 +33,8 @@ export function lockDownSession(session: Session): void {
       url.startsWith('app://') ||
       url.startsWith('devtools://') ||
       url.startsWith('data:') ||
+      // Files the page itself made (a charge export, a PDF to save) are blob: URLs of the app.
+      url.startsWith('blob:app://') ||
       (!app.isPackaged && /^(http|ws):\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(url));
     callback({ cancel: !allowed });
   });

@@ -82,10 +82,31 @@ export const BaseRuleSetSchema = z.object({
 });
 export type BaseRuleSet = z.output<typeof BaseRuleSetSchema>;
 
+/**
+ * A payer set changes only what it names: its rule and parameter patches carry no defaults (zod's
+ * `.partial()` would keep them, and every patch would then reset sources and flags).
+ */
+const RulePatchSchema = z.object({
+  title: RuleSchema.shape.title.optional(),
+  severity: RuleSchema.shape.severity.optional(),
+  confirmed: z.boolean().optional(),
+  sources: z.array(z.string().max(20)).max(10).optional(),
+  action: RuleSchema.shape.action.optional(),
+});
+const ParamsPatchSchema = z.object({
+  concurrencyLimit: ParamsSchema.shape.concurrencyLimit.optional(),
+  g0453MinutesPerClockHour: ParamsSchema.shape.g0453MinutesPerClockHour.optional(),
+  surgicalPlacesOfService: ParamsSchema.shape.surgicalPlacesOfService.optional(),
+  remoteTimeCode: ParamsSchema.shape.remoteTimeCode.optional(),
+  unconfirmedPayerNames: z.array(z.string().trim().toLowerCase().min(2)).optional(),
+  intracranialProcedure: ParamsSchema.shape.intracranialProcedure.optional(),
+  coveredIndications: ParamsSchema.shape.coveredIndications.optional(),
+});
+
 export const PayerRuleSetSchema = z.object({
   ...Common,
-  rules: z.record(RuleId, RuleSchema.partial()).default({}),
-  params: ParamsSchema.partial().default({}),
+  rules: z.record(RuleId, RulePatchSchema).default({}),
+  params: ParamsPatchSchema.default({}),
 });
 export type PayerRuleSet = z.output<typeof PayerRuleSetSchema>;
 
@@ -120,10 +141,14 @@ export function resolveRules(sets: RuleSets, payer: Readonly<{ type: PayerType |
   const label = [`${sets.base.id} ${sets.base.version}`];
   for (const p of sets.payers) {
     if (!inForce(p, dateOfService) || !payerMatches(p, payer)) continue;
-    for (const [id, patch] of Object.entries(p.rules)) rules[id] = { ...rules[id]!, ...patch };
-    params = { ...params, ...p.params };
+    for (const [id, patch] of Object.entries(p.rules)) rules[id] = { ...rules[id]!, ...definedOnly(patch) };
+    params = { ...params, ...definedOnly(p.params) };
     applied.push(p.id);
     label.push(`${p.id} ${p.version}`);
   }
   return { rules, params, sources: sets.base.sources, label: label.join(' + '), applied, outOfDate: !inForce(sets.base, dateOfService) };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

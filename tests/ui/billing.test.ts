@@ -66,7 +66,8 @@ describe('billing in the browser', () => {
     const r16 = blocking.locator('li[data-rule="R16"]');
     expect(await r16.textContent()).toContain('The report is not signed yet.');
     expect(await r16.textContent()).toContain('What to do: The interpreting physician signs the report');
-    expect(await r16.getByRole('link', { name: 'S35' }).getAttribute('href')).toMatch(/^https:\/\//);
+    // A source outside the shell's short list of openable references is shown with its address.
+    expect(await r16.getByText('S35', { exact: true }).getAttribute('title')).toMatch(/^https:\/\/webhooks\.codingahead\.com\//);
     expect(await checklist.getByRole('status', { name: 'Claim summary' }).textContent()).toMatch(/^3 blocking findings\./);
     expect(await rulesIn(checklist.getByRole('list', { name: 'Warnings' }))).toContain('R27');
 

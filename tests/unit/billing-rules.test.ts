@@ -92,6 +92,8 @@ describe('rule sets are data', () => {
     const oneOther = { record: { readerLocation: 'remote', payer: { type: 'commercial', name: 'AmeriHealth Select' } }, others: [other({ timeCode: '95941' })] };
     const c = claimFor(oneOther);
     expect(c.findings.find((f) => f.rule === 'R10')).toMatchObject({ severity: 'block', message: 'The reader covered 2 cases at once; this payer allows 1.' });
+    // The payer set changed the severity only: the rule keeps its sources and flags.
+    expect(c.findings.find((f) => f.rule === 'R10')!.sources.map((s) => s.id)).toEqual(['S15', 'S13', 'S19', 'S22']);
     expect(c.rulesLabel).toBe('closeout-default 2026.1 + amerihealth-1to1 2013.10');
     // Before the AmeriHealth policy took effect the default limit (3) applies.
     expect(fired(claimFor({ ...oneOther, record: { ...oneOther.record, dateOfService: '2013-09-30' } }))).not.toContain('R10');

@@ -221,6 +221,8 @@ export function saveBillingSettings(ctx: ServiceContext, a: ArgsOut<'saveBilling
     }
     ctx.store.audit.append({ actor: `user:${user.id}`, action: 'billing.settings', caseId: null, detail: { practice: !!a.practice, ruleSets: a.ruleSets ? a.ruleSets.base.version : null } }, ctx.now());
   });
+  // Every open claim may read differently now.
+  ctx.emit({ name: 'storeChanged', payload: {} });
   return getBillingSettings(ctx);
 }
 

@@ -28,6 +28,8 @@ export function saveUser(ctx: ServiceContext, a: ArgsOut<'saveUser'>): ResultOf<
     ctx.store.audit.append({ actor: ctx.actor, action: existing ? 'user.update' : 'user.create', caseId: null, detail: { personId: row.personId, kind: row.role } }, ctx.now());
     return row;
   });
+  // User pickers (sign, override) list users: tell every screen.
+  ctx.emit({ name: 'peopleChanged', payload: {} });
   return pub(saved);
 }
 
@@ -45,5 +47,6 @@ export function setUserPin(ctx: ServiceContext, a: ArgsOut<'setUserPin'>): Resul
     ctx.store.report.setPinHash(user.id, hash, ctx.now());
     ctx.store.audit.append({ actor: ctx.actor, action: 'user.pin_set', caseId: null, detail: { kind: user.role } }, ctx.now());
   });
+  ctx.emit({ name: 'peopleChanged', payload: {} });
   return pub(ctx.store.report.getUser(user.id) as StoredUser);
 }

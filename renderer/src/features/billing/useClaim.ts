@@ -31,7 +31,7 @@ export function useClaim(caseId: string): ClaimState {
   const q = useQuery(
     'getClaim',
     { caseId },
-    (m) => (CLAIM_EVENTS.has(m.name) && 'caseId' in m.payload && m.payload.caseId === caseId) || m.name === 'peopleChanged',
+    (m) => (CLAIM_EVENTS.has(m.name) && 'caseId' in m.payload && m.payload.caseId === caseId) || m.name === 'peopleChanged' || m.name === 'storeChanged',
     1000,
   );
   // A claim returned by a save is newer than the last fetch: shown until the refetch lands.

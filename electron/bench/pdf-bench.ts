@@ -1,0 +1,97 @@
+/**
+ * Report PDF speed and size: a signed 12-hour case with about 200 events (monitoring, five
+ * modalities, 40 milestones, alerts with their follow-up), every section, both tables, the
+ * timeline figure, an addendum and a PNG logo, rendered from facts to bytes.
+ *
+ *   benchPdf({ runs })  (npm run bench: register as { name: 'pdf', run: (quick) => benchPdf(quick ? { runs: 5 } : {}) })
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CaseInputSchema, type CaseRecord } from '../../shared/domain/case';
+import type { Report, ReportVersion } from '../../shared/report/report';
+import { LiveReport } from '../../shared/report/live-report';
+import { loadPdfAssets, resourcesDir } from '../services/export/pdf/pdf-assets';
+import { renderReportPdf, type ReportPdfInput } from '../services/export/pdf/report-pdf';
+import { median, type BenchRow } from './bench-row';
+import { syntheticCaseEvents } from './report-bench';
+
+const MAX_MS = 300;
+const MAX_KB = 400;
+
+/** The bench case as the PDF gets it from the store: record, report (signed, one addendum), facts, timeline. */
+export function pdfBenchInput(): ReportPdfInput {
+  const record: CaseRecord = {
+    ...CaseInputSchema.parse({
+      patient: { lastName: 'Bench', firstName: 'Synthetic', mrn: 'B-1', dateOfBirth: '1970-01-01', sex: 'U' },
+      procedure: { description: 'Scoliosis correction T4-L2', cpt: '22802', side: 'bilateral', levels: 'T4-L2' },
+      dateOfService: '2026-11-26',
+      facility: 'Synthetic Memorial',
+      orRoom: 'OR 2',
+      diagnosisCodes: ['M41.26'],
+      anesthesia: { regimen: 'tiva', detail: '' },
+    }),
+    id: 'bench',
+    status: 'signed',
+    timeZone: 'America/New_York',
+    version: 1,
+    createdAt: 0,
+    updatedAt: 0,
+  };
+  // 300 asks for ~100 recordings on top of the ~100 other events the generator always adds.
+  const events = syntheticCaseEvents(300);
+  const live = new LiveReport(record, { surgeon: null, technologist: null, physician: null });
+  live.add(events);
+  const facts = live.facts();
+  const draft = live.draft();
+  const signedAt = Date.UTC(2026, 10, 26, 21, 0, 0);
+  const version = (v: number, kind: ReportVersion['kind'], addendumText: string | null): ReportVersion => ({
+    version: v,
+    kind,
+    signerName: 'Bench Reader',
+    signerCredential: 'MD',
+    signedAt: signedAt + v * 3600_000,
+    contentSha256: `${v}`.repeat(64),
+    sections: kind === 'original' ? draft.sections.map((s) => ({ id: s.id, title: s.title, text: s.text })) : [],
+    addendumText,
+  });
+  const report: Report = {
+    caseId: record.id,
+    facts,
+    sections: draft.sections.map((s) => ({ ...s, generatedText: s.text, origin: 'draft', edited: null, changedSinceEdit: false, gaps: [] })),
+    gaps: [],
+    versions: [version(1, 'original', null), version(2, 'addendum', 'Closing comparison reviewed again; the interpretation stands.')],
+    locked: true,
+  };
+  const logo = new Uint8Array(fs.readFileSync(path.join(resourcesDir(), 'icon.png')));
+  return {
+    record,
+    report,
+    facts,
+    timeline: live.timeline(),
+    letterhead: { practiceName: 'Synthetic Neuromonitoring Associates', addressLines: ['100 Example Way', 'Springfield, ST 00000'], phone: '555-0100', logo: { bytes: logo, type: 'png' } },
+    generatedAt: signedAt + 3 * 3600_000,
+  };
+}
+
+export async function benchPdf(opts: { runs?: number; warmup?: number } = {}): Promise<BenchRow[]> {
+  const runs = opts.runs ?? 15;
+  const input = pdfBenchInput();
+  // The fonts are read once per process (cached): not part of a report's time.
+  const assets = await loadPdfAssets();
+  let bytes = 0;
+  for (let i = 0; i < (opts.warmup ?? 2); i++) await renderReportPdf(input, assets);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const pdf = await renderReportPdf(input, assets);
+    times.push(performance.now() - t0);
+    bytes = pdf.length;
+  }
+  const ms = median(times);
+  const kb = bytes / 1024;
+  const events = input.facts.eventCount;
+  return [
+    { measure: `Report PDF: 12-hour case, ${events} events, timeline figure, tables, signed + addendum`, target: `≤ ${MAX_MS} ms`, median: `${ms.toFixed(1)} ms`, pass: ms <= MAX_MS },
+    { measure: 'Report PDF size (same case; fonts subset, logo)', target: `≤ ${MAX_KB} KB`, median: `${kb.toFixed(1)} KB`, pass: kb <= MAX_KB },
+  ];
+}

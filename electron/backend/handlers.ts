@@ -10,6 +10,7 @@ import * as report from '../services/report/report-service';
 import * as users from '../services/users/users-service';
 import * as ai from '../services/ai/ai-service';
 import * as billing from '../services/billing/billing-service';
+import * as ehr from '../services/ehr/ehr-service';
 
 export type Handlers = { [M in Method]: (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>> };
 
@@ -64,6 +65,11 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   overrideClaim: billing.overrideClaim,
   exportCharges: billing.exportCharges,
   claimFromCaseFile: billing.claimFromCaseFile,
+  sendToEhr: ehr.sendToEhr,
+  listDeliveries: ehr.listDeliveries,
+  exportPdf: ehr.exportPdf,
+  getEhrSettings: ehr.getEhrSettings,
+  saveEhrSettings: ehr.saveEhrSettings,
   getBillingSettings: billing.getBillingSettings,
   saveBillingSettings: billing.saveBillingSettings,
   listUsers: users.listUsers,

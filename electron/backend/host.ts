@@ -14,6 +14,7 @@ import { seedDemoOnFirstRun } from '../services/demo/seed-demo';
 import { demoFolder, startDemoCapture, type DemoHandle } from '../services/demo/demo-capture';
 import { handlers } from './handlers';
 import { CaptureService } from '../services/capture/capture-service';
+import { DeliveryWorker } from '../services/ehr/delivery-worker';
 import { AiRuntime } from '../services/ai/ai-runtime';
 import type { AiKeySource } from '../../shared/report/ai-run';
 
@@ -41,6 +42,8 @@ export type BackendOptions = Readonly<{
    * and `closeout capture`. One-shot CLI commands leave it off.
    */
   capture?: boolean;
+  /** Run the EHR delivery queue in this process (default: with capture, i.e. the app). */
+  deliver?: boolean;
   /** The AI narrative's API key at start: from the environment (CLI, dev host) or the OS secure store (app). */
   aiKey?: Readonly<{ value: string; source: AiKeySource }> | null;
 }>;
@@ -83,6 +86,7 @@ export function createBackend(opts: BackendOptions): Backend {
   }
 
   let capture: CaptureService | null = null;
+  let delivery: DeliveryWorker | null = null;
   const ai = new AiRuntime(opts.aiKey ?? null);
   const ctx: ServiceContext | null = store && {
     store,
@@ -100,6 +104,9 @@ export function createBackend(opts: BackendOptions): Backend {
       return capture;
     },
     ai,
+    get delivery() {
+      return delivery;
+    },
   };
   let watchTimer: ReturnType<typeof setInterval> | null = null;
   if (ctx) {
@@ -124,6 +131,10 @@ export function createBackend(opts: BackendOptions): Backend {
     } catch (e) {
       log.error('capture.start_failed', e);
     }
+    // The EHR queue survives restarts: whatever was due when the app stopped goes out now. One
+    // process sends (the app); the CLI only when asked (`closeout send`).
+    delivery = new DeliveryWorker(ctx);
+    if (opts.deliver ?? opts.capture === true) delivery.start();
   }
 
   let demo: DemoHandle | null = null;
@@ -177,6 +188,7 @@ export function createBackend(opts: BackendOptions): Backend {
       if (watchTimer) clearInterval(watchTimer);
       await demo?.stop();
       await ai.stop();
+      await delivery?.stop();
       listeners.clear();
       await capture?.stop();
       store?.close();

@@ -17,6 +17,7 @@ import { benchReport } from './report-bench';
 import { benchAiFirstSection } from './ai-bench';
 import { benchAiOnScreen } from './ai-screen-bench';
 import { benchBilling } from './billing-bench';
+import { benchPdf } from './pdf-bench';
 
 type Suite = { name: string; run: (quick: boolean) => Promise<BenchRow[]> | BenchRow[] };
 
@@ -32,6 +33,8 @@ const SUITES: readonly Suite[] = [
   { name: 'capture', run: (quick) => benchCaptureLatency(quick ? { lines: 60 } : {}) },
   { name: 'report', run: (quick) => benchReport(quick ? { runs: 5 } : {}) },
   // The claim engine, then getClaim on a real store of 10,000 cases (cross-case rules).
+  // The signed report as PDF: 12-hour case, ~200 events, the timeline figure.
+  { name: 'pdf', run: (quick) => benchPdf(quick ? { runs: 5 } : {}) },
   { name: 'billing', run: (quick) => benchBilling(quick ? { runs: 5, cases: 2_000 } : {}) },
   // Fake Anthropic API on loopback → SDK → section splitter; then all the way to a real Chromium.
   { name: 'ai', run: async (quick) => [...(await benchAiFirstSection(quick ? { runs: 20 } : {})), ...(await benchAiOnScreen(quick ? { runs: 8, warmup: 1 } : {}))] },

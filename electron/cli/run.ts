@@ -23,6 +23,7 @@ const GROUPS: ReadonlyArray<Readonly<{ first: readonly string[]; load: () => Pro
   { first: ['capture'], load: () => import('./commands/capture').then((m) => m.captureCommands) },
   { first: ['report', 'sign', 'users'], load: () => import('./commands/report').then((m) => m.reportCommands) },
   { first: ['ai'], load: () => import('./commands/ai').then((m) => m.aiCommands) },
+  { first: ['export', 'send', 'deliveries', 'ehr'], load: () => import('./commands/ehr').then((m) => m.ehrCommands) },
   { first: ['claim', 'charges', 'billing'], load: () => import('./commands/claim').then((m) => m.claimCommands) },
 ];
 

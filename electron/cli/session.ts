@@ -7,6 +7,7 @@ import { ResultError } from './io';
 export class CliSession {
   #backend: Backend | null = null;
   #capture = false;
+  #deliver = false;
 
   constructor(
     readonly dataDir: string,
@@ -18,11 +19,16 @@ export class CliSession {
     this.#capture = true;
   }
 
+  /** Send queued reports to the EHR from this process (`closeout send`). */
+  enableDelivery(): void {
+    this.#deliver = true;
+  }
+
   async backend(): Promise<Backend> {
     if (!this.#backend) {
       const { createBackend } = await import('../backend/host');
       const { envAiKey } = await import('../services/ai/ai-config');
-      this.#backend = createBackend({ dataDir: this.dataDir, actor: `cli:${userName()}`, appVersion: this.appVersion, capture: this.#capture, aiKey: envAiKey() });
+      this.#backend = createBackend({ dataDir: this.dataDir, actor: `cli:${userName()}`, appVersion: this.appVersion, capture: this.#capture, deliver: this.#deliver, aiKey: envAiKey() });
     }
     return this.#backend;
   }

@@ -3,6 +3,7 @@ import type { PushMessage } from '../../shared/contract/events';
 import type { Logger } from './log';
 import type { CaptureService } from './capture/capture-service';
 import type { AiRuntime } from './ai/ai-runtime';
+import type { DeliveryWorker } from './ehr/delivery-worker';
 
 /** What every service call gets: the store, who is acting, the clock, and the push channel. */
 export type ServiceContext = Readonly<{
@@ -21,4 +22,6 @@ export type ServiceContext = Readonly<{
   capture: CaptureService | null;
   /** The AI narrative's key and runs; null where there is none (a bare test context). */
   ai: AiRuntime | null;
+  /** The EHR delivery queue's worker; null where nothing is delivered (a bare test context). */
+  delivery: DeliveryWorker | null;
 }>;

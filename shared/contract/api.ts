@@ -26,6 +26,8 @@ import { RuleSetsSchema } from '../billing/ruleset';
 import type { BillingSettings, ChargeExport, ClaimView } from '../billing/view';
 import type { Claim } from '../billing/scrubber';
 import { isoDate } from '../domain/fields';
+import { EhrSettingsSchema, type EhrSettings } from '../ehr/settings';
+import type { Delivery } from '../ehr/delivery';
 
 export type StoreHealth =
   | Readonly<{ state: 'ok'; schemaVersion: number }>
@@ -167,6 +169,15 @@ export const api = {
   ).returns<ChargeExport>(),
   /** The claim of a case file, without importing it (CLI `claim --case-file`). */
   claimFromCaseFile: procedure(z.object({ file: z.unknown() })).returns<Claim>(),
+  /** Send the newest signed version to every enabled destination (or those named); re-sending is audited. */
+  sendToEhr: procedure(z.object({ caseId: IdSchema, destinations: z.array(z.string().trim().min(1).max(60)).max(10).optional(), wait: z.boolean().default(false) })).returns<Delivery[]>(),
+  listDeliveries: procedure(z.object({ caseId: IdSchema })).returns<Delivery[]>(),
+  /** The report PDF for save-as/print: the signed one as sent, or a DRAFT. */
+  exportPdf: procedure(z.object({ caseId: IdSchema })).returns<{ fileName: string; signed: boolean; base64: string; bytes: number }>(),
+  getEhrSettings: procedure(z.object({})).returns<EhrSettings>(),
+  saveEhrSettings: procedure(
+    z.object({ settings: EhrSettingsSchema, userId: z.string().trim().min(1, 'Choose who saves.').max(80), pin: z.string().min(1, 'Enter the PIN.').max(128) }),
+  ).returns<EhrSettings>(),
   getBillingSettings: procedure(z.object({})).returns<BillingSettings>(),
   /** Practice billing role and the scrubber's rule sets: administrators only, with their PIN. */
   saveBillingSettings: procedure(

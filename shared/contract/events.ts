@@ -17,10 +17,12 @@ export type PushEvents = {
   aiNarrative: Readonly<{ caseId: string; run: AiRun }>;
   /** The claim of a case changed for a reason other than its events (billing answers, override). */
   claimChanged: Readonly<{ caseId: string }>;
+  /** A delivery of the case's report to the EHR was queued or moved on. */
+  deliveryChanged: Readonly<{ caseId: string }>;
   /** Another program (the CLI, a second window) changed the database: reload what is shown. */
   storeChanged: Readonly<Record<string, never>>;
 };
 export type PushEventName = keyof PushEvents;
 export type PushMessage = { [K in PushEventName]: Readonly<{ name: K; payload: PushEvents[K] }> }[PushEventName];
 
-export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'eventsCaptured', 'captureStatus', 'peopleChanged', 'reportChanged', 'aiNarrative', 'claimChanged', 'storeChanged'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'eventsCaptured', 'captureStatus', 'peopleChanged', 'reportChanged', 'aiNarrative', 'claimChanged', 'deliveryChanged', 'storeChanged'] as const satisfies readonly PushEventName[];

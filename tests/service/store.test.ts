@@ -188,6 +188,21 @@ describe('migrations', () => {
     again.close();
   });
 
+  it('0005 (delivery): earlier data untouched; documents kept as sent, one control id per message', () => {
+    const db = new Database(':memory:');
+    migrate(db, 4);
+    db.exec(`INSERT INTO cases (id, status, patient_last_name, patient_first_name, patient_mrn, patient_dob, patient_sex, procedure_text, date_of_service, time_zone, created_at, updated_at)
+      VALUES ('c1', 'signed', 'T', 'A', 'M1', '1970-01-01', 'F', 'P', '2026-11-26', 'UTC', 0, 0);
+      INSERT INTO billing_details (case_id, details, updated_by, updated_at) VALUES ('c1', '{}', 't', 1);`);
+    expect(migrate(db, 5)).toBe(5);
+    expect(db.prepare('SELECT case_id FROM billing_details').all()).toEqual([{ case_id: 'c1' }]);
+    db.exec(`INSERT INTO delivery_documents (case_id, version, pdf, pdf_sha256, created_at) VALUES ('c1', 1, x'25504446', 'h', 1);
+      INSERT INTO deliveries (case_id, version, destination_id, destination_name, kind, state, reference, created_at, requested_by) VALUES ('c1', 1, 'his', 'HIS', 'mllp', 'queued', 'CO1', 1, 't');`);
+    expect(() => db.exec("UPDATE delivery_documents SET pdf = x'00'")).toThrow(/kept as sent/);
+    expect(() => db.exec("INSERT INTO deliveries (case_id, version, destination_id, destination_name, kind, state, reference, created_at, requested_by) VALUES ('c1', 1, 'his', 'HIS', 'mllp', 'queued', 'CO1', 2, 't')")).toThrow(/UNIQUE/);
+    expect(() => db.exec("INSERT INTO deliveries (case_id, version, destination_id, destination_name, kind, state, reference, created_at, requested_by) VALUES ('c1', 1, 'his', 'HIS', 'mllp', 'lost', 'CO2', 2, 't')")).toThrow(/CHECK/);
+  });
+
   it('run each step in a transaction: a failing step leaves the previous version intact', () => {
     const db = new Database(':memory:');
     migrate(db, 1);

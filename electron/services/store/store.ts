@@ -8,6 +8,7 @@ import { SettingsRepo } from './settings-repo';
 import { CaptureRepo } from './capture-repo';
 import { ReportRepo } from './report-repo';
 import { BillingRepo } from './billing-repo';
+import { DeliveryRepo } from './delivery-repo';
 import { schemaVersion } from './migrations';
 
 /** The open database and its repositories. The backend holds exactly one: the only writer. */
@@ -20,6 +21,7 @@ export class Store {
   readonly capture: CaptureRepo;
   readonly report: ReportRepo;
   readonly billing: BillingRepo;
+  readonly delivery: DeliveryRepo;
 
   private constructor(readonly db: Database.Database) {
     this.cases = new CasesRepo(db);
@@ -30,6 +32,7 @@ export class Store {
     this.capture = new CaptureRepo(db);
     this.report = new ReportRepo(db);
     this.billing = new BillingRepo(db);
+    this.delivery = new DeliveryRepo(db);
   }
 
   static open(opts: OpenDbOptions): Store {

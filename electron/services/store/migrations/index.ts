@@ -4,9 +4,10 @@ import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-capture';
 import { migration0003 } from './0003-report';
 import { migration0004 } from './0004-billing';
+import { migration0005 } from './0005-delivery';
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -165,6 +165,29 @@ describe('send to the EHR', () => {
   }, 40_000);
 });
 
+describe('MLLP inside TLS', () => {
+  it('sends over TLS trusting the hospital CA from the settings; an untrusted certificate fails plainly and sends nothing', async () => {
+    const dir = tempDir('closeout-ehr-tls-');
+    const key = path.join(dir, 'key.pem');
+    const crt = path.join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', crt, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore', timeout: 30_000 });
+    const cert = fs.readFileSync(crt, 'utf8');
+    const secure = await startMllpListener({ tls: { key: fs.readFileSync(key, 'utf8'), cert } });
+    try {
+      await configure({ destinations: [mllpDest('tls', secure.port, { tls: true, caPem: cert })] });
+      expect((await b.ok('sendToEhr', { caseId, wait: true })).at(-1)).toMatchObject({ destinationId: 'tls', state: 'acknowledged' });
+      expect(secure.received).toHaveLength(1);
+      await configure({ destinations: [mllpDest('tls', secure.port, { tls: true, maxAttempts: 1 })] });
+      const refused = (await b.ok('sendToEhr', { caseId, wait: true })).at(-1)!;
+      expect(refused.state).toBe('failed');
+      expect(refused.message).toMatch(/certificate/i);
+      expect(secure.received).toHaveLength(1);
+    } finally {
+      await secure.stop();
+    }
+  }, 30_000);
+});
+
 describe('the queue survives a restart', () => {
   it('receiver down, app closed, receiver up, app started: the queued message is delivered once', async () => {
     const dir = tempDir();

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ClaimView } from '../../../../shared/billing/view';
 import { useClient } from '../../api/hooks';
 import { ErrorBanner } from '../../components/Field';
+import { downloadText } from '../../components/download';
 
 const RUNNING = new Set(['open', 'capturing']);
 
@@ -13,18 +14,6 @@ export function whyNoExport(claim: ClaimView): string | null {
     return `The claim is not clean (${n} blocking finding${n === 1 ? '' : 's'}): fix ${n === 1 ? 'it' : 'them'}, or a billing user overrides with a reason.`;
   }
   return null;
-}
-
-function download(name: string, type: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The click has handed the blob to the download; give it a moment before letting go.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** This case's charges as CSV or JSON, saved through the browser's download. */
@@ -45,7 +34,7 @@ export function ChargeExportButtons({ caseId, claim }: { caseId: string; claim: 
       return;
     }
     const name = `charges-${claim.dateOfService}-${caseId.slice(0, 8)}.${format}`;
-    download(name, format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json', r.value.content);
+    downloadText(name, format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json', r.value.content);
     setError(undefined);
     setDone(`${name}: ${r.value.rows.length} line${r.value.rows.length === 1 ? '' : 's'}.`);
   }

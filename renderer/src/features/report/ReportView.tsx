@@ -8,6 +8,7 @@ import { SignPanel } from './SignPanel';
 import type { AiRun, AiStatus } from '../../../../shared/report/ai-run';
 import { AiBar } from './AiBar';
 import { AiSuggestion } from './AiSuggestion';
+import { EhrPanel } from '../ehr/EhrPanel';
 
 /**
  * The report beside the timeline: the draft kept current from the captured facts, each section
@@ -18,8 +19,10 @@ export function ReportView({ report, status, aiStatus, aiRun }: { report: Report
   // Sections whose AI text was accepted or set aside, per run.
   const [settled, setSettled] = useState<ReadonlySet<string>>(new Set());
   const run = aiRun ?? null;
+  const newestVersion = report.versions.length > 0 ? Math.max(...report.versions.map((v) => v.version)) : null;
   return (
     <div className="report">
+      <EhrPanel caseId={report.caseId} newestVersion={newestVersion} />
       {!report.locked && <AiBar caseId={report.caseId} status={aiStatus} run={run} />}
       {report.gaps.length > 0 && !report.locked && (
         <div className="report-gaps" role="status">

@@ -1,5 +1,6 @@
 import { AiSettingsCard } from './AiSettingsCard';
 import { BillingSettingsCard } from './BillingSettingsCard';
+import { ChargesExportCard } from './ChargesExportCard';
 import { EhrSettingsCard } from './EhrSettingsCard';
 
 export function SettingsPage() {
@@ -9,6 +10,7 @@ export function SettingsPage() {
       <AiSettingsCard />
       <EhrSettingsCard />
       <BillingSettingsCard />
+      <ChargesExportCard />
     </section>
   );
 }

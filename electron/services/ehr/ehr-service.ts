@@ -110,5 +110,7 @@ export function saveEhrSettings(ctx: ServiceContext, a: ArgsOut<'saveEhrSettings
     ctx.store.audit.append({ actor: `user:${user.id}`, action: 'ehr.settings', caseId: null, detail: { destinations: a.settings.destinations.map((d) => `${d.kind}:${d.id}`) } }, ctx.now());
   });
   ctx.delivery?.kick();
+  // Open report screens show which destinations a click will send to.
+  ctx.emit({ name: 'storeChanged', payload: {} });
   return ehrSettings(ctx);
 }

@@ -118,6 +118,10 @@ export function caseClaim(ctx: ServiceContext, c: CaseRecord, indexNeighbours = 
         warnings: claim.findings.filter((f) => f.severity === 'warn').length,
         topRules: [...new Set(claim.findings.map((f) => f.rule))],
         intervals: claim.timeCode ? claim.billable.intervals : [],
+        monitoredMinutes: claim.billable.monitoredMinutes,
+        // For the dashboard: kept from the first claim after capture. The signature (R16) is not
+        // held against it: a report can only be signed once the case is closed.
+        cleanAtClose: c.status === 'open' || c.status === 'capturing' ? null : claim.findings.every((f) => f.severity !== 'block' || f.rule === 'R16'),
       },
       ctx.now(),
     ),

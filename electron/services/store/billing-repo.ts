@@ -19,9 +19,16 @@ export type ClaimIndexRow = Readonly<{
   warnings: number;
   topRules: readonly string[];
   intervals: readonly Span[];
+  /** Monitoring minutes before any cut (captured); null on rows from before migration 0006. */
+  monitoredMinutes?: number | null;
+  /**
+   * No blocking finding but the signature, in the first claim after the case left capture (kept
+   * once written); null while the case captures and on rows from before migration 0006.
+   */
+  cleanAtClose?: boolean | null;
 }>;
 
-type IndexRow = { case_id: string; reader_id: string | null; payer_type: PayerType | null; time_code: TimeCode | null; or_room: string; date_of_service: string; minutes: number; clean: 0 | 1; blocking: number; warnings: number; top_rules: string };
+type IndexRow = { case_id: string; reader_id: string | null; payer_type: PayerType | null; time_code: TimeCode | null; or_room: string; date_of_service: string; minutes: number; clean: 0 | 1; blocking: number; warnings: number; top_rules: string; monitored_minutes: number | null; clean_at_close: 0 | 1 | null };
 
 /** Per-case billing answers, rule set versions, the claim index for cross-case rules, overrides. */
 export class BillingRepo {
@@ -50,11 +57,12 @@ export class BillingRepo {
     this.#rulesHistory = db.prepare('SELECT seq, label, saved_by, saved_at FROM billing_rule_sets ORDER BY seq DESC LIMIT 50');
     this.#insertRules = db.prepare('INSERT INTO billing_rule_sets (doc, label, saved_by, saved_at) VALUES (@doc, @label, @by, @at)');
     this.#upsertIndex = db.prepare(
-      `INSERT INTO claim_index (case_id, reader_id, payer_type, time_code, or_room, date_of_service, minutes, clean, blocking, warnings, top_rules, updated_at)
-       VALUES (@case_id, @reader_id, @payer_type, @time_code, @or_room, @date_of_service, @minutes, @clean, @blocking, @warnings, @top_rules, @updated_at)
+      `INSERT INTO claim_index (case_id, reader_id, payer_type, time_code, or_room, date_of_service, minutes, clean, blocking, warnings, top_rules, updated_at, monitored_minutes, clean_at_close)
+       VALUES (@case_id, @reader_id, @payer_type, @time_code, @or_room, @date_of_service, @minutes, @clean, @blocking, @warnings, @top_rules, @updated_at, @monitored_minutes, @clean_at_close)
        ON CONFLICT (case_id) DO UPDATE SET reader_id = excluded.reader_id, payer_type = excluded.payer_type, time_code = excluded.time_code, or_room = excluded.or_room,
          date_of_service = excluded.date_of_service, minutes = excluded.minutes, clean = excluded.clean, blocking = excluded.blocking, warnings = excluded.warnings,
-         top_rules = excluded.top_rules, updated_at = excluded.updated_at`,
+         top_rules = excluded.top_rules, updated_at = excluded.updated_at, monitored_minutes = excluded.monitored_minutes,
+         clean_at_close = coalesce(claim_index.clean_at_close, excluded.clean_at_close)`,
     );
     this.#dropIntervals = db.prepare('DELETE FROM claim_intervals WHERE case_id = ?');
     this.#insertInterval = db.prepare('INSERT INTO claim_intervals (case_id, reader_id, start, end) VALUES (?, ?, ?, ?)');
@@ -112,6 +120,8 @@ export class BillingRepo {
       warnings: row.warnings,
       top_rules: JSON.stringify(row.topRules),
       updated_at: at,
+      monitored_minutes: row.monitoredMinutes ?? null,
+      clean_at_close: row.cleanAtClose === undefined || row.cleanAtClose === null ? null : row.cleanAtClose ? 1 : 0,
     });
     this.#dropIntervals.run(row.caseId);
     if (row.readerId) for (const s of row.intervals) this.#insertInterval.run(row.caseId, row.readerId, s.start, s.end);
@@ -167,5 +177,7 @@ function rowOf(r: IndexRow): Omit<ClaimIndexRow, 'intervals'> {
     blocking: r.blocking,
     warnings: r.warnings,
     topRules: JSON.parse(r.top_rules) as string[],
+    monitoredMinutes: r.monitored_minutes,
+    cleanAtClose: r.clean_at_close === null ? null : r.clean_at_close === 1,
   };
 }

@@ -11,6 +11,7 @@ import * as users from '../services/users/users-service';
 import * as ai from '../services/ai/ai-service';
 import * as billing from '../services/billing/billing-service';
 import * as ehr from '../services/ehr/ehr-service';
+import * as dashboard from '../services/dashboard/dashboard-service';
 
 export type Handlers = { [M in Method]: (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>> };
 
@@ -85,4 +86,5 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   listMappingRules: capture.listMappingRules,
   saveMappingRule: capture.saveMappingRule,
   deleteMappingRule: capture.deleteMappingRule,
+  getDashboard: dashboard.getDashboard,
 };

@@ -28,6 +28,7 @@ import type { Claim } from '../billing/scrubber';
 import { isoDate } from '../domain/fields';
 import { EhrSettingsSchema, type EhrSettings } from '../ehr/settings';
 import type { Delivery } from '../ehr/delivery';
+import type { Dashboard } from '../dashboard/dashboard';
 
 export type StoreHealth =
   | Readonly<{ state: 'ok'; schemaVersion: number }>
@@ -204,6 +205,13 @@ export const api = {
   listMappingRules: procedure(z.object({})).returns<MappingRule[]>(),
   saveMappingRule: procedure(z.object({ id: z.number().int().positive().optional(), rule: MappingRuleInputSchema })).returns<MappingRule>(),
   deleteMappingRule: procedure(z.object({ id: z.number().int().positive() })).returns<{ deleted: boolean }>(),
+
+  /** The practice dashboard over dates of service [from, to] (each optional): lag, clean share, findings, minutes, per person. */
+  getDashboard: procedure(
+    z
+      .object({ from: isoDate('from date').optional(), to: isoDate('to date').optional() })
+      .refine((a) => !a.from || !a.to || a.from <= a.to, { error: 'The from date is after the to date.', path: ['to'] }),
+  ).returns<Dashboard>(),
 } as const;
 
 export type Api = typeof api;

@@ -57,4 +57,5 @@ export const METHODS = [
   'listMappingRules',
   'saveMappingRule',
   'deleteMappingRule',
+  'getDashboard',
 ] as const satisfies readonly Method[];

@@ -241,7 +241,7 @@ export function scenario(i: RoiInputs, denialRatePct: number): RoiScenario {
     },
     {
       id: 'leakage',
-      label: 'Total monthly leakage',
+      label: 'Total leakage',
       unit: 'usd',
       monthly: leakage,
       ...yearly(leakage),

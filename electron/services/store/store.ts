@@ -9,6 +9,7 @@ import { CaptureRepo } from './capture-repo';
 import { ReportRepo } from './report-repo';
 import { BillingRepo } from './billing-repo';
 import { DeliveryRepo } from './delivery-repo';
+import { DashboardRepo } from './dashboard-repo';
 import { schemaVersion } from './migrations';
 
 /** The open database and its repositories. The backend holds exactly one: the only writer. */
@@ -22,6 +23,7 @@ export class Store {
   readonly report: ReportRepo;
   readonly billing: BillingRepo;
   readonly delivery: DeliveryRepo;
+  readonly dashboard: DashboardRepo;
 
   private constructor(readonly db: Database.Database) {
     this.cases = new CasesRepo(db);
@@ -33,6 +35,7 @@ export class Store {
     this.report = new ReportRepo(db);
     this.billing = new BillingRepo(db);
     this.delivery = new DeliveryRepo(db);
+    this.dashboard = new DashboardRepo(db);
   }
 
   static open(opts: OpenDbOptions): Store {

@@ -36,6 +36,8 @@ describe('hash routes', () => {
     ['#/cases/abc', { name: 'case', id: 'abc' }],
     ['#/cases/abc/edit', { name: 'editCase', id: 'abc' }],
     ['#/people', { name: 'people' }],
+    ['#/practice', { name: 'practice', tab: 'dashboard' }],
+    ['#/practice/roi', { name: 'practice', tab: 'roi' }],
     ['#/nonsense/x', { name: 'cases' }],
   ])('%s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);

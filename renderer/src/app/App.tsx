@@ -5,6 +5,7 @@ import { CaseView } from '../features/cases/CaseView';
 import { PeoplePage } from '../features/people/PeoplePage';
 import { CapturePage } from '../features/capture/CapturePage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { PracticePage } from '../features/practice/PracticePage';
 import { href, useRoute, type Route } from './router';
 import { assertNever } from '../../../shared/util/assert-never';
 
@@ -18,7 +19,7 @@ export function App() {
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
         <div className="brand">Closeout</div>
-        <a href={href({ name: 'cases' })} className={route.name === 'people' || route.name === 'capture' || route.name === 'settings' ? '' : 'active'}>
+        <a href={href({ name: 'cases' })} className={route.name === 'people' || route.name === 'capture' || route.name === 'settings' || route.name === 'practice' ? '' : 'active'}>
           Cases
         </a>
         <a href={href({ name: 'people' })} className={route.name === 'people' ? 'active' : ''}>
@@ -26,6 +27,9 @@ export function App() {
         </a>
         <a href={href({ name: 'capture' })} className={route.name === 'capture' ? 'active' : ''}>
           Capture
+        </a>
+        <a href={href({ name: 'practice', tab: 'dashboard' })} className={route.name === 'practice' ? 'active' : ''}>
+          Practice
         </a>
         <a href={href({ name: 'settings' })} className={route.name === 'settings' ? 'active' : ''}>
           Settings
@@ -70,6 +74,8 @@ function Page({ route }: { route: Route }) {
       return <CapturePage />;
     case 'settings':
       return <SettingsPage />;
+    case 'practice':
+      return <PracticePage tab={route.tab} />;
     default:
       return assertNever(route, 'route');
   }

@@ -8,7 +8,10 @@ export type Route =
   | { name: 'editCase'; id: string }
   | { name: 'people' }
   | { name: 'capture' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'practice'; tab: PracticeTab };
+
+export type PracticeTab = 'dashboard' | 'roi';
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -18,6 +21,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'people') return { name: 'people' };
   if (parts[0] === 'capture') return { name: 'capture' };
   if (parts[0] === 'settings') return { name: 'settings' };
+  if (parts[0] === 'practice') return { name: 'practice', tab: parts[1] === 'roi' ? 'roi' : 'dashboard' };
   return { name: 'cases' };
 }
 
@@ -37,6 +41,8 @@ export function href(route: Route): string {
       return '#/capture';
     case 'settings':
       return '#/settings';
+    case 'practice':
+      return route.tab === 'roi' ? '#/practice/roi' : '#/practice';
   }
 }
 

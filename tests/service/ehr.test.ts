@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { parseHl7 } from '../../shared/hl7/parse';
 import { base64Decode } from '../../shared/hl7/base64';
 import type { EhrSettingsInput } from '../../shared/ehr/settings';
@@ -237,16 +237,26 @@ describe('an independent receiver (Debian python3-hl7)', () => {
   it.skipIf(!hasPython)('parses our MDM^T02, answers AA with its own ACK, and decodes OBX-5 to the same PDF', async () => {
     const out = tempDir('closeout-py-');
     const peer: ChildProcess = spawn(SYSTEM_PYTHON, [path.resolve(__dirname, '../helpers/hl7_mllp_peer.py'), out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let peerErr = '';
+    peer.stderr!.on('data', (d: Buffer) => (peerErr += d.toString()));
+    const t0 = Date.now();
+    const stages: string[] = [];
+    const stage = (s: string) => stages.push(`${s} +${Date.now() - t0} ms`);
+    onTestFailed(() => console.error(`python peer: ${stages.join(', ')}\n${peerErr}`));
     try {
       const port = await new Promise<number>((resolve, reject) => {
         peer.stdout!.on('data', (d: Buffer) => {
           const m = /PORT (\d+)/.exec(d.toString());
           if (m) resolve(Number(m[1]));
         });
-        peer.on('exit', (code) => reject(new Error(`python peer exited ${code}`)));
+        peer.on('exit', (code) => reject(new Error(`python peer exited ${code}: ${peerErr}`)));
+        setTimeout(() => reject(new Error(`python peer did not start listening within 20 s: ${peerErr}`)), 20_000).unref();
       });
-      await configure({ destinations: [mllpDest('py', port)] });
+      stage('listening');
+      // A pure-Python receiver on a loaded CI machine: give it the timeout a slow hospital gets.
+      await configure({ destinations: [mllpDest('py', port, { timeoutSeconds: 30 })] });
       const ds = await b.ok('sendToEhr', { caseId, wait: true });
+      stage('sent');
       const d = ds.at(-1)!;
       expect(d).toMatchObject({ destinationId: 'py', state: 'acknowledged' });
       const summary = JSON.parse(fs.readFileSync(path.join(out, `${d.reference}.json`), 'utf8'));
@@ -257,7 +267,7 @@ describe('an independent receiver (Debian python3-hl7)', () => {
     } finally {
       peer.kill();
     }
-  }, 30_000);
+  }, 90_000);
 });
 
 async function waitFor<T>(fn: () => Promise<T>, timeoutMs = 20_000): Promise<T> {

@@ -74,7 +74,12 @@ export class DeliveryWorker {
       if (!d) return;
       // A lease long enough for the slowest send; if this process dies, the row comes due again.
       if (!store.write(() => store.delivery.claim(d.id, d.nextAttemptAt, this.#ctx.now() + LEASE_MS))) continue;
-      await this.#deliver(d);
+      try {
+        await this.#deliver(d);
+      } catch (e) {
+        // A bug or a storage error must not stop the queue: the lease lapses and the row comes due again.
+        this.#ctx.log.error('ehr.delivery_failed', e, { caseId: d.caseId });
+      }
     }
   }
 

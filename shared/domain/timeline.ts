@@ -6,7 +6,7 @@
  */
 import type { CaseEvent } from './event';
 import type { EventKind } from './event-kinds';
-import { isModality, LIMB_LABELS, MODALITY_LABELS, type Limb, type Modality } from './modality';
+import { isModality, LIMB_LABELS, MODALITIES_WITHOUT_BASELINE, MODALITY_LABELS, type Limb, type Modality } from './modality';
 
 export type TimelineOptions = Readonly<{
   /** Trials closer than this belong to one active stretch of a modality. */
@@ -269,7 +269,8 @@ export function timelineFromIndex(index: TimelineIndex, options: Partial<Timelin
   // each of its limbs.
   const wholeModality = new Set(lanes.filter((l) => l.limb === null && l.baselines.length > 0).map((l) => l.modality));
   for (const lane of lanes) {
-    if (lane.baselines.length === 0 && lane.modality !== 'TOF' && !wholeModality.has(lane.modality)) {
+    // EMG listens for activity and TOF is anesthesia's check: neither has a baseline to miss.
+    if (lane.baselines.length === 0 && !MODALITIES_WITHOUT_BASELINE.has(lane.modality) && !wholeModality.has(lane.modality)) {
       issue('no_baseline', `No baseline recorded for ${laneName(lane)}.`);
     }
   }

@@ -13,6 +13,7 @@ import { sampleCase, testBackend, type TestBackend } from '../helpers/backend';
 import { cli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
 import { DashboardRepo } from '../../electron/services/store/dashboard-repo';
+import { RECOMPUTE_LIMIT } from '../../electron/services/dashboard/dashboard-service';
 import { Store } from '../../electron/services/store/store';
 import { migrate } from '../../electron/services/store/migrations';
 import { DASHBOARD_TABLES } from '../../shared/dashboard/csv';
@@ -319,6 +320,30 @@ describe('the store side', () => {
     expect(plan.join(' | ')).not.toMatch(/SCAN (c|x|t)\b/);
     db.close();
   });
+
+  it('claims never computed (cases from before billing, or written by hand) are computed, 300 per view at most', async () => {
+    const dir = tempDir();
+    const store = Store.open({ dataDir: dir });
+    const insertCase = store.db.prepare(`INSERT INTO cases (id, status, patient_last_name, patient_first_name, patient_mrn, patient_dob, patient_sex, procedure_text, date_of_service, time_zone, created_at, updated_at)
+      VALUES (?, 'closed', 'Testpatient', 'Old', ?, '1960-01-01', 'F', 'Fusion', '2026-02-02', 'UTC', 0, 1)`);
+    store.write(() => {
+      for (let i = 0; i < RECOMPUTE_LIMIT + 5; i++) insertCase.run(`old-${String(i).padStart(4, '0')}`, `SYN-${i}`);
+    });
+    store.close();
+    const old = testBackend({ dataDir: dir });
+    try {
+      const first = await old.ok('getDashboard', {});
+      expect(first.claims).toEqual({ recomputed: RECOMPUTE_LIMIT, pending: 5 });
+      expect(first.clean).toMatchObject({ measured: RECOMPUTE_LIMIT, unknown: 5 });
+      const second = await old.ok('getDashboard', {});
+      expect(second.claims).toEqual({ recomputed: 5, pending: 0 });
+      // Nothing recorded on them: nothing billable, none clean at close.
+      expect(second.clean).toMatchObject({ measured: RECOMPUTE_LIMIT + 5, clean: 0, unknown: 0 });
+      expect(second.findings.find((f) => f.rule === 'C04')).toMatchObject({ cases: RECOMPUTE_LIMIT + 5, sharePct: 100 });
+    } finally {
+      await old.close();
+    }
+  }, 60_000);
 
   it('10,000 stored cases: one view in well under a second', async () => {
     const dir = tempDir();

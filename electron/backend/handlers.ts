@@ -53,7 +53,13 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   verifyAudit: (ctx) => ctx.store.audit.verify(),
   getReport: report.getReport,
   saveSection: report.saveSection,
-  signReport: report.signReport,
+  signReport: (ctx, a) => {
+    const v = report.signReport(ctx, a);
+    // R16 (report not signed) is gone: the practice dashboard reads the indexed claim.
+    const c = ctx.store.cases.get(a.caseId);
+    if (c) withClaimIndex(ctx, c);
+    return v;
+  },
   addAddendum: report.addAddendum,
   getAiStatus: ai.getAiStatus,
   saveAiSettings: ai.saveAiSettings,

@@ -7,6 +7,7 @@ Usage: hl7_mllp_peer.py OUT_DIR   (prints "PORT <n>" once listening on 127.0.0.1
 """
 import asyncio
 import base64
+import faulthandler
 import json
 import os
 import sys
@@ -15,6 +16,9 @@ import hl7
 from hl7.mllp import start_hl7_server
 
 OUT = sys.argv[1]
+# If this peer is ever stuck, say where (stderr; the test prints it when it fails).
+faulthandler.dump_traceback_later(15, exit=False)
+print("STARTING", flush=True)
 
 
 async def on_client(reader, writer):

@@ -238,19 +238,22 @@ describe('an independent receiver (Debian python3-hl7)', () => {
     const out = tempDir('closeout-py-');
     const peer: ChildProcess = spawn(SYSTEM_PYTHON, [path.resolve(__dirname, '../helpers/hl7_mllp_peer.py'), out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let peerErr = '';
+    let peerOut = '';
     peer.stderr!.on('data', (d: Buffer) => (peerErr += d.toString()));
+    peer.stdout!.on('data', (d: Buffer) => (peerOut += d.toString()));
     const t0 = Date.now();
     const stages: string[] = [];
     const stage = (s: string) => stages.push(`${s} +${Date.now() - t0} ms`);
     onTestFailed(() => console.error(`python peer: ${stages.join(', ')}\n${peerErr}`));
     try {
       const port = await new Promise<number>((resolve, reject) => {
-        peer.stdout!.on('data', (d: Buffer) => {
-          const m = /PORT (\d+)/.exec(d.toString());
+        peer.stdout!.on('data', () => {
+          const m = /PORT (\d+)/.exec(peerOut);
           if (m) resolve(Number(m[1]));
         });
+        peer.on('error', (e) => reject(new Error(`python peer could not start: ${e.message}`)));
         peer.on('exit', (code) => reject(new Error(`python peer exited ${code}: ${peerErr}`)));
-        setTimeout(() => reject(new Error(`python peer did not start listening within 20 s: ${peerErr}`)), 20_000).unref();
+        setTimeout(() => reject(new Error(`python peer did not start listening within 20 s (pid ${peer.pid}); stdout: ${JSON.stringify(peerOut)}; stderr: ${peerErr}`)), 20_000).unref();
       });
       stage('listening');
       // A pure-Python receiver on a loaded CI machine: give it the timeout a slow hospital gets.

@@ -1,6 +1,5 @@
 import type { ArgsOut, Method, ResultOf } from '../../shared/contract/api';
 import type { ServiceContext } from '../services/context';
-import type { CaseRecord } from '../../shared/domain/case';
 import * as cases from '../services/cases/case-service';
 import * as casefile from '../services/casefile/casefile-service';
 import * as people from '../services/people/people-service';
@@ -16,17 +15,27 @@ import * as dashboard from '../services/dashboard/dashboard-service';
 export type Handlers = { [M in Method]: (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>> };
 
 /**
- * A case's billed time is indexed for the other cases' cross-case rules: refresh it when the case
- * closes or its record (reader, payer, room) changes. The change itself has happened: a failure
- * here is logged, not returned.
+ * A case's claim is indexed for the cross-case rules and the practice dashboard: refresh it when
+ * the case closes, its record (reader, payer, room) changes, it is imported or its report is
+ * signed. The change itself has happened: a failure here is logged, not returned.
  */
-function withClaimIndex<T extends CaseRecord>(ctx: ServiceContext, c: T): T {
+function reindexClaim(ctx: ServiceContext, caseId: string): void {
+  const c = ctx.store.cases.get(caseId);
+  if (!c) return;
   try {
     billing.caseClaim(ctx, c);
   } catch (e) {
-    ctx.log.warn('billing.index_failed', { caseId: c.id, error: e instanceof Error ? e.name : 'unknown' });
+    ctx.log.warn('billing.index_failed', { caseId, error: e instanceof Error ? e.name : 'unknown' });
   }
-  return c;
+}
+
+/** Run a handler, then refresh the claim index of the case it names. */
+function thenReindex<A, R>(fn: (ctx: ServiceContext, a: A) => R, caseIdOf: (a: A, r: R) => string) {
+  return (ctx: ServiceContext, a: A): R => {
+    const r = fn(ctx, a);
+    reindexClaim(ctx, caseIdOf(a, r));
+    return r;
+  };
 }
 
 /** Contract method → service function. `getStatus` is answered by the host itself. */
@@ -34,15 +43,10 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   listCases: cases.listCases,
   getCase: cases.getCase,
   createCase: cases.createCase,
-  updateCase: (ctx, a) => withClaimIndex(ctx, cases.updateCase(ctx, a)),
-  setCaseStatus: (ctx, a) => withClaimIndex(ctx, cases.setCaseStatus(ctx, a)),
+  updateCase: thenReindex(cases.updateCase, (_a, r) => r.id),
+  setCaseStatus: thenReindex(cases.setCaseStatus, (_a, r) => r.id),
   exportCaseFile: casefile.exportCaseFile,
-  importCaseFile: (ctx, a) => {
-    const r = casefile.importCaseFile(ctx, a);
-    const c = ctx.store.cases.get(r.caseId);
-    if (c) withClaimIndex(ctx, c);
-    return r;
-  },
+  importCaseFile: thenReindex(casefile.importCaseFile, (_a, r) => r.caseId),
   listEvents: notes.listEvents,
   addNote: notes.addNote,
   getTimeline: notes.getTimeline,
@@ -53,13 +57,7 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   verifyAudit: (ctx) => ctx.store.audit.verify(),
   getReport: report.getReport,
   saveSection: report.saveSection,
-  signReport: (ctx, a) => {
-    const v = report.signReport(ctx, a);
-    // R16 (report not signed) is gone: the practice dashboard reads the indexed claim.
-    const c = ctx.store.cases.get(a.caseId);
-    if (c) withClaimIndex(ctx, c);
-    return v;
-  },
+  signReport: thenReindex(report.signReport, (a) => a.caseId),
   addAddendum: report.addAddendum,
   getAiStatus: ai.getAiStatus,
   saveAiSettings: ai.saveAiSettings,

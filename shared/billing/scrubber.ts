@@ -5,7 +5,7 @@
  */
 import { wallClockFormatter } from '../domain/timeline';
 import { MODALITY_LABELS } from '../domain/modality';
-import { zoneOffsetMs } from '../util/zoned-time';
+import { zonedIsoDate, zoneOffsetMs } from '../util/zoned-time';
 import { spanMs, type Span } from './billable-time';
 import { codeInfo, isTimeCode, minutesForUnits, timeUnits, type TimeCode } from './codes';
 import { overlapping, type ChargeLine, type ClaimDraft, type ClaimInputs } from './claim';
@@ -306,7 +306,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
     if (inp.facts.physician && !claim.renderingNpi) out.push({ message: `${inp.facts.physician.name} has no NPI (the rendering provider).` });
     const start = claim.billable.intervals[0]?.start;
     if (start !== undefined) {
-      const day = new Intl.DateTimeFormat('en-CA', { timeZone: inp.record.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(start);
+      const day = zonedIsoDate(start, inp.record.timeZone);
       if (day !== claim.dateOfService) out.push({ message: `Monitoring started on ${day} but the date of service is ${claim.dateOfService}; a case is reported on the day monitoring started.` });
     }
     return out;

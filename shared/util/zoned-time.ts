@@ -79,3 +79,8 @@ export function instantToWallClock(ms: number, timeZone: string): string {
   const iso = local.toISOString();
   return local.getUTCMilliseconds() ? iso.slice(0, 23) : iso.slice(0, 19);
 }
+
+/** The calendar date ("YYYY-MM-DD") of an instant in an IANA zone. */
+export function zonedIsoDate(ms: number, timeZone: string): string {
+  return instantToWallClock(ms, timeZone).slice(0, 10);
+}

@@ -7,7 +7,6 @@
 import defaultRules from '../../../resources/billing/ruleset-default.json';
 import payerRules from '../../../resources/billing/ruleset-payers.json';
 import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
-import { billableTime } from '../../../shared/billing/billable-time';
 import { computeClaim } from '../../../shared/billing';
 import type { ClaimInputs, Signature } from '../../../shared/billing/claim';
 import { chargeRows, chargesCsv, type ChargeRow, type ClaimStatus } from '../../../shared/billing/charges';
@@ -25,7 +24,7 @@ import type { ServiceContext } from '../context';
 import { mustGetCase } from '../cases/case-service';
 import { liveReportFor } from '../report/report-service';
 import { AppError } from '../store/store-errors';
-import { verifyPin } from '../users/pin';
+import { adminGuard, authorizeUser } from '../users/authorize';
 import { addDays } from '../../../shared/util/time';
 
 const PRACTICE_KEY = 'billing.practice';
@@ -64,12 +63,10 @@ function signature(ctx: ServiceContext, caseId: string): Signature | null {
 /** Everything the pure engine needs, the other cases of the reader included. */
 function inputs(ctx: ServiceContext, c: CaseRecord, facts: CaseFacts, d: BillingDetails, sig: Signature | null): ClaimInputs {
   const rules = resolveRules(ruleSets(ctx).sets, c.payer, c.dateOfService);
-  const spans = billableTime(facts).intervals;
-  const others =
-    c.physicianId && spans.length
-      ? // An hour either side: the Medicare per-clock-hour cap looks at whole hours.
-        ctx.store.billing.readerCasesNear(c.physicianId, c.id, spans[0]!.start - HOUR, spans[spans.length - 1]!.end + HOUR)
-      : [];
+  // Billed time lies inside the monitoring span; an hour either side, as the Medicare
+  // per-clock-hour cap looks at whole hours. The claim itself picks out what truly overlaps.
+  const { start, end } = facts.monitoring;
+  const others = c.physicianId && start !== null && end !== null ? ctx.store.billing.readerCasesNear(c.physicianId, c.id, start - HOUR, end + HOUR) : [];
   return { facts, record: c, details: d, practice: practice(ctx), signature: sig, rules, others };
 }
 
@@ -143,25 +140,18 @@ export function saveBillingDetails(ctx: ServiceContext, a: ArgsOut<'saveBillingD
   return caseClaim(ctx, c);
 }
 
-/** A user with billing rights, with the right PIN. Refusals are audited. */
-function checkBiller(ctx: ServiceContext, caseId: string | null, userRef: string, pin: string, action: string) {
-  const user = ctx.store.report.getUser(userRef) ?? ctx.store.report.findUserByName(userRef);
-  const refuse = (code: string, message: string): never => {
-    ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: `${action}_refused`, caseId, detail: { code } }, ctx.now()));
-    throw new AppError('BAD_INPUT', message, code === 'pin' ? { pin: message } : { userId: message });
-  };
-  if (!user || !user.active) return refuse('unknown_user', 'No active user by that name. An administrator adds users under People → Users.');
-  if (!hasBillingRights(user.role)) return refuse('no_rights', `${user.name} has no billing rights (billing or administrator role needed).`);
-  if (!user.pinHash) return refuse('no_pin', `${user.name} has no PIN yet. Set one under People → Users first.`);
-  if (!verifyPin(pin, user.pinHash)) return refuse('pin', 'That PIN is not right. Nothing was changed.');
-  return user;
-}
-
 export function overrideClaim(ctx: ServiceContext, a: ArgsOut<'overrideClaim'>): ResultOf<'overrideClaim'> {
   const c = mustGetCase(ctx, a.caseId);
   const current = caseClaim(ctx, c);
   if (current.clean) throw new AppError('INVALID_STATE', 'This claim is clean: there is nothing to override.');
-  const user = checkBiller(ctx, c.id, a.userId, a.pin, 'claim.override');
+  const user = authorizeUser(ctx, a.userId, a.pin, {
+    refusedAction: 'claim.override_refused',
+    caseId: c.id,
+    allowed: hasBillingRights,
+    notAllowed: (name) => `${name} has no billing rights (billing or administrator role needed).`,
+    notAllowedCode: 'no_rights',
+    nothingDone: 'Nothing was changed.',
+  });
   const findings = current.findings.filter((f) => f.severity === 'block').map(findingKey);
   ctx.store.write(() => {
     ctx.store.billing.addOverride({ caseId: c.id, userId: user.id, userName: user.name, reason: a.reason, findings, at: ctx.now() });
@@ -209,14 +199,7 @@ export function getBillingSettings(ctx: ServiceContext): ResultOf<'getBillingSet
 }
 
 export function saveBillingSettings(ctx: ServiceContext, a: ArgsOut<'saveBillingSettings'>): ResultOf<'saveBillingSettings'> {
-  const user = ctx.store.report.getUser(a.userId) ?? ctx.store.report.findUserByName(a.userId);
-  const refuse = (code: string, message: string): never => {
-    ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'billing.settings_refused', caseId: null, detail: { code } }, ctx.now()));
-    throw new AppError('BAD_INPUT', message, code === 'pin' ? { pin: message } : { userId: message });
-  };
-  if (!user || !user.active) return refuse('unknown_user', 'No active user by that name.');
-  if (user.role !== 'admin') return refuse('not_admin', `${user.name} is not an administrator; only an administrator changes billing rules.`);
-  if (!user.pinHash || !verifyPin(a.pin, user.pinHash)) return refuse('pin', 'That PIN is not right. Nothing was changed.');
+  const user = authorizeUser(ctx, a.userId, a.pin, adminGuard('billing.settings_refused', 'billing rules'));
   ctx.store.write(() => {
     if (a.practice) ctx.store.settings.set(PRACTICE_KEY, a.practice);
     if (a.ruleSets) {

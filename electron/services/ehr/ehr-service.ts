@@ -7,11 +7,12 @@ import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
 import { fileNameFor } from '../../../shared/ehr/settings';
 import { mdmInput } from '../../../shared/ehr/mdm-input';
 import { buildMdm } from '../../../shared/hl7/mdm';
+import { zonedIsoDate } from '../../../shared/util/zoned-time';
 import type { ServiceContext } from '../context';
 import { mustGetCase } from '../cases/case-service';
 import { liveReportFor } from '../report/report-service';
 import { AppError } from '../store/store-errors';
-import { verifyPin } from '../users/pin';
+import { adminGuard, authorizeUser } from '../users/authorize';
 import { exportReportPdf } from '../export/pdf/export-report-pdf';
 import { ehrSettings, storeEhrSettings } from './ehr-settings';
 
@@ -20,10 +21,6 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 /** MSH-10: unique, and within v2.5.1's 20 characters. */
 function controlId(now: number): string {
   return `CO${now.toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`.slice(0, 20);
-}
-
-function iso(ms: number, zone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
 }
 
 /** The PDF of the newest signed version, rendered once and kept exactly as sent. */
@@ -56,7 +53,7 @@ export async function sendToEhr(ctx: ServiceContext, a: ArgsOut<'sendToEhr'>): P
   // Build every message before queueing any: a problem (no NPI…) is reported, nothing half-queued.
   const queued = chosen.map((dest) => {
     if (dest.kind === 'folder') {
-      const reference = fileNameFor(dest.fileNamePattern, { caseId: c.id, mrn: c.patient.mrn, lastName: c.patient.lastName, firstName: c.patient.firstName, dos: c.dateOfService, version: String(doc.version), kind: v.kind, signedAt: iso(v.signedAt, c.timeZone) }, 'pdf');
+      const reference = fileNameFor(dest.fileNamePattern, { caseId: c.id, mrn: c.patient.mrn, lastName: c.patient.lastName, firstName: c.patient.firstName, dos: c.dateOfService, version: String(doc.version), kind: v.kind, signedAt: zonedIsoDate(v.signedAt, c.timeZone) }, 'pdf');
       return { dest, reference, payload: null };
     }
     const id = controlId(now);
@@ -97,14 +94,7 @@ export function getEhrSettings(ctx: ServiceContext): ResultOf<'getEhrSettings'> 
 }
 
 export function saveEhrSettings(ctx: ServiceContext, a: ArgsOut<'saveEhrSettings'>): ResultOf<'saveEhrSettings'> {
-  const user = ctx.store.report.getUser(a.userId) ?? ctx.store.report.findUserByName(a.userId);
-  const refuse = (code: string, message: string): never => {
-    ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'ehr.settings_refused', caseId: null, detail: { code } }, ctx.now()));
-    throw new AppError('BAD_INPUT', message, code === 'pin' ? { pin: message } : { userId: message });
-  };
-  if (!user || !user.active) return refuse('unknown_user', 'No active user by that name.');
-  if (user.role !== 'admin') return refuse('not_admin', `${user.name} is not an administrator; only an administrator changes where reports are sent.`);
-  if (!user.pinHash || !verifyPin(a.pin, user.pinHash)) return refuse('pin', 'That PIN is not right. Nothing was changed.');
+  const user = authorizeUser(ctx, a.userId, a.pin, adminGuard('ehr.settings_refused', 'where reports are sent'));
   ctx.store.write(() => {
     storeEhrSettings(ctx, a.settings);
     ctx.store.audit.append({ actor: `user:${user.id}`, action: 'ehr.settings', caseId: null, detail: { destinations: a.settings.destinations.map((d) => `${d.kind}:${d.id}`) } }, ctx.now());

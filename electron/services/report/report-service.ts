@@ -19,7 +19,7 @@ import type { ServiceContext } from '../context';
 import { mustGetCase } from '../cases/case-service';
 import { AppError } from '../store/store-errors';
 import type { StoredVersion } from '../store/report-repo';
-import { verifyPin } from '../users/pin';
+import { authorizeUser } from '../users/authorize';
 import { DEMO_CASE_KEY, DEMO_USER_KEY } from '../demo/seed-demo';
 
 function peopleOf(ctx: ServiceContext, c: CaseRecord) {
@@ -154,15 +154,18 @@ function refuseUncheckedAi(ctx: ServiceContext, caseId: string, sectionId: Secti
 
 /** Check the signer: a known, active physician with the right PIN. Refusals are audited. */
 function checkSigner(ctx: ServiceContext, caseId: string, userRef: string, pin: string) {
-  const user = ctx.store.report.getUser(userRef) ?? ctx.store.report.findUserByName(userRef);
+  const user = authorizeUser(ctx, userRef, pin, {
+    refusedAction: 'report.sign_refused',
+    caseId,
+    allowed: (role) => role === 'physician',
+    notAllowed: (name) => `${name} is not an interpreting physician, so cannot sign reports.`,
+    notAllowedCode: 'not_physician',
+    nothingDone: 'Nothing was signed.',
+  });
   const refuse = (code: string, message: string): never => {
     ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'report.sign_refused', caseId, detail: { code } }, ctx.now()));
-    throw new AppError('BAD_INPUT', message, code === 'pin' ? { pin: message } : { userId: message });
+    throw new AppError('BAD_INPUT', message, { userId: message });
   };
-  if (!user || !user.active) return refuse('unknown_user', 'No active user by that name. An administrator adds users under People → Users.');
-  if (user.role !== 'physician') return refuse('not_physician', `${user.name} is not an interpreting physician, so cannot sign reports.`);
-  if (!user.pinHash) return refuse('no_pin', `${user.name} has no PIN yet. Set one under People → Users first.`);
-  if (!verifyPin(pin, user.pinHash)) return refuse('pin', 'That PIN is not right. Nothing was signed.');
   // The demo physician's PIN is published: it signs the demo case and nothing else.
   if (user.id === ctx.store.settings.get<string>(DEMO_USER_KEY) && caseId !== ctx.store.settings.get<string>(DEMO_CASE_KEY)) {
     return refuse('demo_user', 'The demo physician can sign only the demo case.');

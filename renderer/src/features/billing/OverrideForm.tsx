@@ -3,6 +3,7 @@ import type { ClaimView } from '../../../../shared/billing/view';
 import { hasBillingRights } from '../../../../shared/domain/user';
 import { useClient, useQuery } from '../../api/hooks';
 import { ErrorBanner, Field } from '../../components/Field';
+import { UserPinFields } from '../../components/UserPinFields';
 
 /**
  * A user with billing rights (billing or administrator) lets a claim that is not clean be
@@ -49,21 +50,7 @@ export function OverrideForm({ caseId, claim, onDone }: { caseId: string; claim:
         <p className="field-error">No user has billing rights yet. Add a Billing or Administrator user with a PIN under People → Users.</p>
       ) : (
         <div className="grid2">
-          <Field label="Billing user" error={fields['userId']}>
-            {(id) => (
-              <select id={id} value={userId || billers[0]?.id} onChange={(e) => setUserId(e.target.value)}>
-                {billers.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                    {u.hasPin ? '' : ' (no PIN yet)'}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Billing PIN" error={fields['pin']}>
-            {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />}
-          </Field>
+          <UserPinFields users={billers} userLabel="Billing user" pinLabel="Billing PIN" userId={userId} onUserId={setUserId} pin={pin} onPin={setPin} fields={fields} />
           <Field label="Reason" error={fields['reason']} wide>
             {(id, d) => <textarea id={id} aria-describedby={d} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
           </Field>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { CaseStatus } from '../../../../shared/domain/vocabulary';
 import { useClient, useQuery } from '../../api/hooks';
 import { ErrorBanner, Field } from '../../components/Field';
+import { UserPinFields } from '../../components/UserPinFields';
 
 /** Sign (a closed case) or add an addendum (a signed one): the physician re-enters their PIN. */
 export function SignPanel({ caseId, status, locked }: { caseId: string; status: CaseStatus; locked: boolean }) {
@@ -47,21 +48,7 @@ export function SignPanel({ caseId, status, locked }: { caseId: string; status: 
         <p className="field-error">No physician user exists yet. Add one with a PIN under People → Users.</p>
       ) : (
         <div className="grid2">
-          <Field label="Physician" error={fields['userId']}>
-            {(id) => (
-              <select id={id} value={userId || physicians[0]?.id} onChange={(e) => setUserId(e.target.value)}>
-                {physicians.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                    {u.hasPin ? '' : ' (no PIN yet)'}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="PIN" error={fields['pin']}>
-            {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />}
-          </Field>
+          <UserPinFields users={physicians} userLabel="Physician" pinLabel="PIN" userId={userId} onUserId={setUserId} pin={pin} onPin={setPin} fields={fields} />
           {locked && (
             <Field label="Addendum" error={fields['text']} wide>
               {(id, d) => <textarea id={id} aria-describedby={d} rows={3} value={addendum} onChange={(e) => setAddendum(e.target.value)} />}

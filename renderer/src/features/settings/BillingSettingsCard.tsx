@@ -4,6 +4,7 @@ import type { RuleSets, Severity } from '../../../../shared/billing/ruleset';
 import type { BillingSettings } from '../../../../shared/billing/view';
 import { useClient, useQuery } from '../../api/hooks';
 import { ErrorBanner, Field } from '../../components/Field';
+import { UserPinFields } from '../../components/UserPinFields';
 import { PayerRuleSets } from './PayerRuleSets';
 import { RulesTable } from './RulesTable';
 import { parseRuleSetsJson, RuleSetsJsonEditor } from './RuleSetsJsonEditor';
@@ -189,21 +190,7 @@ export function BillingSettingsCard() {
           <p className="field-error">No administrator user exists yet. Add one with a PIN under People → Users to change billing settings.</p>
         ) : (
           <div className="grid4">
-            <Field label="Administrator" error={fields['userId']}>
-              {(id) => (
-                <select id={id} value={userId || admins[0]?.id} onChange={(e) => setUserId(e.target.value)}>
-                  {admins.map((u) => (
-                    <option key={u.id} value={u.id}>
-                      {u.name}
-                      {u.hasPin ? '' : ' (no PIN yet)'}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label="Administrator PIN" error={fields['pin']}>
-              {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />}
-            </Field>
+            <UserPinFields users={admins} userLabel="Administrator" pinLabel="Administrator PIN" userId={userId} onUserId={setUserId} pin={pin} onPin={setPin} fields={fields} />
             <div className="actions span2 align-end">
               {dirty && (
                 <button

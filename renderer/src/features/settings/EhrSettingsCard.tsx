@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'r
 import type { EhrSettings } from '../../../../shared/ehr/settings';
 import { useClient, useQuery } from '../../api/hooks';
 import { ErrorBanner, Field } from '../../components/Field';
+import { UserPinFields } from '../../components/UserPinFields';
 import { DestinationEditor } from './DestinationEditor';
 import { draftOf, logoType, MAX_LOGO_BYTES, newFolder, newMllp, settingsOf, type DestinationRow, type EhrDraft, type LetterheadForm } from './ehr-form';
 
@@ -230,21 +231,7 @@ export function EhrSettingsCard() {
           <p className="field-error">No administrator user exists yet. Add one with a PIN under People → Users to change EHR settings.</p>
         ) : (
           <div className="grid4">
-            <Field label="Administrator" error={fields['userId']}>
-              {(id) => (
-                <select id={id} value={userId || admins[0]?.id} onChange={(e) => setUserId(e.target.value)}>
-                  {admins.map((u) => (
-                    <option key={u.id} value={u.id}>
-                      {u.name}
-                      {u.hasPin ? '' : ' (no PIN yet)'}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label="Administrator PIN" error={fields['pin']}>
-              {(id, dd) => <input id={id} aria-describedby={dd} type="password" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />}
-            </Field>
+            <UserPinFields users={admins} userLabel="Administrator" pinLabel="Administrator PIN" userId={userId} onUserId={setUserId} pin={pin} onPin={setPin} fields={fields} />
             <div className="actions span2 align-end">
               {dirty && (
                 <button type="button" onClick={discard}>

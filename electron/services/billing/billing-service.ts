@@ -33,14 +33,25 @@ const HOUR = 3_600_000;
 /** The rule sets shipped with the app (resources/billing), used until an admin saves others. */
 export const DEFAULT_RULE_SETS: RuleSets = RuleSetsSchema.parse({ base: defaultRules, payers: payerRules });
 
+/** The saved rule sets last parsed, per store: the live checklist asks for a claim every second. */
+const parsedRules = new WeakMap<ServiceContext['store'], { seq: number; result: { sets: RuleSets; source: 'default' | 'saved' } }>();
+
 function ruleSets(ctx: ServiceContext): { sets: RuleSets; source: 'default' | 'saved' } {
+  const seq = ctx.store.billing.latestRuleSetSeq();
+  if (seq === null) return { sets: DEFAULT_RULE_SETS, source: 'default' };
+  const cached = parsedRules.get(ctx.store);
+  if (cached?.seq === seq) return cached.result;
   const saved = ctx.store.billing.latestRuleSets();
-  if (!saved) return { sets: DEFAULT_RULE_SETS, source: 'default' };
-  const parsed = RuleSetsSchema.safeParse(saved.doc);
-  if (parsed.success) return { sets: parsed.data, source: 'saved' };
-  // Never reached through the API (saves are validated); a hand-edited database falls back safely.
-  ctx.log.warn('billing.rules_unreadable', { seq: saved.seq });
-  return { sets: DEFAULT_RULE_SETS, source: 'default' };
+  const parsed = RuleSetsSchema.safeParse(saved?.doc);
+  let result: { sets: RuleSets; source: 'default' | 'saved' };
+  if (parsed.success) result = { sets: parsed.data, source: 'saved' };
+  else {
+    // Never reached through the API (saves are validated); a hand-edited database falls back safely.
+    ctx.log.warn('billing.rules_unreadable', { seq });
+    result = { sets: DEFAULT_RULE_SETS, source: 'default' };
+  }
+  parsedRules.set(ctx.store, { seq, result });
+  return result;
 }
 
 function practice(ctx: ServiceContext): PracticeBilling {

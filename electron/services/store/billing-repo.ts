@@ -35,6 +35,7 @@ export class BillingRepo {
   readonly #getDetails: Statement<[string], { details: string }>;
   readonly #setDetails: Statement;
   readonly #latestRules: Statement<[], { seq: number; doc: string; label: string; saved_by: string; saved_at: number }>;
+  readonly #latestSeq: Statement<[], { seq: number | null }>;
   readonly #rulesHistory: Statement<[], { seq: number; label: string; saved_by: string; saved_at: number }>;
   readonly #insertRules: Statement;
   readonly #upsertIndex: Statement;
@@ -54,6 +55,7 @@ export class BillingRepo {
        ON CONFLICT (case_id) DO UPDATE SET details = excluded.details, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
     );
     this.#latestRules = db.prepare('SELECT seq, doc, label, saved_by, saved_at FROM billing_rule_sets ORDER BY seq DESC LIMIT 1');
+    this.#latestSeq = db.prepare('SELECT MAX(seq) AS seq FROM billing_rule_sets');
     this.#rulesHistory = db.prepare('SELECT seq, label, saved_by, saved_at FROM billing_rule_sets ORDER BY seq DESC LIMIT 50');
     this.#insertRules = db.prepare('INSERT INTO billing_rule_sets (doc, label, saved_by, saved_at) VALUES (@doc, @label, @by, @at)');
     this.#upsertIndex = db.prepare(
@@ -96,6 +98,11 @@ export class BillingRepo {
   latestRuleSets(): { seq: number; doc: unknown; label: string; savedBy: string; savedAt: number } | null {
     const r = this.#latestRules.get();
     return r ? { seq: r.seq, doc: JSON.parse(r.doc), label: r.label, savedBy: r.saved_by, savedAt: r.saved_at } : null;
+  }
+
+  /** The newest saved version's number (null: none saved, the shipped rules are in force). */
+  latestRuleSetSeq(): number | null {
+    return this.#latestSeq.get()?.seq ?? null;
   }
 
   ruleSetHistory(): Array<{ seq: number; label: string; savedBy: string; savedAt: number }> {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { isUserCorrectable } from '../../shared/contract/errors';
 import type { Err, Result } from '../../shared/util/result';
 
@@ -60,4 +61,61 @@ export async function jsonArg(io: CliIo, raw: string, what: string): Promise<unk
     const detail = e instanceof SyntaxError ? e.message : 'unreadable';
     throw new UsageError(`The ${what} is not valid JSON (${detail}).`);
   }
+}
+
+/** Read a file named on the command line; a missing or unreadable one is a usage problem (exit 2). */
+export function readFileOrUsage(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read ${file}. Check the path.`);
+  }
+}
+
+/** Join small pieces into ~64 KB writes: one write per event would be 50,000 system calls. */
+export function batched(chunks: Iterable<string>, size?: number): Generator<string>;
+export function batched(chunks: Iterable<string | Uint8Array>, size?: number): Generator<string | Uint8Array>;
+export function* batched(chunks: Iterable<string | Uint8Array>, size = 64 * 1024): Generator<string | Uint8Array> {
+  let buf = '';
+  for (const c of chunks) {
+    if (typeof c !== 'string') {
+      if (buf) yield buf;
+      buf = '';
+      yield c;
+      continue;
+    }
+    buf += c;
+    if (buf.length >= size) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+/**
+ * What the CLI writes holds PHI (case files, PDFs, charges): private to the user (0600) and
+ * complete or not at all (a temporary file beside it, flushed, renamed into place).
+ */
+export function writePrivateFile(file: string, chunks: Iterable<string | Uint8Array>): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, 'w', 0o600);
+  } catch {
+    throw new UsageError(`Cannot write ${file}. Check that the folder exists and that you may write to it.`);
+  }
+  try {
+    for (const piece of batched(chunks)) {
+      if (typeof piece === 'string') fs.writeSync(fd, piece);
+      else fs.writeSync(fd, piece);
+    }
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
 }

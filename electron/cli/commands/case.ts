@@ -5,7 +5,7 @@ import { sortCaseList } from '../../../shared/domain/case-list';
 import { CASE_STATUSES, CASE_STATUS_LABELS, PAYER_TYPE_LABELS, READER_LOCATION_LABELS, SEX_LABELS, SIDE_LABELS, type CaseStatus } from '../../../shared/domain/vocabulary';
 import { localIsoDate } from '../../../shared/util/time';
 import { jsonOut, str, type Command } from '../command';
-import { EXIT, jsonArg, printJson, ResultError, table, UsageError } from '../io';
+import { batched, EXIT, jsonArg, printJson, readFileOrUsage, ResultError, table, UsageError, writePrivateFile } from '../io';
 import { caseFileChunks } from '../../../shared/casefile/codec';
 import { caseFileJsonSchemaText } from '../../../shared/casefile/json-schema';
 
@@ -175,51 +175,6 @@ export const caseCommands: readonly Command[] = [
     },
   },
 ];
-
-function readFileOrUsage(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`Cannot read ${file}. Check the path.`);
-  }
-}
-
-/** Join small pieces into ~64 KB writes: one write per event would be 50,000 system calls. */
-function* batched(chunks: Iterable<string>, size = 64 * 1024): Generator<string> {
-  let buf = '';
-  for (const c of chunks) {
-    buf += c;
-    if (buf.length >= size) {
-      yield buf;
-      buf = '';
-    }
-  }
-  if (buf) yield buf;
-}
-
-/**
- * A case file holds PHI: it is written private to the user (0600) and complete or not at all
- * (a temporary file beside it, renamed into place).
- */
-function writePrivateFile(file: string, chunks: Iterable<string>): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  let fd: number;
-  try {
-    fd = fs.openSync(tmp, 'w', 0o600);
-  } catch {
-    throw new UsageError(`Cannot write ${file}. Check that the folder exists and that you may write to it.`);
-  }
-  try {
-    for (const text of batched(chunks)) fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } catch (e) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
-}
 
 export function editableFields(c: CaseRecord): CaseFields {
   const { id: _id, status: _s, timeZone: _t, version: _v, createdAt: _c, updatedAt: _u, ...fields } = c;

@@ -1,20 +1,10 @@
-import fs from 'node:fs';
 import type { Claim } from '../../../shared/billing/scrubber';
 import type { ClaimView } from '../../../shared/billing/view';
 import { BILLING_ROLES, type BillingDetailsInput } from '../../../shared/billing/details';
 import { LIMBS, MODALITIES } from '../../../shared/domain/modality';
 import { isIsoDate } from '../../../shared/util/time';
 import { jsonOut, str, type Command } from '../command';
-import { EXIT, jsonArg, printJson, table, UsageError } from '../io';
-
-function readFile(file: string, what: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `The ${what} ${file} does not exist.` : `The ${what} ${file} cannot be read (${code ?? 'error'}).`);
-  }
-}
+import { EXIT, jsonArg, printJson, readFileOrUsage, table, UsageError, writePrivateFile } from '../io';
 
 function list<T extends string>(raw: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {
   if (raw === undefined) return undefined;
@@ -98,7 +88,7 @@ export const claimCommands: readonly Command[] = [
       const file = str(values, 'case-file');
       if (file && args.length) throw new UsageError('Give a case ID or --case-file, not both.');
       if (!file && !args.length) throw new UsageError('Give a case ID, or --case-file FILE.');
-      const claim = file ? await session.call('claimFromCaseFile', { file: await jsonArg(io, file === '-' ? '-' : readFile(file, 'case file'), 'case file') }) : await session.call('getClaim', { caseId: args[0] as string });
+      const claim = file ? await session.call('claimFromCaseFile', { file: await jsonArg(io, file === '-' ? '-' : readFileOrUsage(file), 'case file') }) : await session.call('getClaim', { caseId: args[0] as string });
       return printClaim(io, claim, values['json'] === true);
     },
   },
@@ -119,10 +109,8 @@ export const claimCommands: readonly Command[] = [
       const r = await session.call('exportCharges', { ...(cases ? { caseIds: cases } : { from, to }), format });
       const out = str(values, 'out');
       if (out) {
-        // Temp file then rename: a billing import never sees half a file.
-        const tmp = `${out}.partial`;
-        fs.writeFileSync(tmp, r.content, { mode: 0o600 });
-        fs.renameSync(tmp, out);
+        // Whole or not at all: a billing import never sees half a file.
+        writePrivateFile(out, [r.content]);
         io.stderr(`${r.rows.length} charge line${r.rows.length === 1 ? '' : 's'} from ${r.cases} case${r.cases === 1 ? '' : 's'} written to ${out}.\n`);
       } else io.stdout(r.content);
       for (const s of r.skipped) io.stderr(`Left out ${s.caseId} (${s.dateOfService}): ${s.why}\n`);
@@ -160,7 +148,7 @@ export const claimCommands: readonly Command[] = [
       if (role !== undefined && !(BILLING_ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${BILLING_ROLES.join(', ')}.`);
       const rulesArg = str(values, 'rules');
       if (rulesArg === '-' ) throw new UsageError('The PIN comes on standard input: give the rules as a file.');
-      const ruleSets = rulesArg ? await jsonArg(io, readFile(rulesArg, 'rules file'), 'rules file') : undefined;
+      const ruleSets = rulesArg ? await jsonArg(io, readFileOrUsage(rulesArg), 'rules file') : undefined;
       const current = await session.call('getBillingSettings', {});
       const npi = str(values, 'billing-npi');
       const practice = role !== undefined || npi !== undefined ? { ...current.practice, ...(role ? { role: role as (typeof BILLING_ROLES)[number] } : {}), ...(npi !== undefined ? { billingNpi: npi } : {}) } : undefined;

@@ -1,15 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { DELIVERY_STATE_LABELS, isFinal, isSuccess, type Delivery } from '../../../shared/ehr/delivery';
 import { jsonOut, str, type Command } from '../command';
-import { EXIT, jsonArg, printJson, table, UsageError } from '../io';
-
-function writeWhole(file: string, bytes: Uint8Array): void {
-  // Temp file then rename: nobody opens half a PDF.
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.partial`);
-  fs.writeFileSync(tmp, bytes, { mode: 0o600 });
-  fs.renameSync(tmp, file);
-}
+import { EXIT, jsonArg, printJson, readFileOrUsage, table, UsageError, writePrivateFile } from '../io';
 
 function deliveriesTable(ds: readonly Delivery[]): string {
   return table(
@@ -29,11 +20,7 @@ export const ehrCommands: readonly Command[] = [
       const file = str(values, 'pdf');
       if (!file) throw new UsageError('Give the file to write: --pdf FILE.');
       const r = await session.call('exportPdf', { caseId: args[0] as string });
-      try {
-        writeWhole(file, Buffer.from(r.base64, 'base64'));
-      } catch (e) {
-        throw new UsageError(`${file} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
-      }
+      writePrivateFile(file, [Buffer.from(r.base64, 'base64')]);
       const summary = { file, bytes: r.bytes, signed: r.signed };
       if (values['json']) printJson(io, summary);
       else io.stdout(`${r.signed ? 'Signed report' : 'DRAFT report (not signed yet)'} written to ${file} (${Math.round(r.bytes / 1024)} KB).\n`);
@@ -108,13 +95,7 @@ export const ehrCommands: readonly Command[] = [
       const user = str(values, 'user');
       const file = str(values, 'settings');
       if (!user || !file) throw new UsageError('Give --user ADMIN and --settings FILE; the PIN comes on standard input.');
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch {
-        throw new UsageError(`The settings file ${file} cannot be read.`);
-      }
-      const settings = await jsonArg(io, text, 'settings file');
+      const settings = await jsonArg(io, readFileOrUsage(file), 'settings file');
       const pin = (await io.readStdin()).replace(/\r?\n$/, '');
       const s = await session.call('saveEhrSettings', { settings: settings as never, userId: user, pin });
       if (values['json']) printJson(io, s);

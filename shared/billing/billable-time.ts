@@ -6,7 +6,7 @@
  * coder sees why the minutes differ from the wall clock.
  */
 import type { CaseFacts } from '../report/facts';
-import { NEEDS_NO_BASELINE } from './modality-codes';
+import { MODALITIES_WITHOUT_BASELINE } from '../domain/modality';
 
 export type Span = Readonly<{ start: number; end: number }>;
 
@@ -69,7 +69,7 @@ export function billableTime(f: CaseFacts): BillableTime {
   if (segments.length) {
     // Baselines are paid through the base codes: the time until the last first-baseline of an
     // evoked-potential modality is not monitoring time, even when "monitoring start" came earlier.
-    const firstBaselines = f.modalities.filter((m) => !NEEDS_NO_BASELINE.has(m.modality) && m.baselines.length).map((m) => m.baselines[0]!.at);
+    const firstBaselines = f.modalities.filter((m) => !MODALITIES_WITHOUT_BASELINE.has(m.modality) && m.baselines.length).map((m) => m.baselines[0]!.at);
     const baselinesDone = firstBaselines.length ? Math.max(...firstBaselines) : null;
     if (baselinesDone !== null && baselinesDone > segments[0]!.start) cut('baselines', { start: segments[0]!.start, end: baselinesDone });
     for (const g of f.gaps) cut('no_activity', g);

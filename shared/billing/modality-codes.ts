@@ -3,12 +3,10 @@
  * session, the combined code where both limb groups were tested. Where the device's names do not
  * say which limbs or how many extremities, the claim asks (a coding question) instead of guessing.
  */
-import { MODALITIES_WITHOUT_BASELINE, MODALITY_LABELS, type Limb, type Modality } from '../domain/modality';
+import { MODALITY_LABELS, type Limb, type Modality } from '../domain/modality';
 import type { CaseFacts, ModalityFact } from '../report/facts';
 import type { BillingDetails } from './details';
 import { timeUnits } from './codes';
-
-export const NEEDS_NO_BASELINE = MODALITIES_WITHOUT_BASELINE;
 
 export type BaseLine = Readonly<{ code: string; units: number; modalities: readonly Modality[]; eventIds: readonly number[]; note: string }>;
 

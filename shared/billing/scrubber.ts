@@ -6,10 +6,10 @@
 import { wallClockFormatter } from '../domain/timeline';
 import { MODALITY_LABELS } from '../domain/modality';
 import { zonedIsoDate, zoneOffsetMs } from '../util/zoned-time';
-import { spanMs, type Span } from './billable-time';
-import { codeInfo, isTimeCode, minutesForUnits, timeUnits, type TimeCode } from './codes';
+import type { Span } from './billable-time';
+import { codeInfo, isTimeCode, minutesForUnits, timeUnits } from './codes';
 import { overlapping, type ChargeLine, type ClaimDraft, type ClaimInputs } from './claim';
-import { NEEDS_NO_BASELINE } from './modality-codes';
+import { MODALITIES_WITHOUT_BASELINE } from '../domain/modality';
 
 export type Finding = Readonly<{
   rule: string;
@@ -260,7 +260,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
     const billed = new Set(claim.lines.flatMap((l) => (l.kind === 'base' ? inp.facts.modalities.filter((m) => l.eventIds.some((id) => m.eventIds.includes(id))).map((m) => m.modality) : [])));
     const out: Hit[] = [];
     for (const m of inp.facts.modalities) {
-      if (!billed.has(m.modality) || NEEDS_NO_BASELINE.has(m.modality) || m.baselines.length) continue;
+      if (!billed.has(m.modality) || MODALITIES_WITHOUT_BASELINE.has(m.modality) || m.baselines.length) continue;
       out.push({ message: `No baseline recorded for ${m.label}.`, eventIds: m.eventIds });
     }
     const order = inp.details.surgeonOrder;
@@ -353,5 +353,3 @@ export function scrubClaim(inp: ClaimInputs, claim: ClaimDraft): Claim {
 /** Every rule id with a check here (the table test walks it). */
 export const CHECKED_RULES: readonly string[] = Object.keys(CHECKS);
 
-export type { TimeCode };
-export { spanMs };

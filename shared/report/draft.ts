@@ -123,7 +123,6 @@ function anesthesiaSection(f: CaseFacts, clock: Clock): DraftSection {
  * silence (free-run) or per stimulation (triggered), and train-of-four is an anesthesia check.
  * A baseline typed for one of them is still reported; its absence is not a gap.
  */
-const NO_BASELINE_EXPECTED: ReadonlySet<string> = MODALITIES_WITHOUT_BASELINE;
 
 function baselinesSection(f: CaseFacts, clock: Clock): DraftSection {
   const gaps: string[] = [];
@@ -132,7 +131,7 @@ function baselinesSection(f: CaseFacts, clock: Clock): DraftSection {
   // One line per baseline event (a baseline typed for "SSEP" covers both of its limbs).
   const seen = new Set<number>();
   for (const m of f.modalities) {
-    if (m.baselines.length === 0 && NO_BASELINE_EXPECTED.has(m.modality)) continue;
+    if (m.baselines.length === 0 && MODALITIES_WITHOUT_BASELINE.has(m.modality)) continue;
     if (m.baselines.length === 0) {
       lines.push(`${m.label}: baseline ${NOT_RECORDED}.`);
       gaps.push(`Baseline for ${m.label}: ${NOT_RECORDED}`);

@@ -4,7 +4,6 @@
  * keeps its control id through every retry, and a delivery is marked done exactly once.
  */
 import { isSuccess, retryDelayMs, type DeliveryState } from '../../../shared/ehr/delivery';
-import type { Destination } from '../../../shared/ehr/settings';
 import type { ServiceContext } from '../context';
 import { sendMllp, type MllpSendResult } from '../hl7/mllp-client';
 import type { StoredDelivery } from '../store/delivery-repo';
@@ -163,4 +162,3 @@ function markSentWhenAllDone(ctx: ServiceContext, caseId: string, version: numbe
   }
 }
 
-export { type Destination };

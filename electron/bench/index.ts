@@ -7,40 +7,40 @@
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import type { BenchRow } from './bench-row';
-import { benchStore } from './store-bench';
-import { benchEdf } from './edf-bench';
-import { benchVendor } from './vendor-bench';
-import { benchSerial } from './serial-bench';
-import { benchCaptureLatency } from './capture-bench';
-import { benchFuzz } from './fuzz-bench';
-import { benchReport } from './report-bench';
-import { benchAiFirstSection } from './ai-bench';
-import { benchAiOnScreen } from './ai-screen-bench';
-import { benchBilling } from './billing-bench';
-import { benchPdf } from './pdf-bench';
-
 type Suite = { name: string; run: (quick: boolean) => Promise<BenchRow[]> | BenchRow[] };
 
 const tmp = os.tmpdir();
 
+/*
+ * Each suite is loaded only when it runs: the vendor suite forks its own module file to measure a
+ * parser's peak memory, and that child must not carry every other suite's libraries (the backend,
+ * pdf-lib, playwright) in its baseline.
+ */
 const SUITES: readonly Suite[] = [
-  { name: 'store', run: (quick) => benchStore(quick ? { events: 50_000, runs: 3 } : {}) },
+  { name: 'store', run: async (quick) => (await import('./store-bench')).benchStore(quick ? { events: 50_000, runs: 3 } : {}) },
   // 1 GB Cadwell-style EDF+D (written to the temp folder, removed after).
-  { name: 'edf', run: (quick) => benchEdf({ dir: tmp, sizeBytes: quick ? 128 * 2 ** 20 : 2 ** 30 }) },
+  { name: 'edf', run: async (quick) => (await import('./edf-bench')).benchEdf({ dir: tmp, sizeBytes: quick ? 128 * 2 ** 20 : 2 ** 30 }) },
   // 500 MB Cadwell case-data JSON, parsed in fresh child processes.
-  { name: 'vendor', run: (quick) => benchVendor({ dir: tmp, ...(quick ? { sizeBytes: 50 * 2 ** 20, runs: 1 } : {}) }) },
+  { name: 'vendor', run: async (quick) => (await import('./vendor-bench')).benchVendor({ dir: tmp, ...(quick ? { sizeBytes: 50 * 2 ** 20, runs: 1 } : {}) }) },
   // A growing export file → chokidar → parser → SQLite.
-  { name: 'capture', run: (quick) => benchCaptureLatency(quick ? { lines: 60 } : {}) },
-  { name: 'report', run: (quick) => benchReport(quick ? { runs: 5 } : {}) },
-  // The claim engine, then getClaim on a real store of 10,000 cases (cross-case rules).
+  { name: 'capture', run: async (quick) => (await import('./capture-bench')).benchCaptureLatency(quick ? { lines: 60 } : {}) },
+  { name: 'report', run: async (quick) => (await import('./report-bench')).benchReport(quick ? { runs: 5 } : {}) },
   // The signed report as PDF: 12-hour case, ~200 events, the timeline figure.
-  { name: 'pdf', run: (quick) => benchPdf(quick ? { runs: 5 } : {}) },
-  { name: 'billing', run: (quick) => benchBilling(quick ? { runs: 5, cases: 2_000 } : {}) },
+  { name: 'pdf', run: async (quick) => (await import('./pdf-bench')).benchPdf(quick ? { runs: 5 } : {}) },
+  // The claim engine, then getClaim on a real store of 10,000 cases (cross-case rules).
+  { name: 'billing', run: async (quick) => (await import('./billing-bench')).benchBilling(quick ? { runs: 5, cases: 2_000 } : {}) },
   // Fake Anthropic API on loopback → SDK → section splitter; then all the way to a real Chromium.
-  { name: 'ai', run: async (quick) => [...(await benchAiFirstSection(quick ? { runs: 20 } : {})), ...(await benchAiOnScreen(quick ? { runs: 8, warmup: 1 } : {}))] },
-  { name: 'fuzz', run: (quick) => benchFuzz(quick ? { perSeed: 200 } : {}) },
+  {
+    name: 'ai',
+    run: async (quick) => {
+      const { benchAiFirstSection } = await import('./ai-bench');
+      const { benchAiOnScreen } = await import('./ai-screen-bench');
+      return [...(await benchAiFirstSection(quick ? { runs: 20 } : {})), ...(await benchAiOnScreen(quick ? { runs: 8, warmup: 1 } : {}))];
+    },
+  },
+  { name: 'fuzz', run: async (quick) => (await import('./fuzz-bench')).benchFuzz(quick ? { perSeed: 200 } : {}) },
   // Real socat pty → serial reader → SQLite.
-  { name: 'serial', run: (quick) => benchSerial(quick ? { lines: 200 } : {}) },
+  { name: 'serial', run: async (quick) => (await import('./serial-bench')).benchSerial(quick ? { lines: 200 } : {}) },
 ];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });

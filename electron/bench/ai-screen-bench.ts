@@ -40,8 +40,9 @@ const STAMP_FIRST_AI_TEXT = `new Promise((resolve) => {
 
 export type AiScreenFigures = Readonly<{ runs: number; medianMs: number; p95Ms: number; maxMs: number }>;
 
-// out/main/bench.js → out/renderer
-const RENDERER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
+// out/main/bench.js or out/main/chunks/*.js (loaded when the suite runs) → out/renderer
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const RENDERER = [path.resolve(HERE, '../renderer'), path.resolve(HERE, '../../renderer')].find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? path.resolve(HERE, '../renderer');
 
 /** Copies the draft's narrative sections back, as a faithful model would. */
 function echo(body: Record<string, unknown> | null): string {

@@ -64,7 +64,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/tools/**/*.mjs', 'bin/**/*.js', 'tests/**/*.ts', 'electron/cli/main.ts', 'electron/devhost/index.ts', 'electron/bench/**/*.ts'],
+    files: ['electron/tools/**/*.mjs', 'bin/**/*.js', 'tests/**/*.ts', 'tests/**/*.mjs', 'electron/cli/main.ts', 'electron/devhost/index.ts', 'electron/bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -5,7 +5,10 @@
  *
  *   node out/main/devhost.js [--dev] [--data-dir DIR] [--port N] [--no-demo]
  *   node out/main/devhost.js --demo [--speed N]     (npm run demo: a fresh workstation whose demo
- *                                                   case is played live by the simulated devices)
+ *                                                   case is played live by the simulated devices;
+ *                                                   its temp data folder is removed at stop)
+ *   node out/main/devhost.js --app-data             (npm start without Electron: the app's own data
+ *                                                   folder, as the desktop app would use it)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +19,7 @@ import { createBackend } from '../backend/host';
 import { envAiKey } from '../services/ai/ai-config';
 import { startBridge } from './ws-bridge';
 import { startSocatPair } from './socat-pair';
+import { defaultDataDir } from '../services/paths';
 import { version } from '../../package.json';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,20 +32,33 @@ const { values } = parseArgs({
     port: { type: 'string' },
     'no-demo': { type: 'boolean', default: false },
     demo: { type: 'boolean', default: false },
+    'app-data': { type: 'boolean', default: false },
     speed: { type: 'string' },
   },
 });
 
-// --demo starts from an empty workstation every time, so the demo always plays from the start.
+// --demo starts from an empty workstation every time, so the demo always plays from the start;
+// that throwaway folder (and the serial pair's) is removed when the demo stops.
+const throwaway: string[] = [];
+const tempFolder = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  throwaway.push(dir);
+  return dir;
+};
 const dataDir = path.resolve(
-  values['data-dir'] ?? (values.demo ? fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-demo-')) : (process.env['CLOSEOUT_DATA_DIR'] ?? path.join(root, '.closeout-dev'))),
+  values['data-dir'] ??
+    (values.demo
+      ? tempFolder('closeout-demo-')
+      : values['app-data']
+        ? defaultDataDir()
+        : (process.env['CLOSEOUT_DATA_DIR'] ?? path.join(root, '.closeout-dev'))),
 );
 const speed = values.speed ? Number(values.speed) : values.demo ? 30 : 60;
 if (!(speed >= 1 && speed <= 100_000)) {
   process.stderr.write('--speed must be a number from 1 to 100000.\n');
   process.exit(2);
 }
-const pty = values.demo ? await startSocatPair(fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-pty-'))) : null;
+const pty = values.demo ? await startSocatPair(tempFolder('closeout-pty-')) : null;
 const backend = createBackend({
   dataDir,
   actor: 'devhost',
@@ -85,7 +102,11 @@ const bridge = await startBridge({
 const url = viteOrigin
   ? `${viteOrigin}/?bridge=${encodeURIComponent(bridge.wsUrl)}&token=${bridge.token}`
   : bridge.pageUrl;
-process.stdout.write(`Closeout dev host (data: ${dataDir})\n`);
+process.stdout.write(
+  throwaway.includes(dataDir)
+    ? `Closeout dev host (demo data: ${dataDir}, removed when you stop it with Ctrl+C)\n`
+    : `Closeout dev host (data: ${dataDir}, kept when you stop it)\n`,
+);
 if (values.demo) {
   process.stdout.write(
     `Demo: the synthetic spine case plays at ${speed}× through the real folder watcher${pty ? ' and, over a socat serial pair, the real serial reader' : ' (serial part skipped: socat not found)'}.\n`,
@@ -93,11 +114,16 @@ if (values.demo) {
 }
 process.stdout.write(`Open: ${url}\n`);
 
+let stopping = false;
 const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
   pty?.close();
   await bridge.close();
   await closeVite?.();
   backend.close();
+  for (const dir of throwaway) fs.rmSync(dir, { recursive: true, force: true });
+  if (throwaway.includes(dataDir)) process.stdout.write('Demo stopped; its data folder was removed.\n');
   process.exit(0);
 };
 process.on('SIGINT', () => void shutdown());

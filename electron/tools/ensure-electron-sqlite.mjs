@@ -8,6 +8,8 @@
  *
  *   node electron/tools/ensure-electron-sqlite.mjs            build if missing
  *   node electron/tools/ensure-electron-sqlite.mjs --print-path
+ *
+ * `npm start` (start.mjs) calls ensureElectronSqlite() with the tools' output sent to its log.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,53 +29,79 @@ export function bindingPath(electronVersion, platform = process.platform, arch =
   return path.join(root, '.native', `electron-${electronVersion}-${platform}-${arch}`, 'better_sqlite3.node');
 }
 
-function run(cmd, args, cwd) {
+function run(cmd, args, cwd, output) {
   // npm passes its own config as npm_config_* variables; a machine-wide nodedir (set on some
   // build hosts) would make node-gyp compile against Node's headers instead of Electron's.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_(nodedir|target|runtime|disturl|arch)$/i.test(k)));
-  const r = spawnSync(cmd, args, { cwd, env, stdio: 'inherit', shell: process.platform === 'win32' });
+  const r = spawnSync(cmd, args, { cwd, env, stdio: ['ignore', output, output], shell: process.platform === 'win32' });
   return r.status === 0;
 }
 
-function main() {
-  let electronVersion;
-  try {
-    electronVersion = readVersion('electron');
-  } catch {
-    console.error('Closeout: Electron is not installed. Run "npm install" first.');
-    process.exit(1);
-  }
-  const target = bindingPath(electronVersion);
-  if (process.argv.includes('--print-path')) {
-    console.log(target);
-    return;
-  }
-  if (fs.existsSync(target)) return;
+export function electronVersion() {
+  return readVersion('electron');
+}
+
+/** Where Electron's headers come from; a hospital mirror can stand in (CLOSEOUT_ELECTRON_HEADERS_URL). */
+const headersUrl = () => process.env['CLOSEOUT_ELECTRON_HEADERS_URL'] || 'https://electronjs.org/headers';
+
+/**
+ * Build (or download) the Electron build of better-sqlite3 if it is missing. The tools' own
+ * output goes to `output` ('inherit', or a file descriptor of a log); `onWork` is called before
+ * any slow step. Returns whether the build exists.
+ */
+export function ensureElectronSqlite({ output = 'inherit', onWork = () => {} } = {}) {
+  const version = electronVersion();
+  const target = bindingPath(version);
+  if (fs.existsSync(target)) return true;
+  onWork();
 
   const sqliteVersion = readVersion('better-sqlite3');
-  console.log(`Closeout: preparing the database engine for Electron ${electronVersion} (one time only)…`);
-  const scratch = path.join(root, '.native', 'build', `better-sqlite3-${sqliteVersion}-electron-${electronVersion}`);
+  const scratch = path.join(root, '.native', 'build', `better-sqlite3-${sqliteVersion}-electron-${version}`);
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(scratch), { recursive: true });
   const src = path.dirname(require.resolve('better-sqlite3/package.json'));
   fs.cpSync(src, scratch, { recursive: true, filter: (p) => !p.includes(`${path.sep}build${path.sep}`) });
 
   const prebuild = path.join(path.dirname(require.resolve('prebuild-install/package.json')), 'bin.js');
-  const electronArgs = [`--runtime=electron`, `--target=${electronVersion}`, `--arch=${process.arch}`];
+  const electronArgs = [`--runtime=electron`, `--target=${version}`, `--arch=${process.arch}`];
   // 1. A published prebuilt binary for this Electron (fast, needs the network).
-  let ok = run(process.execPath, [prebuild, ...electronArgs, '--tag-prefix=v'], scratch);
+  let ok = run(process.execPath, [prebuild, ...electronArgs, '--tag-prefix=v'], scratch, output);
   // 2. Otherwise compile against Electron's headers (needs a C++ toolchain).
   if (!ok) {
     const nodeGyp = path.join(path.dirname(require.resolve('node-gyp/package.json')), 'bin', 'node-gyp.js');
     ok = run(
       process.execPath,
-      [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'],
+      [nodeGyp, 'rebuild', '--release', `--target=${version}`, `--arch=${process.arch}`, `--dist-url=${headersUrl()}`, '--runtime=electron'],
       scratch,
+      output,
     );
   }
   const built = path.join(scratch, 'build', 'Release', 'better_sqlite3.node');
   if (!ok || !fs.existsSync(built)) {
     fs.rmSync(scratch, { recursive: true, force: true });
+    return false;
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.copyFileSync(built, target);
+  fs.rmSync(scratch, { recursive: true, force: true });
+  return true;
+}
+
+function main() {
+  let version;
+  try {
+    version = electronVersion();
+  } catch {
+    console.error('Closeout: Electron is not installed. Run "npm install" first.');
+    process.exit(1);
+  }
+  const target = bindingPath(version);
+  if (process.argv.includes('--print-path')) {
+    console.log(target);
+    return;
+  }
+  if (fs.existsSync(target)) return;
+  if (!ensureElectronSqlite({ onWork: () => console.log(`Closeout: preparing the database engine for Electron ${version} (one time only)…`) })) {
     console.error(
       [
         '',
@@ -88,9 +116,6 @@ function main() {
     );
     process.exit(1);
   }
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.copyFileSync(built, target);
-  fs.rmSync(scratch, { recursive: true, force: true });
   console.log(`Closeout: database engine ready (${path.relative(root, target)}).`);
 }
 

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { createBackend } from '../backend/host';
 import { startBridge } from '../devhost/ws-bridge';
 import { splitEvery, startFakeAnthropic } from '../../tests/helpers/fake-anthropic';
@@ -59,12 +59,14 @@ export async function measureAiOnScreen(opts: Readonly<{ runs?: number; warmup?:
   const fake = await startFakeAnthropic({ reply: (r) => echo(r.body), split: splitEvery(12), deltaDelayMs: 3 });
   const backend = createBackend({ dataDir, actor: 'bench', appVersion: 'bench' });
   const bridge = await startBridge({ backend, staticDir });
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
-  });
+  let browser: Browser | undefined;
   const latencies: number[] = [];
   try {
+    // Inside the try: a browser that cannot start must not leave the servers above running.
+    browser = await chromium.launch({
+      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+    });
     const call = async (method: string, args: unknown) => {
       const r = await backend.call(method, args);
       if (!r.ok) throw new Error(`${method}: ${r.message}`);
@@ -120,7 +122,7 @@ export async function measureAiOnScreen(opts: Readonly<{ runs?: number; warmup?:
       if (i >= warmup) latencies.push(seenAt - (performance.timeOrigin + written));
     }
   } finally {
-    await browser.close();
+    await browser?.close();
     await bridge.close();
     await backend.close();
     await fake.close();

@@ -29,15 +29,11 @@ const SUITES: readonly Suite[] = [
   { name: 'pdf', run: async (quick) => (await import('./pdf-bench')).benchPdf(quick ? { runs: 5 } : {}) },
   // The claim engine, then getClaim on a real store of 10,000 cases (cross-case rules).
   { name: 'billing', run: async (quick) => (await import('./billing-bench')).benchBilling(quick ? { runs: 5, cases: 2_000 } : {}) },
+  // The practice dashboard over 10,000 stored cases.
+  { name: 'dashboard', run: async (quick) => (await import('./dashboard-bench')).benchDashboard(quick ? { runs: 3, cases: 2_000 } : {}) },
   // Fake Anthropic API on loopback → SDK → section splitter; then all the way to a real Chromium.
-  {
-    name: 'ai',
-    run: async (quick) => {
-      const { benchAiFirstSection } = await import('./ai-bench');
-      const { benchAiOnScreen } = await import('./ai-screen-bench');
-      return [...(await benchAiFirstSection(quick ? { runs: 20 } : {})), ...(await benchAiOnScreen(quick ? { runs: 8, warmup: 1 } : {}))];
-    },
-  },
+  { name: 'ai', run: async (quick) => (await import('./ai-bench')).benchAiFirstSection(quick ? { runs: 20 } : {}) },
+  { name: 'ai-screen', run: async (quick) => (await import('./ai-screen-bench')).benchAiOnScreen(quick ? { runs: 8, warmup: 1 } : {}) },
   { name: 'fuzz', run: async (quick) => (await import('./fuzz-bench')).benchFuzz(quick ? { perSeed: 200 } : {}) },
   // Real socat pty → serial reader → SQLite.
   { name: 'serial', run: async (quick) => (await import('./serial-bench')).benchSerial(quick ? { lines: 200 } : {}) },
@@ -45,16 +41,32 @@ const SUITES: readonly Suite[] = [
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
 const only = values.only?.split(',');
-const rows: BenchRow[] = [];
+const unknown = only?.filter((n) => !SUITES.some((s) => s.name === n)) ?? [];
+if (unknown.length) {
+  process.stderr.write(`bench: no suite named ${unknown.join(', ')} (suites: ${SUITES.map((s) => s.name).join(', ')})\n`);
+  process.exit(2);
+}
+
+// A suite that cannot run (a missing tool, a full temp folder, a bug) costs its own rows only:
+// it is listed as not run, with why, and every other suite is still measured and printed.
+type Line = BenchRow & { notRun?: string };
+const rows: Line[] = [];
 for (const s of SUITES) {
   if (only && !only.includes(s.name)) continue;
   process.stderr.write(`bench: ${s.name}…\n`);
-  rows.push(...(await s.run(values.quick)));
+  try {
+    rows.push(...(await s.run(values.quick)));
+  } catch (e) {
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 160);
+    process.stderr.write(`bench: ${s.name} could not run: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    rows.push({ measure: `${s.name} suite`, target: '', median: '', pass: false, notRun: why });
+  }
 }
 
 const head = ['Measure', 'Target', 'Median', ''];
-const body = rows.map((r) => [r.measure, r.target, r.median, r.pass ? 'ok' : 'MISSED']);
+const body = rows.map((r) => (r.notRun !== undefined ? [r.measure, '', `not run: ${r.notRun}`, 'NOT RUN'] : [r.measure, r.target, r.median, r.pass ? 'ok' : 'MISSED']));
 const widths = head.map((_, i) => Math.max(...[head, ...body].map((r) => (r[i] ?? '').length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-console.log([line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n'));
-process.exitCode = rows.every((r) => r.pass) ? 0 : 1;
+const table = [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+// Exit once the table is written: a suite that failed midway may have left a handle open.
+process.stdout.write(`${table}\n`, () => process.exit(rows.every((r) => r.pass) ? 0 : 1));

@@ -19,15 +19,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { buildStale, electronViteArgs } from './build-state.mjs';
 import { electronVersion, ensureElectronSqlite } from './ensure-electron-sqlite.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(root, 'package.json'));
 const logFile = path.join(root, '.native', 'start.log');
-
-/** The sources `electron-vite build` turns into out/ (tools run from source, so they do not count). */
-const SOURCE_DIRS = ['electron', 'shared', 'renderer', 'resources'];
-const BUILT = ['out/main/index.js', 'out/main/devhost.js', 'out/renderer/index.html'];
 
 function openLog() {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
@@ -81,32 +78,8 @@ function prepareDesktop(fd) {
   return null;
 }
 
-function newestMtime(p) {
-  let st;
-  try {
-    st = fs.statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const name of fs.readdirSync(p)) {
-    if (p === path.join(root, 'electron') && name === 'tools') continue;
-    newest = Math.max(newest, newestMtime(path.join(p, name)));
-  }
-  return newest;
-}
-
-/** out/ is older than a source it is built from (a fresh clone, or a pull since the last build). */
-function buildStale() {
-  const built = BUILT.map((f) => newestMtime(path.join(root, f)));
-  if (built.some((t) => t === 0)) return true;
-  return Math.max(...SOURCE_DIRS.map((d) => newestMtime(path.join(root, d)))) > Math.min(...built);
-}
-
 function electronVite(args, stdio) {
-  const bin = path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
-  return spawn(process.execPath, [bin, ...args], { cwd: root, stdio });
+  return spawn(process.execPath, electronViteArgs(...args), { cwd: root, stdio });
 }
 
 function exitWith(child) {

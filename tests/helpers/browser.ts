@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBridge, type Bridge } from '../../electron/devhost/ws-bridge';
@@ -8,23 +6,6 @@ import { testBackend, type TestBackend } from './backend';
 import { ROOT } from './cli';
 
 const RENDERER = path.join(ROOT, 'out', 'renderer');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm test` builds first; a direct `vitest run tests/ui` rebuilds only when sources changed. */
-export function ensureRendererBuilt(): void {
-  const index = path.join(RENDERER, 'index.html');
-  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-  const sources = Math.max(newestMtime(path.join(ROOT, 'renderer')), newestMtime(path.join(ROOT, 'shared')));
-  if (sources > built) execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'ignore' });
-}
 
 /** Debian's Chromium, headless, with no background traffic (the machine has no network). */
 export function launchChromium(): Promise<Browser> {

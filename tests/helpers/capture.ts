@@ -6,20 +6,8 @@ import { bytes, tal, timekeeping, writeEdf } from './edf-writer';
 import { sampleCase, testBackend, type TestBackend } from './backend';
 import { tempDir } from './temp-dir';
 
-/** Poll until `check` passes (capture is asynchronous: a watcher, a debounce, a transaction). */
-export async function eventually<T>(check: () => T | Promise<T>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw last;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Capture is asynchronous (a watcher, a debounce, a transaction): tests wait for it. */
+export { eventually } from './patience';
 
 export const DEMO_PATIENT = { lastName: 'Testpatient', firstName: 'Ada', mrn: 'DEMO-0001', dateOfBirth: '1961-04-12', sex: 'F' } as const;
 

@@ -19,13 +19,21 @@ export async function cli(dataDir: string, argv: string[], stdin = ''): Promise<
 
 export const ROOT = path.resolve(__dirname, '../..');
 
-/** Run the real `closeout` binary (bin/closeout.js → out/main/cli.js) in a child process. */
-export function cliProcess(argv: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; uid?: number } = {}): CliResult {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'closeout.js'), ...argv], {
+/**
+ * Run the real `closeout` binary (bin/closeout.js → out/main/cli.js) in a child process.
+ * `fileModesApply`: root ignores file modes, so as root the CLI runs without the capabilities
+ * that override them (setpriv, util-linux), staying root: it still reads this checkout wherever it
+ * lives and whoever else may not read it, and a folder's mode bits now apply to it.
+ */
+export function cliProcess(argv: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; fileModesApply?: boolean } = {}): CliResult {
+  const command = [process.execPath, path.join(ROOT, 'bin', 'closeout.js'), ...argv];
+  const asRoot = process.getuid?.() === 0;
+  const [cmd, ...args] = opts.fileModesApply && asRoot ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search,-fowner', '--', ...command] : command;
+  const r = spawnSync(cmd!, args, {
     encoding: 'utf8',
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...opts.env },
     input: opts.input ?? '',
-    ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
   });
+  if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

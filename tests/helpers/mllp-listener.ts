@@ -9,6 +9,7 @@ import { buildAck } from '../../shared/hl7/build';
 import { MLLP_END_BLOCK, MLLP_START_BLOCK, MllpDeframer, mllpEncode } from '../../shared/hl7/mllp';
 import { decodeHl7Bytes, headerOf, parseHl7 } from '../../shared/hl7/parse';
 import { assertNever } from '../../shared/util/assert-never';
+import { HANG_MS } from './patience';
 
 export type MllpReply =
   | Readonly<{ kind: 'AA'; text?: string }>
@@ -144,7 +145,7 @@ export async function startMllpListener(opts: MllpListenerOptions = {}): Promise
     setPolicy: (p) => {
       policy = p;
     },
-    waitFor: (n, timeoutMs = 5000) =>
+    waitFor: (n, timeoutMs = HANG_MS) =>
       new Promise<void>((resolve, reject) => {
         if (received.length >= n) return resolve();
         const t = setTimeout(() => reject(new Error(`listener got ${received.length} of ${n} messages`)), timeoutMs);

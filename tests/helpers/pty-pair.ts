@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterEach } from 'vitest';
+import { HANG_MS } from './patience';
 
 export type PtyPair = Readonly<{
   /** Where the app opens its port. */
@@ -59,10 +60,10 @@ export async function startPtyPair(dir: string): Promise<PtyPair> {
       log += d.toString();
     });
     const ready = (): boolean => log.includes('starting data transfer loop');
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + HANG_MS;
     while (!(ready() && resolves(appPath) && resolves(devicePath))) {
       if (p.exitCode !== null || p.signalCode !== null) throw new Error('socat exited before creating the pty pair (is socat installed?)');
-      if (Date.now() > deadline) throw new Error('socat did not create the pty pair within 5 s');
+      if (Date.now() > deadline) throw new Error('socat did not create the pty pair');
       await sleep(10);
     }
     const port = new SerialPort({ path: devicePath, baudRate: 9600, autoOpen: false });
@@ -139,11 +140,4 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls until `check` holds; throws with `what` after `timeoutMs`. */
-export async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+export { until } from './patience';

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ANSWER_MS } from '../helpers/patience';
 import { writeNarrative, MESSAGES, type NarrativeRequest } from '../../electron/services/ai/ai-narrative';
 import { DEFAULT_AI_CONFIG, resolveAiConfig, apiKeyFromEnv, type AiConfig } from '../../electron/services/ai/ai-config';
 import type { Logger } from '../../electron/services/log';
@@ -34,7 +35,10 @@ function recordingLogger() {
   return { lines, logger };
 }
 
-const config = (patch: Partial<AiConfig> = {}): AiConfig => ({ ...DEFAULT_AI_CONFIG, enabled: true, baseURL: fake.url, timeoutMs: 2000, retryDelayMs: 10, ...patch });
+// The idle timeout only fires where a test makes the fake API hang; elsewhere it must never trip,
+// however slow a loaded machine is. A retry that must succeed gets room for a stalled event loop.
+const config = (patch: Partial<AiConfig> = {}): AiConfig => ({ ...DEFAULT_AI_CONFIG, enabled: true, baseURL: fake.url, timeoutMs: ANSWER_MS, retryDelayMs: 10, ...patch });
+const RETRY_TIMEOUT_MS = 1500;
 
 function request(patch: Partial<NarrativeRequest> = {}): NarrativeRequest {
   return { facts: ai, identifiers: ids, draft: c.draft, apiKey: KEY, config: config(), ...patch };
@@ -95,18 +99,18 @@ describe('writeNarrative against the fake API (real SDK, real HTTP)', () => {
 
   it('retries once after a timeout (no answer at all) and succeeds', async () => {
     fake.failNext('hang');
-    const t0 = performance.now();
-    const r = await writeNarrative(request({ config: config({ timeoutMs: 300 }) }));
+    const { lines, logger } = recordingLogger();
+    const r = await writeNarrative(request({ config: config({ timeoutMs: RETRY_TIMEOUT_MS }), logger }));
     expect(r).toMatchObject({ ok: true, attempts: 2 });
     expect(fake.requests).toHaveLength(2);
-    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(lines.find((l) => l.event === 'ai.narrative.attempt_failed')?.fields).toMatchObject({ code: 'timeout', attempt: 1 });
   });
 
   it('retries once after a stream that stalls midway; the sections start over', async () => {
     fake.failNext('stall');
     const updates: SectionUpdate[] = [];
     const attempts: number[] = [];
-    const r = await writeNarrative(request({ config: config({ timeoutMs: 300 }), onSection: (u) => updates.push(u), onAttempt: (n) => attempts.push(n) }));
+    const r = await writeNarrative(request({ config: config({ timeoutMs: RETRY_TIMEOUT_MS }), onSection: (u) => updates.push(u), onAttempt: (n) => attempts.push(n) }));
     expect(r).toMatchObject({ ok: true, attempts: 2 });
     expect(attempts).toEqual([1, 2]);
     if (r.ok) expect(r.sections).toEqual(expectedSections);
@@ -117,10 +121,11 @@ describe('writeNarrative against the fake API (real SDK, real HTTP)', () => {
 
   it('retries once after the connection drops midway', async () => {
     fake.failNext('drop');
-    const t0 = performance.now();
-    const r = await writeNarrative(request());
+    const { lines, logger } = recordingLogger();
+    const r = await writeNarrative(request({ logger }));
     expect(r).toMatchObject({ ok: true, attempts: 2 });
-    expect(performance.now() - t0).toBeLessThan(1500);
+    // Seen as a dropped connection at once, not found later by the idle timeout (a minute here).
+    expect(lines.find((l) => l.event === 'ai.narrative.attempt_failed')?.fields).toMatchObject({ code: 'unavailable', attempt: 1 });
   });
 
   it.each([500, 529] as const)('retries once after a %i and succeeds', async (status) => {
@@ -129,7 +134,7 @@ describe('writeNarrative against the fake API (real SDK, real HTTP)', () => {
     expect(r).toMatchObject({ ok: true, attempts: 2 });
   });
 
-  it('gives up after two timeouts with the plain message, in bounded time', async () => {
+  it('gives up after two timeouts with the plain message, having waited out each attempt', async () => {
     fake.failNext('hang', 2);
     const t0 = performance.now();
     const r = await writeNarrative(request({ config: config({ timeoutMs: 300 }) }));
@@ -137,28 +142,25 @@ describe('writeNarrative against the fake API (real SDK, real HTTP)', () => {
     expect(r).toEqual({ ok: false, code: 'timeout', message: 'The AI service did not answer; the report keeps the standard draft.' });
     expect(fake.requests).toHaveLength(2);
     expect(ms).toBeGreaterThanOrEqual(550);
-    expect(ms).toBeLessThan(2000);
   });
 
   it('gives up after two server errors, without the SDK adding retries of its own', async () => {
     fake.failNext(529);
     fake.failNext(500);
-    const t0 = performance.now();
     const r = await writeNarrative(request());
     expect(r).toEqual({ ok: false, code: 'unavailable', message: MESSAGES.gaveUp });
     expect(fake.requests).toHaveLength(2);
-    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
-  it('gives up quickly when nothing listens (no network)', async () => {
+  it('gives up when nothing listens (no network): refused at once, never left to the idle timeout', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const t0 = performance.now();
-    const r = await writeNarrative(request({ config: config({ baseURL: `http://127.0.0.1:${port}` }) }));
+    const { lines, logger } = recordingLogger();
+    const r = await writeNarrative(request({ logger, config: config({ baseURL: `http://127.0.0.1:${port}` }) }));
     expect(r).toEqual({ ok: false, code: 'unavailable', message: MESSAGES.gaveUp });
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(lines.filter((l) => l.event === 'ai.narrative.attempt_failed').map((l) => l.fields['code'])).toEqual(['unavailable', 'unavailable']);
   });
 
   it('refuses to send a request that would contain an identifier, and logs no content', async () => {
@@ -234,11 +236,9 @@ describe('writeNarrative against the fake API (real SDK, real HTTP)', () => {
   it('stops when the caller cancels', async () => {
     fake.options.deltaDelayMs = 20;
     const ac = new AbortController();
-    const t0 = performance.now();
     const r = await writeNarrative(request({ signal: ac.signal, onSection: () => ac.abort() }));
     expect(r).toEqual({ ok: false, code: 'unavailable', message: MESSAGES.cancelled });
     expect(fake.requests).toHaveLength(1);
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 
   it('keeps going when the screen callback throws', async () => {

@@ -42,7 +42,7 @@ beforeAll(async () => {
   await b.demo?.done;
   await b.capture?.idle();
   caseId = (await b.ok('listCases', {}))[0]!.id;
-}, 60_000);
+});
 
 afterAll(async () => {
   await b?.close();
@@ -101,7 +101,7 @@ describe('AI narrative service', () => {
     fake.requests.length = 0;
     const started = await b.ok('startAiNarrative', { caseId });
     expect(started).toMatchObject({ status: 'running', sections: [], attempt: 1 });
-    await expect.poll(() => runsOf(b.pushes).at(-1)?.status, { timeout: 10_000 }).toBe('done');
+    await expect.poll(() => runsOf(b.pushes).at(-1)?.status).toBe('done');
     const runs = runsOf(b.pushes);
     const final = runs.at(-1)!;
     expect(final.sections.map((s) => s.id)).toEqual([...AI_SECTION_IDS]);
@@ -161,10 +161,10 @@ describe('AI narrative service', () => {
 
   it('gives up after a timeout and one retry, keeping the standard draft; a cancel stops a run', async () => {
     fake.failNext('hang', 2);
-    const t0 = Date.now();
+    fake.requests.length = 0;
     const run = await b.ok('startAiNarrative', { caseId, wait: true });
     expect(run).toMatchObject({ status: 'failed', sections: [], message: 'The AI service did not answer; the report keeps the standard draft.' });
-    expect(Date.now() - t0).toBeLessThan(8000);
+    expect(fake.requests).toHaveLength(2);
     expect((await b.ok('getReport', { caseId })).sections.find((s) => s.id === 'closing')?.origin).toBe('draft');
 
     fake.failNext('hang', 1);

@@ -235,7 +235,7 @@ describe('demo case', () => {
     expect(await b2.ok('listCases', {})).toHaveLength(2);
     expect(b2.demo).toBeNull();
     await b2.close();
-  }, 60_000);
+  });
 
   it('is not added where real cases already exist', async () => {
     const dir = tempDir();

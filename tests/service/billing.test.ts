@@ -22,7 +22,7 @@ beforeAll(async () => {
   await b.ok('setUserPin', { id: admin.id, newPin: 'admin-pin-1' });
   const tech = await b.ok('saveUser', { user: { name: 'Tess Tech', role: 'technologist' } });
   await b.ok('setUserPin', { id: tech.id, newPin: 'tech-pin-1' });
-}, 60_000);
+});
 afterAll(async () => {
   await b?.close();
 });

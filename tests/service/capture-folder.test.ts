@@ -134,7 +134,7 @@ describe('folder capture (real chokidar, real files, real SQLite)', () => {
     expect(status.sources[0]?.message).toMatch(/cannot be found\. Check that the drive or network share is connected/);
     fs.mkdirSync(exportDir);
     writeFile(exportDir, 'events.txt', xltekText([['08:05:00', 'Incision']]));
-    await eventually(async () => expect(await r.events()).toHaveLength(1), 12_000);
+    await eventually(async () => expect(await r.events()).toHaveLength(1));
   });
 
   it('stops reading when the case stops capturing, and one case captures at a time', async () => {

@@ -270,22 +270,18 @@ describe('case file export and import (real SQLite, two data folders)', () => {
       events: Array.from({ length: 50_000 }, (_, i) => ({ ...file.events[2]!, occurredAt: new Date(base + i * 200).toISOString(), receivedAt: new Date(base + i * 200 + 500).toISOString(), dedupeKey: `trial:${i}` })),
     };
     const target = testBackend();
-    const started = performance.now();
     const r = await target.ok('importCaseFile', { file: JSON.parse(caseFileJson(big)) });
-    const importMs = performance.now() - started;
     expect(r.events).toBe(50_000);
     const back = await target.ok('exportCaseFile', { caseId: r.caseId });
     expect(back.events).toHaveLength(50_000);
     expect(back.events.map((e) => e.dedupeKey)).toEqual(big.events.map((e) => e.dedupeKey));
-    expect(importMs).toBeLessThan(15_000);
     await target.close();
-  }, 60_000);
+  });
 });
 
 describe('closeout case export/import (built binary)', () => {
-  const built = fs.existsSync(path.join(ROOT, 'out', 'main', 'cli.js'));
 
-  it.runIf(built)('exports to stdout and imports the file in another data folder, with real exit codes', async () => {
+  it('exports to stdout and imports the file in another data folder, with real exit codes', async () => {
     const a = await sourceCase();
     const out = cliProcess(['case', 'export', a.caseId], { env: { CLOSEOUT_DATA_DIR: a.dataDir } });
     expect(out.stderr).toBe('');

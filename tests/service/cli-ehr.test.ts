@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import { cli } from '../helpers/cli';
 import { testBackend } from '../helpers/backend';
 import { startMllpListener } from '../helpers/mllp-listener';
@@ -20,13 +21,13 @@ it('exports the PDF, sends it (exit 0 once acknowledged, 3 when the receiver is 
   const r0 = await cli(dir, ['export', id, '--pdf', draft]);
   expect(r0.code).toBe(0);
   expect(r0.stdout).toMatch(/^DRAFT report \(not signed yet\) written to .*draft\.pdf/);
-  execFileSync('qpdf', ['--check', draft], { timeout: 30_000 });
-  expect(execFileSync('pdftotext', [draft, '-'], { encoding: 'utf8', timeout: 30_000 })).toContain('DRAFT');
+  execFileSync('qpdf', ['--check', draft], { timeout: HANG_MS });
+  expect(execFileSync('pdftotext', [draft, '-'], { encoding: 'utf8', timeout: HANG_MS })).toContain('DRAFT');
   expect((await cli(dir, ['send', id])).stderr).toMatch(/No EHR destination is set up/);
 
   const listener = await startMllpListener();
   const settings = path.join(dir, 'ehr.json');
-  fs.writeFileSync(settings, JSON.stringify({ destinations: [{ kind: 'mllp', id: 'his', name: 'Hospital HIS', host: '127.0.0.1', port: listener.port, receivingApplication: 'EPIC', receivingFacility: 'DEMO', assigningAuthority: 'DEMO', timeoutSeconds: 3 }] }));
+  fs.writeFileSync(settings, JSON.stringify({ destinations: [{ kind: 'mllp', id: 'his', name: 'Hospital HIS', host: '127.0.0.1', port: listener.port, receivingApplication: 'EPIC', receivingFacility: 'DEMO', assigningAuthority: 'DEMO', timeoutSeconds: 60 }] }));
   expect((await cli(dir, ['users', 'add', '--name', 'Ada Admin', '--role', 'admin'], 'admin-pin-1\n')).code).toBe(0);
   expect((await cli(dir, ['ehr', 'set', '--user', 'Ada Admin', '--settings', settings], 'admin-pin-1\n')).code).toBe(0);
   expect((await cli(dir, ['case', 'status', id, 'closed'])).code).toBe(0);
@@ -42,11 +43,11 @@ it('exports the PDF, sends it (exit 0 once acknowledged, 3 when the receiver is 
 
   const signed = path.join(dir, 'signed.pdf');
   expect((await cli(dir, ['export', id, '--pdf', signed])).stdout).toMatch(/^Signed report written to/);
-  expect(execFileSync('pdftotext', [signed, '-'], { encoding: 'utf8', timeout: 30_000 })).not.toContain('DRAFT');
+  expect(execFileSync('pdftotext', [signed, '-'], { encoding: 'utf8', timeout: HANG_MS })).not.toContain('DRAFT');
 
   await listener.stop();
   const down = await cli(dir, ['send', id, '--wait', '1']);
   expect(down.code).toBe(3);
   expect(down.stdout).toMatch(/Retrying/);
   expect(down.stderr).toMatch(/keeps the rest queued/);
-}, 90_000);
+});

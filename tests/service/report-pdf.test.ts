@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import { laneName, wallClockFormatter } from '../../shared/domain/timeline';
 import type { ServiceContext } from '../../electron/services/context';
 import { silentLogger } from '../../electron/services/log';
@@ -36,7 +37,7 @@ fs.mkdirSync(out);
 let n = 0;
 
 function tool(cmd: string, args: string[]): string {
-  return execFileSync(cmd, args, { timeout: 30_000, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(cmd, args, { timeout: HANG_MS, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function save(pdf: Uint8Array): string {
@@ -128,7 +129,7 @@ beforeAll(async () => {
   await b.demo?.done;
   await b.capture?.idle();
   demoId = (await b.ok('listCases', {}))[0]!.id;
-}, 60_000);
+});
 afterAll(async () => {
   await b?.close();
   fs.rmSync(root, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import type { DeviceEvent } from '../../shared/domain/device-event';
 import { buildMessage, type SegmentSpec } from '../../shared/hl7/build';
 import { MllpDeframer, mllpEncode } from '../../shared/hl7/mllp';
@@ -278,7 +279,7 @@ describe('wrong port settings and silence', () => {
 
   it('an open port with no data for a while → waiting, then connected when data comes', async () => {
     const { pair, r } = await plugged({}, { waitingAfterMs: 200 });
-    await until('waiting', () => r.capture.status().state === 'waiting', 3000);
+    await until('waiting', () => r.capture.status().state === 'waiting');
     expect(r.capture.status().message).toContain('Connected, waiting for data from the device');
     await pair.write('hello\n');
     await until('connected', () => r.capture.status().state === 'connected');
@@ -286,22 +287,20 @@ describe('wrong port settings and silence', () => {
 });
 
 describe('unplugging and bad ports', () => {
-  it('unplugged → disconnected within 2 s; plugged back → reconnects and every later line arrives once', async () => {
+  it('unplugged → disconnected; plugged back → reconnects and every later line arrives once', async () => {
     const { pair, r } = await plugged({}, { reconnect: { minMs: 100, maxMs: 400 } });
     await pair.write('before 1\nbefore 2\n');
     await until('before lines', () => r.events().length === 2);
 
-    const t0 = Date.now();
     await pair.kill();
-    await until('disconnected', () => r.capture.status().state === 'disconnected', 2000);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    await until('disconnected', () => r.capture.status().state === 'disconnected');
     expect(r.capture.status().message).toBe(`The serial cable or USB adapter on ${pair.appPath} is unplugged, or the device is off. Reconnecting…`);
     // Reopen attempts fail while it is out, and it still says "unplugged", not "does not exist".
     await sleep(500);
     expect(r.capture.status().state).toBe('disconnected');
 
     await pair.restart();
-    await until('reconnected', () => r.capture.status().state === 'connected' && r.capture.status().reconnects === 1, 5000);
+    await until('reconnected', () => r.capture.status().state === 'connected' && r.capture.status().reconnects === 1);
     for (let i = 1; i <= 20; i++) await pair.write(`after ${i}\n`);
     await until('after lines', () => r.events().length === 22);
     await sleep(100);
@@ -320,7 +319,7 @@ describe('unplugging and bad ports', () => {
     await sleep(400);
     expect(r.capture.status().state).toBe('error');
     const pair = await startPtyPair(dir);
-    await until('connected', () => r.capture.status().state === 'connected', 3000);
+    await until('connected', () => r.capture.status().state === 'connected');
     await pair.write('finally\n');
     await until('event', () => r.texts().includes('finally'));
     expect(r.capture.status().reconnects).toBe(0);
@@ -332,7 +331,7 @@ describe('unplugging and bad ports', () => {
     await until('error', () => second.capture.status().state === 'error');
     expect(second.capture.status().message).toContain('is in use by another program');
     await r.capture.stop();
-    await until('second connects once the first lets go', () => second.capture.status().state === 'connected', 3000);
+    await until('second connects once the first lets go', () => second.capture.status().state === 'connected');
   });
 });
 
@@ -399,13 +398,12 @@ function second() {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      await until('the child to connect', () => out.includes('connected'), 5000);
+      await until('the child to connect', () => out.includes('connected'));
       await pair.write('MSH|^~\\&|DEV||||20260301101500||ADT^A01|X1|P|2.5\r');
-      await until('the child to stop', () => out.includes('stopped\n'), 5000);
-      const stoppedAt = Date.now();
-      const code = await Promise.race([exited, sleep(3000).then(() => 'still running' as const)]);
+      await until('the child to stop', () => out.includes('stopped\n'));
+      // Once stopped, nothing may keep the process alive: it exits by itself.
+      const code = await Promise.race([exited, sleep(HANG_MS).then(() => 'still running' as const)]);
       expect(code, `stdout: ${out}\nstderr: ${err}`).toBe(0);
-      expect(Date.now() - stoppedAt).toBeLessThan(1000);
       expect(out).toBe('stopped-missing\nconnected\nstopped\n');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');

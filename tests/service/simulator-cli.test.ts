@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import { FileByteSource } from '../../electron/services/capture/file-byte-source';
 import { openCadwellEdf, type EdfHeader } from '../../electron/services/capture/parsers/edf';
 import { EXIT, runSimulatorCli, type CliIo } from '../../electron/simulator/cli';
@@ -91,7 +92,7 @@ describe('simulate command (in-process)', () => {
     const { io: cliIo, captured } = io();
     const run = runSimulatorCli(['--out', dir, '--speed', '600', '--quiet', ...FIXED], cliIo);
     const ssep = path.join(dir, 'Upper SSEP.edf');
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + HANG_MS;
     while (!(fs.existsSync(ssep) && fs.statSync(ssep).size > 4000) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(captured.sigint).not.toBeNull();
     captured.sigint?.();
@@ -104,21 +105,21 @@ describe('simulate command (in-process)', () => {
       expect(header.recordsInHeader, name).toBe(header.recordCount);
     }
     expect(fs.readdirSync(dir).some((n) => n.endsWith('_data.json'))).toBe(true);
-  }, 30_000);
+  });
 });
 
 const BUILT = path.join(ROOT, 'out', 'main', 'simulate.js');
 
 describe('simulate command (built process)', () => {
   // Needs the `simulate` build input (electron.vite.config.ts) and a build (npm test's pretest).
-  it.skipIf(!fs.existsSync(BUILT))('SIGINT: the process finishes its files and exits 130', async () => {
+  it('SIGINT: the process finishes its files and exits 130', async () => {
     const dir = tempDir('closeout-sim-proc-');
     const child = spawn(process.execPath, [BUILT, '--out', dir, '--speed', '300', '--quiet', ...FIXED], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const ssep = path.join(dir, 'Upper SSEP.edf');
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + HANG_MS;
     while (!(fs.existsSync(ssep) && fs.statSync(ssep).size > 4000) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     expect(edfHeader(ssep).header.recordsInHeader).toBe(-1);
     child.kill('SIGINT');
@@ -127,5 +128,5 @@ describe('simulate command (built process)', () => {
     const { header, warnings } = edfHeader(ssep);
     expect(warnings).toEqual([]);
     expect(header.recordsInHeader).toBe(header.recordCount);
-  }, 30_000);
+  });
 });

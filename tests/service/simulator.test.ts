@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import { FileByteSource } from '../../electron/services/capture/file-byte-source';
 import { CadwellJsonParser } from '../../electron/services/capture/parsers/cadwell-json';
 import { detectFormat } from '../../electron/services/capture/parsers/detect';
@@ -93,7 +94,7 @@ describe('simulator: a whole case at 20000×, read back with the project parsers
     clock = sim.clock;
     facts = expectedFacts(sim.scenario);
     summary = await sim.done;
-  }, 60_000);
+  });
 
   afterAll(() => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -258,7 +259,7 @@ describe('simulator: stopping midway and reading while it writes', () => {
     // 600×: the case would take 19 s; we stop after a few seconds.
     const sim = runSimulation({ outDir: dir, seed: SEED, speed: 600, zone: ZONE, startInstantMs: START });
     const file = path.join(dir, 'Upper SSEP.edf');
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + HANG_MS;
     let reads = 0;
     let lastCount = 0;
     while (Date.now() < deadline && lastCount < 4) {
@@ -298,7 +299,7 @@ describe('simulator: stopping midway and reading while it writes', () => {
     const xltek = readXltek(summary.files.xltek as string);
     expect(xltek.events).toHaveLength(summary.notes);
     expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-  }, 30_000);
+  });
 
   it('stop() before anything is due still leaves finished files', async () => {
     const dir = tempDir('closeout-sim-stop-');
@@ -331,7 +332,7 @@ describe('simulator: deterministic output', () => {
     for (const name of files) expect(fs.readFileSync(path.join(b, name)).equals(fs.readFileSync(path.join(a, name))), name).toBe(true);
     expect(fs.readFileSync(path.join(c, 'L MEP.edf')).equals(fs.readFileSync(path.join(a, 'L MEP.edf')))).toBe(false);
     expect(fs.readFileSync(path.join(c, 'xltek_events.txt')).equals(fs.readFileSync(path.join(a, 'xltek_events.txt')))).toBe(false);
-  }, 60_000);
+  });
 
   it('with no --start, the last action is stamped with the real time at which it is written', async () => {
     const dir = tempDir('closeout-sim-now-');

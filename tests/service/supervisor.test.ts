@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { until } from '../helpers/patience';
 import { BackendSupervisor, defaultBackoff, type BackendState, type ChildHandle } from '../../electron/main/backend-supervisor';
 import type { PushMessage } from '../../shared/contract/events';
 import { sampleCase } from '../helpers/backend';
@@ -24,20 +25,13 @@ function nodeSpawner(dataDir: string, children: ChildProcess[]) {
   };
 }
 
-const until = async (cond: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('backend supervisor', () => {
   it('backs off exponentially up to 10 s', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 10].map(defaultBackoff)).toEqual([250, 500, 1000, 2000, 4000, 8000, 10000, 10000]);
   });
 
-  it.runIf(fs.existsSync(BACKEND))('restarts a killed backend; calls in flight fail plainly, later calls work, nothing stored is lost', async () => {
+  it('restarts a killed backend; calls in flight fail plainly, later calls work, nothing stored is lost', async () => {
     const dataDir = tempDir();
     const children: ChildProcess[] = [];
     const states: BackendState[] = [];
@@ -55,14 +49,14 @@ describe('backend supervisor', () => {
     const created = await sup.call('createCase', sampleCase());
     expect(created.ok).toBe(true);
     expect(states).toEqual(['starting', 'up']);
-    await until(() => pushes.some((p) => p.name === 'caseChanged'));
+    await until('pushes.some((p) => p.name === "caseChanged")', () => pushes.some((p) => p.name === 'caseChanged'));
 
     // Kill -9 mid-flight: the waiting call gets a plain UNAVAILABLE, not a hang.
     const inFlight = sup.call('listCases', {});
     children[0]!.kill('SIGKILL');
     const r = await inFlight;
     if (!r.ok) expect(r.code).toBe('UNAVAILABLE');
-    await until(() => sup.state === 'up' && children.length === 2);
+    await until('sup.state === "up" && children.length === 2', () => sup.state === 'up' && children.length === 2);
     expect(states).toContain('reconnecting');
 
     const after = await sup.call('listCases', {});
@@ -70,14 +64,14 @@ describe('backend supervisor', () => {
 
     // A crash loop backs off further each time.
     children[1]!.kill('SIGKILL');
-    await until(() => sup.state === 'up' && children.length === 3);
+    await until('sup.state === "up" && children.length === 3', () => sup.state === 'up' && children.length === 3);
     expect(crashes).toEqual([50, 100]);
     sup.stop();
     expect((await sup.call('listCases', {})).ok).toBe(false);
-    await until(() => children.every((c) => c.exitCode !== null || c.signalCode !== null));
+    await until('children.every((c) => c.exitCode !== null || c.signalCode !== null)', () => children.every((c) => c.exitCode !== null || c.signalCode !== null));
   });
 
-  it.runIf(fs.existsSync(BACKEND))('hands the stored API key to every backend it starts, before any call, and never through the contract', async () => {
+  it('hands the stored API key to every backend it starts, before any call, and never through the contract', async () => {
     const dataDir = tempDir();
     const children: ChildProcess[] = [];
     const sup = new BackendSupervisor({
@@ -91,7 +85,7 @@ describe('backend supervisor', () => {
     expect(JSON.stringify(first)).not.toContain('sk-ant-stored-key');
     // After a crash the new backend has it again.
     children[0]!.kill('SIGKILL');
-    await until(() => sup.state === 'up' && children.length === 2);
+    await until('sup.state === "up" && children.length === 2', () => sup.state === 'up' && children.length === 2);
     const again = await sup.call('getAiStatus', {});
     expect(again.ok && again.value).toMatchObject({ key: 'saved' });
     // The key is not in the database or the log.
@@ -99,7 +93,7 @@ describe('backend supervisor', () => {
       if (f.isFile()) expect(fs.readFileSync(path.join(f.parentPath, f.name)).includes('sk-ant-stored-key')).toBe(false);
     }
     sup.stop();
-    await until(() => children.every((c) => c.exitCode !== null || c.signalCode !== null));
+    await until('children.every((c) => c.exitCode !== null || c.signalCode !== null)', () => children.every((c) => c.exitCode !== null || c.signalCode !== null));
   });
 
   it('a call while stopped or never answered resolves as UNAVAILABLE', async () => {

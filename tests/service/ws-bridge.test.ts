@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/patience';
 import WebSocket from 'ws';
 import { startBridge, type Bridge } from '../../electron/devhost/ws-bridge';
 import type { WireFromBackend } from '../../shared/contract/wire';
@@ -38,13 +39,6 @@ function messages(ws: WebSocket): WireFromBackend[] {
   return got;
 }
 
-const until = async (cond: () => boolean) => {
-  const end = Date.now() + 5000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe('WebSocket bridge', () => {
   it('binds loopback only, on a random port', async () => {
@@ -59,10 +53,10 @@ describe('WebSocket bridge', () => {
     const ws = await connect(bridge);
     const got = messages(ws);
     ws.send(JSON.stringify({ type: 'call', id: 1, method: 'createCase', args: sampleCase() }));
-    await until(() => got.some((m) => m.type === 'result'));
+    await until('got.some((m) => m.type === "result")', () => got.some((m) => m.type === 'result'));
     const result = got.find((m) => m.type === 'result');
     expect(result).toMatchObject({ type: 'result', id: 1, result: { ok: true } });
-    await until(() => got.some((m) => m.type === 'push'));
+    await until('got.some((m) => m.type === "push")', () => got.some((m) => m.type === 'push'));
     expect(got.find((m) => m.type === 'push')).toMatchObject({ event: { name: 'caseChanged' } });
   });
 

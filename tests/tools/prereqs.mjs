@@ -45,6 +45,10 @@ export const TOOLS = [
   { name: 'python3-hl7', usedFor: 'an independent HL7 parser and MLLP peer', ok: () => runs('/usr/bin/python3', ['-c', 'import hl7']), apt: 'python3-hl7' },
   { name: 'biosig-tools (save2gdf)', usedFor: 'an independent EDF reader', ok: () => runs('save2gdf', ['-h']), apt: 'biosig-tools' },
   { name: 'openssl', usedFor: 'throwaway certificates for MLLP over TLS', ok: () => runs('openssl', ['version']), apt: 'openssl' },
+  // Root ignores file modes; a test of a read-only data folder drops that power with setpriv.
+  ...(process.platform === 'linux' && process.getuid?.() === 0
+    ? [{ name: 'setpriv (util-linux)', usedFor: 'running the CLI as root without its power over file modes', ok: () => runs('setpriv', ['--version']), apt: 'util-linux' }]
+    : []),
 ];
 
 function whichOk(cmd) {

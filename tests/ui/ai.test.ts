@@ -4,8 +4,9 @@
  * section, keep the standard text for another. The real SDK talks to the fake API on 127.0.0.1.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureRendererBuilt, launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
 import { splitEvery, startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { AI_SECTION_IDS } from '../../shared/report/ai-prompt';
 import { findIdentifiers, identifiersOf } from '../../shared/report/deidentify';
@@ -19,7 +20,6 @@ let fake: FakeAnthropic;
 let errors: string[];
 
 beforeAll(async () => {
-  ensureRendererBuilt();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -59,7 +59,7 @@ describe('AI narrative in the browser', () => {
 
     context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     const page: Page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(HANG_MS);
     errors = watchErrors(page);
 
     // Settings: off until turned on and given a key.
@@ -86,8 +86,8 @@ describe('AI narrative in the browser', () => {
     await page.getByRole('tab', { name: /Report/ }).click();
     const report = page.getByRole('tabpanel', { name: 'Report' });
     await report.getByRole('button', { name: 'Write AI narrative' }).click();
-    await expect.poll(() => report.getByText('AI text (writing…)').count(), { timeout: 8000, interval: 20 }).toBeGreaterThan(0);
-    await expect.poll(() => report.getByRole('status', { name: 'AI narrative' }).textContent(), { timeout: 15_000 }).toMatch(/^Narrative written by/);
+    await expect.poll(() => report.getByText('AI text (writing…)').count(), { interval: 20 }).toBeGreaterThan(0);
+    await expect.poll(() => report.getByRole('status', { name: 'AI narrative' }).textContent()).toMatch(/^Narrative written by/);
     for (const title of ['Modalities monitored', 'Anesthesia', 'Baseline findings', 'Intraoperative events', 'Closing status', 'Interpretation and conclusion']) {
       expect(await report.getByRole('group', { name: `AI text for ${title}` }).count(), title).toBe(1);
     }
@@ -135,7 +135,7 @@ describe('AI narrative in the browser', () => {
       const content = (q.body?.['messages'] as Array<{ content: string }>)[0]!.content;
       expect(findIdentifiers(content.replace('Case facts (de-identified JSON):', ''), ids)).toEqual([]);
     }
-  }, 90_000);
+  });
 
   it('a service that does not answer leaves the standard draft and says so', async () => {
     fake = await startFakeAnthropic({ failures: ['hang', 'hang'] });
@@ -150,8 +150,8 @@ describe('AI narrative in the browser', () => {
     await page.getByRole('tab', { name: /Report/ }).click();
     const report = page.getByRole('tabpanel', { name: 'Report' });
     await report.getByRole('button', { name: 'Write AI narrative' }).click();
-    await expect.poll(() => report.getByRole('status', { name: 'AI narrative' }).textContent(), { timeout: 10_000 }).toMatch(/^The AI service did not answer; the report keeps the standard draft\./);
+    await expect.poll(() => report.getByRole('status', { name: 'AI narrative' }).textContent()).toMatch(/^The AI service did not answer; the report keeps the standard draft\./);
     expect(await report.locator('.ai-suggestion').count()).toBe(0);
     expect(await report.getByRole('button', { name: 'Write AI narrative' }).isVisible()).toBe(true);
-  }, 30_000);
+  });
 });

@@ -6,8 +6,9 @@
  */
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { ensureRendererBuilt, launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
 import { CHARGE_COLUMNS } from '../../shared/billing/charges';
 
 let browser: Browser;
@@ -16,7 +17,6 @@ let host: Host;
 let errors: string[];
 
 beforeAll(async () => {
-  ensureRendererBuilt();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -28,7 +28,7 @@ afterEach(async () => {
   expect(errors).toEqual([]);
 });
 
-async function newPage(timeout = 8000): Promise<Page> {
+async function newPage(timeout = HANG_MS): Promise<Page> {
   context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
   page.setDefaultTimeout(timeout);
@@ -124,7 +124,7 @@ describe('billing in the browser', () => {
     expect(rows.map((r) => r.split(',')[CHARGE_COLUMNS.indexOf('code')])).toEqual(['95938', '95939', '95861', '95941']);
     expect(rows.every((r) => r.startsWith(`${caseId},`) && r.includes(',overridden,closeout-default '))).toBe(true);
     await expect.poll(() => panel.getByRole('group', { name: 'Export charges' }).getByRole('status').textContent()).toMatch(/\.csv: 4 lines\.$/);
-  }, 90_000);
+  });
 
   it('the checklist follows the demo case live while it captures, refetching at most about once a second', async () => {
     // 600× speed: monitoring starts ~3 s in and ends ~16 s in; the checklist must follow.
@@ -133,7 +133,7 @@ describe('billing in the browser', () => {
     let finished = false;
     void b.demo?.done.then(() => (finished = true));
     const caseId = (await b.ok('listCases', {}))[0]!.id;
-    await expect.poll(async () => (await b.ok('getClaim', { caseId })).findings.map((f) => f.rule), { timeout: 12_000, interval: 100 }).toContain('R05');
+    await expect.poll(async () => (await b.ok('getClaim', { caseId })).findings.map((f) => f.rule), { interval: 100 }).toContain('R05');
 
     const page = await newPage();
     const loadedAt = Date.now();
@@ -150,10 +150,10 @@ describe('billing in the browser', () => {
     await page.goto(`${host.bridge.pageUrl}#/cases/${caseId}`);
     const blocking = page.getByRole('region', { name: 'What a payer would deny' }).getByRole('list', { name: 'Blocking findings' });
     // Monitoring started but has not ended: the time cannot be billed yet.
-    await expect.poll(() => rulesIn(blocking), { timeout: 5000, interval: 50 }).toContain('R05');
+    await expect.poll(() => rulesIn(blocking), { interval: 50 }).toContain('R05');
     expect(finished).toBe(false);
     // Monitoring end arrives through the watcher: R05 leaves the list without a reload.
-    await expect.poll(() => rulesIn(blocking), { timeout: 30_000, interval: 100 }).not.toContain('R05');
+    await expect.poll(() => rulesIn(blocking), { interval: 100 }).not.toContain('R05');
     const seconds = (Date.now() - loadedAt) / 1000;
     expect(await page.locator('.case-title [data-status]').getAttribute('data-status')).toBe('capturing');
     expect(await rulesIn(blocking)).toEqual(expect.arrayContaining(['R16', 'C01']));
@@ -162,7 +162,7 @@ describe('billing in the browser', () => {
     expect(claimCalls).toBeLessThanOrEqual(Math.ceil(seconds * 1.25) + 3);
     expect(capturePushes).toBeGreaterThan(5 * claimCalls);
     await b.demo?.done;
-  }, 60_000);
+  });
 
   it('Settings → Billing: an administrator turns R31 off with a PIN; the rule sets JSON is checked; every version is kept', async () => {
     host = await startHost();
@@ -219,5 +219,5 @@ describe('billing in the browser', () => {
     expect(await history.first().textContent()).toContain('closeout-default 2026.2');
     expect(await history.nth(1).textContent()).toContain('closeout-default 2026.1');
     expect((await b.ok('getBillingSettings', {})).ruleSets.base.version).toBe('2026.2');
-  }, 60_000);
+  });
 });

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureRendererBuilt, launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
 import { sampleCase } from '../helpers/backend';
 import { tempDir } from '../helpers/temp-dir';
 import { cadwellEdf, DEMO_PATIENT, xltekText } from '../helpers/capture';
@@ -13,7 +14,6 @@ let host: Host;
 let errors: string[];
 
 beforeAll(async () => {
-  ensureRendererBuilt();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -29,7 +29,7 @@ async function open(): Promise<Page> {
   host = await startHost({ capture: true });
   context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(5000);
+  page.setDefaultTimeout(HANG_MS);
   errors = watchErrors(page);
   await page.goto(host.bridge.pageUrl);
   return page;
@@ -58,7 +58,7 @@ describe('capture in the browser, against the real backend and watcher', () => {
     fs.writeFileSync(path.join(exportDir, 'L MEP.edf'), cadwellEdf({ trials: 20, everySec: 60 }));
     fs.writeFileSync(path.join(exportDir, 'events.txt'), xltekText([['08:01:00', 'Baseline TcMEP obtained'], ['08:09:00', 'Incision']]));
     const events = page.getByRole('list', { name: 'Events' });
-    await expect.poll(() => events.textContent(), { timeout: 5000 }).toContain('Incision');
+    await expect.poll(() => events.textContent()).toContain('Incision');
     // The trials are in the picture, not the list.
     await expect.poll(() => page.locator('svg[aria-label="Case timeline"]').textContent()).toContain('TcMEP');
     expect(await events.textContent()).not.toContain('Stim:');
@@ -67,10 +67,10 @@ describe('capture in the browser, against the real backend and watcher', () => {
 
     // A line appended by the device shows up without a reload.
     fs.appendFileSync(path.join(exportDir, 'events.txt'), '3 08:15:00 Loss of L TA MEP, surgeon notified\r\n');
-    await expect.poll(() => events.textContent(), { timeout: 3000 }).toContain('Loss of L TA MEP');
+    await expect.poll(() => events.textContent()).toContain('Loss of L TA MEP');
     await expect.poll(() => page.locator('svg [data-marker="alert"]').count()).toBe(1);
     expect(await page.getByRole('list', { name: 'Device files' }).textContent()).toContain('L MEP.edf');
-  }, 60_000);
+  });
 
   it('shows a held file and reads it once a person adds it anyway', async () => {
     const page = await open();
@@ -81,8 +81,8 @@ describe('capture in the browser, against the real backend and watcher', () => {
     await page.goto(`${host.bridge.pageUrl}#/cases/${c.id}`);
     fs.writeFileSync(path.join(exportDir, 'other.edf'), cadwellEdf({ trials: 3, patient: 'OTHER-9 M 01-JAN-1950 Someone_Else' }));
     const files = page.getByRole('list', { name: 'Device files' });
-    await expect.poll(() => files.textContent(), { timeout: 5000 }).toContain('names a different patient');
+    await expect.poll(() => files.textContent()).toContain('names a different patient');
     await page.getByRole('button', { name: 'Add anyway' }).click();
-    await expect.poll(() => files.textContent(), { timeout: 5000 }).toContain('3 events');
-  }, 60_000);
+    await expect.poll(() => files.textContent()).toContain('3 events');
+  });
 });

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureRendererBuilt, launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
 import { sampleCase } from '../helpers/backend';
 import { tempDir } from '../helpers/temp-dir';
 import { DB_FILE_NAME } from '../../electron/services/store/open-db';
@@ -13,7 +14,6 @@ let host: Host;
 let errors: string[];
 
 beforeAll(async () => {
-  ensureRendererBuilt();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -29,7 +29,7 @@ async function open(opts: Parameters<typeof startHost>[0] = {}): Promise<Page> {
   host = await startHost(opts);
   context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(5000);
+  page.setDefaultTimeout(HANG_MS);
   errors = watchErrors(page);
   await page.goto(host.bridge.pageUrl);
   return page;
@@ -111,7 +111,7 @@ describe('cases in the browser, against the real backend', () => {
     await page.goto(`${host.bridge.pageUrl}#/cases/${c.id}`);
     await expect.poll(() => page.getByText('No events yet').isVisible()).toBe(true);
     await host.backend.ok('addNote', { caseId: c.id, text: 'Captured by another client', occurredAt: Date.now(), clientId: 'other-client-0001' });
-    await expect.poll(() => page.getByRole('list', { name: 'Events' }).textContent(), { timeout: 1000 }).toContain('Captured by another client');
+    await expect.poll(() => page.getByRole('list', { name: 'Events' }).textContent()).toContain('Captured by another client');
     // And a status change made elsewhere updates the header.
     await host.backend.ok('setCaseStatus', { id: c.id, status: 'capturing' });
     await expect.poll(() => page.getByText('Capturing', { exact: true }).isVisible()).toBe(true);
@@ -143,13 +143,16 @@ describe('cases in the browser, against the real backend', () => {
     await note.fill('Typed while disconnected');
     const pressed = Date.now();
     await note.press('Enter');
+    const released = Date.now();
     await expect.poll(() => page.getByText(/Saving 1 note/).isVisible()).toBe(true);
 
     await host.restartBridge();
-    await expect.poll(() => page.getByRole('list', { name: 'Events' }).textContent(), { timeout: 15_000 }).toContain('Typed while disconnected');
+    await expect.poll(() => page.getByRole('list', { name: 'Events' }).textContent()).toContain('Typed while disconnected');
     expect(await page.getByText(/Reconnecting/).count()).toBe(0);
     const [ev] = await host.backend.ok('listEvents', { caseId: c.id });
-    expect(Math.abs(ev!.occurredAt - pressed)).toBeLessThan(1000);
+    // The note keeps the time of the keystroke, not of the reconnect that saved it.
+    expect(ev!.occurredAt).toBeGreaterThanOrEqual(pressed - 50);
+    expect(ev!.occurredAt).toBeLessThanOrEqual(released + 50);
   });
 
   it('a newcomer sees the demo case on first start, its events arriving live from the simulated device', async () => {
@@ -158,13 +161,13 @@ describe('cases in the browser, against the real backend', () => {
     await expect.poll(() => page.getByText('Capturing', { exact: true }).isVisible()).toBe(true);
     const events = page.getByRole('list', { name: 'Events' });
     // Events arrive while we watch: first the setup, later the alert (about 9 s in at 600×).
-    await expect.poll(() => events.textContent(), { timeout: 10_000 }).toContain('Patient in room');
-    await expect.poll(() => events.textContent(), { timeout: 30_000 }).toContain('amplitude down');
+    await expect.poll(() => events.textContent()).toContain('Patient in room');
+    await expect.poll(() => events.textContent()).toContain('amplitude down');
     // The timeline picture has lanes and the alert marker.
-    await expect.poll(() => page.locator('svg[aria-label="Case timeline"] [data-marker="alert"]').count(), { timeout: 5000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('svg[aria-label="Case timeline"] [data-marker="alert"]').count()).toBeGreaterThan(0);
     expect(await page.getByRole('list', { name: 'Capture sources' }).textContent()).toContain('Demo device (simulated)');
     expect(await page.getByText('Nothing missing from the case record.').isVisible()).toBe(true);
-  }, 90_000);
+  });
 
   it('a damaged database gets a plain full-page message, not a blank screen', async () => {
     const dir = tempDir();

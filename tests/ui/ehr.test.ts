@@ -10,11 +10,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHARGE_COLUMNS } from '../../shared/billing/charges';
 import { parseHl7 } from '../../shared/hl7/parse';
 import { sampleCase } from '../helpers/backend';
-import { ensureRendererBuilt, launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
 import { ROOT } from '../helpers/cli';
 import { startMllpListener, type MllpListener } from '../helpers/mllp-listener';
 import { tempDir } from '../helpers/temp-dir';
@@ -26,7 +27,6 @@ let listener: MllpListener | null = null;
 let errors: string[];
 
 beforeAll(async () => {
-  ensureRendererBuilt();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -40,7 +40,7 @@ afterEach(async () => {
   expect(errors).toEqual([]);
 });
 
-async function newPage(timeout = 8000): Promise<Page> {
+async function newPage(timeout = HANG_MS): Promise<Page> {
   context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(timeout);
@@ -152,8 +152,8 @@ describe('EHR delivery in the browser', () => {
 
     // One click: both destinations, followed live.
     await send.click();
-    await expect.poll(() => destinationState(page, 'scanning-share'), { timeout: 15_000 }).toBe('delivered');
-    await expect.poll(() => destinationState(page, 'hospital-his'), { timeout: 15_000 }).toBe('acknowledged');
+    await expect.poll(() => destinationState(page, 'scanning-share')).toBe('delivered');
+    await expect.poll(() => destinationState(page, 'hospital-his')).toBe('acknowledged');
     const status = page.getByRole('list', { name: 'Delivery status' });
     expect(await status.locator('li[data-destination="scanning-share"]').textContent()).toMatch(/Delivered to the folder.*v1 · 1 attempt · done \d\d:\d\d:\d\d/);
     expect(await status.locator('li[data-destination="hospital-his"]').textContent()).toMatch(/Acknowledged by the EHR.*v1 · 1 attempt · done \d\d:\d\d:\d\d/);
@@ -166,7 +166,7 @@ describe('EHR delivery in the browser', () => {
     expect(fs.readdirSync(dropDir)).toEqual(pdfs);
     const pdfPath = path.join(dropDir, pdfs[0]!);
     expect(fs.readFileSync(pdfPath).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    execFileSync('qpdf', ['--check', pdfPath], { timeout: 30_000 });
+    execFileSync('qpdf', ['--check', pdfPath], { timeout: HANG_MS });
 
     // The HL7 receiver got one MDM^T02.
     expect(listener.received).toHaveLength(1);
@@ -183,7 +183,7 @@ describe('EHR delivery in the browser', () => {
     expect(await hisRow.textContent()).toMatch(/Retrying.*v1 · 1 attempt · retrying at \d\d:\d\d:\d\d/);
     expect(await hisRow.locator('.delivery-msg').textContent()).not.toBe('');
     expect(await hisRow.getByRole('button').count()).toBe(0);
-    await expect.poll(() => destinationState(page, 'hospital-his'), { timeout: 20_000 }).toBe('acknowledged');
+    await expect.poll(() => destinationState(page, 'hospital-his')).toBe('acknowledged');
     expect(await hisRow.textContent()).toMatch(/v1 · 2 attempts · done/);
     expect(listener.received).toHaveLength(3);
     expect(listener.received[1]!.controlId).not.toBe(listener.received[0]!.controlId);
@@ -196,7 +196,7 @@ describe('EHR delivery in the browser', () => {
     expect(await history.evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['state']))).toEqual(['acknowledged', 'acknowledged', 'delivered']);
     expect(await history.first().textContent()).toMatch(/^v1Hospital HIS/);
     expect(fs.readdirSync(dropDir).filter((f) => f.endsWith('.pdf'))).toHaveLength(1);
-  }, 90_000);
+  });
 
   it('Save as PDF: a DRAFT before signing, the signed report after; with no destination, Send to EHR says who sets one up', async () => {
     const { caseId } = await demoHost();
@@ -222,13 +222,13 @@ describe('EHR delivery in the browser', () => {
     expect(signed.suggestedFilename()).toMatch(new RegExp(`_IONM_${caseId}_v1\\.pdf$`));
     const signedPath = (await signed.path())!;
     expect(fs.readFileSync(signedPath).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    execFileSync('qpdf', ['--check', signedPath], { timeout: 30_000 });
+    execFileSync('qpdf', ['--check', signedPath], { timeout: HANG_MS });
     await expect.poll(() => panel.getByRole('status', { name: 'PDF result' }).textContent()).toMatch(/signed, as sent to the EHR\)\.$/);
 
     const send = panel.getByRole('button', { name: 'Send to EHR' });
     expect(await send.isDisabled()).toBe(true);
     expect(await panel.textContent()).toContain('No destination is set up yet. An administrator sets up destinations under Settings → EHR.');
-  }, 60_000);
+  });
 
   it('Settings → Export charges: a date range gives the clean or overridden cases and lists the ones left out with the reason', async () => {
     const { caseId } = await demoHost();
@@ -267,5 +267,5 @@ describe('EHR delivery in the browser', () => {
     await card.getByLabel('To').fill('2020-01-31');
     await card.getByRole('button', { name: 'Export JSON' }).click();
     await expect.poll(() => card.getByRole('status').textContent()).toBe('No charges to export from 2020-01-01 to 2020-01-31: no case has that date of service. Nothing was saved.');
-  }, 60_000);
+  });
 });

@@ -6,8 +6,9 @@
  */
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureRendererBuilt, launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
 import { sampleCase } from '../helpers/backend';
 import { computeRoi, num, ROI_DEFAULTS, usd } from '../../shared/roi/roi';
 
@@ -17,7 +18,6 @@ let host: Host;
 let errors: string[];
 
 beforeAll(async () => {
-  ensureRendererBuilt();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -32,7 +32,7 @@ afterEach(async () => {
 async function newPage(): Promise<Page> {
   context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(HANG_MS);
   errors = watchErrors(page);
   return page;
 }
@@ -135,7 +135,7 @@ describe('dashboard', () => {
 
     // A case created elsewhere shows up without a reload (pushed, not polled).
     await b.ok('createCase', sampleCase());
-    await expect.poll(() => summary.textContent(), { timeout: 5000 }).toContain('Cases2');
+    await expect.poll(() => summary.textContent()).toContain('Cases2');
     expect(await status.locator('[data-key="open"]').getAttribute('data-value')).toBe('1');
 
     // "Use my numbers": 2 cases today (counted as a month) and 1 of 1 closed not clean → 100%.
@@ -146,5 +146,5 @@ describe('dashboard', () => {
     expect(await page.getByRole('status', { name: 'Measured figures' }).textContent()).toContain('1 of 1 closed case not clean at close = 100%');
     await expect.poll(() => cell(page, 'denied', 'now-monthly')).toBe('2');
     expect(await page.getByRole('table', { name: 'ROI figures' }).textContent()).toContain('Now: 2 cases × 100% = 2 denied claims');
-  }, 90_000);
+  });
 });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureRendererBuilt, launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
 import { sampleCase } from '../helpers/backend';
 
 let browser: Browser;
@@ -9,7 +10,6 @@ let host: Host;
 let errors: string[];
 
 beforeAll(async () => {
-  ensureRendererBuilt();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -25,7 +25,7 @@ async function open(): Promise<Page> {
   host = await startHost();
   context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(5000);
+  page.setDefaultTimeout(HANG_MS);
   errors = watchErrors(page);
   await page.goto(host.bridge.pageUrl);
   return page;
@@ -51,7 +51,7 @@ describe('report in the browser', () => {
 
     // A new fact updates the draft live.
     await b.ok('addNote', { caseId: c.id, text: 'At closure all modalities at baseline', occurredAt: Date.now() - 60_000, clientId: 'n-000003' });
-    await expect.poll(() => report.getByRole('region', { name: 'Closing status' }).textContent(), { timeout: 3000 }).toContain('At closure all modalities at baseline.');
+    await expect.poll(() => report.getByRole('region', { name: 'Closing status' }).textContent()).toContain('At closure all modalities at baseline.');
 
     // Edit the interpretation: it stays as written.
     const interp = report.getByRole('region', { name: 'Interpretation and conclusion' });
@@ -80,5 +80,5 @@ describe('report in the browser', () => {
     await expect.poll(() => report.textContent()).toContain('Addendum 1');
     expect(await report.textContent()).toContain('Remote reader confirmed findings by phone at close.');
     expect((await b.ok('getCase', { id: c.id })).case.status).toBe('amended');
-  }, 60_000);
+  });
 });

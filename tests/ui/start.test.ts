@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ensureRendererBuilt, launchChromium, watchErrors } from '../helpers/browser';
+import { launchChromium, watchErrors } from '../helpers/browser';
 import { closedPort, fakeProject, offlineEnv } from '../helpers/launcher';
 import { tempDir } from '../helpers/temp-dir';
 import { DB_FILE_NAME } from '../../electron/services/store/open-db';
@@ -18,7 +18,6 @@ let browser: Browser;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  ensureRendererBuilt();
   browser = await launchChromium();
 });
 afterAll(async () => {

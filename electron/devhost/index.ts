@@ -121,7 +121,7 @@ const shutdown = async () => {
   pty?.close();
   await bridge.close();
   await closeVite?.();
-  backend.close();
+  await backend.close();
   for (const dir of throwaway) fs.rmSync(dir, { recursive: true, force: true });
   if (throwaway.includes(dataDir)) process.stdout.write('Demo stopped; its data folder was removed.\n');
   process.exit(0);

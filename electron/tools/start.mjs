@@ -58,7 +58,7 @@ const ONLINE_AGAIN = 'Run "npm start" again once this computer can reach the int
 
 /** Why the desktop app cannot start here ({why, then}), or null when it can. Does the one-time downloads. */
 function prepareDesktop(fd) {
-  if (process.env['CLOSEOUT_START'] === 'browser') return { why: 'you asked for the browser (CLOSEOUT_START=browser)', then: '' };
+  if (process.env['CLOSEOUT_START'] === 'browser') return { asked: true, why: 'CLOSEOUT_START=browser', then: '' };
   if (displayMissing()) {
     return { why: 'there is no graphical display here (DISPLAY and WAYLAND_DISPLAY are not set)', then: 'On a desktop session, "npm start" opens the desktop app.' };
   }
@@ -103,7 +103,8 @@ function openInBrowser(url) {
 
 async function startBrowserHost(reason, fd) {
   const log = path.relative(process.cwd(), logFile) || logFile;
-  console.log(
+  if (reason.asked) console.log(`Closeout: opening the app in your web browser (${reason.why}).`);
+  else console.log(
     [
       '',
       `Closeout cannot open its desktop window on this computer: ${reason.why}.`,

@@ -132,7 +132,8 @@ function main() {
     );
     process.exit(1);
   }
-  console.log(`Test tools: all ${TOOLS.length} present; test data in ${path.relative(ROOT, data) || data}.`);
+  const shown = path.relative(ROOT, data).startsWith('..') && !data.startsWith(path.dirname(ROOT)) ? data : path.relative(ROOT, data);
+  console.log(`Test tools: all ${TOOLS.length} present; test data in ${shown}.`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

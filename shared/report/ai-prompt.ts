@@ -47,7 +47,7 @@ const SYSTEM = [
   '- Keep every clock time exactly as written (24-hour HH:MM) and every number with its unit. Do not convert, round or compute times, durations or numbers.',
   '- Where the draft says "not recorded", say so plainly; do not fill the gap.',
   '- Text shown as [removed] was withheld for privacy. Leave it out; never guess it. Write no names, calendar dates or places: the date is the day of surgery.',
-  '- Interpretation: restate what the draft concludes, no more. Keep the sentence saying the interpretation is to be confirmed by the interpreting physician.',
+  '- Interpretation: the draft gives the wording suggested from the record. Restate what it concludes, no more; where it draws no conclusion, draw none. The interpreting physician reviews and adopts it.',
   '',
   'Output format:',
   '- For each section asked for, in the order given, write one line "## <section id>" with the id exactly as given (for example "## events"), then the section text on the following lines.',
@@ -60,7 +60,10 @@ const SYSTEM = [
  * the caller cannot hand the model the identified one by mistake.
  */
 export function buildNarrativePrompt(facts: AiFacts, draft: Draft, identifiers: Identifiers): NarrativePrompt {
-  const sections = deidentifyDraft(draft, facts, identifiers);
+  // The interpretation section of the draft is empty until the physician writes it: the model
+  // works from the wording suggested from the record (or from nothing, where it suggests nothing).
+  const offered: Draft = { ...draft, sections: draft.sections.map((s) => (s.id === 'interpretation' ? { ...s, text: s.suggestion ?? '' } : s)) };
+  const sections = deidentifyDraft(offered, facts, identifiers);
   const head = 'Case facts (de-identified JSON):';
   const drafted = 'Standard draft:';
   const close = '</section>';

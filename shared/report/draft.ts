@@ -30,7 +30,21 @@ export type DraftSection = Readonly<{
   gaps: readonly string[];
   /** Events the section's statements rest on. */
   eventIds: readonly number[];
+  /**
+   * Wording offered to a person, never put in the report by itself: the interpretation is the
+   * physician's, so the draft only suggests what the record supports.
+   */
+  suggestion: string | null;
 }>;
+
+/** What the interpretation section says until the interpreting physician writes or adopts one. */
+export const INTERPRETATION_PENDING = 'Interpretation: not yet written by the interpreting physician.';
+export const INTERPRETATION_GAP = 'Interpretation: not written by the interpreting physician';
+/**
+ * Sentences that stand in for the physician's words. None may be signed; the first is what
+ * earlier versions put in every draft (and some AI answers copied).
+ */
+export const PLACEHOLDER_SENTENCES: readonly string[] = ['Interpretation to be confirmed by the interpreting physician', INTERPRETATION_PENDING.replace(/\.$/, '')];
 
 export type Draft = Readonly<{ sections: readonly DraftSection[]; gaps: readonly string[] }>;
 
@@ -90,12 +104,12 @@ function patientSection(f: CaseFacts): DraftSection {
     lines.push(`Indication: ${NOT_RECORDED}.`);
     gaps.push(`Indication (diagnosis): ${NOT_RECORDED}`);
   }
-  return { id: 'patient', title: 'Patient, procedure and indication', text: lines.join('\n'), gaps, eventIds: [] };
+  return { id: 'patient', title: 'Patient, procedure and indication', text: lines.join('\n'), gaps, eventIds: [], suggestion: null };
 }
 
 function modalitiesSection(f: CaseFacts, clock: Clock): DraftSection {
   if (f.modalities.length === 0) {
-    return { id: 'modalities', title: 'Modalities monitored', text: `Modalities: ${NOT_RECORDED} (no modality activity was captured).`, gaps: [`Modalities: ${NOT_RECORDED}`], eventIds: [] };
+    return { id: 'modalities', title: 'Modalities monitored', text: `Modalities: ${NOT_RECORDED} (no modality activity was captured).`, gaps: [`Modalities: ${NOT_RECORDED}`], eventIds: [], suggestion: null };
   }
   const lines = f.modalities.map((m) => {
     const sides = m.sides.length ? `, ${m.sides.join('/')}` : '';
@@ -103,7 +117,7 @@ function modalitiesSection(f: CaseFacts, clock: Clock): DraftSection {
     if (m.activityCount === 0) return `- ${m.label}${sides}: named in the record; no recordings were captured.`;
     return `- ${m.label}${sides}${as}: ${clock(m.firstActivity)}–${clock(m.lastActivity)}, ${m.activeMinutes} min active, ${m.activityCount} recording${m.activityCount === 1 ? '' : 's'}.`;
   });
-  return { id: 'modalities', title: 'Modalities monitored', text: lines.join('\n'), gaps: [], eventIds: f.modalities.flatMap((m) => m.eventIds) };
+  return { id: 'modalities', title: 'Modalities monitored', text: lines.join('\n'), gaps: [], eventIds: f.modalities.flatMap((m) => m.eventIds), suggestion: null };
 }
 
 function anesthesiaSection(f: CaseFacts, clock: Clock): DraftSection {
@@ -115,7 +129,7 @@ function anesthesiaSection(f: CaseFacts, clock: Clock): DraftSection {
     gaps.push(`Anesthesia regimen: ${NOT_RECORDED}`);
   }
   for (const c of f.anesthesia.changes) lines.push(`${clock(c.at)} ${sentence(c.text)}`);
-  return { id: 'anesthesia', title: 'Anesthesia', text: lines.join('\n'), gaps, eventIds: f.anesthesia.changes.flatMap((c) => c.eventIds) };
+  return { id: 'anesthesia', title: 'Anesthesia', text: lines.join('\n'), gaps, eventIds: f.anesthesia.changes.flatMap((c) => c.eventIds), suggestion: null };
 }
 
 /**
@@ -149,7 +163,7 @@ function baselinesSection(f: CaseFacts, clock: Clock): DraftSection {
     lines.push(`Baselines: ${NOT_RECORDED}.`);
     gaps.push(`Baselines: ${NOT_RECORDED}`);
   }
-  return { id: 'baselines', title: 'Baseline findings', text: lines.join('\n'), gaps, eventIds: ids };
+  return { id: 'baselines', title: 'Baseline findings', text: lines.join('\n'), gaps, eventIds: ids, suggestion: null };
 }
 
 /** "TcMEP, left lower limb". */
@@ -193,20 +207,62 @@ function eventsSection(f: CaseFacts, clock: Clock): DraftSection {
     if (!a.notified) gaps.push(`Alert at ${clock(a.at)}: time the surgeon was notified ${NOT_RECORDED}`);
     if (!a.resolved) gaps.push(`Alert at ${clock(a.at)}: outcome ${NOT_RECORDED}`);
   }
-  const head = f.alerts.length === 0 ? 'No significant change from baseline was recorded.' : `${f.alerts.length} significant change${f.alerts.length > 1 ? 's were' : ' was'} recorded.`;
-  return { id: 'events', title: 'Intraoperative events', text: [head, ...items.flatMap((i) => i.lines)].join('\n'), gaps, eventIds: items.flatMap((i) => i.ids) };
+  let head: string;
+  if (f.alerts.length > 0) head = `${f.alerts.length} significant change${f.alerts.length > 1 ? 's were' : ' was'} recorded.`;
+  else {
+    const missing = unchangedNotEstablished(f, clock);
+    if (missing.length === 0) head = NO_CHANGE_RECORDED;
+    else {
+      head = `No alert was recorded, but whether responses stayed at baseline cannot be stated from this record: ${list(missing)}.`;
+      gaps.push(`Changes from baseline: cannot be stated (${missing.join('; ')})`);
+    }
+  }
+  return { id: 'events', title: 'Intraoperative events', text: [head, ...items.flatMap((i) => i.lines)].join('\n'), gaps, eventIds: items.flatMap((i) => i.ids), suggestion: null };
 }
 
 function closingSection(f: CaseFacts, clock: Clock): DraftSection {
-  if (!f.closing) return { id: 'closing', title: 'Closing status', text: `Closing status: ${NOT_RECORDED}.`, gaps: [`Closing status: ${NOT_RECORDED}`], eventIds: [] };
-  return { id: 'closing', title: 'Closing status', text: `${clock(f.closing.at)} ${sentence(f.closing.text)}`, gaps: [], eventIds: f.closing.eventIds };
+  if (!f.closing) return { id: 'closing', title: 'Closing status', text: `Closing status: ${NOT_RECORDED}.`, gaps: [`Closing status: ${NOT_RECORDED}`], eventIds: [], suggestion: null };
+  return { id: 'closing', title: 'Closing status', text: `${clock(f.closing.at)} ${sentence(f.closing.text)}`, gaps: [], eventIds: f.closing.eventIds, suggestion: null };
 }
 
+/** The two sentences that state a clinical conclusion about an uneventful case. */
+export const NO_CHANGE_RECORDED = 'No significant change from baseline was recorded.';
+export const NO_CHANGE_OCCURRED = 'No significant changes from baseline occurred during monitoring.';
+
+/** Modalities with recordings, as the report names them (train-of-four is anesthesia's check, not monitoring). */
+function monitoredModalities(f: CaseFacts): CaseFacts['modalities'] {
+  return f.modalities.filter((m) => m.modality !== 'TOF' && m.activityCount > 0);
+}
+
+/**
+ * Why the record cannot support "no significant change from baseline", or nothing when it can:
+ * recordings of monitored modalities, each with its baseline where it has one, over monitoring
+ * whose start and end were marked, with no stretch of monitoring left unrecorded. A report states
+ * only what the record holds; an empty or note-only record supports no clinical conclusion.
+ */
+export function unchangedNotEstablished(f: CaseFacts, clock: Clock): string[] {
+  const why: string[] = [];
+  const monitored = monitoredModalities(f);
+  if (monitored.length === 0) why.push('no modality recordings were captured');
+  for (const m of monitored) {
+    if (m.baselines.length === 0 && !MODALITIES_WITHOUT_BASELINE.has(m.modality)) why.push(`no baseline was recorded for ${m.label}`);
+  }
+  if (f.monitoring.start === null || f.monitoring.end === null || f.monitoring.derived) why.push('monitoring start and end were not marked');
+  else if (f.issues.some((i) => i.kind === 'monitoring_start_without_end')) why.push('monitoring end was not marked');
+  for (const g of f.gaps) why.push(`nothing was recorded from ${clock(g.start)} to ${clock(g.end)}`);
+  return why;
+}
+
+/**
+ * The interpretation is the physician's. The draft leaves the section empty (a gap) and offers a
+ * suggestion made only of what the record supports: what was monitored, each change with what
+ * followed it, the closing comparison, and "no significant change" only where the record shows it.
+ */
 function interpretationSection(f: CaseFacts, clock: Clock): DraftSection {
   const lines: string[] = [];
-  const monitored = [...new Set(f.modalities.filter((m) => m.modality !== 'TOF' && m.activityCount > 0).map((m) => MODALITY_LABELS[m.modality]))];
+  const monitored = [...new Set(monitoredModalities(f).map((m) => MODALITY_LABELS[m.modality]))];
   if (monitored.length) lines.push(`${list(monitored)} ${monitored.length > 1 ? 'were' : 'was'} monitored.`);
-  if (f.alerts.length === 0) lines.push('No significant changes from baseline occurred during monitoring.');
+  if (f.alerts.length === 0 && unchangedNotEstablished(f, clock).length === 0) lines.push(NO_CHANGE_OCCURRED);
   for (const a of f.alerts) {
     const what = alertSite(a);
     if (a.outcome === 'recovered' && a.resolved) {
@@ -217,8 +273,14 @@ function interpretationSection(f: CaseFacts, clock: Clock): DraftSection {
     }
   }
   if (f.closing) lines.push(`At closing: ${sentence(f.closing.text).replace(/^at closure,?\s*/i, '')}`);
-  lines.push('Interpretation to be confirmed by the interpreting physician.');
-  return { id: 'interpretation', title: 'Interpretation and conclusion', text: lines.join('\n'), gaps: [], eventIds: f.alerts.flatMap((a) => a.eventIds) };
+  return {
+    id: 'interpretation',
+    title: 'Interpretation and conclusion',
+    text: INTERPRETATION_PENDING,
+    gaps: [INTERPRETATION_GAP],
+    eventIds: f.alerts.flatMap((a) => a.eventIds),
+    suggestion: lines.length ? lines.join('\n') : null,
+  };
 }
 
 function monitoringSection(f: CaseFacts, clock: Clock): DraftSection {
@@ -246,5 +308,5 @@ function monitoringSection(f: CaseFacts, clock: Clock): DraftSection {
     lines.push(`Uncertain: ${i.message}`);
     gaps.push(`Uncertain: ${i.message}`);
   }
-  return { id: 'monitoring', title: 'Monitoring times and personnel', text: lines.join('\n'), gaps, eventIds: f.monitoring.eventIds };
+  return { id: 'monitoring', title: 'Monitoring times and personnel', text: lines.join('\n'), gaps, eventIds: f.monitoring.eventIds, suggestion: null };
 }

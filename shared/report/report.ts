@@ -22,6 +22,8 @@ export type ReportSection = Readonly<{
   changedSinceEdit: boolean;
   gaps: readonly string[];
   eventIds: readonly number[];
+  /** Wording the draft offers for a person to adopt or change (the interpretation); never signed by itself. */
+  suggestion: string | null;
 }>;
 
 export type ReportVersion = Readonly<{

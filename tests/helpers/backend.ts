@@ -53,3 +53,19 @@ export function sampleCase(overrides: Record<string, unknown> = {}): ArgsIn<'cre
     ...overrides,
   } as ArgsIn<'createCase'>;
 }
+
+/**
+ * What the interpreting physician does before signing: writes the interpretation (by default,
+ * adopts the wording the draft suggests) and, for each section the report lists as a gap, keeps
+ * it as their own text, saying what is known. Tests about something else than these rules use it.
+ */
+export async function completeReport(b: Pick<TestBackend, 'ok'>, caseId: string, interpretation?: string): Promise<void> {
+  const r = await b.ok('getReport', { caseId });
+  for (const s of r.sections) {
+    if (s.id === 'interpretation' && s.origin === 'draft') {
+      await b.ok('saveSection', { caseId, sectionId: s.id, text: interpretation ?? s.suggestion ?? 'Monitoring as recorded in this report; no further interpretation.' });
+    } else if (s.gaps.length > 0) {
+      await b.ok('saveSection', { caseId, sectionId: s.id, text: s.text });
+    }
+  }
+}

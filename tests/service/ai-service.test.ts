@@ -55,11 +55,11 @@ function runsOf(pushes: readonly PushMessage[]): AiRun[] {
 }
 
 describe('the demo case draft', () => {
-  it('is complete at close and its times are the timeline\'s', async () => {
+  it('is complete at close but for the physician\'s interpretation, and its times are the timeline\'s', async () => {
     await b.ok('setCaseStatus', { id: caseId, status: 'closed' });
     const report = await b.ok('getReport', { caseId });
     const timeline = await b.ok('getTimeline', { caseId });
-    expect(report.gaps).toEqual([]);
+    expect(report.gaps).toEqual(['Interpretation: not written by the interpreting physician']);
     const clock = wallClockFormatter(report.facts.timeZone);
     const text = (id: string) => report.sections.find((s) => s.id === id)!.text;
     expect(timeline.alerts.length).toBeGreaterThan(0);

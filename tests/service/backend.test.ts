@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DB_FILE_NAME } from '../../electron/services/store/open-db';
-import { sampleCase, testBackend } from '../helpers/backend';
+import { completeReport, sampleCase, testBackend } from '../helpers/backend';
 import { tempDir } from '../helpers/temp-dir';
 
 async function withPeople() {
@@ -227,8 +227,10 @@ describe('demo case', () => {
     const demoUser = (await b1.ok('listUsers', {})).find((u) => u.name === 'Morgan Example (demo)')!;
     const other = await b1.ok('createCase', sampleCase());
     await b1.ok('setCaseStatus', { id: other.id, status: 'closed' });
+    await completeReport(b1, other.id);
     expect((await b1.fail('signReport', { caseId: other.id, userId: demoUser.id, pin: 'demo-sign' })).message).toBe('The demo physician can sign only the demo case.');
     await b1.ok('setCaseStatus', { id: list[0]!.id, status: 'closed' });
+    await completeReport(b1, list[0]!.id);
     expect((await b1.ok('signReport', { caseId: list[0]!.id, userId: demoUser.id, pin: 'demo-sign' })).signerCredential).toBe('MD');
     await b1.close();
     const b2 = testBackend({ dataDir: dir, seedDemo: true, capture: true });

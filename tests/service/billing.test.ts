@@ -4,7 +4,7 @@
  * by an administrator. Real SQLite, real watcher (the demo plays through it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBackend, sampleCase, type TestBackend } from '../helpers/backend';
+import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
 import { tempDir } from '../helpers/temp-dir';
 import { CHARGE_COLUMNS } from '../../shared/billing/charges';
 
@@ -87,6 +87,7 @@ describe('the demo case claim', () => {
 
   it('signed by the physician, the claim is clean and the date-range export takes it; open cases are listed as skipped', async () => {
     const demoUser = (await b.ok('listUsers', {})).find((u) => u.name === 'Morgan Example (demo)')!;
+    await completeReport(b, caseId);
     await b.ok('signReport', { caseId, userId: demoUser.id, pin: 'demo-sign' });
     const claim = await b.ok('getClaim', { caseId });
     expect(claim).toMatchObject({ clean: true, status: 'clean', exportable: true });

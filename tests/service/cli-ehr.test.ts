@@ -31,6 +31,10 @@ it('exports the PDF, sends it (exit 0 once acknowledged, 3 when the receiver is 
   expect((await cli(dir, ['users', 'add', '--name', 'Ada Admin', '--role', 'admin'], 'admin-pin-1\n')).code).toBe(0);
   expect((await cli(dir, ['ehr', 'set', '--user', 'Ada Admin', '--settings', settings], 'admin-pin-1\n')).code).toBe(0);
   expect((await cli(dir, ['case', 'status', id, 'closed'])).code).toBe(0);
+  // The physician adopts the interpretation the record suggests, then signs.
+  expect((await cli(dir, ['report', id, '--text'])).stdout).toContain(`Suggested from the record (adopt it with: closeout report edit ${id} interpretation --adopt)`);
+  expect((await cli(dir, ['sign', id, '--as', 'Morgan Example (demo)'], 'demo-sign\n')).code).toBe(2);
+  expect((await cli(dir, ['report', 'edit', id, 'interpretation', '--adopt'])).code).toBe(0);
   expect((await cli(dir, ['sign', id, '--as', 'Morgan Example (demo)'], 'demo-sign\n')).code).toBe(0);
 
   const sent = await cli(dir, ['send', id, '--json']);

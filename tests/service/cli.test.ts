@@ -162,6 +162,24 @@ describe('report, sign and users from the command line', () => {
     expect(json.facts.patient.mrn).toBe('SYN-1001');
     expect((await cli(d, ['sign', id, '--as', 'Dr Reader'], 'sesame-open\n')).stderr).toMatch(/Close the case before signing/);
     await cli(d, ['case', 'status', id, 'closed']);
+    // Nobody has written the interpretation, and the record has gaps: exit 2, in plain words.
+    const notReady = await cli(d, ['sign', id, '--as', 'Dr Reader'], 'sesame-open\n');
+    expect(notReady.code).toBe(2);
+    expect(notReady.stderr).toMatch(/^Error: Not signed\. The interpretation has not been written/);
+    // An empty record suggests no interpretation, so there is nothing to adopt; an empty text is refused.
+    expect((await cli(d, ['report', id, '--text'])).stdout).not.toContain('Suggested from the record');
+    const adopt = await cli(d, ['report', 'edit', id, 'interpretation', '--adopt']);
+    expect(adopt.code).toBe(2);
+    expect(adopt.stderr).toContain('The draft suggests no wording for Interpretation and conclusion: write it on standard input.');
+    expect((await cli(d, ['report', 'edit', id, 'interpretation'], '  \n')).code).toBe(2);
+    const interp = await cli(d, ['report', 'edit', id, 'interpretation'], 'No recordings reached this workstation; nothing to interpret beyond the record.\n');
+    expect(interp.code).toBe(0);
+    const still = await cli(d, ['sign', id, '--as', 'Dr Reader'], 'sesame-open\n');
+    expect(still.stderr).toMatch(/^Error: Not signed\. The report still lists \d+ gaps/);
+    for (const section of ['patient', 'modalities', 'baselines', 'events', 'closing', 'monitoring']) {
+      const current = JSON.parse((await cli(d, ['report', id, '--json'])).stdout).sections.find((s: { id: string }) => s.id === section);
+      if (current.gaps.length) expect((await cli(d, ['report', 'edit', id, section], `${current.text}\n`)).code).toBe(0);
+    }
     const wrong = await cli(d, ['sign', id, '--as', 'Dr Reader'], 'nope\n');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/That PIN is not right/);

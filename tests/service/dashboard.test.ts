@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleCase, testBackend, type TestBackend } from '../helpers/backend';
+import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
 import { cli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
 import { DashboardRepo } from '../../electron/services/store/dashboard-repo';
@@ -52,6 +52,7 @@ describe('the demo case', () => {
     await b.ok('saveBillingDetails', { caseId: demoId, details: { limbs: { TCMEP: ['upper', 'lower'] }, emgExtremities: 2, surgeonOrder: ['SSEP', 'TCMEP', 'EMG_FREE', 'EMG_TRIGGERED'] } });
     await b.ok('setCaseStatus', { id: demoId, status: 'closed' });
     const demoUser = (await b.ok('listUsers', {})).find((u) => u.name === 'Morgan Example (demo)')!;
+    await completeReport(b, demoId);
     const signed = await b.ok('signReport', { caseId: demoId, userId: demoUser.id, pin: 'demo-sign' });
     const admin = await b.ok('saveUser', { user: { name: 'Ada Admin', role: 'admin' } });
     await b.ok('setUserPin', { id: admin.id, newPin: 'admin-pin-1' });
@@ -120,6 +121,7 @@ describe('cases made on a known clock', () => {
     await b.ok('setCaseStatus', { id: c.id, status: 'closed' });
     if (steps.sign) {
       clock = at(`${dos}T${steps.sign}`);
+      await completeReport(b, c.id);
       await b.ok('signReport', { caseId: c.id, userId: 'Dr Known', pin: 'known-pin-1' });
     }
   }

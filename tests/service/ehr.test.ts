@@ -14,7 +14,7 @@ import { eventually, HANG_MS } from '../helpers/patience';
 import { parseHl7 } from '../../shared/hl7/parse';
 import { base64Decode } from '../../shared/hl7/base64';
 import type { EhrSettingsInput } from '../../shared/ehr/settings';
-import { testBackend, type TestBackend } from '../helpers/backend';
+import { completeReport, testBackend, type TestBackend } from '../helpers/backend';
 import { startMllpListener, type MllpListener } from '../helpers/mllp-listener';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -75,6 +75,7 @@ describe('send to the EHR', () => {
     await configure({ destinations: [{ kind: 'folder', id: 'scans', name: 'Scanning share', path: dropDir, sidecar: 'json' }, mllpDest('his', listener.port)] });
     await b.ok('setCaseStatus', { id: caseId, status: 'closed' });
     const demoUser = (await b.ok('listUsers', {})).find((u) => u.name === 'Morgan Example (demo)')!;
+    await completeReport(b, caseId);
     await b.ok('signReport', { caseId, userId: demoUser.id, pin: 'demo-sign' });
 
     const ds = await b.ok('sendToEhr', { caseId, wait: true });
@@ -203,6 +204,7 @@ describe('the queue survives a restart', () => {
     await b1.ok('saveEhrSettings', { settings: { destinations: [mllpDest('his', down.port)] }, userId: 'Ada Admin', pin: 'admin-pin-1' });
     await b1.ok('setCaseStatus', { id, status: 'closed' });
     const demoUser = (await b1.ok('listUsers', {})).find((u) => u.name === 'Morgan Example (demo)')!;
+    await completeReport(b1, id);
     await b1.ok('signReport', { caseId: id, userId: demoUser.id, pin: 'demo-sign' });
     const queued = await b1.ok('sendToEhr', { caseId: id, wait: true });
     expect(queued[0]).toMatchObject({ state: 'retrying', attempts: 1 });

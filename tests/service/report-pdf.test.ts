@@ -20,7 +20,7 @@ import { renderReportPdf, type PdfLetterhead } from '../../electron/services/exp
 import { PdfFonts } from '../../electron/services/export/pdf/pdf-fonts';
 import { wrapText } from '../../electron/services/export/pdf/pdf-text';
 import { PDFDocument } from 'pdf-lib';
-import { sampleCase, testBackend, type TestBackend } from '../helpers/backend';
+import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
 
 const LOGO = new Uint8Array(fs.readFileSync(path.join(resourcesDir(), 'icon.png')));
 const LETTERHEAD: PdfLetterhead = {
@@ -209,6 +209,7 @@ describe('report PDF (demo case)', () => {
     await b.ok('setCaseStatus', { id: demoId, status: 'closed' });
     const users = await b.ok('listUsers', {});
     const signer = users.find((u) => u.name === 'Morgan Example (demo)')!;
+    await completeReport(b, demoId);
     const v1 = await b.ok('signReport', { caseId: demoId, userId: signer.id, pin: 'demo-sign' });
     const signed = await renderCase(b, demoId);
     checkStructure(signed.file);
@@ -218,6 +219,9 @@ describe('report PDF (demo case)', () => {
     expect(text).toMatch(new RegExp(`Electronically signed by Morgan Example \\(demo\\), MD on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\(${signed.record.timeZone.replace('/', '\\/')}\\)`));
     expect(text).toContain(`Content SHA-256: ${v1.contentSha256}`);
     expect(info(signed.file)['Author']).toBe('Morgan Example (demo)');
+    // The physician's interpretation, never a placeholder standing in for it.
+    expect(text).toContain('SSEP, TcMEP, Free-run EMG and Triggered EMG were monitored.');
+    expect(text).not.toMatch(/to be confirmed|not yet written|not written by the interpreting physician/i);
 
     const v2 = await b.ok('addAddendum', { caseId: demoId, userId: signer.id, pin: 'demo-sign', text: 'Addendum: the closing SSEP comparison was reviewed again; no change to the interpretation.' });
     const amended = await renderCase(b, demoId);

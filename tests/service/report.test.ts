@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DB_FILE_NAME } from '../../electron/services/store/open-db';
-import { sampleCase, testBackend, type TestBackend } from '../helpers/backend';
+import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
 
 async function caseWithEvents(b: TestBackend) {
   const doc = await b.ok('createPerson', { role: 'physician', lastName: 'Reader', firstName: 'Rita', credential: 'MD', npi: '1234567893' });
@@ -35,7 +35,7 @@ describe('report', () => {
     const again = r3.sections.find((s) => s.id === 'interpretation')!;
     expect(again.text).toBe('Uneventful monitoring; no changes from baseline.');
     expect(again.changedSinceEdit).toBe(true);
-    expect(again.generatedText).toContain('has no recorded recovery');
+    expect(again.suggestion).toContain('has no recorded recovery');
     // Back to the draft.
     const r4 = await b.ok('saveSection', { caseId: c.id, sectionId: 'interpretation', text: null });
     expect(r4.sections.find((s) => s.id === 'interpretation')?.origin).toBe('draft');
@@ -48,6 +48,13 @@ describe('report', () => {
     const early = await b.fail('signReport', { caseId: c.id, userId: user.id, pin: 'correct-horse' });
     expect(early.message).toMatch(/^Close the case before signing/);
     await b.ok('setCaseStatus', { id: c.id, status: 'closed' });
+    // Typed facts only, no recordings: the report lists its gaps, and nobody has written the
+    // interpretation. Refused in plain words, before any PIN is asked for.
+    const notReady = await b.fail('signReport', { caseId: c.id, userId: user.id, pin: 'correct-horse' });
+    expect(notReady.code).toBe('INVALID_STATE');
+    expect(notReady.message).toMatch(/^Not signed\. The interpretation has not been written: the interpreting physician writes it, or adopts the suggested wording/);
+    expect(notReady.message).toContain('The report still lists 5 gaps (Surgeon: not recorded; Modalities: not recorded; Baselines: not recorded; …): record what is missing, or edit the section to say what is known.');
+    await completeReport(b, c.id, 'Monitoring as documented; no recordings were captured by the workstation.');
 
     expect((await b.fail('signReport', { caseId: c.id, userId: user.id, pin: 'wrong-pin' })).message).toBe('That PIN is not right. Nothing was signed.');
     expect((await b.fail('signReport', { caseId: c.id, userId: 'Nobody', pin: 'x' })).message).toMatch(/^No active user by that name/);
@@ -71,7 +78,7 @@ describe('report', () => {
     db.close();
     expect(Object.keys(times).sort()).toEqual(['closed', 'draft_complete', 'monitoring_ended', 'signed']);
     expect(times['monitoring_ended']).toBeLessThan(times['closed']!);
-    expect(audit).toEqual(expect.arrayContaining(['report.sign_refused:pin', 'report.sign_refused:unknown_user', 'report.sign_refused:not_physician', 'report.sign', 'report.sign_refused:already_signed', 'report.edit_refused:signed']));
+    expect(audit).toEqual(expect.arrayContaining(['report.sign_refused:interpretation_missing', 'report.sign_refused:pin', 'report.sign_refused:unknown_user', 'report.sign_refused:not_physician', 'report.sign', 'report.sign_refused:already_signed', 'report.edit_refused:signed']));
     expect((await b.ok('verifyAudit', {})).intact).toBe(true);
     await b.close();
   });
@@ -80,6 +87,7 @@ describe('report', () => {
     const b = testBackend();
     const { c, user } = await caseWithEvents(b);
     await b.ok('setCaseStatus', { id: c.id, status: 'closed' });
+    await completeReport(b, c.id);
     const original = await b.ok('signReport', { caseId: c.id, userId: user.id, pin: 'correct-horse' });
     const add = await b.ok('addAddendum', { caseId: c.id, userId: user.id, pin: 'correct-horse', text: 'Correction: the alert at 09:36 was on the left.' });
     expect(add).toMatchObject({ version: 2, kind: 'addendum', addendumText: 'Correction: the alert at 09:36 was on the left.' });

@@ -14,7 +14,7 @@ import { HANG_MS } from '../helpers/patience';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHARGE_COLUMNS } from '../../shared/billing/charges';
 import { parseHl7 } from '../../shared/hl7/parse';
-import { sampleCase } from '../helpers/backend';
+import { completeReport, sampleCase } from '../helpers/backend';
 import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
 import { ROOT } from '../helpers/cli';
 import { startMllpListener, type MllpListener } from '../helpers/mllp-listener';
@@ -143,6 +143,9 @@ describe('EHR delivery in the browser', () => {
     // Closed and signed in the UI by the demo physician.
     await page.getByRole('button', { name: 'Close case' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Sign report' }).isVisible()).toBe(true);
+    // The physician adopts the interpretation the record suggests.
+    await report.getByRole('region', { name: 'Interpretation and conclusion' }).getByRole('button', { name: 'Adopt as written' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Before signing' }).count()).toBe(0);
     await page.getByLabel('Physician').selectOption({ label: 'Morgan Example (demo)' });
     await page.getByLabel('PIN', { exact: true }).fill('demo-sign');
     await page.getByRole('button', { name: 'Sign report' }).click();
@@ -216,6 +219,7 @@ describe('EHR delivery in the browser', () => {
     // Signed (through the API this time): the PDF is the one kept for the EHR.
     await b.ok('setCaseStatus', { id: caseId, status: 'closed' });
     const demoUser = (await b.ok('listUsers', {})).find((u) => u.name === 'Morgan Example (demo)')!;
+    await completeReport(b, caseId);
     await b.ok('signReport', { caseId, userId: demoUser.id, pin: 'demo-sign' });
     await expect.poll(() => page.getByRole('tabpanel', { name: 'Report' }).textContent()).toContain('Signed by Morgan Example (demo)');
     const [signed] = await Promise.all([page.waitForEvent('download'), savePdf.click()]);

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../helpers/patience';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
-import { sampleCase } from '../helpers/backend';
+import { completeReport, sampleCase } from '../helpers/backend';
 import { computeRoi, num, ROI_DEFAULTS, usd } from '../../shared/roi/roi';
 
 let browser: Browser;
@@ -104,6 +104,7 @@ describe('dashboard', () => {
     const caseId = (await b.ok('listCases', {}))[0]!.id;
     await b.ok('setCaseStatus', { id: caseId, status: 'closed' });
     const demoUser = (await b.ok('listUsers', {})).find((u) => u.name === 'Morgan Example (demo)')!;
+    await completeReport(b, caseId);
     await b.ok('signReport', { caseId, userId: demoUser.id, pin: 'demo-sign' });
 
     const page = await newPage();

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../helpers/patience';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
-import { sampleCase } from '../helpers/backend';
+import { completeReport, sampleCase } from '../helpers/backend';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -53,17 +53,36 @@ describe('report in the browser', () => {
     await b.ok('addNote', { caseId: c.id, text: 'At closure all modalities at baseline', occurredAt: Date.now() - 60_000, clientId: 'n-000003' });
     await expect.poll(() => report.getByRole('region', { name: 'Closing status' }).textContent()).toContain('At closure all modalities at baseline.');
 
-    // Edit the interpretation: it stays as written.
+    // The interpretation is the physician's: empty (a gap), with wording suggested from the record.
     const interp = report.getByRole('region', { name: 'Interpretation and conclusion' });
-    await interp.getByRole('button', { name: 'Edit' }).click();
-    await interp.getByLabel('Interpretation and conclusion text').fill('Uneventful monitoring. No changes from baseline.');
-    await interp.getByRole('button', { name: 'Save section' }).click();
-    await expect.poll(() => interp.textContent()).toContain('Uneventful monitoring. No changes from baseline.');
+    expect(await interp.locator('.section-text').first().textContent()).toBe('Interpretation: not yet written by the interpreting physician.');
+    const suggested = interp.getByRole('group', { name: 'Suggested wording' });
+    await expect.poll(() => suggested.textContent()).toContain('At closing: all modalities at baseline.');
+    expect(await suggested.textContent()).not.toMatch(/no significant change/i);
 
-    // Close, then sign: a wrong PIN is refused, the right one signs.
+    // Closed, it cannot be signed yet, and the panel says why.
     expect(await report.textContent()).toContain('Close the case to sign the report');
     await page.getByRole('button', { name: 'Close case' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Sign report' }).isVisible()).toBe(true);
+    const before = page.getByRole('list', { name: 'Before signing' });
+    await expect.poll(() => before.textContent()).toContain('The interpretation has not been written');
+    expect(await before.textContent()).toContain('The report still lists');
+    await page.getByLabel('PIN').fill('open-sesame');
+    expect(await page.getByRole('button', { name: 'Sign report' }).isDisabled()).toBe(true);
+
+    // The physician edits the suggestion into their own words: it stays as written.
+    await suggested.getByRole('button', { name: 'Edit the suggestion' }).click();
+    const box = interp.getByLabel('Interpretation and conclusion text');
+    expect(await box.inputValue()).toContain('At closing: all modalities at baseline.');
+    await box.fill('Uneventful monitoring. No changes from baseline.');
+    await interp.getByRole('button', { name: 'Save section' }).click();
+    await expect.poll(() => interp.textContent()).toContain('Uneventful monitoring. No changes from baseline.');
+    await expect.poll(() => before.textContent()).not.toContain('The interpretation has not been written');
+    // The other gaps (no recordings reached this workstation) are settled by the physician too.
+    await completeReport(b, c.id);
+    await expect.poll(() => before.count()).toBe(0);
+
+    // Sign: a wrong PIN is refused, the right one signs.
     await page.getByLabel('PIN').fill('guess');
     await page.getByRole('button', { name: 'Sign report' }).click();
     await expect.poll(() => page.getByText('That PIN is not right. Nothing was signed.').first().isVisible()).toBe(true);

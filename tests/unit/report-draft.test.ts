@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCaseFacts } from '../../shared/report/facts';
-import { buildDraft, SECTION_IDS } from '../../shared/report/draft';
+import { buildDraft, INTERPRETATION_GAP, INTERPRETATION_PENDING, SECTION_IDS } from '../../shared/report/draft';
 import { CaseInputSchema, type CaseRecord } from '../../shared/domain/case';
 import type { Person } from '../../shared/domain/person';
 import { at, ev, trials } from '../helpers/events';
@@ -71,9 +71,13 @@ describe('deterministic draft', () => {
     expect(text['closing']).toBe('10:40 At closure all modalities at baseline.');
     expect(text['monitoring']).toContain('Monitoring from 08:28 to 10:43: 135 min.');
     expect(text['monitoring']).toContain('Interpreting physician: A Reader, MD, remote (live connection).');
-    expect(text['interpretation']).toContain('The change in TcMEP, left lower limb at 09:36 recovered by 09:52 after MAP raised to 85 mmHg, retractor released.');
+    // The interpretation is the physician's: the draft only suggests it.
+    const interp = d.sections.find((s) => s.id === 'interpretation')!;
+    expect(interp.text).toBe(INTERPRETATION_PENDING);
+    expect(interp.suggestion).toContain('The change in TcMEP, left lower limb at 09:36 recovered by 09:52 after MAP raised to 85 mmHg, retractor released.');
+    expect(interp.suggestion).not.toMatch(/to be confirmed|not yet written/);
     expect(text['baselines']).toContain('08:20 SSEP: Baseline upper and lower SSEP obtained, good morphology.');
-    expect(d.gaps).toEqual([]);
+    expect(d.gaps).toEqual([INTERPRETATION_GAP]);
   });
 
   it('says plainly what is missing, never invents it', () => {
@@ -86,6 +90,7 @@ describe('deterministic draft', () => {
       'Alert at 09:00: time the surgeon was notified not recorded',
       'Alert at 09:00: outcome not recorded',
       'Closing status: not recorded',
+      INTERPRETATION_GAP,
       'Monitoring start/stop times: not marked (taken from modality activity)',
       'Technologist: not recorded',
       'Interpreting physician: not recorded',
@@ -93,7 +98,7 @@ describe('deterministic draft', () => {
     ]);
     const text = Object.fromEntries(d.sections.map((s) => [s.id, s.text]));
     expect(text['closing']).toBe('Closing status: not recorded.');
-    expect(text['interpretation']).toContain('The change in Free-run EMG at 09:00 has no recorded recovery.');
+    expect(d.sections.find((s) => s.id === 'interpretation')?.suggestion).toContain('The change in Free-run EMG at 09:00 has no recorded recovery.');
   });
 
   it('says when the record makes times uncertain (a start without a stop, a clock jump)', () => {
@@ -113,8 +118,19 @@ describe('deterministic draft', () => {
 
   it('copes with no events at all', () => {
     const d = buildDraft(buildCaseFacts({ record: record(), people, events: [] }));
-    expect(d.gaps).toEqual(['Modalities: not recorded', 'Baselines: not recorded', 'Closing status: not recorded', 'Monitoring start and end: not recorded']);
-    expect(d.sections.find((s) => s.id === 'events')?.text).toBe('No significant change from baseline was recorded.');
+    expect(d.gaps).toEqual([
+      'Modalities: not recorded',
+      'Baselines: not recorded',
+      'Changes from baseline: cannot be stated (no modality recordings were captured; monitoring start and end were not marked)',
+      'Closing status: not recorded',
+      INTERPRETATION_GAP,
+      'Monitoring start and end: not recorded',
+    ]);
+    // An empty record supports no clinical conclusion, and none is suggested.
+    expect(d.sections.find((s) => s.id === 'events')?.text).toBe(
+      'No alert was recorded, but whether responses stayed at baseline cannot be stated from this record: no modality recordings were captured and monitoring start and end were not marked.',
+    );
+    expect(d.sections.find((s) => s.id === 'interpretation')?.suggestion).toBeNull();
   });
 
   it('writes times in the case zone', () => {

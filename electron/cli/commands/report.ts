@@ -20,15 +20,22 @@ export const reportCommands: readonly Command[] = [
   },
   {
     words: ['report', 'edit'],
-    usage: 'closeout report edit CASE_ID SECTION [--ai] [--revert] [--json]   (the text is read from standard input)',
-    summary: `Replace a section's text (sections: ${SECTION_IDS.join(', ')}); --ai marks AI text, fact-checked before it is taken; --revert goes back to the draft.`,
-    options: { ...jsonOut, ai: { type: 'boolean', default: false }, revert: { type: 'boolean', default: false } },
+    usage: 'closeout report edit CASE_ID SECTION [--ai | --adopt | --revert] [--json]   (the text is read from standard input)',
+    summary: `Replace a section's text (sections: ${SECTION_IDS.join(', ')}); --ai marks AI text, fact-checked before it is taken; --adopt takes the wording the draft suggests (the interpretation) as yours; --revert goes back to the draft.`,
+    options: { ...jsonOut, ai: { type: 'boolean', default: false }, adopt: { type: 'boolean', default: false }, revert: { type: 'boolean', default: false } },
     positionals: 2,
     async run({ io, session, args, values }) {
       const [caseId, sectionId] = args as [string, string];
       if (!(SECTION_IDS as readonly string[]).includes(sectionId)) throw new UsageError(`SECTION must be one of: ${SECTION_IDS.join(', ')}.`);
-      const text = values['revert'] ? null : (await io.readStdin()).replace(/\s+$/, '');
-      if (text === '') throw new UsageError('Give the section text on standard input (or --revert for the draft).');
+      if ([values['ai'], values['adopt'], values['revert']].filter(Boolean).length > 1) throw new UsageError('Use one of --ai, --adopt and --revert.');
+      let text: string | null;
+      if (values['revert']) text = null;
+      else if (values['adopt']) {
+        const current = (await session.call('getReport', { caseId })).sections.find((s) => s.id === sectionId);
+        if (!current?.suggestion) throw new UsageError(`The draft suggests no wording for ${current?.title ?? sectionId}: write it on standard input.`);
+        text = current.suggestion;
+      } else text = (await io.readStdin()).replace(/\s+$/, '');
+      if (text === '') throw new UsageError('Give the section text on standard input (or --adopt for the suggested wording, --revert for the draft).');
       const r = await session.call('saveSection', { caseId, sectionId: sectionId as SectionId, text, origin: values['ai'] ? 'ai' : 'person' });
       if (values['json']) printJson(io, r);
       else io.stdout(`${text === null ? 'Reverted' : 'Saved'}: ${r.sections.find((s) => s.id === sectionId)?.title ?? sectionId}.\n`);
@@ -89,7 +96,10 @@ export const reportCommands: readonly Command[] = [
 
 export function reportText(r: Report): string {
   const out: string[] = [];
-  for (const s of r.sections) out.push(`${s.title.toUpperCase()}\n${s.text}\n`);
+  for (const s of r.sections) {
+    out.push(`${s.title.toUpperCase()}\n${s.text}\n`);
+    if (s.suggestion && s.origin === 'draft' && !r.locked) out.push(`Suggested from the record (adopt it with: closeout report edit ${r.caseId} ${s.id} --adopt):\n${s.suggestion}\n`);
+  }
   for (const v of r.versions) {
     out.push(
       v.kind === 'original'

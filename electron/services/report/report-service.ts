@@ -7,11 +7,12 @@
 import { createHash } from 'node:crypto';
 import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
 import { canonicalJson } from '../../../shared/domain/audit';
-import { SECTION_TITLES, type SectionId } from '../../../shared/report/draft';
+import { INTERPRETATION_GAP, SECTION_TITLES, type SectionId } from '../../../shared/report/draft';
 import { LiveReport } from '../../../shared/report/live-report';
 import type { Report, ReportSection, ReportVersion, SignedContent } from '../../../shared/report/report';
 import { isAiSection } from '../../../shared/report/ai-prompt';
 import { checkNarrative } from '../../../shared/report/fact-check';
+import { signingBlockers } from '../../../shared/report/sign-rules';
 import { isRecordLocked } from '../../../shared/domain/case-status';
 import type { CaseRecord } from '../../../shared/domain/case';
 import type { Person } from '../../../shared/domain/person';
@@ -93,9 +94,11 @@ export function buildReport(ctx: ServiceContext, c: CaseRecord): Report {
       generatedText: s.text,
       origin: e ? e.origin : 'draft',
       edited: e ? { by: e.editedBy, at: e.editedAt } : null,
-      changedSinceEdit: !!e && e.basedOn !== s.text,
+      // A section that offers a suggestion (the interpretation) was edited from that suggestion.
+      changedSinceEdit: !!e && e.basedOn !== (s.suggestion ?? s.text),
       gaps: e || signed ? [] : s.gaps,
       eventIds: s.eventIds,
+      suggestion: signed ? null : s.suggestion,
     };
   });
   return { caseId: c.id, facts, sections, gaps: sections.flatMap((s) => s.gaps), versions, locked: original !== undefined };
@@ -106,8 +109,10 @@ export function getReport(ctx: ServiceContext, a: ArgsOut<'getReport'>): ResultO
   const report = buildReport(ctx, c);
   ctx.store.write(() => {
     ctx.store.audit.append({ actor: ctx.actor, action: 'report.view', caseId: c.id }, ctx.now());
-    // The draft counts as complete the first time a closed case's report has no gaps.
-    if (report.gaps.length === 0 && c.status !== 'open' && c.status !== 'capturing') ctx.store.report.markTime(c.id, 'draft_complete', ctx.now());
+    // The draft counts as complete the first time a closed case's report has no gaps but the
+    // interpretation, which is the physician's to write, not the draft's.
+    const draftGaps = report.gaps.filter((g) => g !== INTERPRETATION_GAP);
+    if (draftGaps.length === 0 && c.status !== 'open' && c.status !== 'capturing') ctx.store.report.markTime(c.id, 'draft_complete', ctx.now());
   });
   return report;
 }
@@ -128,7 +133,7 @@ export function saveSection(ctx: ServiceContext, a: ArgsOut<'saveSection'>): Res
   if (a.origin === 'ai' && a.text !== null) refuseUncheckedAi(ctx, c.id, a.sectionId, a.text, report.facts);
   ctx.store.write(() => {
     if (a.text === null) ctx.store.report.dropEdit(c.id, a.sectionId);
-    else ctx.store.report.saveEdit(c.id, { sectionId: a.sectionId, text: a.text, origin: a.origin, basedOn: current.generatedText, editedBy: ctx.actor, editedAt: ctx.now() });
+    else ctx.store.report.saveEdit(c.id, { sectionId: a.sectionId, text: a.text, origin: a.origin, basedOn: current.suggestion ?? current.generatedText, editedBy: ctx.actor, editedAt: ctx.now() });
     ctx.store.audit.append({ actor: ctx.actor, action: a.text === null ? 'report.revert_section' : 'report.edit', caseId: c.id, detail: { kind: a.sectionId } }, ctx.now());
   });
   ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });
@@ -183,8 +188,14 @@ export function signReport(ctx: ServiceContext, a: ArgsOut<'signReport'>): Resul
   if (c.status !== 'closed') {
     throw new AppError('INVALID_STATE', 'Close the case before signing: capture has to stop so the report cannot change under the signature.');
   }
-  const { user, credential } = checkSigner(ctx, c.id, a.userId, a.pin);
+  // What the report says is judged before who signs it: no PIN is needed to learn it is not ready.
   const report = buildReport(ctx, c);
+  const blockers = signingBlockers(report);
+  if (blockers.length > 0) {
+    ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'report.sign_refused', caseId: c.id, detail: { code: blockers[0]!.code, count: blockers.length } }, ctx.now()));
+    throw new AppError('INVALID_STATE', `Not signed. ${blockers.map((b) => b.message).join(' ')}`);
+  }
+  const { user, credential } = checkSigner(ctx, c.id, a.userId, a.pin);
   const signedAt = ctx.now();
   const content: SignedContent = {
     caseId: c.id,

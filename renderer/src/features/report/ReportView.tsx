@@ -5,6 +5,7 @@ import type { CaseStatus } from '../../../../shared/domain/vocabulary';
 import { useClient } from '../../api/hooks';
 import { ErrorBanner } from '../../components/Field';
 import { SignPanel } from './SignPanel';
+import { signingBlockers } from '../../../../shared/report/sign-rules';
 import type { AiRun, AiStatus } from '../../../../shared/report/ai-run';
 import { AiBar } from './AiBar';
 import { AiSuggestion } from './AiSuggestion';
@@ -59,7 +60,7 @@ export function ReportView({ report, status, aiStatus, aiRun }: { report: Report
           </p>
         </div>
       ))}
-      <SignPanel caseId={report.caseId} status={status} locked={report.locked} />
+      <SignPanel caseId={report.caseId} status={status} locked={report.locked} blockers={report.locked ? [] : signingBlockers(report)} />
     </div>
   );
 }
@@ -68,7 +69,14 @@ function SectionView({ caseId, section: s, locked, children }: { caseId: string;
   const client = useClient();
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string>();
+  // A section the draft only suggests (the interpretation): nothing is in it until a person writes
+  // it or adopts the suggestion, word for word, as their own.
+  const pending = s.origin === 'draft' && s.id === 'interpretation';
   const save = async (text: string | null) => {
+    if (text !== null && text.trim() === '') {
+      setError('Write the text first: an empty section cannot be saved.');
+      return;
+    }
     const r = await client.call('saveSection', { caseId, sectionId: s.id, text });
     if (r.ok) {
       setEditing(null);
@@ -85,8 +93,8 @@ function SectionView({ caseId, section: s, locked, children }: { caseId: string;
           </span>
         )}
         {!locked && editing === null && (
-          <button className="small-button" onClick={() => setEditing(s.text)}>
-            Edit
+          <button className="small-button" onClick={() => setEditing(pending ? (s.suggestion ?? '') : s.text)}>
+            {pending ? 'Write' : 'Edit'}
           </button>
         )}
       </header>
@@ -105,13 +113,47 @@ function SectionView({ caseId, section: s, locked, children }: { caseId: string;
       ) : (
         <p className="section-text">{s.text}</p>
       )}
+      {pending && !locked && editing === null && (
+        <div className="suggestion" role="group" aria-label="Suggested wording">
+          {s.suggestion ? (
+            <>
+              <p className="small">
+                <b>Suggested from the record</b> (not part of the report until the interpreting physician adopts or rewrites it):
+              </p>
+              <p className="section-text muted">{s.suggestion}</p>
+              <div className="actions">
+                <button className="small-button" onClick={() => setEditing(s.suggestion ?? '')}>
+                  Edit the suggestion
+                </button>
+                <button className="small-button primary" onClick={() => void save(s.suggestion)}>
+                  Adopt as written
+                </button>
+              </div>
+            </>
+          ) : (
+            <p className="small muted">The record holds nothing to suggest a conclusion from: the interpreting physician writes it.</p>
+          )}
+        </div>
+      )}
       {s.changedSinceEdit && !locked && (
         <div className="changed" role="status">
-          New facts arrived since this section was edited. The draft now reads:
-          <p className="section-text muted">{s.generatedText}</p>
-          <button className="small-button" onClick={() => void save(null)}>
-            Use the new draft
-          </button>
+          {s.suggestion !== null ? (
+            <>
+              New facts arrived since this section was written. The record now suggests:
+              <p className="section-text muted">{s.suggestion}</p>
+              <button className="small-button" onClick={() => setEditing(s.suggestion ?? '')}>
+                Edit from the new suggestion
+              </button>
+            </>
+          ) : (
+            <>
+              New facts arrived since this section was edited. The draft now reads:
+              <p className="section-text muted">{s.generatedText}</p>
+              <button className="small-button" onClick={() => void save(null)}>
+                Use the new draft
+              </button>
+            </>
+          )}
         </div>
       )}
       {children}

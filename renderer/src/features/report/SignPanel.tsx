@@ -3,9 +3,10 @@ import type { CaseStatus } from '../../../../shared/domain/vocabulary';
 import { useClient, useQuery } from '../../api/hooks';
 import { ErrorBanner, Field } from '../../components/Field';
 import { UserPinFields } from '../../components/UserPinFields';
+import type { SignBlocker } from '../../../../shared/report/sign-rules';
 
 /** Sign (a closed case) or add an addendum (a signed one): the physician re-enters their PIN. */
-export function SignPanel({ caseId, status, locked }: { caseId: string; status: CaseStatus; locked: boolean }) {
+export function SignPanel({ caseId, status, locked, blockers }: { caseId: string; status: CaseStatus; locked: boolean; blockers: readonly SignBlocker[] }) {
   const client = useClient();
   const users = useQuery('listUsers', {});
   const physicians = (users.data ?? []).filter((u) => u.role === 'physician' && u.active);
@@ -44,6 +45,16 @@ export function SignPanel({ caseId, status, locked }: { caseId: string; status: 
         {locked ? 'A signed report never changes. An addendum is added after it, signed again; the original is kept.' : 'Signing fixes the report as it reads now. Later changes are addenda.'}
       </p>
       <ErrorBanner message={error} />
+      {!locked && blockers.length > 0 && (
+        <div className="sign-blockers" role="status">
+          <b>Not ready to sign:</b>
+          <ul aria-label="Before signing">
+            {blockers.map((b) => (
+              <li key={b.code + b.message}>{b.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {physicians.length === 0 ? (
         <p className="field-error">No physician user exists yet. Add one with a PIN under People → Users.</p>
       ) : (
@@ -57,7 +68,7 @@ export function SignPanel({ caseId, status, locked }: { caseId: string; status: 
         </div>
       )}
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy || physicians.length === 0 || !pin}>
+        <button type="submit" className="primary" disabled={busy || physicians.length === 0 || !pin || (!locked && blockers.length > 0)}>
           {busy ? 'Checking…' : locked ? 'Sign addendum' : 'Sign report'}
         </button>
       </div>

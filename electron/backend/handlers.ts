@@ -4,6 +4,7 @@ import * as cases from '../services/cases/case-service';
 import * as casefile from '../services/casefile/casefile-service';
 import * as people from '../services/people/people-service';
 import * as notes from '../services/events/notes-service';
+import * as entries from '../services/events/entry-service';
 import * as capture from '../services/capture/capture-handlers';
 import * as report from '../services/report/report-service';
 import * as users from '../services/users/users-service';
@@ -49,6 +50,8 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   importCaseFile: thenReindex(casefile.importCaseFile, (_a, r) => r.caseId),
   listEvents: notes.listEvents,
   addNote: notes.addNote,
+  addEntry: entries.addEntry,
+  acceptNoteReading: entries.acceptNoteReading,
   getTimeline: notes.getTimeline,
   dropMarker: notes.dropMarker,
   listPeople: people.listPeople,

@@ -7,6 +7,7 @@ import { procedure } from './define';
 import { CaseInputSchema, type CaseRecord, type CaseSummary } from '../domain/case';
 import { PersonInputSchema, type Person } from '../domain/person';
 import { NoteInputSchema, type CaseEvent } from '../domain/event';
+import { EntryInputSchema } from '../domain/quick-entry';
 import { IdSchema } from '../domain/fields';
 import { CASE_STATUSES, PERSON_ROLES, type CaseStatus } from '../domain/vocabulary';
 import type { Gap } from '../domain/case-gaps';
@@ -102,7 +103,12 @@ export const api = {
       before: z.object({ occurredAt: z.number().int(), id: z.number().int().positive() }).optional(),
     }),
   ).returns<CaseEvent[]>(),
+  /** A typed note, timed to its keystroke. Its payload carries how the site's rules read it (`reading`), offered, never applied. */
   addNote: procedure(NoteInputSchema).returns<CaseEvent>(),
+  /** Quick entry: a structured fact marked by the technologist (monitoring start/end, baseline, alert, …). */
+  addEntry: procedure(EntryInputSchema).returns<CaseEvent[]>(),
+  /** Record a typed note as what the rules read it as (an alert, a baseline…): new events; the note is kept, superseded. */
+  acceptNoteReading: procedure(z.object({ caseId: IdSchema, noteId: z.number().int().positive() })).returns<CaseEvent[]>(),
   /** The global shortcut: a timestamped marker on whichever case is capturing. */
   dropMarker: procedure(z.object({ occurredAt: z.number().int().positive(), clientId: z.string().trim().min(8).max(64) })).returns<CaseEvent>(),
   /** The case's shape: modality lanes, monitoring, alerts, milestones (see shared/domain/timeline.ts). */

@@ -16,6 +16,8 @@ export const METHODS = [
   'importCaseFile',
   'listEvents',
   'addNote',
+  'addEntry',
+  'acceptNoteReading',
   'getTimeline',
   'dropMarker',
   'listPeople',

@@ -144,6 +144,12 @@ export function mapModalityName(name: string, rules: CompiledRules): Mapped {
   return { modality: hit?.rule.modality ?? null, limb: hit ? limb : null, side: hit ? side : null };
 }
 
+/** The limb a muscle or site name belongs to ("deltoid" → upper), when it names exactly one. */
+export function limbOfText(text: string): Limb | null {
+  const limbs = LIMB_PATTERNS.filter(([re]) => re.test(text)).map(([, l]) => l);
+  return limbs.length === 1 ? (limbs[0] as Limb) : null;
+}
+
 /** What kind of fact a free text states; null when no rule recognises it (it stays a note). */
 export function classifyText(text: string, rules: CompiledRules): EventKind | null {
   return rules.kind.find((r) => r.test(text))?.rule.kind ?? null;

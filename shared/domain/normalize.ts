@@ -33,15 +33,12 @@ export function normalizeDeviceEvent(d: DeviceEvent, rules: CompiledRules, timeZ
   const occurredAt = wallClockToInstant(d.wallClock, timeZone);
   if (occurredAt === null) return { ok: false, reason: `unreadable time "${d.wallClock.slice(0, 40)}"` };
   const text = d.text.trim();
-  const byName = d.modalityName ? mapModalityName(d.modalityName, rules) : null;
-  const byText = text ? mapModalityName(text, rules) : null;
-  const mapped = byName?.modality ? byName : byText?.modality ? byText : null;
-  const textKind = text ? classifyText(text, rules) : null;
-  const kind: EventKind = d.kind ?? textKind ?? 'note';
+  const read = readText(text, d.modalityName ?? null, rules);
+  const kind: EventKind = d.kind ?? read.kind ?? 'note';
   const base = {
-    modality: mapped?.modality ?? null,
-    side: mapped?.side ?? byText?.side ?? null,
-    limb: mapped?.limb ?? byText?.limb ?? null,
+    modality: read.modality,
+    side: read.side,
+    limb: read.limb,
     modalityName: d.modalityName ?? null,
     text,
     occurredAt,
@@ -50,10 +47,38 @@ export function normalizeDeviceEvent(d: DeviceEvent, rules: CompiledRules, timeZ
     payload: payloadOf(d),
   };
   const events: NormalizedEvent[] = [{ keySuffix: '', kind, ...base }];
-  if (kind === 'alert' && /\b(surgeon|dr\.?\s+\w+)\s+(was\s+)?(notified|informed|told)\b|\b(notified|informed|told)\s+(the\s+)?surgeon\b/i.test(text)) {
-    events.push({ keySuffix: ':notified', kind: 'surgeon_notified', ...base });
-  }
+  if (kind === 'alert' && read.notified) events.push({ keySuffix: ':notified', kind: 'surgeon_notified', ...base });
   return { ok: true, events };
+}
+
+export type TextReading = Readonly<{
+  /** The kind the words state; null when no rule recognises them (a note). */
+  kind: EventKind | null;
+  modality: string | null;
+  side: string | null;
+  limb: string | null;
+  /** "Loss of R APB MEP, surgeon notified": the notification is a fact of its own. */
+  notified: boolean;
+}>;
+
+const NOTIFIED_IN_ALERT = /\b(surgeon|dr\.?\s+\w+)\s+(was\s+)?(notified|informed|told)\b|\b(notified|informed|told)\s+(the\s+)?surgeon\b/i;
+
+/**
+ * What a text states under the site's names-and-words rules: one reading for a device's text
+ * and for what the technologist types, so the same words mean the same fact either way.
+ */
+export function readText(text: string, modalityName: string | null, rules: CompiledRules): TextReading {
+  const byName = modalityName ? mapModalityName(modalityName, rules) : null;
+  const byText = text ? mapModalityName(text, rules) : null;
+  const mapped = byName?.modality ? byName : byText?.modality ? byText : null;
+  const kind = text ? classifyText(text, rules) : null;
+  return {
+    kind,
+    modality: mapped?.modality ?? null,
+    side: mapped?.side ?? byText?.side ?? null,
+    limb: mapped?.limb ?? byText?.limb ?? null,
+    notified: kind === 'alert' && NOTIFIED_IN_ALERT.test(text),
+  };
 }
 
 function payloadOf(d: DeviceEvent): Readonly<Record<string, unknown>> | null {

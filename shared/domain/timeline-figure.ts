@@ -104,7 +104,7 @@ export function layoutTimelineFigure(t: Timeline, opts: FigureOptions): Figure {
   const rowEnds = [-Infinity, -Infinity];
   for (const m of t.milestones) {
     shapes.push({ type: 'line', x1: x(m.at), y1: top, x2: x(m.at), y2: bottom - 6, tone: 'milestone', dashed: true, title: `${clock(m.at)} ${m.text}` });
-    const label = truncate(m.text, 22);
+    const label = shortLabel(m.text, 22);
     const half = label.length * 2.6;
     const row = rowEnds.findIndex((end) => x(m.at) - half > end + 4);
     if (row < 0) continue;
@@ -117,6 +117,18 @@ export function layoutTimelineFigure(t: Timeline, opts: FigureOptions): Figure {
   return { width, height: bottom + (t.milestones.length ? 28 : 6), shapes, start, end };
 }
 
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+/**
+ * A label of at most about `n` characters, shortened at a word end ("Patient positioned…", never
+ * "Patient positioned pr…"). A first word longer than `n` is kept whole: a cut word misleads.
+ */
+export function shortLabel(s: string, n: number): string {
+  const t = s.trim().replace(/[.;:,]+$/, '');
+  if (t.length <= n) return t;
+  const words = t.split(/\s+/);
+  let out = words[0] ?? '';
+  for (const w of words.slice(1)) {
+    if (out.length + 1 + w.replace(/[.;:,]+$/, '').length > n - 1) break;
+    out += ` ${w}`;
+  }
+  return `${out.replace(/[.;:,(\-–]+$/, '')}…`;
 }

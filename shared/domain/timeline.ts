@@ -51,9 +51,25 @@ export type Lane = Readonly<{
   activityCount: number;
   /** Recordings proper (trials, averages, start/stop), as opposed to facts typed about the modality. */
   trialCount: number;
+  /**
+   * No device recorded this modality; the technologist's entries say it ran: from its baseline to
+   * the marked end of monitoring. The report says so ("as entered by the technologist").
+   */
+  entered: boolean;
 }>;
 
-export type AlertOutcome = 'recovered' | 'unresolved';
+/**
+ * How an alert ended. A device's "recovered" or a typed full recovery is `recovered`; the
+ * technologist may also record a partial recovery or none (the final outcome); `unresolved` is
+ * an alert whose outcome nobody recorded.
+ */
+export type AlertOutcome = 'recovered' | 'partial' | 'not_recovered' | 'unresolved';
+
+/** A quick entry's own fields, kept on its events (payload.entry). */
+export function entryOf(e: Pick<CaseEvent, 'payload'>): Readonly<Record<string, unknown>> | null {
+  const entry = e.payload?.['entry'];
+  return entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : null;
+}
 
 export type AlertEpisode = Readonly<{
   eventId: number;
@@ -62,7 +78,8 @@ export type AlertEpisode = Readonly<{
   side: string | null;
   limb: string | null;
   text: string;
-  notified: Readonly<{ at: number; eventId: number }> | null;
+  /** Who was told, when the record names them ("Dr Sample, surgeon"). */
+  notified: Readonly<{ at: number; eventId: number; who: string | null }> | null;
   interventions: ReadonlyArray<Readonly<{ at: number; eventId: number; text: string }>>;
   resolved: Readonly<{ at: number; eventId: number; text: string }> | null;
   outcome: AlertOutcome;
@@ -259,9 +276,11 @@ export function timelineFromIndex(index: TimelineIndex, options: Partial<Timelin
   }
 
   const others = index.others;
-  const lanes = buildLanes(index, opts, issue, clock);
-  const monitoring = buildMonitoring(index, lanes, issue, clock);
+  const recordedLanes = buildLanes(index, opts, issue, clock);
+  const monitoring = buildMonitoring(index, recordedLanes, issue, clock);
+  const lanes = withEnteredSpans(recordedLanes, monitoring);
   const alerts = buildAlerts(others, opts, issue, clock);
+  const superseded = new Set(others.flatMap((e) => (typeof e.payload?.['fromNote'] === 'number' ? [e.payload['fromNote'] as number] : [])));
   const points = (kinds: readonly EventKind[]) =>
     others.filter((e) => kinds.includes(e.kind)).map((e) => ({ at: e.occurredAt, eventId: e.id, text: e.text, kind: e.kind }));
 
@@ -285,11 +304,38 @@ export function timelineFromIndex(index: TimelineIndex, options: Partial<Timelin
     milestones: points(['milestone']),
     anesthesia: points(['anesthesia_change']),
     vitals: points(['vitals']),
-    notes: points(['note', 'marker']),
+    // A typed note recorded as what it reads as (an alert…) is that fact now, not a note too.
+    notes: points(['note', 'marker']).filter((n) => !superseded.has(n.eventId)),
     readerPresence: buildPresence(others),
     gaps: buildGaps(monitoring.segments, lanes, opts.gapMs),
     issues,
   };
+}
+
+/**
+ * Where no device recorded a modality at all, the technologist's entries are the record: a
+ * baseline typed for it means it ran from that baseline to the end of the monitoring segment it
+ * falls in, when that end was marked. Without a marked end nothing is assumed.
+ */
+function withEnteredSpans(lanes: readonly Lane[], monitoring: Timeline['monitoring']): Lane[] {
+  if (monitoring.derived) return [...lanes];
+  const recorded = new Set(lanes.filter((l) => l.trialCount > 0).map((l) => l.modality));
+  return lanes.map((l) => {
+    if (l.trialCount > 0 || recorded.has(l.modality) || l.baselines.length === 0) return l;
+    const from = l.baselines[0]!.at;
+    const seg = monitoring.segments.find((g) => g.endEventId !== null && g.end >= from);
+    if (!seg) return l;
+    const span: Interval = { start: Math.min(from, seg.start), end: seg.end, eventIds: [l.baselines[0]!.eventId, seg.endEventId as number], count: 2 };
+    const intervals = mergeIntervals([...l.intervals, span], 0);
+    return {
+      ...l,
+      intervals,
+      firstActivity: intervals[0]!.start,
+      lastActivity: Math.max(...intervals.map((i) => i.end)),
+      activeMs: intervals.reduce((sum, i) => sum + (i.end - i.start), 0),
+      entered: true,
+    };
+  });
 }
 
 export function laneName(l: Pick<Lane, 'modality' | 'limb'>): string {
@@ -334,6 +380,7 @@ function buildLanes(index: TimelineIndex, opts: TimelineOptions, issue: Issue, c
       baselines: a.baselines.map((b) => ({ at: b.occurredAt, eventId: b.id, text: b.text, side: b.side })),
       activityCount: a.activity,
       trialCount: a.trials,
+      entered: false,
     });
   }
   const order = (m: Modality) => ['SSEP', 'TCMEP', 'DWAVE', 'EMG_FREE', 'EMG_TRIGGERED', 'EMG_CRANIAL', 'EEG', 'ECOG', 'BAEP', 'VEP', 'HREFLEX', 'DCM', 'MOTOR_MAPPING', 'PHASE_REVERSAL', 'TOF'].indexOf(m);
@@ -411,7 +458,12 @@ function buildMonitoring(index: TimelineIndex, lanes: readonly Lane[], issue: Is
 }
 
 function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue: Issue, clock: Clock): AlertEpisode[] {
-  type Open = { e: CaseEvent; notified: AlertEpisode['notified']; interventions: { at: number; eventId: number; text: string }[]; resolved: AlertEpisode['resolved'] };
+  type Open = {
+    e: CaseEvent;
+    notified: AlertEpisode['notified'];
+    interventions: { at: number; eventId: number; text: string }[];
+    resolved: { at: number; eventId: number; text: string; event?: CaseEvent } | null;
+  };
   const all: Open[] = [];
   const open: Open[] = [];
   const sameSite = (a: CaseEvent, b: CaseEvent) => a.modality === b.modality && (!a.side || !b.side || a.side === b.side);
@@ -426,7 +478,7 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
     const recent = [...open].reverse().find((o) => e.occurredAt - o.e.occurredAt <= opts.alertFollowUpMs);
     if (e.kind === 'surgeon_notified') {
       const target = [...open].reverse().find((o) => !o.notified && e.occurredAt - o.e.occurredAt <= opts.alertFollowUpMs);
-      if (target) target.notified = { at: e.occurredAt, eventId: e.id };
+      if (target) target.notified = { at: e.occurredAt, eventId: e.id, who: whoWasTold(e) };
     } else if (e.kind === 'intervention' && recent) {
       recent.interventions.push({ at: e.occurredAt, eventId: e.id, text: e.text });
     } else if (e.kind === 'alert_resolved') {
@@ -434,13 +486,15 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
       // resolution names no modality.
       const target = open.find((o) => e.modality && sameSite(o.e, e)) ?? (e.modality ? undefined : open[0]);
       if (target) {
-        target.resolved = { at: e.occurredAt, eventId: e.id, text: e.text };
+        target.resolved = { at: e.occurredAt, eventId: e.id, text: e.text, event: e };
         open.splice(open.indexOf(target), 1);
       }
     }
   }
   return all.map((o) => {
     const when = clock(o.e.occurredAt);
+    const recovery = o.resolved ? entryOf(o.resolved.event ?? { payload: null })?.['recovery'] : undefined;
+    const outcome: AlertOutcome = !o.resolved ? 'unresolved' : recovery === 'partial' ? 'partial' : recovery === 'none' ? 'not_recovered' : 'recovered';
     if (!o.resolved) issue('alert_unresolved', `The alert at ${when} has no recorded recovery or final outcome.`, [o.e.id]);
     if (!o.notified) issue('alert_not_notified', `The alert at ${when} has no recorded time the surgeon was notified.`, [o.e.id]);
     return {
@@ -452,11 +506,20 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
       text: o.e.text,
       notified: o.notified,
       interventions: o.interventions,
-      resolved: o.resolved,
-      outcome: o.resolved ? 'recovered' : 'unresolved',
-      recoveryMs: o.resolved ? o.resolved.at - o.e.occurredAt : null,
+      resolved: o.resolved ? { at: o.resolved.at, eventId: o.resolved.eventId, text: o.resolved.text } : null,
+      outcome,
+      recoveryMs: outcome === 'recovered' || outcome === 'partial' ? o.resolved!.at - o.e.occurredAt : null,
     };
   });
+}
+
+/** "Dr Sample, surgeon" from a quick entry; a device's sentence names nobody we can rely on. */
+function whoWasTold(e: CaseEvent): string | null {
+  const entry = entryOf(e);
+  const who = typeof entry?.['who'] === 'string' ? entry['who'].trim() : '';
+  const role = typeof entry?.['role'] === 'string' ? entry['role'] : '';
+  if (!who) return null;
+  return role ? `${who}, ${role}` : who;
 }
 
 function buildPresence(sorted: readonly CaseEvent[]): Timeline['readerPresence'] {

@@ -12,7 +12,7 @@
  * contract.
  */
 import { EVENT_SIDES, LIMBS, type Modality } from '../domain/modality';
-import { wallClockFormatter } from '../domain/timeline';
+import { wallClockFormatter, type AlertOutcome } from '../domain/timeline';
 import { SEX_LABELS, SIDE_LABELS, type AnesthesiaRegimen, type ReaderLocation, type Sex } from '../domain/vocabulary';
 import type { Draft, SectionId } from './draft';
 import type { CaseFacts, PersonFact, PointFact } from './facts';
@@ -47,7 +47,7 @@ export type AiAlert = Readonly<{
   notified: string | null;
   interventions: readonly AiPoint[];
   resolved: AiPoint | null;
-  outcome: 'recovered' | 'unresolved';
+  outcome: AlertOutcome;
   recoveryMinutes: number | null;
   vitals: readonly AiPoint[];
 }>;

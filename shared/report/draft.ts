@@ -114,6 +114,7 @@ function modalitiesSection(f: CaseFacts, clock: Clock): DraftSection {
   const lines = f.modalities.map((m) => {
     const sides = m.sides.length ? `, ${m.sides.join('/')}` : '';
     const as = m.recordedAs.length ? ` (recorded as ${m.recordedAs.map((n) => `"${n}"`).join(', ')})` : '';
+    if (m.entered) return `- ${m.label}${sides}: ${clock(m.firstActivity)}–${clock(m.lastActivity)}, ${m.activeMinutes} min, as entered by the technologist (no device recordings).`;
     if (m.activityCount === 0) return `- ${m.label}${sides}: named in the record; no recordings were captured.`;
     return `- ${m.label}${sides}${as}: ${clock(m.firstActivity)}–${clock(m.lastActivity)}, ${m.activeMinutes} min active, ${m.activityCount} recording${m.activityCount === 1 ? '' : 's'}.`;
   });
@@ -190,9 +191,15 @@ function alertLines(a: AlertFact, clock: Clock): string[] {
     const shown = [...latest.values()].sort((x, y) => x.at - y.at);
     lines.push(`  Vital signs before the change: ${shown.map((v) => `${v.text} (${clock(v.at)})`).join(', ')}.`);
   }
-  lines.push(a.notified ? `  Surgeon notified at ${clock(a.notified.at)}.` : `  Time the surgeon was notified: ${NOT_RECORDED}.`);
+  if (!a.notified) lines.push(`  Time the surgeon was notified: ${NOT_RECORDED}.`);
+  else if (a.notified.who) lines.push(`  Notified at ${clock(a.notified.at)}: ${a.notified.who}.`);
+  else lines.push(`  Surgeon notified at ${clock(a.notified.at)}.`);
   for (const i of a.interventions) lines.push(`  ${clock(i.at)} Intervention: ${sentence(i.text)}`);
-  lines.push(a.resolved ? `  ${clock(a.resolved.at)} Recovered${a.recoveryMinutes !== null ? ` after ${a.recoveryMinutes} min` : ''}: ${sentence(a.resolved.text)}` : `  Recovery or final outcome: ${NOT_RECORDED}.`);
+  const after = a.recoveryMinutes !== null ? ` after ${a.recoveryMinutes} min` : '';
+  if (!a.resolved) lines.push(`  Recovery or final outcome: ${NOT_RECORDED}.`);
+  else if (a.outcome === 'partial') lines.push(`  ${clock(a.resolved.at)} Partially recovered${after}: ${sentence(a.resolved.text)}`);
+  else if (a.outcome === 'not_recovered') lines.push(`  ${clock(a.resolved.at)} Did not recover (final outcome): ${sentence(a.resolved.text)}`);
+  else lines.push(`  ${clock(a.resolved.at)} Recovered${after}: ${sentence(a.resolved.text)}`);
   return lines;
 }
 
@@ -231,7 +238,7 @@ export const NO_CHANGE_OCCURRED = 'No significant changes from baseline occurred
 
 /** Modalities with recordings, as the report names them (train-of-four is anesthesia's check, not monitoring). */
 function monitoredModalities(f: CaseFacts): CaseFacts['modalities'] {
-  return f.modalities.filter((m) => m.modality !== 'TOF' && m.activityCount > 0);
+  return f.modalities.filter((m) => m.modality !== 'TOF' && (m.activityCount > 0 || m.entered));
 }
 
 /**
@@ -265,9 +272,13 @@ function interpretationSection(f: CaseFacts, clock: Clock): DraftSection {
   if (f.alerts.length === 0 && unchangedNotEstablished(f, clock).length === 0) lines.push(NO_CHANGE_OCCURRED);
   for (const a of f.alerts) {
     const what = alertSite(a);
+    const did = a.interventions.length ? ` after ${list(a.interventions.map((i) => midSentence(i.text)))}` : '';
     if (a.outcome === 'recovered' && a.resolved) {
-      const did = a.interventions.length ? ` after ${list(a.interventions.map((i) => midSentence(i.text)))}` : '';
       lines.push(`The change in ${what} at ${clock(a.at)} recovered by ${clock(a.resolved.at)}${did}.`);
+    } else if (a.outcome === 'partial' && a.resolved) {
+      lines.push(`The change in ${what} at ${clock(a.at)} partially recovered by ${clock(a.resolved.at)}${did}.`);
+    } else if (a.outcome === 'not_recovered' && a.resolved) {
+      lines.push(`The change in ${what} at ${clock(a.at)} did not recover (final outcome recorded at ${clock(a.resolved.at)}).`);
     } else {
       lines.push(`The change in ${what} at ${clock(a.at)} has no recorded recovery.`);
     }

@@ -7,7 +7,7 @@ import type { CaseRecord } from '../domain/case';
 import type { CaseEvent } from '../domain/event';
 import { isModality, MODALITY_LABELS, type Modality } from '../domain/modality';
 import type { Person } from '../domain/person';
-import { buildTimeline, laneName, type Timeline, type TimelineIssue } from '../domain/timeline';
+import { buildTimeline, laneName, type AlertOutcome, type Timeline, type TimelineIssue } from '../domain/timeline';
 import type { AnesthesiaRegimen, ReaderLocation, Sex } from '../domain/vocabulary';
 import { yearsBetween } from '../util/time';
 
@@ -29,6 +29,8 @@ export type ModalityFact = Readonly<{
   activeMinutes: number;
   /** Trials, averages and streaming chunks captured. */
   activityCount: number;
+  /** No device recorded it: the technologist's entries say it ran (from its baseline to monitoring end). */
+  entered: boolean;
   baselines: readonly PointFact[];
   /** First and last supporting events (all ids would be thousands of trials). */
   eventIds: readonly number[];
@@ -41,10 +43,11 @@ export type AlertFact = Readonly<{
   side: string | null;
   limb: string | null;
   text: string;
-  notified: Readonly<{ at: number; eventIds: readonly number[] }> | null;
+  /** When the surgeon was told and, where the record names them, who ("Dr Sample, surgeon"). */
+  notified: Readonly<{ at: number; who: string | null; eventIds: readonly number[] }> | null;
   interventions: readonly PointFact[];
   resolved: PointFact | null;
-  outcome: 'recovered' | 'unresolved';
+  outcome: AlertOutcome;
   recoveryMinutes: number | null;
   /** Vital signs recorded within 15 minutes of the alert (MAP, temperature…). */
   vitals: readonly PointFact[];
@@ -115,7 +118,7 @@ export function buildCaseFacts(inp: FactInputs): CaseFacts {
     side: a.side,
     limb: a.limb,
     text: a.text,
-    notified: a.notified ? { at: a.notified.at, eventIds: [a.notified.eventId] } : null,
+    notified: a.notified ? { at: a.notified.at, who: a.notified.who, eventIds: [a.notified.eventId] } : null,
     interventions: a.interventions.map(point),
     resolved: a.resolved ? point(a.resolved) : null,
     outcome: a.outcome,
@@ -151,6 +154,7 @@ export function buildCaseFacts(inp: FactInputs): CaseFacts {
       lastActivity: l.lastActivity,
       activeMinutes: minutes(l.activeMs),
       activityCount: l.trialCount,
+      entered: l.entered,
       baselines: baselines.map((b) => ({ at: b.at, text: b.text, eventIds: [b.eventId] })),
       eventIds: first === undefined ? [] : first === last || last === undefined ? [first] : [first, last],
     };

@@ -81,7 +81,7 @@ describe('timeline', () => {
         side: 'left',
         limb: 'lower',
         text: 'L TA MEP down 80%',
-        notified: { at: at(97), eventId: notified.id },
+        notified: { at: at(97), eventId: notified.id, who: null },
         interventions: [
           { at: at(98), eventId: map.id, text: 'MAP raised to 85' },
           { at: at(100), eventId: retractor.id, text: 'Retractor released' },
@@ -163,5 +163,21 @@ describe('timeline', () => {
   it('asks for a baseline on every monitored modality (not train-of-four)', () => {
     const t = buildTimeline([...trials('TCMEP', 10, 20, 5), ...trials('TOF', 10, 20, 5)]);
     expect(t.issues.filter((i) => i.kind === 'no_baseline').map((i) => i.message)).toEqual(['No baseline recorded for TcMEP.']);
+  });
+});
+
+describe('timeline labels', () => {
+  it('are shortened at word ends, never mid-word', async () => {
+    const { shortLabel } = await import('../../shared/domain/timeline-figure');
+    expect(shortLabel('Patient positioned prone, pressure points checked.', 22)).toBe('Patient positioned…');
+    expect(shortLabel('Pedicle screw L4 left, triggered EMG threshold 14 mA.', 22)).toBe('Pedicle screw L4 left…');
+    expect(shortLabel('Incision.', 22)).toBe('Incision');
+    expect(shortLabel('Electrocorticography-guided resection started', 22)).toBe('Electrocorticography-guided…');
+    for (const text of ['Rods placed, set screws final-tightened.', 'Interbody cage placed.', 'Retractor placed for interbody cage, left side.']) {
+      const label = shortLabel(text, 22).replace(/…$/, '');
+      // Every word of the label is a whole word of the text.
+      expect(text.startsWith(label)).toBe(true);
+      expect([' ', ',', '.', undefined]).toContain(text[label.length]);
+    }
   });
 });

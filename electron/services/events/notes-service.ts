@@ -5,6 +5,7 @@ import type { ServiceContext } from '../context';
 import { liveReportFor } from '../report/report-service';
 import { mustGetCase } from '../cases/case-service';
 import { AppError } from '../store/store-errors';
+import { noteReading } from './entry-service';
 
 export function listEvents(ctx: ServiceContext, a: ArgsOut<'listEvents'>): ResultOf<'listEvents'> {
   mustGetCase(ctx, a.caseId);
@@ -22,6 +23,9 @@ export function addNote(ctx: ServiceContext, a: ArgsOut<'addNote'>): ResultOf<'a
       occurredAt: 'The time is in the future or more than a day old.',
     });
   }
+  // A plain note is read by the site's rules as device text is; the reading is offered beside
+  // it ("reads like an alert"), never applied by itself.
+  const reading = a.kind === 'note' ? noteReading(ctx, a.text) : null;
   const { event, inserted } = ctx.store.write(() => {
     const c = mustGetCase(ctx, a.caseId);
     if (!acceptsEvents(c.status)) throw new AppError('INVALID_STATE', whyNoEvents(c.status));
@@ -39,7 +43,7 @@ export function addNote(ctx: ServiceContext, a: ArgsOut<'addNote'>): ResultOf<'a
       dedupeKey: `note:${a.clientId}`,
       raw: null,
       clockZone: ctx.timeZone,
-      payload: null,
+      payload: reading ? { reading } : null,
     });
     if (r.inserted) {
       ctx.store.audit.append({ actor: ctx.actor, action: 'event.note', caseId: a.caseId, detail: { eventId: r.event.id } }, now);

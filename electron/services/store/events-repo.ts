@@ -51,6 +51,7 @@ export class EventsRepo {
   readonly #count: Statement<[string], { n: number }>;
   readonly #all: Statement<[string], EventRow>;
   readonly #after: Statement<[string, number], EventRow>;
+  readonly #byId: Statement<[string, number], EventRow>;
 
   constructor(db: Database) {
     // DO NOTHING on the dedupe key: replaying a file or resending a note is harmless.
@@ -65,6 +66,7 @@ export class EventsRepo {
     this.#count = db.prepare('SELECT count(*) AS n FROM events WHERE case_id = ?');
     this.#all = db.prepare('SELECT * FROM events WHERE case_id = ? ORDER BY occurred_at, id');
     this.#after = db.prepare('SELECT * FROM events WHERE case_id = ? AND id > ? ORDER BY id');
+    this.#byId = db.prepare('SELECT * FROM events WHERE case_id = ? AND id = ?');
   }
 
   /** Insert unless the same (case, source, key) exists. Returns the stored row and whether it is new. */
@@ -116,6 +118,12 @@ export class EventsRepo {
   /** Events stored after a given id (what a live view has not seen yet). */
   after(caseId: string, afterId: number): CaseEvent[] {
     return this.#after.all(caseId, afterId).map(fromRow);
+  }
+
+  /** One event of a case, or null. */
+  get(caseId: string, id: number): CaseEvent | null {
+    const r = this.#byId.get(caseId, id);
+    return r ? fromRow(r) : null;
   }
 
   count(caseId: string): number {

@@ -168,7 +168,7 @@ export async function renderReportPdf(inp: ReportPdfInput, assets: PdfAssets): P
         { title: 'Onset', width: 0.08 },
         { title: 'Modality', width: 0.16 },
         { title: 'Alert', width: 0.26 },
-        { title: 'Surgeon notified', width: 0.11 },
+        { title: 'Notified', width: 0.11 },
         { title: 'Interventions', width: 0.23 },
         { title: 'Outcome', width: 0.16 },
       ],
@@ -176,9 +176,13 @@ export async function renderReportPdf(inp: ReportPdfInput, assets: PdfAssets): P
         clock(a.at),
         [a.label ?? 'Not specified', side(a.side)].filter(Boolean).join(', '),
         a.text,
-        a.notified ? clock(a.notified.at) : 'Not recorded',
+        a.notified ? [clock(a.notified.at), a.notified.who].filter(Boolean).join('\n') : 'Not recorded',
         a.interventions.map((i) => `${clock(i.at)} ${i.text}`).join('\n') || 'None recorded',
-        a.outcome === 'recovered' && a.resolved ? `Recovered ${clock(a.resolved.at)}${a.recoveryMinutes !== null ? ` (${a.recoveryMinutes} min)` : ''}` : 'Unresolved',
+        !a.resolved
+          ? 'Unresolved'
+          : a.outcome === 'not_recovered'
+            ? `Not recovered (${clock(a.resolved.at)})`
+            : `${a.outcome === 'partial' ? 'Partially recovered' : 'Recovered'} ${clock(a.resolved.at)}${a.recoveryMinutes !== null ? ` (${a.recoveryMinutes} min)` : ''}`,
       ]),
     );
   }

@@ -17,6 +17,7 @@ import { ErrorBanner } from '../../components/Field';
 import { StatusChip } from '../../components/StatusChip';
 import { EventList } from './EventList';
 import { NoteBox } from './NoteBox';
+import { QuickEntry } from './QuickEntry';
 import { TimelineFigure } from './TimelineFigure';
 import { SourceStatusList, useSourceStatuses } from '../capture/SourceStatusList';
 import { CaptureFilesPanel } from '../capture/CaptureFilesPanel';
@@ -131,6 +132,12 @@ export function CaseView({ id }: { id: string }) {
           Claim{claim.view ? ` (${claimTabNote(claim.view)})` : ''}
         </button>
       </div>
+      <QuickEntry
+        caseId={id}
+        disabledReason={acceptsEvents(c.status) ? null : whyNoEvents(c.status)}
+        surgeonName={people.surgeon ? personDisplayName(people.surgeon) : null}
+        alerts={timeline.data?.alerts ?? []}
+      />
       <div className="case-body">
         {shown === 'events' ? (
           <div className="card case-events">

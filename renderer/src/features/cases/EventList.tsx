@@ -5,6 +5,8 @@ import { isModality, modalityLabel } from '../../../../shared/domain/modality';
 import { localClock } from '../../../../shared/util/time';
 import { useClient, useQuery } from '../../api/hooks';
 import { ErrorBanner } from '../../components/Field';
+import { ReadingOffer } from './NoteBox';
+import { readingOf } from './note-reading';
 
 /** Kinds that arrive as streams (every trial, every vital sign): hidden from the list by default. */
 const STREAM_KINDS: readonly EventKind[] = ['modality_activity', 'vitals'];
@@ -27,8 +29,9 @@ function mergeEvents(list: readonly CaseEvent[], more: readonly CaseEvent[]): Ca
 export function EventList({ caseId }: { caseId: string }) {
   const client = useClient();
   const sources = useQuery('listSources', {});
-  const sourceLabel = (source: string): string => {
-    if (source === 'keyboard') return 'typed';
+  const sourceLabel = (e: CaseEvent): string => {
+    const source = e.source;
+    if (source === 'keyboard') return typeof e.payload?.['typedBy'] === 'string' ? `typed by ${e.payload['typedBy']}` : 'typed';
     const [kind, id] = source.split(':');
     const s = sources.data?.find((x) => x.id === id);
     return s?.name || (kind === 'folder' ? 'export folder' : kind === 'serial' ? 'serial port' : source);
@@ -62,6 +65,10 @@ export function EventList({ caseId }: { caseId: string }) {
     [client, caseId, showTrials],
   );
 
+  // A typed note recorded as what it reads as stays in the list, marked (events are never edited).
+  const superseded = new Map<number, EventKind>();
+  for (const e of events) if (typeof e.payload?.['fromNote'] === 'number') superseded.set(e.payload['fromNote'] as number, e.kind);
+
   return (
     <div className="events">
       <label className="check small muted">
@@ -71,7 +78,7 @@ export function EventList({ caseId }: { caseId: string }) {
       {initial.data && events.length === 0 && <p className="empty">No events yet. Captured events and your notes appear here.</p>}
       <ol className="event-list" aria-label="Events">
         {events.map((e) => (
-          <li key={e.id} className={`event${fresh.has(e.id) ? ' fresh' : ''}`} data-kind={e.kind}>
+          <li key={e.id} className={`event${fresh.has(e.id) ? ' fresh' : ''}${superseded.has(e.id) ? ' superseded' : ''}`} data-kind={e.kind}>
             <time className="mono" dateTime={new Date(e.occurredAt).toISOString()}>
               {localClock(e.occurredAt)}
             </time>
@@ -79,8 +86,11 @@ export function EventList({ caseId }: { caseId: string }) {
             <span className="event-text">
               {e.modality && <strong>{isModality(e.modality) ? modalityLabel(e.modality, e.side, e.limb) : e.modality} </strong>}
               {e.text}
+              {superseded.has(e.id) && <span className="muted small"> (recorded as {EVENT_KIND_LABELS[superseded.get(e.id)!].toLowerCase()})</span>}
+              {typeof e.payload?.['keyedAt'] === 'number' && <span className="muted small"> (time corrected; keyed {localClock(e.payload['keyedAt'] as number)})</span>}
+              {!superseded.has(e.id) && readingOf(e) && <ReadingOffer caseId={caseId} note={e} onDone={() => undefined} compact />}
             </span>
-            <span className="source muted small">{sourceLabel(e.source)}</span>
+            <span className="source muted small">{sourceLabel(e)}</span>
           </li>
         ))}
       </ol>

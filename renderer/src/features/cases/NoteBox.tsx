@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { localClock } from '../../../../shared/util/time';
+import type { CaseEvent } from '../../../../shared/domain/event';
+import { readingOf, readingLabel } from './note-reading';
 import { useClient } from '../../api/hooks';
 
 type Queued = { text: string; occurredAt: number; clientId: string };
@@ -18,6 +20,8 @@ export function NoteBox({ caseId, disabledReason }: { caseId: string; disabledRe
   const [text, setText] = useState('');
   const [queue, setQueue] = useState<Queued[]>([]);
   const [error, setError] = useState<string>();
+  // The last note's reading by the site's rules, offered (never applied by itself).
+  const [offer, setOffer] = useState<CaseEvent | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const sending = useRef(false);
 
@@ -43,6 +47,7 @@ export function NoteBox({ caseId, disabledReason }: { caseId: string; disabledRe
       sending.current = false;
       if (r.ok) {
         setError(undefined);
+        setOffer(readingOf(r.value) ? r.value : null);
         setQueue((q) => q.slice(1));
       } else if (r.code === 'UNAVAILABLE') {
         setError('Not connected: the note is kept here and will be saved with its time when Closeout reconnects.');
@@ -102,6 +107,35 @@ export function NoteBox({ caseId, disabledReason }: { caseId: string; disabledRe
           {error}
         </div>
       )}
+      {offer && <ReadingOffer caseId={caseId} note={offer} onDone={() => setOffer(null)} />}
+    </div>
+  );
+}
+
+/** "Recorded as a note. It reads as an alert (TcMEP, left): Record as alert · Keep as note." */
+export function ReadingOffer({ caseId, note, onDone, compact = false }: { caseId: string; note: CaseEvent; onDone: () => void; compact?: boolean }) {
+  const client = useClient();
+  const [error, setError] = useState<string>();
+  const reading = readingOf(note);
+  if (!reading) return null;
+  const what = readingLabel(reading);
+  const accept = async () => {
+    const r = await client.call('acceptNoteReading', { caseId, noteId: note.id });
+    if (r.ok) onDone();
+    else setError(r.message);
+  };
+  return (
+    <div className={compact ? 'reading-offer compact' : 'reading-offer'} role="group" aria-label="What the words say">
+      {!compact && <span>Recorded as a note. It reads as {what}.</span>}
+      <button type="button" className="small-button primary" onClick={() => void accept()}>
+        Record as {reading.kindLabel.toLowerCase()}
+      </button>
+      {!compact && (
+        <button type="button" className="small-button" onClick={onDone}>
+          Keep as note
+        </button>
+      )}
+      {error && <span className="field-error">{error}</span>}
     </div>
   );
 }

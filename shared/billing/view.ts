@@ -40,3 +40,13 @@ export type BillingSettings = Readonly<{
 export function findingKey(f: Readonly<{ rule: string; message: string }>): string {
   return `${f.rule}: ${f.message}`;
 }
+
+/** "R16, C01 ×2": the rules of a list of findings (or their keys), each once, with how many. */
+export function ruleCounts(findings: ReadonlyArray<string | Readonly<{ rule: string }>>): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) {
+    const rule = typeof f === 'string' ? f.split(':')[0]!.trim() : f.rule;
+    counts.set(rule, (counts.get(rule) ?? 0) + 1);
+  }
+  return [...counts].map(([rule, n]) => (n > 1 ? `${rule} ×${n}` : rule)).join(', ');
+}

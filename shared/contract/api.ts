@@ -197,7 +197,8 @@ export const api = {
   ).returns<BillingSettings>(),
 
   listUsers: procedure(z.object({})).returns<User[]>(),
-  saveUser: procedure(z.object({ id: IdSchema.optional(), user: UserInputSchema })).returns<User>(),
+  /** A new user may get its PIN in the same call: all of it is stored, or nothing (a weak PIN adds no user). */
+  saveUser: procedure(z.object({ id: IdSchema.optional(), user: UserInputSchema, pin: z.string().max(128).optional() })).returns<User>(),
   /** Set or change a PIN: the current one is needed when there is one. */
   setUserPin: procedure(z.object({ id: IdSchema, currentPin: z.string().max(128).optional(), newPin: z.string().max(128) })).returns<User>(),
 

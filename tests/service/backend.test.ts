@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DB_FILE_NAME } from '../../electron/services/store/open-db';
 import { completeReport, sampleCase, testBackend } from '../helpers/backend';
 import { tempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/patience';
 
 async function withPeople() {
   const b = testBackend();
@@ -208,6 +210,17 @@ describe('store problems reach the user as plain messages', () => {
 });
 
 describe('demo case', () => {
+  it('a demo whose folder is taken away stops; the backend goes on answering (no crash)', async () => {
+    const b = testBackend({ seedDemo: true, capture: true, demoSpeed: 60 });
+    const folder = path.join(b.dataDir, 'demo-device');
+    await until('the demo device to write', () => fs.existsSync(folder) && fs.readdirSync(folder).length > 0);
+    fs.rmSync(folder, { recursive: true, force: true });
+    // The demo's own promise settles (the simulator's write failed), nothing is left unhandled.
+    await b.demo?.done;
+    expect((await b.ok('listCases', {})).length).toBe(1);
+    await b.close();
+  });
+
   it('appears once on the first start, its events played through the real watcher; never again', async () => {
     const dir = tempDir();
     const b1 = testBackend({ dataDir: dir, seedDemo: true, capture: true, demoSpeed: 50_000 });

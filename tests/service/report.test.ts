@@ -103,6 +103,18 @@ describe('report', () => {
     await b.close();
   });
 
+  it('a new user with a weak PIN is not added at all; with a good one, user and PIN are stored together', async () => {
+    const b = testBackend();
+    const weak = await b.fail('saveUser', { user: { name: 'Dr Weak', role: 'physician' }, pin: '1234' });
+    expect(weak).toMatchObject({ code: 'BAD_INPUT', fields: { pin: expect.stringMatching(/digits needs at least 6/) } });
+    expect((await b.ok('listUsers', {})).map((u) => u.name)).not.toContain('Dr Weak');
+    const u = await b.ok('saveUser', { user: { name: 'Dr Weak', role: 'physician' }, pin: '48151623' });
+    expect(u).toMatchObject({ name: 'Dr Weak', hasPin: true });
+    // An existing user's PIN changes only with its current PIN.
+    expect((await b.fail('saveUser', { id: u.id, user: { name: 'Dr Weak', role: 'physician' }, pin: '99887766' })).fields).toHaveProperty('pin');
+    await b.close();
+  });
+
   it('PINs are stored as slow salted hashes and changing one needs the current one', async () => {
     const b = testBackend();
     const u = await b.ok('saveUser', { user: { name: 'Dr New', role: 'physician' } });

@@ -71,9 +71,9 @@ export const reportCommands: readonly Command[] = [
     async run({ io, session, values }) {
       const role = str(values, 'role');
       if (!role || !(USER_ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of: ${USER_ROLES.join(', ')}.`);
-      const u = await session.call('saveUser', { user: { name: str(values, 'name') ?? '', role: role as UserRole, personId: str(values, 'person') ?? null } });
       const pin = (await io.readStdin()).replace(/\r?\n$/, '');
-      const final = pin ? await session.call('setUserPin', { id: u.id, newPin: pin }) : u;
+      // The user and its PIN together, or nothing (a weak PIN adds no user).
+      const final = await session.call('saveUser', { user: { name: str(values, 'name') ?? '', role: role as UserRole, personId: str(values, 'person') ?? null }, ...(pin ? { pin } : {}) });
       if (values['json']) printJson(io, final);
       else io.stdout(`${final.id}\n`);
       return EXIT.ok;

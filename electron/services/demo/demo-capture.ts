@@ -69,9 +69,14 @@ export function startDemoCapture(ctx: ServiceContext, opts: DemoOptions): DemoHa
     serialPath: opts.serial?.devicePath ?? null,
     serialFraming: 'mllp',
   });
-  const done = sim.done.then((summary) => {
-    if (summary.completed) store.write(() => store.settings.set(FINISHED_KEY, ctx.now()));
-  });
+  // A demo that cannot write (its folder removed, a full disk) stops and says so in the log; it
+  // never takes the app down with it.
+  const done = sim.done.then(
+    (summary) => {
+      if (summary.completed) store.write(() => store.settings.set(FINISHED_KEY, ctx.now()));
+    },
+    (e: unknown) => ctx.log.error('demo.failed', e),
+  );
   return { done, stop: () => sim.stop() };
 }
 

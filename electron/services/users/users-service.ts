@@ -16,6 +16,11 @@ export function listUsers(ctx: ServiceContext): ResultOf<'listUsers'> {
 
 export function saveUser(ctx: ServiceContext, a: ArgsOut<'saveUser'>): ResultOf<'saveUser'> {
   const u = a.user;
+  if (a.pin !== undefined && a.id) throw new AppError('BAD_INPUT', 'Change an existing user’s PIN with its current PIN (Set PIN).', { pin: 'Use Set PIN for an existing user.' });
+  // The PIN is judged before anything is written: a weak one adds no user at all.
+  const problem = a.pin ? pinProblem(a.pin) : null;
+  if (problem) throw new AppError('BAD_INPUT', problem, { pin: problem });
+  const pinHash = a.pin ? hashPin(a.pin) : null;
   const saved = ctx.store.write(() => {
     const same = ctx.store.report.findUserByName(u.name);
     if (same && same.id !== a.id) throw new AppError('BAD_INPUT', 'That name is taken.', { name: `There is already a user called ${same.name}.` });
@@ -24,8 +29,9 @@ export function saveUser(ctx: ServiceContext, a: ArgsOut<'saveUser'>): ResultOf<
     if (a.id && !existing) throw new AppError('NOT_FOUND', 'That user no longer exists.');
     const row = existing
       ? ctx.store.report.updateUser({ id: existing.id, name: u.name, role: u.role, personId: u.personId, active: u.active }, ctx.now())
-      : ctx.store.report.insertUser({ id: ctx.newId(), name: u.name, role: u.role, personId: u.personId, pinHash: null, active: u.active }, ctx.now());
+      : ctx.store.report.insertUser({ id: ctx.newId(), name: u.name, role: u.role, personId: u.personId, pinHash, active: u.active }, ctx.now());
     ctx.store.audit.append({ actor: ctx.actor, action: existing ? 'user.update' : 'user.create', caseId: null, detail: { personId: row.personId, kind: row.role } }, ctx.now());
+    if (pinHash) ctx.store.audit.append({ actor: ctx.actor, action: 'user.pin_set', caseId: null, detail: { kind: row.role } }, ctx.now());
     return row;
   });
   // User pickers (sign, override) list users: tell every screen.

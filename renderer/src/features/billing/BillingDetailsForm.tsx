@@ -5,8 +5,9 @@ import { LIMBS, LIMB_LABELS, MODALITIES, MODALITY_LABELS, type Limb, type Modali
 import { instantToWallClock, wallClockToInstant } from '../../../../shared/util/zoned-time';
 import { ErrorBanner, Field } from '../../components/Field';
 import type { ClaimState } from './useClaim';
+import { DateTimeText } from '../../components/DateText';
 
-/** epoch ms ↔ `<input type="datetime-local">` in the case's zone. */
+/** epoch ms ↔ "YYYY-MM-DDTHH:MM" in the case's zone. */
 function toLocalInput(ms: number | null, zone: string): string {
   return ms === null ? '' : instantToWallClock(ms, zone).slice(0, 16);
 }
@@ -89,10 +90,10 @@ export function BillingDetailsForm({ claim, timeZone }: { claim: ClaimState; tim
           ))}
         </fieldset>
         <Field label="Anesthesia start" error={fieldError('anesthesia.start')}>
-          {(id) => <input id={id} type="datetime-local" value={toLocalInput(d.anesthesia.start, timeZone)} onChange={(e) => set({ anesthesia: { ...d.anesthesia, start: fromLocalInput(e.target.value, timeZone) } })} />}
+          {(id) => <DateTimeText id={id} value={toLocalInput(d.anesthesia.start, timeZone)} onChange={(v) => set({ anesthesia: { ...d.anesthesia, start: fromLocalInput(v, timeZone) } })} />}
         </Field>
         <Field label="Anesthesia end" error={fieldError('anesthesia.end')}>
-          {(id) => <input id={id} type="datetime-local" value={toLocalInput(d.anesthesia.end, timeZone)} onChange={(e) => set({ anesthesia: { ...d.anesthesia, end: fromLocalInput(e.target.value, timeZone) } })} />}
+          {(id) => <DateTimeText id={id} value={toLocalInput(d.anesthesia.end, timeZone)} onChange={(v) => set({ anesthesia: { ...d.anesthesia, end: fromLocalInput(v, timeZone) } })} />}
         </Field>
         <Field label="Time code override" error={fieldError('timeCodeOverride')}>
           {(id) => (
@@ -149,7 +150,7 @@ export function BillingDetailsForm({ claim, timeZone }: { claim: ClaimState; tim
 function LimbBoxes({ label, value, onChange }: { label: string; value: readonly Limb[] | null; onChange: (v: Limb[] | null) => void }): ReactNode {
   return (
     <fieldset className="field check-grid" aria-label={label}>
-      <legend>{label} (none ticked: from the device names)</legend>
+      <legend>{label} (none ticked: as the record says, from device names or typed baselines)</legend>
       {LIMBS.map((l) => (
         <label key={l} className="inline-check">
           <input type="checkbox" checked={value?.includes(l) ?? false} onChange={(e) => onChange(toggle(value, l, e.target.checked))} /> {LIMB_LABELS[l]}

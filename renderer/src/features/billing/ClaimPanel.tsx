@@ -7,6 +7,8 @@ import { ChargeLines } from './ChargeLines';
 import { ClaimStatusBadge } from './ClaimStatusBadge';
 import { OverrideForm } from './OverrideForm';
 import type { ClaimState } from './useClaim';
+import { localDateTime } from '../../../../shared/util/time';
+import { ruleCounts } from '../../../../shared/billing/view';
 
 /**
  * The claim of the case as it stands: status, charge lines, time, the answers a claim needs,
@@ -30,8 +32,8 @@ export function ClaimPanel({ caseId, claim, timeZone }: { caseId: string; claim:
       </div>
       {v.override && (
         <p className="override-note small" aria-label="Override in force">
-          Overridden by <b>{v.override.by}</b> on {new Date(v.override.at).toLocaleString()}: “{v.override.reason}” (covers {v.override.findings.length} finding
-          {v.override.findings.length === 1 ? '' : 's'}).
+          Overridden by <b>{v.override.by}</b> on {localDateTime(v.override.at)}: “{v.override.reason}” (covers {v.override.findings.length} finding
+          {v.override.findings.length === 1 ? '' : 's'}: {ruleCounts(v.override.findings)}).
         </p>
       )}
       <section aria-label="Charges">

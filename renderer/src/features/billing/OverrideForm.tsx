@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import type { ClaimView } from '../../../../shared/billing/view';
 import { hasBillingRights } from '../../../../shared/domain/user';
 import { useClient, useQuery } from '../../api/hooks';
 import { ErrorBanner, Field } from '../../components/Field';
 import { UserPinFields } from '../../components/UserPinFields';
+import { ruleCounts, type ClaimView } from '../../../../shared/billing/view';
 
 /**
  * A user with billing rights (billing or administrator) lets a claim that is not clean be
@@ -43,7 +43,7 @@ export function OverrideForm({ caseId, claim, onDone }: { caseId: string; claim:
       <h3>Override and allow export</h3>
       <p className="muted small">
         For when the payer will accept the claim anyway (e.g. the signature is on paper). It covers the {blocking.length} blocking finding
-        {blocking.length === 1 ? '' : 's'} listed now ({[...new Set(blocking.map((f) => f.rule))].join(', ')}); a new one needs a new override. The reason is kept in the audit log.
+        {blocking.length === 1 ? '' : 's'} listed now ({ruleCounts(blocking)}); a new one needs a new override. The reason is kept in the audit log.
       </p>
       <ErrorBanner message={error} />
       {billers.length === 0 ? (

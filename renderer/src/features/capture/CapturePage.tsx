@@ -27,33 +27,35 @@ export function CapturePage() {
       <div className="card">
         <h2 className="card-title">Sources on this workstation</h2>
         <p className="muted small">While a case is capturing, every source that is on feeds it. Status updates live.</p>
-        <SourceStatusList sources={statuses} />
-        {(sources.data ?? []).length > 0 && (
-          <table className="table">
-            <tbody>
-              {(sources.data ?? []).map((s) => (
-                <tr key={s.id}>
-                  <td>{sourceDisplayName(s)}</td>
-                  <td className="mono small">{s.config.path}</td>
-                  <td className="muted small">{s.enabled ? 'on' : 'off'}</td>
-                  <td className="actions">
-                    <button onClick={() => setEditing({ kind: s.kind, source: s })}>Edit</button>
-                    <button
-                      onClick={() =>
-                        void client.call('deleteSource', { id: s.id }).then((r) => {
-                          setError(r.ok ? undefined : r.message);
-                          sources.reload();
-                        })
-                      }
-                    >
-                      Remove
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <SourceStatusList
+          sources={statuses}
+          extra={(st) => {
+            const s = (sources.data ?? []).find((x) => x.id === st.sourceId);
+            if (!s) return null;
+            return (
+              <div className="source-settings">
+                <span className="mono small">{s.config.path}</span>
+                <span className="muted small">{s.enabled ? 'on' : 'off'}</span>
+                <span className="actions">
+                  <button aria-label={`Edit ${sourceDisplayName(s)}`} onClick={() => setEditing({ kind: s.kind, source: s })}>
+                    Edit
+                  </button>
+                  <button
+                    aria-label={`Remove ${sourceDisplayName(s)}`}
+                    onClick={() =>
+                      void client.call('deleteSource', { id: s.id }).then((r) => {
+                        setError(r.ok ? undefined : r.message);
+                        sources.reload();
+                      })
+                    }
+                  >
+                    Remove
+                  </button>
+                </span>
+              </div>
+            );
+          }}
+        />
       </div>
       <MappingRules />
       {editing && (

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { CLOCK_DRIFT_WARN_MS, type SourceStatus } from '../../../../shared/domain/capture-source';
 import { localClock } from '../../../../shared/util/time';
 import { useClient, useQuery } from '../../api/hooks';
@@ -25,7 +25,8 @@ const STATE_LABELS: Readonly<Record<SourceStatus['state'], string>> = {
   stopped: 'Off',
 };
 
-export function SourceStatusList({ sources }: { sources: readonly SourceStatus[] }) {
+/** One entry per source: its live state, and (on the Capture page) its settings and actions. */
+export function SourceStatusList({ sources, extra }: { sources: readonly SourceStatus[]; extra?: (s: SourceStatus) => ReactNode }) {
   if (sources.length === 0) return <p className="empty">No capture sources yet. Add the device’s export folder or serial port under Capture.</p>;
   return (
     <ul className="source-list" aria-label="Capture sources">
@@ -51,6 +52,7 @@ export function SourceStatusList({ sources }: { sources: readonly SourceStatus[]
               </div>
             )}
             {s.garbageBytes > 0 && <div className="muted small">{s.garbageBytes} unreadable bytes skipped.</div>}
+            {extra?.(s)}
           </li>
         );
       })}

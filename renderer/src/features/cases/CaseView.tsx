@@ -52,13 +52,20 @@ export function CaseView({ id }: { id: string }) {
   const claim = useClaim(id);
   const [tab, setTab] = useState<'events' | 'report' | 'claim' | null>(null);
   const [actionError, setActionError] = useState<string>();
+  const [confirmClose, setConfirmClose] = useState(false);
 
   if (q.error) return <ErrorBanner message={q.error.message} />;
   if (!q.data) return <p className="muted page">Loading…</p>;
   const { case: c, people, gaps, allowedMoves } = q.data;
   const p = c.patient;
 
-  async function move(status: CaseStatus) {
+  async function move(status: CaseStatus, confirmed = false) {
+    // Closing stops live capture: asked once, so a stray click mid-surgery cannot end it.
+    if (status === 'closed' && c.status === 'capturing' && !confirmed) {
+      setConfirmClose(true);
+      return;
+    }
+    setConfirmClose(false);
     const r = await client.call('setCaseStatus', { id, status });
     setActionError(r.ok ? undefined : r.message);
   }
@@ -77,6 +84,26 @@ export function CaseView({ id }: { id: string }) {
             {p.lastName}, {p.firstName}
           </h1>
           <StatusChip status={c.status} />
+          <div className="actions">
+            {confirmClose ? (
+              <span className="confirm" role="group" aria-label="Close while capturing">
+                Capture is running: closing stops it and freezes the timeline.{' '}
+                <button className="primary" onClick={() => void move('closed', true)}>
+                  Close now
+                </button>{' '}
+                <button onClick={() => setConfirmClose(false)}>Keep capturing</button>
+              </span>
+            ) : (
+              moves.map((s) => (
+                <button key={s} className={s === 'closed' ? 'primary' : ''} onClick={() => void move(s)}>
+                  {MOVE_LABELS[s] ?? s}
+                </button>
+              ))
+            )}
+            <a className="button" href={href({ name: 'editCase', id })}>
+              Edit case
+            </a>
+          </div>
         </div>
         <div className="case-meta">
           <span>
@@ -94,20 +121,12 @@ export function CaseView({ id }: { id: string }) {
             {c.procedure.side ? ` · ${SIDE_LABELS[c.procedure.side]}` : ''}
           </span>
         </div>
-        <div className="actions">
-          {moves.map((s) => (
-            <button key={s} className={s === 'closed' ? 'primary' : ''} onClick={() => void move(s)}>
-              {MOVE_LABELS[s] ?? s}
-            </button>
-          ))}
-          <a className="button" href={href({ name: 'editCase', id })}>
-            Edit case
-          </a>
-        </div>
+
         <ErrorBanner message={actionError} />
       </header>
 
-      {timeline.data && (
+      <div className="case-top">
+      {timeline.data ? (
         <div className="card timeline-card">
           <h2 className="card-title">Timeline</h2>
           <TimelineFigure timeline={timeline.data} timeZone={c.timeZone} now={c.status === 'capturing' ? Date.now() : null} />
@@ -119,7 +138,14 @@ export function CaseView({ id }: { id: string }) {
             </ul>
           )}
         </div>
+      ) : (
+        <div className="card timeline-card muted">Loading the timeline…</div>
       )}
+        {/* What a payer would deny stays in view beside the timeline while the case runs. */}
+        <div className="checklist-slot">
+          <ClaimChecklist claim={claim} />
+        </div>
+      </div>
 
       <div className="tabs" role="tablist">
         <button role="tab" aria-selected={shown === 'events'} onClick={() => setTab('events')}>
@@ -162,7 +188,6 @@ export function CaseView({ id }: { id: string }) {
               <SourceStatusList sources={sources} />
             </div>
           )}
-          <ClaimChecklist claim={claim} />
           <CaptureFilesPanel caseId={id} />
           <div className="card">
             <h2 className="card-title">Missing from the case record</h2>

@@ -6,6 +6,7 @@ import { href } from '../../app/router';
 import { ErrorBanner } from '../../components/Field';
 import { destinationRows, KIND_LABELS, newestFirst, type DestinationRow } from './deliveries';
 import { SavePdfButton } from './SavePdfButton';
+import { localDateTime } from '../../../../shared/util/time';
 
 /**
  * The report's way out: "Save as PDF" at any time, and "Send to EHR" once signed, with each
@@ -169,8 +170,8 @@ function DeliveryHistory({ deliveries }: { deliveries: readonly Delivery[] }) {
                 {d.message && <div className="muted">{d.message}</div>}
               </td>
               <td>{d.attempts}</td>
-              <td>{new Date(d.createdAt).toLocaleString()}</td>
-              <td>{d.doneAt !== null ? new Date(d.doneAt).toLocaleString() : ''}</td>
+              <td>{localDateTime(d.createdAt)}</td>
+              <td>{d.doneAt !== null ? localDateTime(d.doneAt) : ''}</td>
               <td>{d.requestedBy}</td>
               <td className="mono">{d.reference}</td>
             </tr>

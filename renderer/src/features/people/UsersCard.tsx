@@ -17,19 +17,12 @@ export function UsersCard() {
 
   async function add(e: FormEvent) {
     e.preventDefault();
-    const r = await client.call('saveUser', { user: { name: form.name, role: form.role, personId: form.personId || null } });
+    // One call: the user and the PIN are stored together, or nothing is (a weak PIN adds no one).
+    const r = await client.call('saveUser', { user: { name: form.name, role: form.role, personId: form.personId || null }, ...(form.pin ? { pin: form.pin } : {}) });
     if (!r.ok) {
       setError(r.message);
       setFields(r.fields ?? {});
       return;
-    }
-    if (form.pin) {
-      const p = await client.call('setUserPin', { id: r.value.id, newPin: form.pin });
-      if (!p.ok) {
-        setError(`${form.name} was added, but the PIN was not set: ${p.message}`);
-        users.reload();
-        return;
-      }
     }
     setAdding(false);
     setForm({ name: '', role: 'physician', personId: '', pin: '' });
@@ -87,7 +80,7 @@ export function UsersCard() {
               </select>
             )}
           </Field>
-          <Field label="PIN" error={fields['newPin']} hint="6+ digits, or 4+ characters">
+          <Field label="PIN" error={fields['pin'] ?? fields['newPin']} hint="6+ digits, or 4+ characters">
             {(id) => <input id={id} type="password" autoComplete="new-password" value={form.pin} onChange={(e) => setForm({ ...form, pin: e.target.value })} />}
           </Field>
           <div className="actions" style={{ gridColumn: '1 / -1' }}>

@@ -6,6 +6,7 @@ import { useQuery } from '../../api/hooks';
 import { ErrorBanner, Field } from '../../components/Field';
 import { downloadText } from '../../components/download';
 import { GroupedBarChart, HBarChart, LineChart } from './charts';
+import { DateText } from '../../components/DateText';
 
 export type DashboardRange = Readonly<{ from?: string; to?: string }>;
 
@@ -80,10 +81,10 @@ export function DashboardView({ range, onRange }: { range: DashboardRange; onRan
     <div className="dashboard">
       <div className="card dash-range" role="group" aria-label="Dates of service">
         <Field label="From" error={q.error?.fields?.['from']}>
-          {(id, desc) => <input id={id} aria-describedby={desc} type="date" value={range.from ?? ''} onChange={(e) => onRange({ ...range, from: e.target.value || undefined })} />}
+          {(id, desc) => <DateText id={id} describedBy={desc} value={range.from ?? ''} onChange={(v) => onRange({ ...range, from: v || undefined })} />}
         </Field>
         <Field label="To" error={q.error?.fields?.['to']}>
-          {(id, desc) => <input id={id} aria-describedby={desc} type="date" value={range.to ?? ''} onChange={(e) => onRange({ ...range, to: e.target.value || undefined })} />}
+          {(id, desc) => <DateText id={id} describedBy={desc} value={range.to ?? ''} onChange={(v) => onRange({ ...range, to: v || undefined })} />}
         </Field>
         <button type="button" onClick={() => onRange({})} disabled={!range.from && !range.to}>
           All dates

@@ -10,6 +10,7 @@ import type { AiRun, AiStatus } from '../../../../shared/report/ai-run';
 import { AiBar } from './AiBar';
 import { AiSuggestion } from './AiSuggestion';
 import { EhrPanel } from '../ehr/EhrPanel';
+import { localDateTime } from '../../../../shared/util/time';
 
 /**
  * The report beside the timeline: the draft kept current from the captured facts, each section
@@ -55,7 +56,7 @@ export function ReportView({ report, status, aiStatus, aiRun }: { report: Report
           )}
           <p className="small">
             Signed by <b>{v.signerName}</b>
-            {v.signerCredential ? `, ${v.signerCredential}` : ''} on {new Date(v.signedAt).toLocaleString()} · content SHA-256{' '}
+            {v.signerCredential ? `, ${v.signerCredential}` : ''} on {localDateTime(v.signedAt)} · content SHA-256{' '}
             <span className="mono">{v.contentSha256.slice(0, 16)}…</span>
           </p>
         </div>

@@ -8,6 +8,7 @@ import { UserPinFields } from '../../components/UserPinFields';
 import { PayerRuleSets } from './PayerRuleSets';
 import { RulesTable } from './RulesTable';
 import { parseRuleSetsJson, RuleSetsJsonEditor } from './RuleSetsJsonEditor';
+import { localDateTime } from '../../../../shared/util/time';
 
 const toJson = (sets: RuleSets) => JSON.stringify(sets, null, 2);
 const newestFirst = (h: BillingSettings['history']) => [...h].sort((a, b) => b.seq - a.seq);
@@ -180,7 +181,7 @@ export function BillingSettingsCard() {
           <ul className="history small" aria-label="Rule set history">
             {newestFirst(s.history).map((h) => (
               <li key={h.seq}>
-                <b>Version {h.seq}</b> <span className="mono">{h.label}</span> · saved by {h.savedBy} on {new Date(h.savedAt).toLocaleString()}
+                <b>Version {h.seq}</b> <span className="mono">{h.label}</span> · saved by {h.savedBy} on {localDateTime(h.savedAt)}
               </li>
             ))}
           </ul>

@@ -5,6 +5,7 @@ import { useClient } from '../../api/hooks';
 import { href } from '../../app/router';
 import { ErrorBanner, Field } from '../../components/Field';
 import { downloadText } from '../../components/download';
+import { DateText } from '../../components/DateText';
 
 function monthStart(today: string): string {
   return `${today.slice(0, 8)}01`;
@@ -54,10 +55,10 @@ export function ChargesExportCard() {
       <ErrorBanner message={error} />
       <div className="charges-range">
         <Field label="From" error={fields['from']}>
-          {(id, d) => <input id={id} aria-describedby={d} type="date" value={from} onChange={(e) => setFrom(e.target.value)} />}
+          {(id, d) => <DateText id={id} describedBy={d} value={from} onChange={setFrom} />}
         </Field>
         <Field label="To" error={fields['to']}>
-          {(id, d) => <input id={id} aria-describedby={d} type="date" value={to} onChange={(e) => setTo(e.target.value)} />}
+          {(id, d) => <DateText id={id} describedBy={d} value={to} onChange={setTo} />}
         </Field>
         <div className="actions">
           {(['csv', 'json'] as const).map((f) => (

@@ -260,9 +260,24 @@ function weeks(rows: readonly DashboardCaseRow[]): WeekRow[] {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function measured(all: readonly DashboardCaseRow[], range: Readonly<{ from: string | null; to: string | null }>, first: string | null, last: string | null, clean: Dashboard['clean']): Dashboard['measured'] {
+/**
+ * The figures "Use my numbers" takes: the practice's own cases only (a demo case is nobody's
+ * workload and no payer's denial), and as the denial rate the share of closed cases whose claim a
+ * payer would have refused at close (see cleanAtClose: open coding questions and the signature do
+ * not count).
+ */
+function measured(rows: readonly DashboardCaseRow[], range: Readonly<{ from: string | null; to: string | null }>, leftOut: number): Dashboard['measured'] {
+  const dates = rows.map((r) => r.dateOfService).sort();
+  const first = dates[0] ?? null;
+  const last = dates[dates.length - 1] ?? null;
+  const all = rows;
+  const closed = rows.filter((r) => !RUNNING.has(r.status));
+  const notCleanN = closed.filter((r) => r.claim?.cleanAtClose === false).length;
+  const measuredN = closed.filter((r) => r.claim?.cleanAtClose === true).length + notCleanN;
+  const clean = { measured: measuredN, notClean: notCleanN };
+  const demo = leftOut ? ` (${leftOut === 1 ? 'the demo case' : `${leftOut} demo cases`} left out)` : '';
   let casesPerMonth: number | null = null;
-  let casesPerMonthArithmetic = 'No cases in this range.';
+  let casesPerMonthArithmetic = `No cases in this range${demo}.`;
   if (all.length && first && last) {
     const explicit = range.from !== null && range.to !== null;
     const from = explicit ? (range.from as string) : first;
@@ -273,12 +288,12 @@ function measured(all: readonly DashboardCaseRow[], range: Readonly<{ from: stri
     // cases per month = cases × 30.4375 days ÷ days counted
     casesPerMonth = round1((all.length * DAYS_PER_MONTH) / counted);
     const shown = (x: number) => String(Math.round(x * 100) / 100);
-    casesPerMonthArithmetic = `${plural(all.length, 'case')} from ${from} to ${to} (${plural(days, 'day')}${counted !== days ? ', counted as a whole month' : ''}): ${all.length} × ${shown(DAYS_PER_MONTH)} ÷ ${shown(counted)} days = ${casesPerMonth} ${casesPerMonth === 1 ? 'case' : 'cases'} a month`;
+    casesPerMonthArithmetic = `${plural(all.length, 'case')}${demo} from ${from} to ${to} (${plural(days, 'day')}${counted !== days ? ', counted as a whole month' : ''}): ${all.length} × ${shown(DAYS_PER_MONTH)} ÷ ${shown(counted)} days = ${casesPerMonth} ${casesPerMonth === 1 ? 'case' : 'cases'} a month`;
   }
   const denialRiskPct = clean.measured ? round1((clean.notClean / clean.measured) * 100) : null;
   const denialRiskArithmetic = clean.measured
-    ? `${clean.notClean} of ${plural(clean.measured, 'closed case')} not clean at close = ${denialRiskPct}%`
-    : 'No closed case with a claim in this range yet.';
+    ? `${clean.notClean} of ${plural(clean.measured, 'closed case')}${demo} not clean at close (open coding questions and the signature not counted) = ${denialRiskPct}%`
+    : `No closed case with a claim in this range yet${demo}.`;
   return { casesPerMonth, casesPerMonthArithmetic, denialRiskPct, denialRiskArithmetic };
 }
 
@@ -290,6 +305,8 @@ export type DashboardInputs = Readonly<{
   names: ReadonlyMap<string, string>;
   /** Rule id → title and severity in the rule sets in force. */
   rules: Readonly<Record<string, RuleInfo>>;
+  /** Cases shown but left out of the measured figures "Use my numbers" takes (the demo). */
+  notMeasured?: ReadonlySet<string>;
   claims?: Dashboard['claims'];
 }>;
 
@@ -350,7 +367,11 @@ export function buildDashboard(inp: DashboardInputs): Dashboard {
     minutes,
     technologists: people(closed, 'technologistId', inp.names),
     physicians: people(closed, 'physicianId', inp.names),
-    measured: measured(all, { from: inp.from, to: inp.to }, first, last, clean),
+    measured: measured(
+      all.filter((r) => !inp.notMeasured?.has(r.caseId)),
+      { from: inp.from, to: inp.to },
+      all.filter((r) => inp.notMeasured?.has(r.caseId)).length,
+    ),
     claims: inp.claims ?? { recomputed: 0, pending: 0 },
   };
 }

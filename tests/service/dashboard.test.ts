@@ -88,11 +88,13 @@ describe('the demo case', () => {
     expect(d.physicians).toHaveLength(1);
     expect(d.physicians[0]).toMatchObject({ cases: 1, cleanSharePct: 100, medianSignedMinutes: lag(signed.signedAt) });
     const today = claim.dateOfService;
+    expect(today).toMatch(/^\d{4}-\d\d-\d\d$/);
+    // The demo is shown on the dashboard but is no practice's workload: "Use my numbers" leaves it out.
     expect(d.measured).toEqual({
-      casesPerMonth: 1,
-      casesPerMonthArithmetic: `1 case from ${today} to ${today} (1 day, counted as a whole month): 1 × 30.44 ÷ 30.44 days = 1 case a month`,
-      denialRiskPct: 0,
-      denialRiskArithmetic: '0 of 1 closed case not clean at close = 0%',
+      casesPerMonth: null,
+      casesPerMonthArithmetic: 'No cases in this range (the demo case left out).',
+      denialRiskPct: null,
+      denialRiskArithmetic: 'No closed case with a claim in this range yet (the demo case left out).',
     });
 
     // Nothing stale any more: a second view computes nothing.
@@ -208,12 +210,14 @@ describe('cases made on a known clock', () => {
       casesPerMonth: 10.1,
       casesPerMonthArithmetic: '5 cases from 2026-03-01 to 2026-03-15 (15 days): 5 × 30.44 ÷ 15 days = 10.1 cases a month',
       denialRiskPct: 100,
-      denialRiskArithmetic: '4 of 4 closed cases not clean at close = 100%',
+      denialRiskArithmetic: '4 of 4 closed cases not clean at close (open coding questions and the signature not counted) = 100%',
     });
-    // All dates: the demo joins (clean at close): 1 of 5 clean = 20%, so 80% not clean.
+    // All dates: the demo joins the dashboard (clean at close): 1 of 5 clean = 20%. The figures
+    // "Use my numbers" takes leave it out: 4 of 4 not clean = 100%.
     const all = await b.ok('getDashboard', {});
     expect(all.clean).toMatchObject({ measured: 5, clean: 1, sharePct: 20 });
-    expect(all.measured.denialRiskPct).toBe(80);
+    expect(all.measured.denialRiskPct).toBe(100);
+    expect(all.measured.denialRiskArithmetic).toContain('(the demo case left out)');
     expect(all.weeks[0]!.week).toBe('2026-W10');
     expect(all.weeks.at(-1)!.week).toBe(isoWeek(all.lastDate!).week);
     // Every week from the first to the last is listed, quiet ones with no cases.

@@ -111,9 +111,9 @@ describe('dashboard', () => {
     await page.goto(`${host.bridge.pageUrl}#/practice`);
     const summary = page.getByRole('region', { name: 'Summary' });
     await expect.poll(() => summary.textContent()).toContain('1 closed');
-    // The coding questions were open when it closed: not clean at close.
-    expect(await page.getByTestId('clean-share').textContent()).toBe('0%');
-    expect(await summary.textContent()).toContain('0 of 1 closed case clean at close = 0%');
+    // Open coding questions at close are the workstation's, not a payer's denial: clean at close.
+    expect(await page.getByTestId('clean-share').textContent()).toBe('100%');
+    expect(await summary.textContent()).toContain('1 of 1 closed case clean at close = 100%');
 
     const status = page.getByRole('img', { name: 'Cases by status' });
     expect(await status.locator('[data-key="signed"]').getAttribute('data-value')).toBe('1');
@@ -139,13 +139,16 @@ describe('dashboard', () => {
     await expect.poll(() => summary.textContent()).toContain('Cases2');
     expect(await status.locator('[data-key="open"]').getAttribute('data-value')).toBe('1');
 
-    // "Use my numbers": 2 cases today (counted as a month) and 1 of 1 closed not clean → 100%.
+    // "Use my numbers" takes the practice's own cases, never the demo: 1 case today (counted as a
+    // month); no closed case of the practice yet, so the denial rate stays as it was, and it says so.
     await page.getByRole('tab', { name: 'ROI calculator' }).click();
     await page.getByRole('button', { name: 'Use my numbers' }).click();
-    await expect.poll(() => page.getByLabel('Cases per month').inputValue()).toBe('2');
-    expect(await page.getByLabel('Current denial rate').inputValue()).toBe('100');
-    expect(await page.getByRole('status', { name: 'Measured figures' }).textContent()).toContain('1 of 1 closed case not clean at close = 100%');
-    await expect.poll(() => cell(page, 'denied', 'now-monthly')).toBe('2');
-    expect(await page.getByRole('table', { name: 'ROI figures' }).textContent()).toContain('Now: 2 cases × 100% = 2 denied claims');
+    await expect.poll(() => page.getByLabel('Cases per month').inputValue()).toBe('1');
+    expect(await page.getByLabel('Current denial rate').inputValue()).toBe('20');
+    const said = await page.getByRole('status', { name: 'Measured figures' }).textContent();
+    expect(said).toContain('1 case (the demo case left out) from');
+    expect(said).toContain('No closed case with a claim in this range yet (the demo case left out).');
+    await expect.poll(() => cell(page, 'denied', 'now-monthly')).toBe('0.2');
+    expect(await page.getByRole('table', { name: 'ROI figures' }).textContent()).toContain('Now: 1 case × 20% = 0.2 denied claims');
   });
 });

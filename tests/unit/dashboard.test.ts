@@ -124,7 +124,7 @@ describe('the dashboard from rows', () => {
       casesPerMonth: 4,
       casesPerMonthArithmetic: '4 cases from 2026-03-02 to 2026-03-17 (16 days, counted as a whole month): 4 × 30.44 ÷ 30.44 days = 4 cases a month',
       denialRiskPct: 50,
-      denialRiskArithmetic: '1 of 2 closed cases not clean at close = 50%',
+      denialRiskArithmetic: '1 of 2 closed cases not clean at close (open coding questions and the signature not counted) = 50%',
     });
     // A chosen 7-day range is taken as it is: 4 × 30.4375 ÷ 7 = 17.39 → 17.4.
     const week = buildDashboard({ rows, from: '2026-03-11', to: '2026-03-17', names: new Map(), rules: {} });

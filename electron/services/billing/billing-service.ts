@@ -127,9 +127,10 @@ export function caseClaim(ctx: ServiceContext, c: CaseRecord, indexNeighbours = 
         topRules: [...new Set(claim.findings.map((f) => f.rule))],
         intervals: claim.timeCode ? claim.billable.intervals : [],
         monitoredMinutes: claim.billable.monitoredMinutes,
-        // For the dashboard: kept from the first claim after capture. The signature (R16) is not
-        // held against it: a report can only be signed once the case is closed.
-        cleanAtClose: c.status === 'open' || c.status === 'capturing' ? null : claim.findings.every((f) => f.severity !== 'block' || f.rule === 'R16'),
+        // For the dashboard: kept from the first claim after capture, as a payer would judge it.
+        // Not held against it: the signature (R16; a report is signed only once the case is
+        // closed) and the workstation's own coding questions (C01, answered in a click).
+        cleanAtClose: c.status === 'open' || c.status === 'capturing' ? null : claim.findings.every((f) => f.severity !== 'block' || f.rule === 'R16' || f.rule === 'C01'),
       },
       ctx.now(),
     ),

@@ -9,6 +9,7 @@ import { buildDashboard, type RuleInfo } from '../../../shared/dashboard/dashboa
 import { personDisplayName } from '../../../shared/domain/person';
 import type { ServiceContext } from '../context';
 import { caseClaim, getBillingSettings } from '../billing/billing-service';
+import { DEMO_CASE_KEY } from '../demo/seed-demo';
 
 /**
  * Claims computed per view at most. A claim rebuilds the case's facts from its events (a few
@@ -42,5 +43,6 @@ export function getDashboard(ctx: ServiceContext, a: ArgsOut<'getDashboard'>): R
   const names = new Map(ctx.store.people.list().map((p) => [p.id, personDisplayName(p)]));
   const base = getBillingSettings(ctx).ruleSets.base.rules;
   const rules: Record<string, RuleInfo> = Object.fromEntries(Object.entries(base).map(([id, r]) => [id, { title: r.title, severity: r.severity }]));
-  return buildDashboard({ rows, from: a.from ?? null, to: a.to ?? null, names, rules, claims: { recomputed, pending: Math.max(0, stale.length - recomputed) } });
+  const demo = ctx.store.settings.get<string>(DEMO_CASE_KEY);
+  return buildDashboard({ rows, from: a.from ?? null, to: a.to ?? null, names, rules, notMeasured: new Set(demo ? [demo] : []), claims: { recomputed, pending: Math.max(0, stale.length - recomputed) } });
 }

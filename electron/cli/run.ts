@@ -18,7 +18,10 @@ import { CliSession } from './session';
 const GROUPS: ReadonlyArray<Readonly<{ first: readonly string[]; load: () => Promise<readonly Command[]> }>> = [
   { first: ['case'], load: () => import('./commands/case').then((m) => m.caseCommands) },
   { first: ['people'], load: () => import('./commands/people').then((m) => m.peopleCommands) },
-  { first: ['note', 'events', 'status', 'audit', 'call'], load: () => import('./commands/misc').then((m) => m.miscCommands) },
+  {
+    first: ['note', 'events', 'status', 'audit', 'call', 'entry'],
+    load: async () => [...(await import('./commands/misc')).miscCommands, ...(await import('./commands/entry')).entryCommands],
+  },
   { first: ['inspect'], load: () => import('./commands/inspect').then((m) => m.inspectCommands) },
   { first: ['capture'], load: () => import('./commands/capture').then((m) => m.captureCommands) },
   { first: ['report', 'sign', 'users'], load: () => import('./commands/report').then((m) => m.reportCommands) },

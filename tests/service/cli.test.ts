@@ -192,3 +192,36 @@ describe('report, sign and users from the command line', () => {
     expect((await cli(d, ['audit', 'verify'])).code).toBe(0);
   });
 });
+
+describe('quick entry from the command line', () => {
+  it('records structured facts (a corrected time kept beside the keystroke) and a typed note as what it reads as; bad input exits 2', async () => {
+    const d = tempDir();
+    const id = (await cli(d, ['case', 'new', '--json', caseJson()])).stdout.trim();
+    // Ten minutes ago, typed as a clock time: stored at that time, the keystroke kept beside it.
+    const then = new Date(Date.now() - 10 * 60_000);
+    const hms = [then.getHours(), then.getMinutes(), then.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+    const start = await cli(d, ['entry', id, 'monitoring-start', '--at', hms, '--json']);
+    expect(start.code).toBe(0);
+    const [mark] = JSON.parse(start.stdout);
+    expect(Math.abs(mark.occurredAt - then.getTime())).toBeLessThan(1000);
+    expect(mark.payload.keyedAt).toBeGreaterThan(mark.occurredAt);
+    const base = JSON.parse((await cli(d, ['entry', id, 'baseline', '--modality', 'tcmep', '--limbs', 'upper,lower', '--json'])).stdout);
+    expect(base.map((e: { kind: string; limb: string }) => [e.kind, e.limb])).toEqual([
+      ['baseline', 'upper'],
+      ['baseline', 'lower'],
+    ]);
+    const alert = JSON.parse((await cli(d, ['entry', id, 'alert', '--modality', 'tcmep', '--side', 'left', '--muscle', 'tibialis anterior', '--amplitude', '60', '--json'])).stdout);
+    expect(alert[0]).toMatchObject({ kind: 'alert', modality: 'TCMEP', side: 'left', limb: 'lower', text: 'Left tibialis anterior TcMEP amplitude down 60% from baseline' });
+    const vague = await cli(d, ['entry', id, 'alert', '--modality', 'tcmep']);
+    expect(vague.code).toBe(2);
+    expect(vague.stderr).toContain('Say what changed');
+    expect((await cli(d, ['entry', id, 'lunch'])).code).toBe(2);
+
+    const note = JSON.parse((await cli(d, ['note', 'add', id, 'Surgeon', 'notified', 'of', 'the', 'MEP', 'drop', '--json'])).stdout);
+    expect(note.payload.reading).toMatchObject({ kind: 'surgeon_notified' });
+    const recorded = JSON.parse((await cli(d, ['note', 'record', id, String(note.id), '--json'])).stdout);
+    expect(recorded).toMatchObject([{ kind: 'surgeon_notified', payload: { fromNote: note.id } }]);
+    const timeline = JSON.parse((await cli(d, ['call', 'getTimeline', '--args', JSON.stringify({ caseId: id })])).stdout);
+    expect(timeline.alerts[0].notified).not.toBeNull();
+  });
+});

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { QUICK_ENTRY_KINDS, type QuickEntryInput } from '../../../shared/domain/quick-entry';
+import { EVENT_KIND_LABELS } from '../../../shared/domain/event-kinds';
+import { localClock } from '../../../shared/util/time';
+import { jsonOut, str, type Command } from '../command';
+import { EXIT, printJson, UsageError } from '../io';
+
+const KINDS = QUICK_ENTRY_KINDS.map((k) => k.replace(/_/g, '-'));
+
+/** "21:37" or "21:37:05" today (the closest such time before or after midnight), or an ISO instant. */
+export function parseAt(text: string, now: number): number {
+  const hm = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  if (hm) {
+    const d = new Date(now);
+    d.setHours(Number(hm[1]), Number(hm[2]), Number(hm[3] ?? 0), 0);
+    let t = d.getTime();
+    if (t - now > 12 * 3600_000) t -= 24 * 3600_000;
+    if (now - t > 12 * 3600_000) t += 24 * 3600_000;
+    return t;
+  }
+  const iso = Date.parse(text);
+  if (Number.isNaN(iso)) throw new UsageError(`--at must be HH:MM, HH:MM:SS or an ISO date-time, not "${text}".`);
+  return iso;
+}
+
+const num = (v: string | undefined, what: string): number | null => {
+  if (v === undefined) return null;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new UsageError(`${what} must be a whole number.`);
+  return n;
+};
+
+export const entryCommands: readonly Command[] = [
+  {
+    words: ['entry'],
+    usage: `closeout entry CASE_ID ${KINDS.join('|')} [--at HH:MM[:SS]] [--modality M] [--limbs upper,lower] [--side S] [--muscle TEXT] [--amplitude PCT] [--latency PCT] [--who NAME] [--role ROLE] [--action A] [--recovery full|partial|none] [--alert EVENT_ID] [--status at_baseline|changes_persist] [--detail TEXT] [--json]`,
+    summary: 'Quick entry: record a structured fact on a running case, as the technologist does with one key (time = now, or --at, kept beside the keystroke).',
+    options: {
+      ...jsonOut,
+      at: { type: 'string' },
+      modality: { type: 'string' },
+      limbs: { type: 'string' },
+      side: { type: 'string' },
+      muscle: { type: 'string' },
+      amplitude: { type: 'string' },
+      latency: { type: 'string' },
+      who: { type: 'string' },
+      role: { type: 'string' },
+      action: { type: 'string' },
+      recovery: { type: 'string' },
+      alert: { type: 'string' },
+      status: { type: 'string' },
+      detail: { type: 'string' },
+    },
+    positionals: 2,
+    async run({ io, session, args, values }) {
+      const [caseId, kindArg] = args as [string, string];
+      const kind = kindArg.replace(/-/g, '_');
+      if (!(QUICK_ENTRY_KINDS as readonly string[]).includes(kind)) throw new UsageError(`KIND must be one of: ${KINDS.join(', ')}.`);
+      const keyedAt = Date.now();
+      const at = str(values, 'at');
+      const occurredAt = at ? parseAt(at, keyedAt) : keyedAt;
+      const v = (k: string) => str(values, k);
+      // The schema checks every field and names the bad ones; absent flags are its defaults.
+      const entry = {
+        kind,
+        ...(v('modality') ? { modality: v('modality')!.toUpperCase() } : {}),
+        ...(v('limbs') ? { limbs: v('limbs')!.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        ...(v('side') ? { side: v('side') } : {}),
+        ...(v('muscle') ? { muscle: v('muscle') } : {}),
+        ...(v('amplitude') ? { amplitudeDropPct: num(v('amplitude'), '--amplitude') } : {}),
+        ...(v('latency') ? { latencyIncreasePct: num(v('latency'), '--latency') } : {}),
+        ...(v('who') ? { who: v('who') } : {}),
+        ...(v('role') ? { role: v('role') } : {}),
+        ...(v('action') ? { action: v('action') } : {}),
+        ...(v('recovery') ? { recovery: v('recovery') } : {}),
+        ...(v('alert') ? { alertEventId: num(v('alert'), '--alert') } : {}),
+        ...(v('status') ? { status: v('status') } : {}),
+        ...(v('detail') ? { detail: v('detail') } : {}),
+      } as QuickEntryInput;
+      const events = await session.call('addEntry', { caseId, occurredAt, keyedAt: at ? keyedAt : null, clientId: randomUUID(), entry });
+      if (values['json']) printJson(io, events);
+      else for (const e of events) io.stdout(`${EVENT_KIND_LABELS[e.kind]} ${e.id} stored at ${localClock(e.occurredAt)}: ${e.text}\n`);
+      return EXIT.ok;
+    },
+  },
+  {
+    words: ['note', 'record'],
+    usage: 'closeout note record CASE_ID NOTE_ID [--json]',
+    summary: 'Record a typed note as what the site’s names-and-words rules read it as (an alert, a baseline…); the note is kept, marked superseded.',
+    options: { ...jsonOut },
+    positionals: 2,
+    async run({ io, session, args, values }) {
+      const [caseId, noteId] = args as [string, string];
+      const id = Number(noteId);
+      if (!Number.isInteger(id) || id < 1) throw new UsageError('NOTE_ID is the number of the note (closeout events list CASE_ID).');
+      const events = await session.call('acceptNoteReading', { caseId, noteId: id });
+      if (values['json']) printJson(io, events);
+      else for (const e of events) io.stdout(`${EVENT_KIND_LABELS[e.kind]} ${e.id} stored at ${localClock(e.occurredAt)}: ${e.text}\n`);
+      return EXIT.ok;
+    },
+  },
+];

@@ -115,6 +115,8 @@ describe('billing in the browser', () => {
 
     // Closed, the charges download.
     await page.getByRole('button', { name: 'Close case' }).click();
+    // The demo is capturing: closing asks once.
+    await page.getByRole('group', { name: 'Close while capturing' }).getByRole('button', { name: 'Close now' }).click();
     await expect.poll(() => csvButton.isDisabled()).toBe(false);
     const [download] = await Promise.all([page.waitForEvent('download'), csvButton.click()]);
     expect(download.suggestedFilename()).toMatch(/^charges-\d{4}-\d\d-\d\d-[0-9a-f]{8}\.csv$/);

@@ -142,6 +142,8 @@ describe('EHR delivery in the browser', () => {
 
     // Closed and signed in the UI by the demo physician.
     await page.getByRole('button', { name: 'Close case' }).click();
+    // The demo is capturing: closing asks once.
+    await page.getByRole('group', { name: 'Close while capturing' }).getByRole('button', { name: 'Close now' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Sign report' }).isVisible()).toBe(true);
     // The physician adopts the interpretation the record suggests.
     await report.getByRole('region', { name: 'Interpretation and conclusion' }).getByRole('button', { name: 'Adopt as written' }).click();

@@ -30,6 +30,7 @@ import { isoDate } from '../domain/fields';
 import { EhrSettingsSchema, type EhrSettings } from '../ehr/settings';
 import type { Delivery } from '../ehr/delivery';
 import type { Dashboard } from '../dashboard/dashboard';
+import type { CaseClock } from '../domain/case-clock';
 
 export type StoreHealth =
   | Readonly<{ state: 'ok'; schemaVersion: number }>
@@ -47,6 +48,8 @@ export type CaseDetail = Readonly<{
   people: Readonly<{ surgeon: Person | null; technologist: Person | null; physician: Person | null }>;
   gaps: readonly Gap[];
   allowedMoves: readonly CaseStatus[];
+  /** The case's own clock when it is not the workstation's (the demo, played fast); else null. */
+  clock: CaseClock | null;
 }>;
 
 export type AuditVerification = Readonly<{

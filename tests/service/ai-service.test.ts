@@ -15,6 +15,7 @@ import { startFakeAnthropic, splitEvery, type FakeAnthropic } from '../helpers/f
 import { testBackend, type TestBackend } from '../helpers/backend';
 import { cli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
+import { recordValues } from '../../shared/report/fact-check';
 
 const KEY = 'sk-ant-test-0123456789-never-real';
 
@@ -145,10 +146,11 @@ describe('AI narrative service', () => {
   it('flags invented values while streaming a reply, with their exact place', async () => {
     const report = await b.ok('getReport', { caseId });
     const all = report.sections.map((s) => s.text).join('\n');
-    // A minute of the day the record never mentions.
+    const recorded = recordValues(report.facts).times;
+    // A minute of the day the record never mentions (in the report or anywhere in its facts).
     let m = 0;
     const hhmm = (n: number) => `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
-    while (all.includes(hhmm(m))) m++;
+    while (all.includes(hhmm(m)) || recorded.has(hhmm(m))) m++;
     fake.options.reply = (r) => echoDraft(r.body).replace(/## events\n/, `## events\nAt ${hhmm(m)} the TcMEP fell 85% at T2-T3.\n`);
     b.pushes.length = 0;
     const run = await b.ok('startAiNarrative', { caseId, wait: true });
@@ -186,8 +188,12 @@ describe('AI narrative from the CLI', () => {
   it('status, settings, a narrative with --accept, and a section edit; the key comes from the environment', async () => {
     const dir = tempDir();
     const seeded = testBackend({ dataDir: dir });
-    const c = await seeded.ok('createCase', (await import('../helpers/backend')).sampleCase());
-    await seeded.ok('addNote', { caseId: c.id, text: 'Monitoring start', occurredAt: Date.now() - 3600_000, clientId: 'cli-ai-1', kind: 'monitoring_start' });
+    // The date of service is the day monitoring started (an hour ago may be yesterday, near midnight).
+    const startedAt = Date.now() - 3600_000;
+    const dos = new Date(startedAt);
+    const dateOfService = `${dos.getFullYear()}-${String(dos.getMonth() + 1).padStart(2, '0')}-${String(dos.getDate()).padStart(2, '0')}`;
+    const c = await seeded.ok('createCase', (await import('../helpers/backend')).sampleCase({ dateOfService }));
+    await seeded.ok('addNote', { caseId: c.id, text: 'Monitoring start', occurredAt: startedAt, clientId: 'cli-ai-1', kind: 'monitoring_start' });
     await seeded.ok('addNote', { caseId: c.id, text: 'At closure all modalities at baseline', occurredAt: Date.now() - 60_000, clientId: 'cli-ai-2' });
     await seeded.close();
 

@@ -19,7 +19,13 @@ let device: Timeline;
 const ANSWERS: ArgsIn<'saveBillingDetails'>['details'] = { limbs: { TCMEP: ['upper', 'lower'] }, emgExtremities: 2, surgeonOrder: ['SSEP', 'TCMEP', 'EMG_FREE', 'EMG_TRIGGERED'] };
 
 let n = 0;
-const entry = (caseId: string, occurredAt: number, e: ArgsIn<'addEntry'>['entry']) => b.ok('addEntry', { caseId, occurredAt, clientId: `typed-entry-${++n}`, entry: e });
+/**
+ * The demo's clock runs fast from its start, so its device times lie ahead of the wall clock; the
+ * case typed by hand is the same case an hour or so earlier (same times of day but for this shift),
+ * as no keyboard entry may be in the future.
+ */
+let shift = 0;
+const entry = (caseId: string, occurredAt: number, e: ArgsIn<'addEntry'>['entry']) => b.ok('addEntry', { caseId, occurredAt: occurredAt - shift, clientId: `typed-entry-${++n}`, entry: e });
 
 beforeAll(async () => {
   b = testBackend({ dataDir: tempDir(), seedDemo: true, capture: true, demoSpeed: 50_000 });
@@ -28,11 +34,15 @@ beforeAll(async () => {
   deviceId = (await b.ok('listCases', {}))[0]!.id;
   await b.ok('saveBillingDetails', { caseId: deviceId, details: ANSWERS });
   device = await b.ok('getTimeline', { caseId: deviceId });
+  shift = Math.max(0, device.monitoring.end! - Date.now() + 60_000);
 
   // The same patient and procedure on a workstation with no device source: only the keyboard.
   const record: CaseRecord = (await b.ok('getCase', { id: deviceId })).case;
   const { id: _i, status: _s, timeZone: _z, version: _v, createdAt: _c, updatedAt: _u, ...fields } = record;
-  typedId = (await b.ok('createCase', fields)).id;
+  // Its date of service is the day its monitoring started (the shift may cross midnight).
+  const day = new Date(device.monitoring.start! - shift);
+  const dateOfService = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+  typedId = (await b.ok('createCase', { ...fields, dateOfService })).id;
   // One case captures at a time: the demo's capture is over.
   await b.ok('setCaseStatus', { id: deviceId, status: 'closed' });
   await b.ok('setCaseStatus', { id: typedId, status: 'capturing' });
@@ -61,12 +71,12 @@ afterAll(async () => {
 describe('a case typed by hand, no device source', () => {
   it('has the device case’s monitoring and alert on its timeline', async () => {
     const typed = await b.ok('getTimeline', { caseId: typedId });
-    expect(typed.monitoring.segments.map((s) => [s.start, s.end])).toEqual(device.monitoring.segments.map((s) => [s.start, s.end]));
+    expect(typed.monitoring.segments.map((s) => [s.start, s.end])).toEqual(device.monitoring.segments.map((s) => [s.start - shift, s.end - shift]));
     expect(typed.monitoring.monitoredMs).toBe(device.monitoring.monitoredMs);
     expect(typed.gaps).toEqual([]);
-    const shape = (t: Timeline) =>
-      t.alerts.map((a) => ({ at: a.at, modality: a.modality, side: a.side, limb: a.limb, notified: a.notified?.at, interventions: a.interventions.map((i) => i.at), resolved: a.resolved?.at, outcome: a.outcome }));
-    expect(shape(typed)).toEqual(shape(device));
+    const shape = (t: Timeline, by: number) =>
+      t.alerts.map((a) => ({ at: a.at - by, modality: a.modality, side: a.side, limb: a.limb, notified: a.notified!.at - by, interventions: a.interventions.map((i) => i.at - by), resolved: a.resolved!.at - by, outcome: a.outcome }));
+    expect(shape(typed, 0)).toEqual(shape(device, shift));
     // The lanes the technologist's baselines open run to the marked end; they say they were entered.
     expect(typed.lanes.map((l) => [l.key, l.entered])).toEqual([
       ['SSEP:lower', true],

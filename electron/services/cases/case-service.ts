@@ -7,6 +7,7 @@ import type { Person } from '../../../shared/domain/person';
 import type { ServiceContext } from '../context';
 import { AppError } from '../store/store-errors';
 import { buildReport } from '../report/report-service';
+import { caseClockOf } from '../demo/demo-clock';
 
 const REFS: ReadonlyArray<readonly [keyof CaseFields & ('surgeonId' | 'technologistId' | 'physicianId'), PersonRole]> = [
   ['surgeonId', 'surgeon'],
@@ -45,7 +46,7 @@ export function getCase(ctx: ServiceContext, a: ArgsOut<'getCase'>): ResultOf<'g
   const named = { surgeon: get(c.surgeonId), technologist: get(c.technologistId), physician: get(c.physicianId) };
   const people = new Map<string, Person>();
   for (const p of Object.values(named)) if (p) people.set(p.id, p);
-  return { case: c, people: named, gaps: caseRecordGaps(c, people), allowedMoves: manualMovesFrom(c.status) };
+  return { case: c, people: named, gaps: caseRecordGaps(c, people), allowedMoves: manualMovesFrom(c.status), clock: caseClockOf(ctx, c.id) };
 }
 
 export function createCase(ctx: ServiceContext, f: ArgsOut<'createCase'>): ResultOf<'createCase'> {

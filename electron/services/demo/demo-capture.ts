@@ -8,11 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runSimulation } from '../../simulator/simulation';
 import { CASE_DURATION_MS } from '../../simulator/scenario';
+import type { CaseClock } from '../../../shared/domain/case-clock';
 import type { ServiceContext } from '../context';
 import { setCaseStatus } from '../cases/case-service';
 import { DEMO_CASE_KEY } from './seed-demo';
+import { CLOCK_KEY } from './demo-clock';
 
 const START_KEY = 'demo.start';
+
 const FINISHED_KEY = 'demo.finishedAt';
 const FOLDER_SOURCE_KEY = 'demo.folderSourceId';
 const SERIAL_SOURCE_KEY = 'demo.serialSourceId';
@@ -49,13 +52,16 @@ export function startDemoCapture(ctx: ServiceContext, opts: DemoOptions): DemoHa
       config: { path: opts.serial.appPath, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, framing: 'mllp', encoding: 'utf-8', timeZone: 'workstation', lineProfile: null, ack: true, checkClock: false },
     });
   }
-  // The case "happened" over the last few hours and is replayed fast, ending now; fixed once, so
-  // a replay after a restart writes the same device times.
+  // A case happening now: its device times run from the moment it first starts, at its speed,
+  // fixed once so a replay after a restart writes the same device times. The case's clock (what a
+  // note typed on it is stamped with) follows the playback.
   let start = store.settings.get<number>(START_KEY);
   if (start === undefined) {
-    start = ctx.now() - CASE_DURATION_MS + CASE_DURATION_MS / opts.speed;
+    start = ctx.now();
     store.write(() => store.settings.set(START_KEY, start));
   }
+  const clock: CaseClock = { realStartMs: ctx.now(), startInstantMs: start, speed: opts.speed, endInstantMs: start + CASE_DURATION_MS };
+  store.write(() => store.settings.set(CLOCK_KEY, clock));
   if (c.status !== 'capturing') setCaseStatus(ctx, { id: caseId, status: 'capturing' });
   ctx.log.info('demo.started', { caseId });
 
@@ -93,3 +99,4 @@ function ensureSource(ctx: ServiceContext, key: string, fields: Parameters<Servi
 export function demoFolder(dataDir: string): string {
   return path.join(dataDir, 'demo-device');
 }
+

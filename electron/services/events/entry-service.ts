@@ -17,6 +17,8 @@ import type { ServiceContext } from '../context';
 import { mustGetCase } from '../cases/case-service';
 import { liveReportFor } from '../report/report-service';
 import { AppError } from '../store/store-errors';
+import { caseNow } from '../../../shared/domain/case-clock';
+import { caseClockOf } from '../demo/demo-clock';
 
 /** The site's names-and-words rules, as capture uses them. */
 export function siteRules(ctx: ServiceContext): CompiledRules {
@@ -29,9 +31,9 @@ export function typedBy(ctx: ServiceContext, c: CaseRecord): string {
   return tech ? `${tech.firstName} ${tech.lastName}` : ctx.actor;
 }
 
-/** A typed time must fit the workstation clock: not in the future, not more than a day old. */
-export function checkTypedTime(ctx: ServiceContext, at: number, field: string): void {
-  const now = ctx.now();
+/** A typed time must fit the case's clock: not in the future, not more than a day old. */
+export function checkTypedTime(ctx: ServiceContext, caseId: string, at: number, field: string): void {
+  const now = caseNow(caseClockOf(ctx, caseId), ctx.now());
   if (at > now + NOTE_MAX_FUTURE_MS || at < now - NOTE_MAX_AGE_MS) {
     throw new AppError('BAD_INPUT', 'That time does not fit the workstation clock, so nothing was stored. Check the time (and the computer clock) and try again.', {
       [field]: 'The time is in the future or more than a day old.',
@@ -85,8 +87,8 @@ function alertFor(ctx: ServiceContext, c: CaseRecord, alertEventId: number | nul
 }
 
 export function addEntry(ctx: ServiceContext, a: ArgsOut<'addEntry'>): ResultOf<'addEntry'> {
-  checkTypedTime(ctx, a.occurredAt, 'occurredAt');
-  if (a.keyedAt !== null) checkTypedTime(ctx, a.keyedAt, 'keyedAt');
+  checkTypedTime(ctx, a.caseId, a.occurredAt, 'occurredAt');
+  if (a.keyedAt !== null) checkTypedTime(ctx, a.caseId, a.keyedAt, 'keyedAt');
   const c = mustGetCase(ctx, a.caseId);
   if (!acceptsEvents(c.status)) throw new AppError('INVALID_STATE', whyNoEvents(c.status));
   const alert = a.entry.kind === 'alert_resolved' ? alertFor(ctx, c, a.entry.alertEventId) : null;

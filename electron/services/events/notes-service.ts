@@ -6,6 +6,8 @@ import { liveReportFor } from '../report/report-service';
 import { mustGetCase } from '../cases/case-service';
 import { AppError } from '../store/store-errors';
 import { noteReading } from './entry-service';
+import { caseNow } from '../../../shared/domain/case-clock';
+import { caseClockOf } from '../demo/demo-clock';
 
 export function listEvents(ctx: ServiceContext, a: ArgsOut<'listEvents'>): ResultOf<'listEvents'> {
   mustGetCase(ctx, a.caseId);
@@ -18,7 +20,9 @@ export function listEvents(ctx: ServiceContext, a: ArgsOut<'listEvents'>): Resul
  */
 export function addNote(ctx: ServiceContext, a: ArgsOut<'addNote'>): ResultOf<'addNote'> {
   const now = ctx.now();
-  if (a.occurredAt > now + NOTE_MAX_FUTURE_MS || a.occurredAt < now - NOTE_MAX_AGE_MS) {
+  // The case's own clock (the demo's runs fast): what fits it is judged against it.
+  const caseTime = caseNow(caseClockOf(ctx, a.caseId), now);
+  if (a.occurredAt > caseTime + NOTE_MAX_FUTURE_MS || a.occurredAt < caseTime - NOTE_MAX_AGE_MS) {
     throw new AppError('BAD_INPUT', 'The note time does not fit the workstation clock, so it was not stored. Check the computer clock and try again.', {
       occurredAt: 'The time is in the future or more than a day old.',
     });
@@ -63,5 +67,6 @@ export function getTimeline(ctx: ServiceContext, a: ArgsOut<'getTimeline'>): Res
 export function dropMarker(ctx: ServiceContext, a: ArgsOut<'dropMarker'>): ResultOf<'dropMarker'> {
   const c = ctx.store.cases.capturing();
   if (!c) throw new AppError('INVALID_STATE', 'No case is capturing, so the marker was not stored. Start capture on the case first.');
-  return addNote(ctx, { caseId: c.id, text: 'Marker', occurredAt: a.occurredAt, clientId: a.clientId, kind: 'marker' });
+  // The shortcut reports the real keystroke; on a case with its own clock (the demo) it is read on that clock.
+  return addNote(ctx, { caseId: c.id, text: 'Marker', occurredAt: caseNow(caseClockOf(ctx, c.id), a.occurredAt), clientId: a.clientId, kind: 'marker' });
 }

@@ -10,7 +10,8 @@ import {
   SIDE_LABELS,
   type CaseStatus,
 } from '../../../../shared/domain/vocabulary';
-import { yearsBetween, localIsoDate } from '../../../../shared/util/time';
+import { yearsBetween, localIsoDate, localClock } from '../../../../shared/util/time';
+import { caseNow } from '../../../../shared/domain/case-clock';
 import { useClient, useQuery } from '../../api/hooks';
 import { href } from '../../app/router';
 import { ErrorBanner } from '../../components/Field';
@@ -56,7 +57,9 @@ export function CaseView({ id }: { id: string }) {
 
   if (q.error) return <ErrorBanner message={q.error.message} />;
   if (!q.data) return <p className="muted page">Loading…</p>;
-  const { case: c, people, gaps, allowedMoves } = q.data;
+  const { case: c, people, gaps, allowedMoves, clock } = q.data;
+  // The case's own clock: the workstation's, or for the demo (played fast) the demo's.
+  const now = () => caseNow(clock, Date.now());
   const p = c.patient;
 
   async function move(status: CaseStatus, confirmed = false) {
@@ -122,6 +125,12 @@ export function CaseView({ id }: { id: string }) {
           </span>
         </div>
 
+        {clock && (
+          <p className="muted small demo-clock" role="note" aria-label="Demo clock">
+            Demo case, played at {clock.speed}×: its clock runs from when the demo started (now {localClock(now())} on it), and what you type on it is timed by
+            that clock.
+          </p>
+        )}
         <ErrorBanner message={actionError} />
       </header>
 
@@ -129,7 +138,7 @@ export function CaseView({ id }: { id: string }) {
       {timeline.data ? (
         <div className="card timeline-card">
           <h2 className="card-title">Timeline</h2>
-          <TimelineFigure timeline={timeline.data} timeZone={c.timeZone} now={c.status === 'capturing' ? Date.now() : null} />
+          <TimelineFigure timeline={timeline.data} timeZone={c.timeZone} now={c.status === 'capturing' ? now() : null} />
           {timeline.data.issues.length > 0 && (
             <ul className="timeline-issues" aria-label="Timeline issues">
               {timeline.data.issues.map((i, n) => (
@@ -163,12 +172,13 @@ export function CaseView({ id }: { id: string }) {
         disabledReason={acceptsEvents(c.status) ? null : whyNoEvents(c.status)}
         surgeonName={people.surgeon ? personDisplayName(people.surgeon) : null}
         alerts={timeline.data?.alerts ?? []}
+        now={now}
       />
       <div className="case-body">
         {shown === 'events' ? (
           <div className="card case-events">
             <h2 className="card-title">Events</h2>
-            <NoteBox caseId={id} disabledReason={acceptsEvents(c.status) ? null : whyNoEvents(c.status)} />
+            <NoteBox caseId={id} disabledReason={acceptsEvents(c.status) ? null : whyNoEvents(c.status)} now={now} />
             <EventList caseId={id} />
           </div>
         ) : shown === 'claim' ? (

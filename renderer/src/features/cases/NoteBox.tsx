@@ -15,7 +15,7 @@ function newClientId(): string {
  * database. If the backend is briefly away, the note waits here with its time and is sent when
  * the link returns (its client id makes a resend harmless). "N" anywhere on the case focuses it.
  */
-export function NoteBox({ caseId, disabledReason }: { caseId: string; disabledReason: string | null }) {
+export function NoteBox({ caseId, disabledReason, now = Date.now }: { caseId: string; disabledReason: string | null; now?: () => number }) {
   const client = useClient();
   const [text, setText] = useState('');
   const [queue, setQueue] = useState<Queued[]>([]);
@@ -74,8 +74,9 @@ export function NoteBox({ caseId, disabledReason }: { caseId: string; disabledRe
       return;
     }
     if (e.key !== 'Enter' || e.nativeEvent.isComposing) return;
-    // Read the clock first, before anything async: this is the time of the note.
-    const occurredAt = Date.now();
+    // Read the clock first, before anything async: this is the time of the note (the case's
+    // clock: the workstation's, or the demo's).
+    const occurredAt = now();
     e.preventDefault();
     const value = text.trim();
     if (!value) return;

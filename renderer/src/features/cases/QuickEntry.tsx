@@ -74,7 +74,20 @@ function toEntry(kind: QuickEntryKind, d: Values): QuickEntryInput {
  * a device's. An entry made while the backend is away waits here with its time and is sent when
  * the link returns (its client id makes a resend one entry).
  */
-export function QuickEntry({ caseId, disabledReason, surgeonName, alerts }: { caseId: string; disabledReason: string | null; surgeonName: string | null; alerts: readonly AlertEpisode[] }) {
+export function QuickEntry({
+  caseId,
+  disabledReason,
+  surgeonName,
+  alerts,
+  now = Date.now,
+}: {
+  caseId: string;
+  disabledReason: string | null;
+  surgeonName: string | null;
+  alerts: readonly AlertEpisode[];
+  /** The case's clock: the workstation's, or the demo's. */
+  now?: () => number;
+}) {
   const client = useClient();
   const [draft, setDraft] = useState<Draft | null>(null);
   const [queue, setQueue] = useState<Queued[]>([]);
@@ -87,7 +100,7 @@ export function QuickEntry({ caseId, disabledReason, surgeonName, alerts }: { ca
 
   const start = (kind: QuickEntryKind) => {
     // The clock is read first: this is the time of the entry.
-    const keyedAt = Date.now();
+    const keyedAt = now();
     const defaults: Values | undefined = ({
       baseline: { modality: 'SSEP', limbs: ['upper', 'lower'] },
       alert: { modality: 'TCMEP', side: '' },

@@ -1,12 +1,8 @@
-#!/usr/bin/env node
 /**
  * Is out/ older than the sources it is built from? (A fresh clone, a pull or an edit since the
  * last `electron-vite build`.) Used by `npm start` and by the tests' global setup, so neither runs
  * yesterday's build.
- *
- *   node electron/tools/build-state.mjs --build-if-stale
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -46,11 +42,3 @@ export function electronViteArgs(...args) {
   const require = createRequire(path.join(root, 'package.json'));
   return [path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js'), ...args];
 }
-
-function main() {
-  if (!process.argv.includes('--build-if-stale') || !buildStale()) return;
-  const r = spawnSync(process.execPath, electronViteArgs('build'), { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  process.exit(r.status ?? 1);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -458,12 +458,7 @@ function buildMonitoring(index: TimelineIndex, lanes: readonly Lane[], issue: Is
 }
 
 function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue: Issue, clock: Clock): AlertEpisode[] {
-  type Open = {
-    e: CaseEvent;
-    notified: AlertEpisode['notified'];
-    interventions: { at: number; eventId: number; text: string }[];
-    resolved: { at: number; eventId: number; text: string; event?: CaseEvent } | null;
-  };
+  type Open = { e: CaseEvent; notified: AlertEpisode['notified']; interventions: { at: number; eventId: number; text: string }[]; resolved: CaseEvent | null };
   const all: Open[] = [];
   const open: Open[] = [];
   const sameSite = (a: CaseEvent, b: CaseEvent) => a.modality === b.modality && (!a.side || !b.side || a.side === b.side);
@@ -486,15 +481,17 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
       // resolution names no modality.
       const target = open.find((o) => e.modality && sameSite(o.e, e)) ?? (e.modality ? undefined : open[0]);
       if (target) {
-        target.resolved = { at: e.occurredAt, eventId: e.id, text: e.text, event: e };
+        target.resolved = e;
         open.splice(open.indexOf(target), 1);
       }
     }
   }
   return all.map((o) => {
     const when = clock(o.e.occurredAt);
-    const recovery = o.resolved ? entryOf(o.resolved.event ?? { payload: null })?.['recovery'] : undefined;
-    const outcome: AlertOutcome = !o.resolved ? 'unresolved' : recovery === 'partial' ? 'partial' : recovery === 'none' ? 'not_recovered' : 'recovered';
+    const r = o.resolved;
+    // A typed recovery says how it ended; a device's "recovered" is a recovery.
+    const recovery = r ? entryOf(r)?.['recovery'] : undefined;
+    const outcome: AlertOutcome = !r ? 'unresolved' : recovery === 'partial' ? 'partial' : recovery === 'none' ? 'not_recovered' : 'recovered';
     if (!o.resolved) issue('alert_unresolved', `The alert at ${when} has no recorded recovery or final outcome.`, [o.e.id]);
     if (!o.notified) issue('alert_not_notified', `The alert at ${when} has no recorded time the surgeon was notified.`, [o.e.id]);
     return {
@@ -506,9 +503,9 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
       text: o.e.text,
       notified: o.notified,
       interventions: o.interventions,
-      resolved: o.resolved ? { at: o.resolved.at, eventId: o.resolved.eventId, text: o.resolved.text } : null,
+      resolved: r ? { at: r.occurredAt, eventId: r.id, text: r.text } : null,
       outcome,
-      recoveryMs: outcome === 'recovered' || outcome === 'partial' ? o.resolved!.at - o.e.occurredAt : null,
+      recoveryMs: r && (outcome === 'recovered' || outcome === 'partial') ? r.occurredAt - o.e.occurredAt : null,
     };
   });
 }

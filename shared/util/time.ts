@@ -56,3 +56,19 @@ export function localDateTime(ms: number): string {
   const d = new Date(ms);
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
 }
+
+/**
+ * A clock time typed as HH:MM or HH:MM:SS, as the instant nearest `reference` (local time): the
+ * reference's day, or the day before or after when that is closer (typed just after midnight
+ * about something just before it). Null when the text is no clock time.
+ */
+export function nearestClockTime(reference: number, text: string): number | null {
+  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59) return null;
+  const d = new Date(reference);
+  d.setHours(Number(m[1]), Number(m[2]), Number(m[3] ?? 0), 0);
+  let t = d.getTime();
+  if (t - reference > 12 * 3600_000) t -= 24 * 3600_000;
+  if (reference - t > 12 * 3600_000) t += 24 * 3600_000;
+  return t;
+}

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startBridge, type Bridge } from '../../electron/devhost/ws-bridge';
 import type { BackendOptions } from '../../electron/backend/host';
 import { testBackend, type TestBackend } from './backend';
 import { ROOT } from './cli';
+import { HANG_MS } from './patience';
 
 const RENDERER = path.join(ROOT, 'out', 'renderer');
 
@@ -47,4 +48,14 @@ export function watchErrors(page: Page): string[] {
     if (m.type() === 'error' && !m.text().includes('WebSocket')) errors.push(m.text());
   });
   return errors;
+}
+
+export type OpenPage = Readonly<{ context: BrowserContext; page: Page; errors: string[] }>;
+
+/** A fresh context at a screen size, its page (waits capped by the hang ceiling) and its error watch. */
+export async function openPage(browser: Browser, viewport: Readonly<{ width: number; height: number }> = { width: 1280, height: 720 }): Promise<OpenPage> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(HANG_MS);
+  return { context, page, errors: watchErrors(page) };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
+import { testdataDir } from '../tools/prereqs.mjs';
 
 const made: string[] = [];
 
@@ -25,9 +26,7 @@ afterEach(() => {
 
 /**
  * The shared test data provided outside the repo (never copied into it or shipped in the app):
- * CLOSEOUT_TESTDATA, else ../shared/testdata beside the checkout, else the workplace's copy.
+ * CLOSEOUT_TESTDATA, else ../shared/testdata beside the checkout, else the workplace's copy; the
+ * same search the test tools check makes before the tests run.
  */
-export const TESTDATA =
-  [process.env['CLOSEOUT_TESTDATA'], path.resolve(__dirname, '../../../shared/testdata'), '/work/shared/testdata'].find(
-    (d): d is string => !!d && fs.existsSync(path.join(d, 'edf')),
-  ) ?? path.resolve(__dirname, '../../../shared/testdata');
+export const TESTDATA = testdataDir() ?? path.resolve(__dirname, '../../../shared/testdata');

@@ -5,12 +5,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { whatIsMissing } from '../tools/prereqs.mjs';
+import { buildStale, electronViteArgs } from '../../electron/tools/build-state.mjs';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 export default function setup(): void {
-  const tools = spawnSync(process.execPath, [path.join(ROOT, 'tests', 'tools', 'prereqs.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
-  if (tools.status !== 0) throw new Error(`${tools.stderr.trim()}\n(npm test installs them where it can.)`);
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'electron', 'tools', 'build-state.mjs'), '--build-if-stale'], { cwd: ROOT, encoding: 'utf8' });
+  const missing = whatIsMissing();
+  if (missing) throw new Error(`${missing.trim()}\n(npm test installs them where it can.)`);
+  if (!buildStale()) return;
+  const build = spawnSync(process.execPath, electronViteArgs('build'), { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`electron-vite build failed:\n${build.stderr}`);
 }

@@ -106,32 +106,33 @@ function explain(missing) {
   return lines.join('\n');
 }
 
+const NO_TESTDATA = [
+  '',
+  'The tests read real EDF+ and HL7 files made by other people, with their ground truth. Their licenses',
+  'do not let this repository carry them, so they live beside the checkout: ../shared/testdata',
+  '(folders edf/ and hl7/). Put them there, or set CLOSEOUT_TESTDATA=/path/to/testdata, then run "npm test" again.',
+].join('\n');
+
+/** What stops the tests (tools or test data missing), in the words to print; null when nothing does. */
+export function whatIsMissing() {
+  const missing = missingTools();
+  if (missing.length) return explain(missing);
+  return testdataDir() ? null : NO_TESTDATA;
+}
+
 function main() {
   const checkOnly = process.argv.includes('--check') || process.env['CLOSEOUT_TEST_NO_INSTALL'] === '1';
-  let missing = missingTools();
+  const missing = missingTools();
   if (missing.length && !checkOnly) {
     const how = canInstall();
-    if (how) {
-      install([...new Set(missing.map((t) => t.apt))], how);
-      missing = missingTools();
-    }
+    if (how) install([...new Set(missing.map((t) => t.apt))], how);
   }
-  if (missing.length) {
-    console.error(explain(missing));
+  const problem = whatIsMissing();
+  if (problem) {
+    console.error(problem);
     process.exit(1);
   }
-  const data = testdataDir();
-  if (!data) {
-    console.error(
-      [
-        '',
-        'The tests read real EDF+ and HL7 files made by other people, with their ground truth. Their licenses',
-        'do not let this repository carry them, so they live beside the checkout: ../shared/testdata',
-        '(folders edf/ and hl7/). Put them there, or set CLOSEOUT_TESTDATA=/path/to/testdata, then run "npm test" again.',
-      ].join('\n'),
-    );
-    process.exit(1);
-  }
+  const data = /** @type {string} */ (testdataDir());
   const shown = path.relative(ROOT, data).startsWith('..') && !data.startsWith(path.dirname(ROOT)) ? data : path.relative(ROOT, data);
   console.log(`Test tools: all ${TOOLS.length} present; test data in ${shown}.`);
 }

@@ -9,8 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
-import { HANG_MS } from '../helpers/patience';
+import { launchChromium, openPage, startHost, type Host } from '../helpers/browser';
 
 let browser: Browser;
 let host: Host;
@@ -62,10 +61,7 @@ const SIZES = [
 
 describe.each(SIZES)('at %i×%i', (width, height) => {
   it('the case during capture: the payer checklist in view, nothing cut off on any tab', async () => {
-    const context = await browser.newContext({ viewport: { width, height } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(HANG_MS);
-    const errors = watchErrors(page);
+    const { context, page, errors } = await openPage(browser, { width, height });
     await page.goto(`${host.bridge.pageUrl}#/cases/${caseId}`);
     await expect.poll(() => page.getByText('Capturing', { exact: true }).first().isVisible()).toBe(true);
     await expect.poll(() => page.getByRole('region', { name: 'What a payer would deny' }).getByRole('status', { name: 'Claim summary' }).isVisible()).toBe(true);
@@ -89,10 +85,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
   });
 
   it('the practice dashboard and the ROI calculator: no figure or table cut off', async () => {
-    const context = await browser.newContext({ viewport: { width, height } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(HANG_MS);
-    const errors = watchErrors(page);
+    const { context, page, errors } = await openPage(browser, { width, height });
     await page.goto(`${host.bridge.pageUrl}#/practice`);
     await expect.poll(() => page.getByRole('heading', { name: 'Practice' }).isVisible()).toBe(true);
     await page.waitForLoadState('networkidle');
@@ -117,10 +110,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
 
 describe('closing a case while it captures', () => {
   it('asks once; "Keep capturing" changes nothing, "Close now" closes', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(HANG_MS);
-    const errors = watchErrors(page);
+    const { context, page, errors } = await openPage(browser);
     await page.goto(`${host.bridge.pageUrl}#/cases/${caseId}`);
     await expect.poll(() => page.getByText('Capturing', { exact: true }).first().isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Close case' }).click();

@@ -5,9 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { launchChromium, openPage, startHost, type Host } from '../helpers/browser';
 import { sampleCase } from '../helpers/backend';
-import { HANG_MS } from '../helpers/patience';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -57,10 +56,10 @@ describe('quick entry on a case with no device source', () => {
     const surgeon = await b.ok('createPerson', { role: 'surgeon', lastName: 'Sample', firstName: 'Sam', credential: 'MD', npi: '1000000012' });
     const c = await b.ok('createCase', sampleCase({ surgeonId: surgeon.id, readerLocation: 'in_room' }));
     await b.ok('setCaseStatus', { id: c.id, status: 'capturing' });
-    context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(HANG_MS);
-    errors = watchErrors(page);
+    const opened = await openPage(browser);
+    context = opened.context;
+    errors = opened.errors;
+    const page = opened.page;
     await page.goto(`${host.bridge.pageUrl}#/cases/${c.id}`);
     await expect.poll(() => page.getByRole('toolbar', { name: 'Record at this moment' }).isVisible()).toBe(true);
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, watchErrors } from '../helpers/browser';
+import { launchChromium, openPage } from '../helpers/browser';
 import { closedPort, fakeProject, offlineEnv } from '../helpers/launcher';
 import { tempDir } from '../helpers/temp-dir';
 import { DB_FILE_NAME } from '../../electron/services/store/open-db';
@@ -54,10 +54,8 @@ async function npmStart(project: string, env: NodeJS.ProcessEnv): Promise<Starte
 }
 
 async function seesTheDemoCase(url: string): Promise<void> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { context, page, errors } = await openPage(browser);
   try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
     await page.goto(url);
     await expect.poll(() => page.getByText('Testpatient, Ada').first().isVisible()).toBe(true);
     expect(errors).toEqual([]);

@@ -7,21 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildCaseFacts } from '../../shared/report/facts';
 import { buildDraft, NO_CHANGE_OCCURRED, NO_CHANGE_RECORDED, type Draft } from '../../shared/report/draft';
-import { CaseInputSchema, type CaseRecord } from '../../shared/domain/case';
 import type { CaseEvent } from '../../shared/domain/event';
 import { ev, trials } from '../helpers/events';
-import { sampleCase } from '../helpers/backend';
+import { record } from '../helpers/billing';
 
-const record: CaseRecord = {
-  ...CaseInputSchema.parse(sampleCase({ dateOfService: '2026-11-26', readerLocation: 'remote' })),
-  id: 'case-1',
-  status: 'closed',
-  timeZone: 'UTC',
-  version: 1,
-  createdAt: 0,
-  updatedAt: 0,
-};
-const draftOf = (events: CaseEvent[]): Draft => buildDraft(buildCaseFacts({ record, people: { surgeon: null, technologist: null, physician: null }, events }));
+const draftOf = (events: CaseEvent[]): Draft => buildDraft(buildCaseFacts({ record: record(), people: { surgeon: null, technologist: null, physician: null }, events }));
 
 const baselines = () => [ev('baseline', 5, { modality: 'SSEP', text: 'Baseline SSEP obtained' }), ev('baseline', 6, { modality: 'TCMEP', text: 'Baseline TcMEP obtained' })];
 const recordings = (from = 10, to = 120) => [...trials('SSEP', from, to, 2, { limb: 'lower', modalityName: 'Lower SSEP' }), ...trials('TCMEP', from, to, 5, { modalityName: 'TcMEP' })];

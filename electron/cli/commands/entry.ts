@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { QUICK_ENTRY_KINDS, type QuickEntryInput } from '../../../shared/domain/quick-entry';
 import { EVENT_KIND_LABELS } from '../../../shared/domain/event-kinds';
-import { localClock } from '../../../shared/util/time';
+import { localClock, nearestClockTime } from '../../../shared/util/time';
 import { jsonOut, str, type Command } from '../command';
 import { EXIT, printJson, UsageError } from '../io';
 
 const KINDS = QUICK_ENTRY_KINDS.map((k) => k.replace(/_/g, '-'));
 
-/** "21:37" or "21:37:05" today (the closest such time before or after midnight), or an ISO instant. */
+/** "21:37" or "21:37:05" (the nearest such time), or an ISO instant. */
 export function parseAt(text: string, now: number): number {
-  const hm = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
-  if (hm) {
-    const d = new Date(now);
-    d.setHours(Number(hm[1]), Number(hm[2]), Number(hm[3] ?? 0), 0);
-    let t = d.getTime();
-    if (t - now > 12 * 3600_000) t -= 24 * 3600_000;
-    if (now - t > 12 * 3600_000) t += 24 * 3600_000;
-    return t;
-  }
+  const clock = nearestClockTime(now, text);
+  if (clock !== null) return clock;
   const iso = Date.parse(text);
   if (Number.isNaN(iso)) throw new UsageError(`--at must be HH:MM, HH:MM:SS or an ISO date-time, not "${text}".`);
   return iso;

@@ -31,24 +31,35 @@ export function typedBy(ctx: ServiceContext, c: CaseRecord): string {
   return tech ? `${tech.firstName} ${tech.lastName}` : ctx.actor;
 }
 
-/** A typed time must fit the case's clock: not in the future, not more than a day old. */
-export function checkTypedTime(ctx: ServiceContext, caseId: string, at: number, field: string): void {
+/**
+ * A typed time must fit the case's clock (the workstation's, or the demo's): not in the future,
+ * not more than a day old.
+ */
+export function checkTypedTime(
+  ctx: ServiceContext,
+  caseId: string,
+  at: number,
+  field: string,
+  message = 'That time does not fit the workstation clock, so nothing was stored. Check the time (and the computer clock) and try again.',
+): void {
   const now = caseNow(caseClockOf(ctx, caseId), ctx.now());
   if (at > now + NOTE_MAX_FUTURE_MS || at < now - NOTE_MAX_AGE_MS) {
-    throw new AppError('BAD_INPUT', 'That time does not fit the workstation clock, so nothing was stored. Check the time (and the computer clock) and try again.', {
-      [field]: 'The time is in the future or more than a day old.',
-    });
+    throw new AppError('BAD_INPUT', message, { [field]: 'The time is in the future or more than a day old.' });
   }
 }
 
-function store(ctx: ServiceContext, c: CaseRecord, made: readonly EntryEvent[], at: number, key: string, payload: Record<string, unknown>, action: string): CaseEvent[] {
+/**
+ * The one writer of what is typed (notes, quick entries, readings): the events at one time, in one
+ * transaction with an audit row, each announced once. The dedupe key makes a resend one record.
+ */
+export function storeTyped(ctx: ServiceContext, caseId: string, made: readonly EntryEvent[], at: number, key: string, payload: Record<string, unknown> | null, action: string): CaseEvent[] {
   const now = ctx.now();
   const stored = ctx.store.write(() => {
-    const fresh = mustGetCase(ctx, c.id);
+    const fresh = mustGetCase(ctx, caseId);
     if (!acceptsEvents(fresh.status)) throw new AppError('INVALID_STATE', whyNoEvents(fresh.status));
     const rows = made.map((m) =>
       ctx.store.events.append({
-        caseId: c.id,
+        caseId,
         kind: m.kind,
         modality: m.modality,
         side: m.side,
@@ -65,11 +76,11 @@ function store(ctx: ServiceContext, c: CaseRecord, made: readonly EntryEvent[], 
       }),
     );
     if (rows.some((r) => r.inserted)) {
-      ctx.store.audit.append({ actor: ctx.actor, action, caseId: c.id, detail: { kind: made[0]?.kind ?? '', count: rows.length, eventId: rows[0]?.event.id ?? 0 } }, now);
+      ctx.store.audit.append({ actor: ctx.actor, action, caseId, detail: { kind: made[0]?.kind ?? '', count: rows.length, eventId: rows[0]?.event.id ?? 0 } }, now);
     }
     return rows;
   });
-  for (const r of stored) if (r.inserted) ctx.emit({ name: 'eventCaptured', payload: { caseId: c.id, event: r.event } });
+  for (const r of stored) if (r.inserted) ctx.emit({ name: 'eventCaptured', payload: { caseId, event: r.event } });
   return stored.map((r) => r.event);
 }
 
@@ -95,7 +106,7 @@ export function addEntry(ctx: ServiceContext, a: ArgsOut<'addEntry'>): ResultOf<
   const made = entryEvents(a.entry, alert, limbOfText);
   // The original keystroke stays beside a corrected time.
   const payload = { entry: a.entry, typedBy: typedBy(ctx, c), ...(a.keyedAt !== null && a.keyedAt !== a.occurredAt ? { keyedAt: a.keyedAt } : {}) };
-  return store(ctx, c, made, a.occurredAt, `entry:${a.clientId}`, payload, 'event.entry');
+  return storeTyped(ctx, c.id, made, a.occurredAt, `entry:${a.clientId}`, payload, 'event.entry');
 }
 
 /** How the site's rules read a typed note, offered beside it (never applied by itself). */
@@ -114,5 +125,5 @@ export function acceptNoteReading(ctx: ServiceContext, a: ArgsOut<'acceptNoteRea
   if (!r.kind || r.kind === 'note' || r.kind === 'marker') throw new AppError('BAD_INPUT', 'The site’s rules read this note as a plain note now: nothing to record.');
   const base = { modality: r.modality as EntryEvent['modality'], side: r.side as EntryEvent['side'], limb: r.limb as EntryEvent['limb'], text: note.text };
   const made: EntryEvent[] = [{ keySuffix: '', kind: r.kind, ...base }, ...(r.notified ? [{ keySuffix: ':notified', kind: 'surgeon_notified' as const, ...base }] : [])];
-  return store(ctx, c, made, note.occurredAt, `reading:${note.id}`, { fromNote: note.id, typedBy: typedBy(ctx, c) }, 'event.note_reading');
+  return storeTyped(ctx, c.id, made, note.occurredAt, `reading:${note.id}`, { fromNote: note.id, typedBy: typedBy(ctx, c) }, 'event.note_reading');
 }

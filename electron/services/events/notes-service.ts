@@ -1,11 +1,9 @@
 import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
-import { acceptsEvents, whyNoEvents } from '../../../shared/domain/case-status';
-import { NOTE_MAX_AGE_MS, NOTE_MAX_FUTURE_MS } from '../../../shared/domain/event';
 import type { ServiceContext } from '../context';
 import { liveReportFor } from '../report/report-service';
 import { mustGetCase } from '../cases/case-service';
 import { AppError } from '../store/store-errors';
-import { noteReading } from './entry-service';
+import { checkTypedTime, noteReading, storeTyped } from './entry-service';
 import { caseNow } from '../../../shared/domain/case-clock';
 import { caseClockOf } from '../demo/demo-clock';
 
@@ -19,43 +17,12 @@ export function listEvents(ctx: ServiceContext, a: ArgsOut<'listEvents'>): Resul
  * (after a reconnect) land on the same row instead of a duplicate.
  */
 export function addNote(ctx: ServiceContext, a: ArgsOut<'addNote'>): ResultOf<'addNote'> {
-  const now = ctx.now();
-  // The case's own clock (the demo's runs fast): what fits it is judged against it.
-  const caseTime = caseNow(caseClockOf(ctx, a.caseId), now);
-  if (a.occurredAt > caseTime + NOTE_MAX_FUTURE_MS || a.occurredAt < caseTime - NOTE_MAX_AGE_MS) {
-    throw new AppError('BAD_INPUT', 'The note time does not fit the workstation clock, so it was not stored. Check the computer clock and try again.', {
-      occurredAt: 'The time is in the future or more than a day old.',
-    });
-  }
+  checkTypedTime(ctx, a.caseId, a.occurredAt, 'occurredAt', 'The note time does not fit the workstation clock, so it was not stored. Check the computer clock and try again.');
   // A plain note is read by the site's rules as device text is; the reading is offered beside
   // it ("reads like an alert"), never applied by itself.
   const reading = a.kind === 'note' ? noteReading(ctx, a.text) : null;
-  const { event, inserted } = ctx.store.write(() => {
-    const c = mustGetCase(ctx, a.caseId);
-    if (!acceptsEvents(c.status)) throw new AppError('INVALID_STATE', whyNoEvents(c.status));
-    const r = ctx.store.events.append({
-      caseId: a.caseId,
-      kind: a.kind,
-      modality: null,
-      side: null,
-      limb: null,
-      modalityName: null,
-      text: a.text,
-      occurredAt: a.occurredAt,
-      receivedAt: now,
-      source: 'keyboard',
-      dedupeKey: `note:${a.clientId}`,
-      raw: null,
-      clockZone: ctx.timeZone,
-      payload: reading ? { reading } : null,
-    });
-    if (r.inserted) {
-      ctx.store.audit.append({ actor: ctx.actor, action: 'event.note', caseId: a.caseId, detail: { eventId: r.event.id } }, now);
-    }
-    return r;
-  });
-  if (inserted) ctx.emit({ name: 'eventCaptured', payload: { caseId: a.caseId, event } });
-  return event;
+  const note = { keySuffix: '', kind: a.kind, modality: null, side: null, limb: null, text: a.text } as const;
+  return storeTyped(ctx, a.caseId, [note], a.occurredAt, `note:${a.clientId}`, reading ? { reading } : null, 'event.note')[0]!;
 }
 
 export function getTimeline(ctx: ServiceContext, a: ArgsOut<'getTimeline'>): ResultOf<'getTimeline'> {

@@ -3,6 +3,8 @@ import { localClock } from '../../../../shared/util/time';
 import type { CaseEvent } from '../../../../shared/domain/event';
 import { readingOf, readingLabel } from './note-reading';
 import { useClient } from '../../api/hooks';
+import { useOutbox } from '../../api/outbox';
+import { isTyping } from '../../components/keys';
 
 type Queued = { text: string; occurredAt: number; clientId: string };
 
@@ -18,18 +20,26 @@ function newClientId(): string {
 export function NoteBox({ caseId, disabledReason, now = Date.now }: { caseId: string; disabledReason: string | null; now?: () => number }) {
   const client = useClient();
   const [text, setText] = useState('');
-  const [queue, setQueue] = useState<Queued[]>([]);
   const [error, setError] = useState<string>();
   // The last note's reading by the site's rules, offered (never applied by itself).
   const [offer, setOffer] = useState<CaseEvent | null>(null);
   const input = useRef<HTMLInputElement>(null);
-  const sending = useRef(false);
+  const { queue, push } = useOutbox((note: Queued) => client.call('addNote', { caseId, ...note }), {
+    sent: (_note, event) => {
+      setError(undefined);
+      setOffer(readingOf(event) ? event : null);
+    },
+    away: () => setError('Not connected: the note is kept here and will be saved with its time when Closeout reconnects.'),
+    // A note the backend refuses (case closed, bad clock) goes back to the box to act on.
+    refused: (note, err) => {
+      setError(err.message);
+      setText((t) => t || note.text);
+    },
+  });
 
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      const typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
-      if (!typing && !e.ctrlKey && !e.metaKey && !e.altKey && (e.key === 'n' || e.key === 'N')) {
+      if (!isTyping(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey && (e.key === 'n' || e.key === 'N')) {
         e.preventDefault();
         input.current?.focus();
       }
@@ -37,36 +47,6 @@ export function NoteBox({ caseId, disabledReason, now = Date.now }: { caseId: st
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
-
-  // Send queued notes in order; stop at the first failure and retry when the link comes back.
-  useEffect(() => {
-    if (queue.length === 0 || sending.current) return;
-    sending.current = true;
-    const head = queue[0] as Queued;
-    void client.call('addNote', { caseId, ...head }).then((r) => {
-      sending.current = false;
-      if (r.ok) {
-        setError(undefined);
-        setOffer(readingOf(r.value) ? r.value : null);
-        setQueue((q) => q.slice(1));
-      } else if (r.code === 'UNAVAILABLE') {
-        setError('Not connected: the note is kept here and will be saved with its time when Closeout reconnects.');
-      } else {
-        // A note the backend refuses (case closed, bad clock) goes back to the box to act on.
-        setError(r.message);
-        setQueue((q) => q.slice(1));
-        setText((t) => t || head.text);
-      }
-    });
-  }, [queue, client, caseId]);
-
-  useEffect(
-    () =>
-      client.transport.onConnection((s) => {
-        if (s === 'up') setQueue((q) => [...q]);
-      }),
-    [client],
-  );
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Escape') {
@@ -80,7 +60,7 @@ export function NoteBox({ caseId, disabledReason, now = Date.now }: { caseId: st
     e.preventDefault();
     const value = text.trim();
     if (!value) return;
-    setQueue((q) => [...q, { text: value, occurredAt, clientId: newClientId() }]);
+    push({ text: value, occurredAt, clientId: newClientId() });
     setText('');
   };
 
@@ -100,7 +80,7 @@ export function NoteBox({ caseId, disabledReason, now = Date.now }: { caseId: st
       />
       {queue.length > 0 && (
         <div className="muted small" role="status">
-          Saving {queue.length} note{queue.length > 1 ? 's' : ''} (first at {localClock((queue[0] as Queued).occurredAt)})…
+          Saving {queue.length} note{queue.length > 1 ? 's' : ''} (first at {localClock(queue[0]!.occurredAt)})…
         </div>
       )}
       {error && (

@@ -10,8 +10,10 @@ import {
   type QuickEntryInput,
   type QuickEntryKind,
 } from '../../../../shared/domain/quick-entry';
-import { localClock, pad2 } from '../../../../shared/util/time';
+import { localClock, nearestClockTime } from '../../../../shared/util/time';
 import { useClient } from '../../api/hooks';
+import { useOutbox } from '../../api/outbox';
+import { isTyping } from '../../components/keys';
 import { ErrorBanner } from '../../components/Field';
 
 type Queued = { label: string; occurredAt: number; keyedAt: number | null; clientId: string; entry: QuickEntryInput };
@@ -19,23 +21,6 @@ type Values = Record<string, string | string[]>;
 type Draft = { kind: QuickEntryKind; keyedAt: number; time: string; v: Values };
 
 const LABEL: Readonly<Record<QuickEntryKind, string>> = Object.fromEntries(QUICK_ENTRY_BUTTONS.map((b) => [b.kind, b.label])) as Record<QuickEntryKind, string>;
-
-function hms(ms: number): string {
-  const d = new Date(ms);
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
-}
-
-/** The time field as an instant: the keystroke's day, the typed clock time (the closest one before or after midnight). */
-function timeOf(keyedAt: number, text: string): number | null {
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
-  if (!m) return null;
-  const d = new Date(keyedAt);
-  d.setHours(Number(m[1]), Number(m[2]), Number(m[3] ?? 0), 0);
-  let t = d.getTime();
-  if (t - keyedAt > 12 * 3600_000) t -= 24 * 3600_000;
-  if (keyedAt - t > 12 * 3600_000) t += 24 * 3600_000;
-  return t;
-}
 
 const num = (v: string | string[] | undefined): number | null => (typeof v === 'string' && v.trim() !== '' ? Number(v) : null);
 const text = (v: string | string[] | undefined): string => (typeof v === 'string' ? v : '');
@@ -90,11 +75,23 @@ export function QuickEntry({
 }) {
   const client = useClient();
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [queue, setQueue] = useState<Queued[]>([]);
   const [error, setError] = useState<string>();
   const [fields, setFields] = useState<Record<string, string>>({});
   const [done, setDone] = useState<string>();
-  const sending = useRef(false);
+  const { queue, push } = useOutbox(
+    (q: Queued) => client.call('addEntry', { caseId, occurredAt: q.occurredAt, keyedAt: q.keyedAt, clientId: q.clientId, entry: q.entry }),
+    {
+      sent: (q) => {
+        setError(undefined);
+        setDone(`${q.label} recorded at ${localClock(q.occurredAt)}.`);
+      },
+      away: () => setError('Not connected: the entry is kept here and will be saved with its time when Closeout reconnects.'),
+      refused: (_q, err) => {
+        setError(err.message);
+        setFields(err.fields ?? {});
+      },
+    },
+  );
   const form = useRef<HTMLFormElement>(null);
   const open = alerts.filter((a) => a.outcome === 'unresolved');
 
@@ -109,7 +106,7 @@ export function QuickEntry({
       alert_resolved: { recovery: 'full', alert: open.at(-1) ? String(open.at(-1)!.eventId) : '' },
       closing: { status: 'at_baseline' },
     } as Record<string, Values>)[kind];
-    setDraft({ kind, keyedAt, time: hms(keyedAt), v: { ...(defaults ?? {}) } });
+    setDraft({ kind, keyedAt, time: localClock(keyedAt), v: { ...(defaults ?? {}) } });
     setError(undefined);
     setFields({});
     setDone(undefined);
@@ -118,9 +115,7 @@ export function QuickEntry({
   useEffect(() => {
     if (disabledReason !== null) return;
     const onKey = (e: globalThis.KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      const typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
-      if (typing || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
       const b = QUICK_ENTRY_BUTTONS.find((x) => x.key === e.key.toUpperCase());
       if (!b) return;
       e.preventDefault();
@@ -139,45 +134,16 @@ export function QuickEntry({
     el?.focus();
   }, [opened]);
 
-  // Send in order; stop at the first failure and retry when the link comes back.
-  useEffect(() => {
-    if (queue.length === 0 || sending.current) return;
-    sending.current = true;
-    const head = queue[0] as Queued;
-    void client.call('addEntry', { caseId, occurredAt: head.occurredAt, keyedAt: head.keyedAt, clientId: head.clientId, entry: head.entry }).then((r) => {
-      sending.current = false;
-      if (r.ok) {
-        setError(undefined);
-        setDone(`${head.label} recorded at ${localClock(head.occurredAt)}.`);
-        setQueue((q) => q.slice(1));
-      } else if (r.code === 'UNAVAILABLE') {
-        setError('Not connected: the entry is kept here and will be saved with its time when Closeout reconnects.');
-      } else {
-        setError(r.message);
-        setFields(r.fields ?? {});
-        setQueue((q) => q.slice(1));
-      }
-    });
-  }, [queue, client, caseId]);
-
-  useEffect(
-    () =>
-      client.transport.onConnection((s) => {
-        if (s === 'up') setQueue((q) => [...q]);
-      }),
-    [client],
-  );
-
   function submit(e?: FormEvent) {
     e?.preventDefault();
     if (!draft) return;
-    const at = timeOf(draft.keyedAt, draft.time);
+    const at = nearestClockTime(draft.keyedAt, draft.time);
     if (at === null) {
       setFields({ occurredAt: 'Type the time as HH:MM or HH:MM:SS.' });
       return;
     }
     const corrected = Math.abs(at - draft.keyedAt) >= 1000;
-    setQueue((q) => [...q, { label: LABEL[draft.kind], occurredAt: corrected ? at : draft.keyedAt, keyedAt: corrected ? draft.keyedAt : null, clientId: crypto.randomUUID(), entry: toEntry(draft.kind, draft.v) }]);
+    push({ label: LABEL[draft.kind], occurredAt: corrected ? at : draft.keyedAt, keyedAt: corrected ? draft.keyedAt : null, clientId: crypto.randomUUID(), entry: toEntry(draft.kind, draft.v) });
     setDraft(null);
   }
 
@@ -221,7 +187,7 @@ export function QuickEntry({
                 aria-invalid={!!fields['occurredAt']}
               />
             </label>
-            {draft.time !== hms(draft.keyedAt) && <span className="muted small">keyed {hms(draft.keyedAt)}; the corrected time is kept beside it</span>}
+            {draft.time !== localClock(draft.keyedAt) && <span className="muted small">keyed {localClock(draft.keyedAt)}; the corrected time is kept beside it</span>}
           </div>
           {(draft.kind === 'baseline' || draft.kind === 'alert') && (
             <div className="quick-row">

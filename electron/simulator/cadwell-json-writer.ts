@@ -19,7 +19,7 @@ import type { SimCase } from './demo-case';
 import { MODES, type ModeKey, type ModeSpec } from './modes';
 import type { NoteAction, TrialAction } from './scenario';
 import type { Stimulus } from './stimulus-text';
-import { traceSamples, traceScalar } from './waveforms';
+import { traceCursors, traceSamples, traceScalar, type TraceCursor } from './waveforms';
 
 export type CadwellJsonOptions = Readonly<{
   dir: string;
@@ -139,7 +139,7 @@ export class CadwellJsonExport {
       return (
         `{"Timestamp":${ts},"Channel":{"Name":${q(ch.name)},"HighCut":${ch.highCutHz},"LowCut":${ch.lowCutHz},"Notch":false,` +
         `"AmplifierType":${q(mode.type === 'SSEP' ? 'Cortical' : 'Limb')},"AmplifierNumber":${c + 1},"ActiveBodySiteName":${q(ch.active)},"ReferenceBodySiteName":${q(ch.reference)}},` +
-        `"Sweep":${mode.sweepSec},"TraceDataLength":${data.length},"TraceData":[${data.join(',')}],"TraceDataScalar":${scalar}}`
+        `"Sweep":${mode.sweepSec},"TraceDataLength":${data.length},"TraceData":[${data.join(',')}],"TraceDataScalar":${scalar}${cursorsJson(traceCursors(mode, c, data))}}`
       );
     });
     const head = `{"TrialNumber":${t.trialNumber},"Timestamp":${ts},"Baseline":${t.baseline},"Highlighted":${t.highlighted}`;
@@ -154,13 +154,17 @@ function stimuliJson(mode: ModeSpec, s: Stimulus): string {
   const pulses = Array.from({ length: s.pulses }, (_, i) =>
     `{"Displacement":${(i * s.isiMs) / 1000},"Intensity":${s.intensityMa},"IntensityUnits":"mA","PulseWidth":${s.pulseWidthUs / 1e6},"Polarity":"Normal","Biphasic":false}`,
   );
-  const outputs =
-    `[{"Label":"ES1","OutputNumber":1,"Usage":"Cathode","PowerSetting":${s.intensityMa},"OperationMode":"Current"},` +
-    `{"Label":"ES2","OutputNumber":2,"Usage":"Anode","PowerSetting":${s.intensityMa},"OperationMode":"Current"}]`;
+  const outputs = `[${mode.outputs.map((o, i) => `{"Label":${q(o.label)},"OutputNumber":${i + 1},"Usage":${q(o.usage)},"PowerSetting":${s.intensityMa},"OperationMode":"Current"}`).join(',')}]`;
   return (
     `{"DataSweepTriggerDelay":0,"DiscreteStimuli":[{"Name":${q(mode.stimulator ?? 'Trigger Out')},"Train1PulseCount":${s.pulses},"Train2PulseCount":0,"Displacement":0,` +
     `"SensedCurrent":${s.sensedMa / 1000},"SensedVoltage":${s.volts},"Outputs":${outputs},"ElectricalPulses":[${pulses.join(',')}]}]}`
   );
+}
+
+/** Peak markers after the samples, as the device's cursors: none on free-run and triggered EMG. */
+function cursorsJson(cursors: readonly TraceCursor[]): string {
+  if (cursors.length === 0) return '';
+  return `,"Cursors":[${cursors.map((c) => `{"Label":${q(c.label)},"Position":${c.positionSec},"Voltage":${c.volts}}`).join(',')}]`;
 }
 
 function q(s: string): string {

@@ -31,10 +31,13 @@ export type ModeSpec = Readonly<{
   rangeUv: number;
   /** Cadwell stimulator name, null for free-run recording. */
   stimulator: string | null;
+  /** The stimulator's electrode outputs as a site labels them (Outputs[].Label / Usage). */
+  outputs: ReadonlyArray<Readonly<{ label: string; usage: 'Anode' | 'Cathode' }>>;
   /** SSEP averages; 0 for single sweeps. */
   averages: number;
 }>;
 
+const out = (label: string, usage: 'Anode' | 'Cathode') => ({ label, usage });
 const ch = (name: string, lowCutHz: number, highCutHz: number, active: string, reference: string): ChannelSpec => ({ name, lowCutHz, highCutHz, active, reference });
 
 export const MODES: readonly ModeSpec[] = [
@@ -48,6 +51,7 @@ export const MODES: readonly ModeSpec[] = [
     samples: 640,
     rangeUv: 20,
     stimulator: 'Electrical Stimulator at Limb Module 1',
+    outputs: [out('L median n. wrist', 'Cathode'), out('R median n. wrist', 'Cathode')],
     averages: 300,
   },
   {
@@ -60,6 +64,7 @@ export const MODES: readonly ModeSpec[] = [
     samples: 640,
     rangeUv: 20,
     stimulator: 'Electrical Stimulator at Limb Module 2',
+    outputs: [out('L posterior tibial n. ankle', 'Cathode'), out('R posterior tibial n. ankle', 'Cathode')],
     averages: 300,
   },
   {
@@ -72,6 +77,7 @@ export const MODES: readonly ModeSpec[] = [
     samples: 640,
     rangeUv: 2000,
     stimulator: 'TCS-9 Stimulator at Cortical Module',
+    outputs: [out('C4', 'Anode'), out('C3', 'Cathode')],
     averages: 0,
   },
   {
@@ -84,6 +90,7 @@ export const MODES: readonly ModeSpec[] = [
     samples: 640,
     rangeUv: 2000,
     stimulator: 'TCS-9 Stimulator at Cortical Module',
+    outputs: [out('C3', 'Anode'), out('C4', 'Cathode')],
     averages: 0,
   },
   {
@@ -96,6 +103,7 @@ export const MODES: readonly ModeSpec[] = [
     samples: 640,
     rangeUv: 500,
     stimulator: null,
+    outputs: [],
     averages: 0,
   },
   {
@@ -108,6 +116,7 @@ export const MODES: readonly ModeSpec[] = [
     samples: 640,
     rangeUv: 2000,
     stimulator: 'Low Current Stimulator at Cortical Module',
+    outputs: [out('Probe', 'Cathode'), out('Return', 'Anode')],
     averages: 0,
   },
   {
@@ -121,6 +130,7 @@ export const MODES: readonly ModeSpec[] = [
     samples: 640,
     rangeUv: 10000,
     stimulator: 'Electrical Stimulator at Limb Module 1',
+    outputs: [out('L ulnar n. wrist', 'Cathode'), out('L ulnar n. wrist ref', 'Anode')],
     averages: 0,
   },
 ];

@@ -41,6 +41,45 @@ export function traceScalar(mode: ModeSpec): number {
   return (mode.rangeUv * 1e-6) / DIGITAL_MAX;
 }
 
+/** A peak marker as Cadwell exports it (Traces[].Cursors[]): label, position (s), voltage (V). */
+export type TraceCursor = Readonly<{ label: string; positionSec: number; volts: number }>;
+
+/** Which peaks the technologist marks per channel: label, nominal latency (ms), polarity. */
+function cursorPlan(mode: ModeSpec, channel: number): ReadonlyArray<readonly [string, number, 1 | -1]> {
+  switch (mode.type) {
+    case 'SSEP':
+      if (mode.key === 'upperSsep') return channel < 2 ? [['N20', 20, -1], ['P25', 25, 1]] : [['N13', 13, -1]];
+      return channel < 2 ? [['P37', 37, 1], ['N45', 45, -1]] : [['N8', 8, -1]];
+    case 'MEP': {
+      const latency = [21, 26, 30, 40][channel] ?? 30;
+      return [['P', latency, 1], ['N', latency + 3, -1]];
+    }
+    case 'EMG':
+    case 'TEMG':
+    case 'TOF':
+      return [];
+    default:
+      return assertNever(mode.type, 'mode type');
+  }
+}
+
+/**
+ * The cursors a device's peak picker would place on this trace: the extreme sample of the right
+ * polarity within ±4 ms of each peak's usual latency, and the trace's voltage there. Derived from
+ * the samples themselves, so the export's cursors and waveforms agree.
+ */
+export function traceCursors(mode: ModeSpec, channel: number, samples: Int16Array): TraceCursor[] {
+  const dt = mode.sweepSec / samples.length;
+  const scalar = traceScalar(mode);
+  return cursorPlan(mode, channel).map(([label, ms, sign]) => {
+    const from = Math.max(0, Math.floor((ms - 4) / 1000 / dt));
+    const to = Math.min(samples.length - 1, Math.ceil((ms + 4) / 1000 / dt));
+    let best = from;
+    for (let i = from; i <= to; i++) if (sign * (samples[i] as number) > sign * (samples[best] as number)) best = i;
+    return { label, positionSec: best * dt, volts: (samples[best] as number) * scalar };
+  });
+}
+
 type Shape = Readonly<{ peaks: readonly Peak[]; noiseUv: number; bursts: number }>;
 
 function shape(mode: ModeSpec, channel: number, gain: number, rng: Rng): Shape {

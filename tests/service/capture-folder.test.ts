@@ -49,7 +49,7 @@ describe('folder capture (real chokidar, real files, real SQLite)', () => {
     const ev = await r.events();
     expect(ev.every((e) => e.kind === 'modality_activity' && e.modality === 'TCMEP' && e.side === 'left' && e.modalityName === 'L MEP')).toBe(true);
     expect(ev[1]!.occurredAt - ev[0]!.occurredAt).toBe(30_000);
-    expect(ev[0]!.payload).toMatchObject({ stimulus: expect.objectContaining({}) });
+    expect(ev[0]!.payload).toMatchObject({ setup: { stimulation: [expect.objectContaining({ pulses: expect.any(Number) })] } });
   });
 
   it('never duplicates: re-save, a copy of the file, and a restart all map to the same rows', async () => {

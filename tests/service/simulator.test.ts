@@ -11,7 +11,8 @@ import { HANG_MS } from '../helpers/patience';
 import { FileByteSource } from '../../electron/services/capture/file-byte-source';
 import { CadwellJsonParser } from '../../electron/services/capture/parsers/cadwell-json';
 import { detectFormat } from '../../electron/services/capture/parsers/detect';
-import { cadwellTrials, openCadwellEdf, type CadwellStimulus, type EdfHeader } from '../../electron/services/capture/parsers/edf';
+import { cadwellTrials, openCadwellEdf, type EdfHeader } from '../../electron/services/capture/parsers/edf';
+import type { RecordedSetup } from '../../shared/domain/recorded-setup';
 import type { DeviceEvent, ParseWarning } from '../../electron/services/capture/parsers/types';
 import { XltekTxtParser } from '../../electron/services/capture/parsers/xltek-txt';
 import { deviceWallMs, parseStartOption, type SimClock } from '../../electron/simulator/clock';
@@ -139,22 +140,17 @@ describe('simulator: a whole case at 20000×, read back with the project parsers
   it('EDF stimulus text reads back through the Cadwell profile (Cascade form; none for free-run EMG)', () => {
     const lmep = readEdf(path.join(dir, 'L MEP.edf'));
     expect(lmep.trials[0]?.text).toBe('Stim: 120mA, 50\u00b5s, 5, 2ms, 2Hz');
-    expect(lmep.trials[0]?.extra?.['stimulus']).toEqual<CadwellStimulus>({
-      form: 'cascade',
-      amplitudes: [120],
-      amplitudeUnit: 'mA',
-      counterpart: null,
-      amplitudeExported: true,
-      pulseWidthUs: 50,
-      pulses: 5,
-      isiMs: 2,
-      rateHz: 2,
+    // The setup it states: the stimulus on every sweep, the mode's channels on the first.
+    expect(lmep.trials[0]?.extra?.['setup']).toEqual<RecordedSetup>({
+      stimulation: [{ stimulator: null, outputs: [], intensities: [120], unit: 'mA', pulses: 5, pulseWidthUs: 50, isiMs: 2, rateHz: 2 }],
+      channels: ['L APB', 'L Quad', 'L TA', 'L AH'].map((name) => ({ name, active: null, reference: null, cursors: [] })),
     });
+    expect((lmep.trials[1]?.extra?.['setup'] as RecordedSetup).channels).toEqual([]);
     const emg = readEdf(path.join(dir, 'Free Run EMG.edf'));
-    expect(emg.trials.every((t) => t.text === '' && t.extra?.['stimulus'] === null)).toBe(true);
+    expect(emg.trials.every((t, i) => t.text === '' && (i === 0 ? (t.extra?.['setup'] as RecordedSetup).stimulation.length === 0 : t.extra?.['setup'] === undefined))).toBe(true);
     // Triggered EMG ramps to each screw's threshold: the last stimulus of each ramp is the threshold.
     const temg = readEdf(path.join(dir, 'Triggered EMG.edf'));
-    const amps = temg.trials.map((t) => (t.extra?.['stimulus'] as CadwellStimulus).amplitudes[0]);
+    const amps = temg.trials.map((t) => (t.extra?.['setup'] as RecordedSetup).stimulation[0]?.intensities[0]);
     expect([amps[2], amps[5], amps[8], amps[11]]).toEqual([14, 18, 22, 16]);
   });
 
@@ -354,7 +350,7 @@ describe('simulator: EDF writer options', () => {
     const lmep = readEdf(summary.files.edf.find((f) => f.mode === 'L MEP')?.path as string);
     expect(lmep.warnings).toEqual([]);
     expect(lmep.trials[0]?.text).toBe('Intensity: 120 / 118 mA (300 V) Pulse Count: 5 Rep Rate (Hz): 2 Pulse Width (us): 50');
-    expect(lmep.trials[0]?.extra?.['stimulus']).toMatchObject({ form: 'iomax', amplitudes: [120, 118], amplitudeUnit: 'mA', counterpart: { value: 300, unit: 'V' }, pulses: 5, rateHz: 2, pulseWidthUs: 50 });
+    expect((lmep.trials[0]?.extra?.['setup'] as RecordedSetup).stimulation).toEqual([{ stimulator: null, outputs: [], intensities: [120, 118], unit: 'mA', pulses: 5, pulseWidthUs: 50, isiMs: null, rateHz: 2 }]);
 
     const cp = tempDir('closeout-sim-cp1252-');
     const s2 = await runSimulation({ outDir: cp, seed: SEED, speed: 1e6, zone: ZONE, startInstantMs: START, formats: ['edf'], edfTextEncoding: 'windows-1252' }).done;

@@ -371,8 +371,9 @@ describe('Cadwell profile (vendor-formats.md §1b)', () => {
       ['2023-05-03T08:15:12.500', 'edf:r1:trial', 'modality_activity', 'L MEP', 0.1, '+12.5', 'Stim: 0/0mA, 250µs, 3, 2ms, 0.5Hz'],
       ['2023-05-03T08:17:05.300', 'edf:r2:trial', 'modality_activity', 'L MEP', 0.1, '+125.3', 'Intensity: 120 / 118 mA (300 V) Pulse Count: 5 Rep Rate (Hz): 2.1 Pulse Width (us): 50'],
     ]);
-    expect(trials[0]?.extra?.['stimulus']).toMatchObject({ form: 'cascade', amplitudes: [0, 0], pulseWidthUs: 250, pulses: 3, isiMs: 2, rateHz: 0.5 });
-    expect(trials[2]?.extra?.['stimulus']).toMatchObject({ form: 'iomax', amplitudes: [120, 118], pulses: 5, rateHz: 2.1, pulseWidthUs: 50 });
+    // "0/0mA" is the placeholder of an export that left the amplitude out: no intensity is stated.
+    expect(trials[0]?.extra?.['setup']).toMatchObject({ stimulation: [{ intensities: [], unit: null, pulseWidthUs: 250, pulses: 3, isiMs: 2, rateHz: 0.5 }] });
+    expect(trials[2]?.extra?.['setup']).toMatchObject({ stimulation: [{ intensities: [120, 118], unit: 'mA', pulses: 5, rateHz: 2.1, pulseWidthUs: 50 }], channels: [] });
     // Text in the time-keeping TAL is Cadwell's normal layout: not warned by the profile.
     expect(reader.warnings.map((w) => w.message)).toEqual(['annotation text is not UTF-8; read as Windows-1252 (2 times in all; the first is shown)']);
   });

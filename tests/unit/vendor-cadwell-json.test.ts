@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CadwellJsonParser } from '../../electron/services/capture/parsers/cadwell-json';
 import { parseChunks } from '../../electron/services/capture/parsers/push-parser';
-import { CASE_0, CASE_1, cadwellDocument, us, utcWallClock } from '../fixtures/vendor/cadwell-fixture';
+import { BASELINE_SETUP, CASE_0, CASE_1, cadwellDocument, us, utcWallClock } from '../fixtures/vendor/cadwell-fixture';
 import { mutateSome, randomChunks, seededRng, utf8 } from '../fixtures/vendor/chunking';
 
 function parse(chunks: Iterable<Uint8Array>) {
@@ -49,7 +49,7 @@ describe('Cadwell case-data JSON', () => {
       kind: 'baseline',
       modalityName: 'Lower SSEP',
       raw: us(120),
-      extra: { caseIndex: 0, modeType: 'SSEP', trialNumber: 1, streaming: false, baseline: true, highlighted: false },
+      extra: { caseIndex: 0, modeType: 'SSEP', trialNumber: 1, streaming: false, baseline: true, highlighted: false, setup: BASELINE_SETUP },
     });
     // Timestamp after Traces is still found; "false" text is false.
     expect(byKey.get('c0/m0/t1')).toMatchObject({ kind: 'modality_activity', raw: us(300, 500), extra: { highlighted: true, trialNumber: 2 } });
@@ -104,6 +104,27 @@ describe('Cadwell case-data JSON', () => {
       },
       { caseIndex: 1, modeIndex: 0, name: 'TOF', type: 'TOF', trialCount: 0, streamingTrialCount: 0, baselineCount: 0, first: null, last: null },
     ]);
+  });
+
+  it("reads a baseline trial's stimulation, channels and cursors, and no other trial's", () => {
+    const r = parse([doc]);
+    const setups = r.events.filter((e) => e.extra?.['setup'] !== undefined).map((e) => e.key);
+    // Trial 2 (cursors, not a baseline) and trial 3 ("Baseline": "false" before its Stimuli) carry none.
+    expect(setups).toEqual(['c0/m0/t0']);
+    // The IONMV shape (a single Stimulus), plain output labels, the actual rate when it is not 0,
+    // and a trial read as a baseline only after its Traces.
+    const ionmv = utf8(
+      `{"Cases":[{"Modes":[{"Name":"TOF","Type":"TOF","Trials":[{"Traces":[{"Channel":{"Name":"L APB"},"Cursors":[{"Label":"T1","Position":0.005}]}],` +
+        `"Stimulus":{"Intensity":40,"IntensityUnits":"MA","PulseCount":4,"PulseWidth":0.0002,"Outputs":["L ulnar n. wrist"]},"ActualRepRate":2,"Timestamp":${us(5)},"Baseline":true}]}]}]}`,
+    );
+    expect(parse([ionmv]).events[0]?.extra?.['setup']).toEqual({
+      stimulation: [{ stimulator: null, outputs: [{ label: 'L ulnar n. wrist', usage: null }], intensities: [40], unit: 'mA', pulses: 4, pulseWidthUs: 200, isiMs: null, rateHz: 2 }],
+      channels: [{ name: 'L APB', active: null, reference: null, cursors: [{ label: 'T1', latencyMs: 5, microvolts: null }] }],
+    });
+    // A damaged file cannot make one trial's setup grow without bound.
+    const many = `[${Array.from({ length: 1000 }, (_, i) => `{"Channel":{"Name":"C${i}"}}`).join(',')}]`;
+    const big = utf8(`{"Cases":[{"Modes":[{"Name":"X","Type":"SSEP","Trials":[{"Baseline":true,"Timestamp":${us(5)},"Traces":${many}}]}]}]}`);
+    expect((parse([big]).events[0]?.extra?.['setup'] as { channels: unknown[] }).channels).toHaveLength(256);
   });
 
   it('gives identical results in one chunk and in random 1–7 byte chunks', () => {

@@ -1,21 +1,28 @@
 import { assertNever } from '../../../../shared/util/assert-never';
 import { epochIsoDate, epochWallClock, readEpochTimestamp, type EpochReading, type EpochUnit } from './epoch-timestamp';
 import { JsonTokenizer, type JsonSink } from './json-tokenizer';
+import { hasContent, type RecordedSetup, type RecordingChannel, type Stimulation, type StimulusOutput } from '../../../../shared/domain/recorded-setup';
 import { WarningLog, type EventPushParser } from './push-parser';
 import type { DeviceEvent, ParseWarning } from './types';
 
 /**
  * Cadwell Surgical Studio / IOMAX "case data" JSON (vendor-formats.md §1a), read as a stream.
  *
- * Only the members below are tokenised; every other value (Traces with their TraceData, Stimuli,
- * CaseFields…) is skipped by a byte scan, so parse cost is about one pass over the bytes and
- * memory stays flat however many waveforms the export holds.
+ * Only the members below are tokenised; every other value (TraceData above all, CaseFields…) is
+ * skipped by a byte scan, so parse cost is about one pass over the bytes and memory stays flat
+ * however many waveforms the export holds.
  *
  *   Cases[i].{ID, StartDate, ProcedureName, Patient*}          → caseHeaders (never event text)
  *   Cases[i].Events[j].{Timestamp, Message, Type, Author, Deleted} → one event each, deleted skipped
  *   Cases[i].Modes[m].{Name, Type}
  *   Cases[i].Modes[m].(Trials|StreamingTrials)[t].{Timestamp, TrialNumber, Baseline, Highlighted}
  *                                                              → one 'modality_activity' / 'baseline' event each
+ *   …Trials[t].{Stimuli, Stimulus, Traces[].{Channel, Cursors}, ActualRepRate, RequestedRepRate}
+ *                                                              → a baseline trial's payload.setup: how it was
+ *                                                                stimulated and recorded, the peaks marked
+ *
+ * A trial's setup is read only while it may be a baseline: once "Baseline": false has been read,
+ * the rest of the trial is skipped like its waveforms.
  *
  * Members come in any order. An event or trial is emitted when its object closes (its Timestamp may
  * follow its Traces). A trial is emitted at once if its mode's Name and Type were already read,
@@ -104,6 +111,8 @@ type TrialRecord = Readonly<{
   trialNumber: number | null;
   baseline: boolean;
   highlighted: boolean;
+  /** Baseline trials only. */
+  setup: RecordedSetup | null;
 }>;
 
 type ModeState = {
@@ -130,8 +139,16 @@ type TrialState = {
   timestamp: string | null;
   trialNumber: string | null;
   baseline: boolean;
+  sawBaseline: boolean;
   highlighted: boolean;
+  actualRate: number | null;
+  requestedRate: number | null;
+  /** Stimuli, Stimulus and Traces as read (only the SETUP_KEYS members), turned into a setup at close. */
+  captured: Record<string, unknown>;
 };
+
+/** A JSON value being built inside a trial's setup members: an object or a list. */
+type Built = Record<string, unknown> | unknown[];
 
 /** Where the tokenizer is in the document, as far as we read it. */
 type Frame =
@@ -145,6 +162,8 @@ type Frame =
   | Readonly<{ kind: 'mode'; m: ModeState }>
   | Readonly<{ kind: 'trials'; m: ModeState; streaming: boolean }>
   | Readonly<{ kind: 'trial'; m: ModeState; t: TrialState }>
+  /** Inside a trial's Stimuli / Stimulus / Traces: members named in SETUP_KEYS are kept. */
+  | Readonly<{ kind: 'build'; value: Built }>
   /** A container we walk through without reading (an unexpected shape). */
   | Readonly<{ kind: 'other' }>;
 
@@ -165,7 +184,31 @@ const CASE_KEYS = new Set([
 ]);
 const EVENT_KEYS = new Set(['Timestamp', 'Message', 'Type', 'Author', 'Deleted']);
 const MODE_KEYS = new Set(['Name', 'Type', 'Trials', 'StreamingTrials']);
-const TRIAL_KEYS = new Set(['Timestamp', 'TrialNumber', 'Baseline', 'Highlighted']);
+const TRIAL_KEYS = new Set(['Timestamp', 'TrialNumber', 'Baseline', 'Highlighted', 'ActualRepRate', 'RequestedRepRate']);
+/** The trial members read into its setup. */
+const TRIAL_SETUP_KEYS = new Set(['Stimuli', 'Stimulus', 'Traces']);
+/** Members kept inside them (vendor-formats.md §1a); TraceData and the rest are skipped unread. */
+const SETUP_KEYS = new Set([
+  'DiscreteStimuli',
+  'Name',
+  'Train1PulseCount',
+  'PulseCount',
+  'Outputs',
+  'Label',
+  'Usage',
+  'ElectricalPulses',
+  'Intensity',
+  'IntensityUnits',
+  'PulseWidth',
+  'Channel',
+  'ActiveBodySiteName',
+  'ReferenceBodySiteName',
+  'Cursors',
+  'Position',
+  'Voltage',
+]);
+/** A damaged file must not make one trial's setup grow without bound. */
+const MAX_BUILT_ITEMS = 256;
 
 /** Cadwell writes flags as JSON booleans, and MEP's loader shows some as "true"/"false" text. */
 function truthy(value: string | boolean | null): boolean {
@@ -284,7 +327,11 @@ class CaseDataSink implements JsonSink {
         wanted = MODE_KEYS.has(name);
         break;
       case 'trial':
-        wanted = TRIAL_KEYS.has(name);
+        // A trial known not to be a baseline has no setup worth reading.
+        wanted = TRIAL_KEYS.has(name) || (TRIAL_SETUP_KEYS.has(name) && (!frame.t.sawBaseline || frame.t.baseline));
+        break;
+      case 'build':
+        wanted = Array.isArray(frame.value) || SETUP_KEYS.has(name);
         break;
       case 'root':
       case 'cases':
@@ -322,11 +369,23 @@ class CaseDataSink implements JsonSink {
         this.stack.push({ kind: 'trial', m: frame.m, t: newTrial(index, frame.streaming) });
         return;
       }
+      case 'trial':
+        if (key === 'Stimuli' || key === 'Stimulus') {
+          const value: Built = {};
+          frame.t.captured[key] = value;
+          this.stack.push({ kind: 'build', value });
+          return;
+        }
+        if (key !== null) this.log.add(this.where(), `"${key}" is an object where a list or value was expected; ignored.`);
+        this.stack.push({ kind: 'other' });
+        return;
+      case 'build':
+        this.stack.push(this.nest(frame.value, key, {}));
+        return;
       case 'document':
       case 'case':
       case 'event':
       case 'mode':
-      case 'trial':
         if (key !== null) this.log.add(this.where(), `"${key}" is an object where a list or value was expected; ignored.`);
         this.stack.push({ kind: 'other' });
         return;
@@ -361,8 +420,17 @@ class CaseDataSink implements JsonSink {
         if (key === 'Trials' || key === 'StreamingTrials') next = { kind: 'trials', m: frame.m, streaming: key === 'StreamingTrials' };
         else if (key !== null) this.log.add(this.where(), `"${key}" is a list where a value was expected; ignored.`);
         break;
-      case 'event':
       case 'trial':
+        if (key === 'Traces') {
+          const value: Built = [];
+          frame.t.captured[key] = value;
+          next = { kind: 'build', value };
+        } else if (key !== null) this.log.add(this.where(), `"${key}" is a list where a value was expected; ignored.`);
+        break;
+      case 'build':
+        next = this.nest(frame.value, key, []);
+        break;
+      case 'event':
         if (key !== null) this.log.add(this.where(), `"${key}" is a list where a value was expected; ignored.`);
         break;
       case 'cases':
@@ -399,6 +467,7 @@ class CaseDataSink implements JsonSink {
       case 'events':
       case 'modes':
       case 'trials':
+      case 'build':
       case 'other':
         return;
       default:
@@ -422,6 +491,16 @@ class CaseDataSink implements JsonSink {
     this.scalar(value, false);
   }
 
+  /** A container inside a trial's setup members: kept when its key is, else walked through. */
+  private nest(parent: Built, key: string | null, value: Built): Frame {
+    if (Array.isArray(parent)) {
+      if (parent.length >= MAX_BUILT_ITEMS) return { kind: 'other' };
+      parent.push(value);
+    } else if (key !== null) parent[key] = value;
+    else return { kind: 'other' };
+    return { kind: 'build', value };
+  }
+
   private takeKey(): string | null {
     const key = this.pendingKey;
     this.pendingKey = null;
@@ -432,8 +511,15 @@ class CaseDataSink implements JsonSink {
   private scalar(value: string | boolean | null, isNumber: boolean): void {
     const frame = this.top;
     const key = this.takeKey();
-    if (key === null) return;
     const text = typeof value === 'string' ? value : null;
+    if (frame.kind === 'build') {
+      const v = isNumber ? Number(text) : value;
+      if (Array.isArray(frame.value)) {
+        if (frame.value.length < MAX_BUILT_ITEMS) frame.value.push(v);
+      } else if (key !== null) frame.value[key] = v;
+      return;
+    }
+    if (key === null) return;
     switch (frame.kind) {
       case 'case':
         this.caseField(frame.c, key, text, isNumber);
@@ -457,8 +543,12 @@ class CaseDataSink implements JsonSink {
       case 'trial':
         if (key === 'Timestamp') frame.t.timestamp = text;
         else if (key === 'TrialNumber') frame.t.trialNumber = text;
-        else if (key === 'Baseline') frame.t.baseline = truthy(value);
-        else if (key === 'Highlighted') frame.t.highlighted = truthy(value);
+        else if (key === 'Baseline') {
+          frame.t.baseline = truthy(value);
+          frame.t.sawBaseline = true;
+        } else if (key === 'Highlighted') frame.t.highlighted = truthy(value);
+        else if (key === 'ActualRepRate') frame.t.actualRate = isNumber ? Number(text) : null;
+        else if (key === 'RequestedRepRate') frame.t.requestedRate = isNumber ? Number(text) : null;
         return;
       case 'root':
       case 'document':
@@ -559,6 +649,7 @@ class CaseDataSink implements JsonSink {
       trialNumber: Number.isSafeInteger(n) ? n : null,
       baseline: t.baseline,
       highlighted: t.highlighted,
+      setup: t.baseline ? setupFromTrial(t) : null,
     };
     this.count(m, record);
     if (m.sawName && m.sawType) this.out.push(this.trialEvent(m, record));
@@ -604,6 +695,7 @@ class CaseDataSink implements JsonSink {
         streaming: r.streaming,
         baseline: r.baseline,
         highlighted: r.highlighted,
+        ...(r.setup ? { setup: r.setup } : {}),
       },
     };
   }
@@ -689,7 +781,102 @@ function newMode(c: CaseState, index: number): ModeState {
 }
 
 function newTrial(index: number, streaming: boolean): TrialState {
-  return { index, streaming, timestamp: null, trialNumber: null, baseline: false, highlighted: false };
+  return { index, streaming, timestamp: null, trialNumber: null, baseline: false, sawBaseline: false, highlighted: false, actualRate: null, requestedRate: null, captured: {} };
+}
+
+// ---- a trial's setup, from the members kept ----
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const textOf = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 200) : null);
+const numberOf = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** "mA" / "V" in any case; anything else is no unit we can state. */
+function unitOf(v: unknown): 'mA' | 'V' | null {
+  const t = textOf(v)?.toLowerCase();
+  return t === 'ma' ? 'mA' : t === 'v' ? 'V' : null;
+}
+
+/** Outputs are `{Label, Usage}` objects in MEP's loader; plain labels are taken as they come. */
+function outputsOf(v: unknown): StimulusOutput[] {
+  const out: StimulusOutput[] = [];
+  for (const o of listOf(v)) {
+    const label = isObject(o) ? textOf(o['Label']) : textOf(o);
+    if (label) out.push({ label, usage: isObject(o) ? textOf(o['Usage']) : null });
+  }
+  return out;
+}
+
+/** Seconds as Cadwell writes pulse widths → µs, to the nearest 0.1 µs (5e-05 s is 50 µs, not 50.000000000000004). */
+const secondsToUs = (s: number | null) => (s === null ? null : Math.round(s * 1e7) / 10);
+
+/** A train's interpulse interval: the step between its pulses' Displacements (s), when it is one step. */
+function isiOf(pulses: readonly Record<string, unknown>[]): number | null {
+  const at = pulses.map((p) => numberOf(p['Displacement']));
+  if (at.length < 2 || at.some((x) => x === null)) return null;
+  const steps = new Set((at as number[]).slice(1).map((x, i) => Math.round((x - (at[i] as number)) * 1e7) / 1e4));
+  return steps.size === 1 ? ([...steps][0] as number) : null;
+}
+
+/**
+ * What a baseline trial says about its stimulation and recording. Both stimulus shapes of §1a are
+ * read: Stimuli.DiscreteStimuli[] (MEP's loader) and a single Stimulus (IONMV's); the rate is the
+ * actual one, else the requested one (ActualRepRate can be 0).
+ */
+function setupFromTrial(t: TrialState): RecordedSetup | null {
+  const rate = t.actualRate !== null && t.actualRate > 0 ? t.actualRate : t.requestedRate !== null && t.requestedRate > 0 ? t.requestedRate : null;
+  const stimulation: Stimulation[] = [];
+  const stimuli = t.captured['Stimuli'];
+  for (const d of isObject(stimuli) ? listOf(stimuli['DiscreteStimuli']).filter(isObject) : []) {
+    const pulses = listOf(d['ElectricalPulses']).filter(isObject);
+    const first = pulses[0];
+    const intensity = first ? numberOf(first['Intensity']) : null;
+    stimulation.push({
+      stimulator: textOf(d['Name']),
+      outputs: outputsOf(d['Outputs']),
+      intensities: intensity === null ? [] : [intensity],
+      unit: intensity === null || !first ? null : unitOf(first['IntensityUnits']),
+      pulses: numberOf(d['Train1PulseCount']) ?? (pulses.length || null),
+      pulseWidthUs: first ? secondsToUs(numberOf(first['PulseWidth'])) : null,
+      isiMs: isiOf(pulses),
+      rateHz: rate,
+    });
+  }
+  const single = t.captured['Stimulus'];
+  if (isObject(single)) {
+    const intensity = numberOf(single['Intensity']);
+    stimulation.push({
+      stimulator: null,
+      outputs: outputsOf(single['Outputs']),
+      intensities: intensity === null ? [] : [intensity],
+      unit: intensity === null ? null : unitOf(single['IntensityUnits']),
+      pulses: numberOf(single['PulseCount']),
+      pulseWidthUs: secondsToUs(numberOf(single['PulseWidth'])),
+      isiMs: null,
+      rateHz: rate,
+    });
+  }
+  const channels: RecordingChannel[] = [];
+  for (const trace of listOf(t.captured['Traces']).filter(isObject)) {
+    const ch = isObject(trace['Channel']) ? trace['Channel'] : {};
+    const active = textOf(ch['ActiveBodySiteName']);
+    const reference = textOf(ch['ReferenceBodySiteName']);
+    // IONMV names a channel from its sites when Name is empty.
+    const name = textOf(ch['Name']) ?? (active && reference ? `${active}-${reference}` : active ?? reference);
+    if (!name) continue;
+    const cursors = listOf(trace['Cursors'])
+      .filter(isObject)
+      .flatMap((c) => {
+        const label = textOf(c['Label']);
+        const position = numberOf(c['Position']);
+        const volts = numberOf(c['Voltage']);
+        // To the µs and the nV: far below what is reported, and free of binary noise (0.0374 s → 37.4 ms).
+        return label && position !== null ? [{ label, latencyMs: Math.round(position * 1e6) / 1e3, microvolts: volts === null ? null : Math.round(volts * 1e9) / 1e3 }] : [];
+      });
+    channels.push({ name, active, reference, cursors });
+  }
+  const setup = { stimulation, channels };
+  return hasContent(setup) ? setup : null;
 }
 
 export function createCadwellJsonParser(options?: CadwellJsonOptions): CadwellJsonParser {

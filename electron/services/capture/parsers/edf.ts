@@ -14,6 +14,7 @@ import { CP1252_80_9F } from './text-decoding';
 import { assertNever } from '../../../../shared/util/assert-never';
 import type { ByteSource } from './byte-source';
 import type { DeviceEvent, ParseWarning } from './types';
+import type { RecordedSetup, RecordingChannel, Stimulation } from '../../../../shared/domain/recorded-setup';
 
 // ---------------------------------------------------------------------------------------------
 // Errors and warnings
@@ -1493,6 +1494,7 @@ export function openCadwellEdf(source: ByteSource): EdfReader {
  */
 export function* cadwellTrials(reader: EdfReader, fileName: string): Generator<DeviceEvent, void, undefined> {
   const modalityName = modalityNameFromFileName(fileName);
+  const channels = channelsOf(reader.header);
   let first = true;
   for (const rec of reader.records()) {
     if (first && !isDiscontinuous(reader.header.variant)) {
@@ -1511,7 +1513,37 @@ export function* cadwellTrials(reader: EdfReader, fileName: string): Generator<D
       modalityName,
       durationSec: reader.header.recordDurationSec,
       raw: rec.onsetRaw ?? String(rec.onsetSec),
-      extra: { record: rec.record, stimulus: parseCadwellStimulus(text) },
+      extra: { record: rec.record, ...setupExtra(parseCadwellStimulus(text), rec.record === 0 ? channels : []) },
     };
   }
+}
+
+/**
+ * The recorded setup a trial states (shared/domain/recorded-setup.ts): its stimulus settings, and
+ * on the first record the mode's channels (the file's data signals; Cadwell's reader drops the
+ * empty ones, physical max = min). An amplitude the export left out (D-wave "0V/0mA") is not
+ * stated as 0.
+ */
+function setupExtra(stim: CadwellStimulus | null, channels: readonly RecordingChannel[]): { setup?: RecordedSetup } {
+  const stimulation: Stimulation[] = stim
+    ? [
+        {
+          stimulator: null,
+          outputs: [],
+          intensities: stim.amplitudeExported ? stim.amplitudes : [],
+          unit: stim.amplitudeExported ? stim.amplitudeUnit : null,
+          pulses: stim.pulses,
+          pulseWidthUs: stim.pulseWidthUs,
+          isiMs: stim.isiMs,
+          rateHz: stim.rateHz,
+        },
+      ]
+    : [];
+  return stimulation.length || channels.length ? { setup: { stimulation, channels } } : {};
+}
+
+function channelsOf(header: EdfHeader): RecordingChannel[] {
+  return header.signals
+    .filter((s) => !s.isAnnotation && s.label.trim() !== '' && !(s.physicalMax !== null && s.physicalMax === s.physicalMin))
+    .map((s) => ({ name: s.label.trim(), active: null, reference: null, cursors: [] }));
 }

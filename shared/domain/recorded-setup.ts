@@ -154,6 +154,13 @@ export function describeValues(v: ChannelValues): string {
   return parts.join(', ');
 }
 
+/** "L PTN Cortical (Cz'–Fz): P37 37.4 ms, N45 45.2 ms, P37–N45 2.93 µV; …" — the peaks the device marked. */
+export function baselineValuesText(setup: RecordedSetup | null): string {
+  return channelValues(setup)
+    .map((v) => `${describeChannel(v.channel)}: ${describeValues(v)}`)
+    .join('; ');
+}
+
 /** "TCS-9 Stimulator at Cortical Module (C4, anode; C3, cathode), 120 mA, 50 µs, 5 pulses 2 ms apart, 2 Hz". */
 export function describeStimulation(s: Stimulation): string {
   const outputs = s.outputs.map((o) => (o.usage ? `${o.label}, ${o.usage.toLowerCase()}` : o.label));

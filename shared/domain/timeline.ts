@@ -7,6 +7,7 @@
 import type { CaseEvent } from './event';
 import type { EventKind } from './event-kinds';
 import { isModality, LIMB_LABELS, MODALITIES_WITHOUT_BASELINE, MODALITY_LABELS, type Limb, type Modality } from './modality';
+import { mergeSetups, setupOf, type RecordedSetup } from './recorded-setup';
 
 export type TimelineOptions = Readonly<{
   /** Trials closer than this belong to one active stretch of a modality. */
@@ -47,7 +48,13 @@ export type Lane = Readonly<{
   firstActivity: number;
   lastActivity: number;
   activeMs: number;
-  baselines: ReadonlyArray<Readonly<{ at: number; eventId: number; text: string; side: string | null }>>;
+  baselines: ReadonlyArray<Readonly<{ at: number; eventId: number; text: string; side: string | null; setup: RecordedSetup | null }>>;
+  /**
+   * How the device says it stimulated and recorded this modality, per device mode ("L MEP" and
+   * "R MEP" are one lane with two setups): the earliest stimulation stated (one with an intensity
+   * first) and the earliest channel list, with when and where from.
+   */
+  setups: readonly LaneSetup[];
   activityCount: number;
   /** Recordings proper (trials, averages, start/stop), as opposed to facts typed about the modality. */
   trialCount: number;
@@ -63,6 +70,8 @@ export type Lane = Readonly<{
  * technologist may also record a partial recovery or none (the final outcome); `unresolved` is
  * an alert whose outcome nobody recorded.
  */
+export type LaneSetup = Readonly<{ name: string | null; at: number; eventIds: readonly number[]; setup: RecordedSetup }>;
+
 export type AlertOutcome = 'recovered' | 'partial' | 'not_recovered' | 'unresolved';
 
 /** A quick entry's own fields, kept on its events (payload.entry). */
@@ -178,6 +187,9 @@ export class TimelineIndex {
   }
 }
 
+/** The events one device mode's setup comes from; `rank` is 1 when `stimulation` states an intensity. */
+type SetupFrom = { stimulation: CaseEvent | null; rank: number; channels: CaseEvent | null };
+
 /** One lane while it is being filled. */
 class LaneAcc {
   readonly sides = new Set<string>();
@@ -188,6 +200,8 @@ class LaneAcc {
   readonly baselines: CaseEvent[] = [];
   activity = 0;
   trials = 0;
+  /** Per device mode name, the events its setup comes from (see Lane.setups); read when the lane is built. */
+  readonly setupFrom = new Map<string, SetupFrom>();
   /** Active stretches of `points`, kept up to date on in-order appends; null = rebuild. */
   #joined: MutableInterval[] | null = [];
 
@@ -207,6 +221,7 @@ class LaneAcc {
       return;
     }
     if (e.kind === 'baseline') insertSorted(this.baselines, e);
+    if (e.payload && e.payload['setup'] !== undefined) this.noteSetup(e);
     const last = this.points[this.points.length - 1];
     if (!last || byTime(last, e) <= 0) {
       this.points.push(e);
@@ -215,6 +230,42 @@ class LaneAcc {
       insertSorted(this.points, e);
       this.#joined = null;
     }
+  }
+
+  /**
+   * Cheap shape checks only: an EDF mode file states its stimulus on every sweep, so this runs per
+   * trial; the stored payload is validated once, when the lane is built.
+   */
+  private noteSetup(e: CaseEvent): void {
+    const raw = e.payload?.['setup'];
+    if (!raw || typeof raw !== 'object') return;
+    const { stimulation, channels } = raw as { stimulation?: unknown; channels?: unknown };
+    const name = e.modalityName ?? '';
+    let from = this.setupFrom.get(name);
+    if (!from) {
+      from = { stimulation: null, rank: -1, channels: null };
+      this.setupFrom.set(name, from);
+    }
+    if (Array.isArray(stimulation) && stimulation.length > 0) {
+      const first = stimulation[0] as { intensities?: unknown } | null;
+      const rank = Array.isArray(first?.intensities) && first.intensities.length > 0 ? 1 : 0;
+      if (!from.stimulation || rank > from.rank || (rank === from.rank && byTime(e, from.stimulation) < 0)) {
+        from.stimulation = e;
+        from.rank = rank;
+      }
+    }
+    if (Array.isArray(channels) && channels.length > 0 && (!from.channels || byTime(e, from.channels) < 0)) from.channels = e;
+  }
+
+  setups(): LaneSetup[] {
+    const out: LaneSetup[] = [];
+    for (const [name, f] of [...this.setupFrom].sort(([a], [b]) => a.localeCompare(b))) {
+      const from = [f.stimulation, f.channels].filter((x): x is CaseEvent => x !== null);
+      const setup = mergeSetups(from.map((e) => setupOf(e.payload)));
+      if (!setup || from.length === 0) continue;
+      out.push({ name: name || null, at: (f.stimulation ?? (f.channels as CaseEvent)).occurredAt, eventIds: [...new Set(from.map((e) => e.id))], setup });
+    }
+    return out;
   }
 
   joined(): Interval[] {
@@ -377,7 +428,8 @@ function buildLanes(index: TimelineIndex, opts: TimelineOptions, issue: Issue, c
       firstActivity: intervals[0]!.start,
       lastActivity: Math.max(...intervals.map((i) => i.end)),
       activeMs: intervals.reduce((s, i) => s + (i.end - i.start), 0),
-      baselines: a.baselines.map((b) => ({ at: b.occurredAt, eventId: b.id, text: b.text, side: b.side })),
+      baselines: a.baselines.map((b) => ({ at: b.occurredAt, eventId: b.id, text: b.text, side: b.side, setup: setupOf(b.payload) })),
+      setups: a.setups(),
       activityCount: a.activity,
       trialCount: a.trials,
       entered: false,

@@ -12,6 +12,7 @@
  * contract.
  */
 import { EVENT_SIDES, LIMBS, type Modality } from '../domain/modality';
+import { baselineValuesText, describeChannel, describeStimulation } from '../domain/recorded-setup';
 import { wallClockFormatter, type AlertOutcome } from '../domain/timeline';
 import { SEX_LABELS, SIDE_LABELS, type AnesthesiaRegimen, type ReaderLocation, type Sex } from '../domain/vocabulary';
 import type { Draft, SectionId } from './draft';
@@ -34,7 +35,11 @@ export type AiModality = Readonly<{
   lastActivity: string;
   activeMinutes: number;
   activityCount: number;
-  baselines: readonly AiPoint[];
+  /** The device's stimulation and channels as the draft words them (describeStimulation…). */
+  stimulation: readonly string[];
+  recording: readonly string[];
+  /** `values`: the peaks the device marked at that baseline, as the draft words them. */
+  baselines: ReadonlyArray<AiPoint & Readonly<{ values: string }>>;
 }>;
 
 export type AiAlert = Readonly<{
@@ -134,7 +139,9 @@ export function deidentifyFacts(facts: CaseFacts, identifiers: Identifiers = ide
       lastActivity: clock(m.lastActivity),
       activeMinutes: m.activeMinutes,
       activityCount: m.activityCount,
-      baselines: m.baselines.map(point),
+      stimulation: m.setups.flatMap((s) => s.setup.stimulation.map((x) => scrub(describeStimulation(x)))),
+      recording: m.setups.flatMap((s) => s.setup.channels.map((x) => scrub(describeChannel(x)))),
+      baselines: m.baselines.map((b) => ({ ...point(b), values: scrub(baselineValuesText(b.setup)) })),
     })),
     alerts: facts.alerts.map((a) => ({
       time: clock(a.at),

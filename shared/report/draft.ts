@@ -6,7 +6,8 @@
 import { ANESTHESIA_REGIMEN_LABELS, READER_LOCATION_LABELS, SEX_LABELS, SIDE_LABELS } from '../domain/vocabulary';
 import { LIMB_LABELS, MODALITIES_WITHOUT_BASELINE, MODALITY_LABELS } from '../domain/modality';
 import { wallClockFormatter } from '../domain/timeline';
-import type { AlertFact, CaseFacts, PersonFact } from './facts';
+import { baselineValuesText, describeChannel, describeStimulation } from '../domain/recorded-setup';
+import type { AlertFact, CaseFacts, ModalityFact, PersonFact } from './facts';
 
 export const SECTION_IDS = ['patient', 'modalities', 'anesthesia', 'baselines', 'events', 'closing', 'interpretation', 'monitoring'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
@@ -116,9 +117,31 @@ function modalitiesSection(f: CaseFacts, clock: Clock): DraftSection {
     const as = m.recordedAs.length ? ` (recorded as ${m.recordedAs.map((n) => `"${n}"`).join(', ')})` : '';
     if (m.entered) return `- ${m.label}${sides}: ${clock(m.firstActivity)}–${clock(m.lastActivity)}, ${m.activeMinutes} min, as entered by the technologist (no device recordings).`;
     if (m.activityCount === 0) return `- ${m.label}${sides}: named in the record; no recordings were captured.`;
-    return `- ${m.label}${sides}${as}: ${clock(m.firstActivity)}–${clock(m.lastActivity)}, ${m.activeMinutes} min active, ${m.activityCount} recording${m.activityCount === 1 ? '' : 's'}.`;
+    return `- ${m.label}${sides}${as}: ${clock(m.firstActivity)}–${clock(m.lastActivity)}, ${m.activeMinutes} min active, ${m.activityCount} recording${m.activityCount === 1 ? '' : 's'}.${setupSentences(m, clock)}`;
   });
-  return { id: 'modalities', title: 'Modalities monitored', text: lines.join('\n'), gaps: [], eventIds: f.modalities.flatMap((m) => m.eventIds), suggestion: null };
+  const ids = f.modalities.flatMap((m) => [...m.eventIds, ...m.setups.flatMap((s) => s.eventIds)]);
+  return { id: 'modalities', title: 'Modalities monitored', text: lines.join('\n'), gaps: [], eventIds: [...new Set(ids)], suggestion: null };
+}
+
+/**
+ * " Stimulation: … (as at 08:22). Recording: …." from what the device export states, per device
+ * mode when the modality has several ("L MEP", "R MEP"); nothing where it states nothing (a typed
+ * modality, an export without settings).
+ */
+function setupSentences(m: ModalityFact, clock: Clock): string {
+  const many = m.setups.length > 1;
+  const stimulation: string[] = [];
+  const recording: string[] = [];
+  for (const s of m.setups) {
+    const tag = many && s.name ? `${s.name}: ` : '';
+    const stim = s.setup.stimulation.map(describeStimulation).filter((x) => x !== '');
+    if (stim.length) stimulation.push(`${tag}${stim.join('; ')} (as at ${clock(s.at)})`);
+    if (s.setup.channels.length) recording.push(`${tag}${s.setup.channels.map(describeChannel).join(', ')}`);
+  }
+  const out: string[] = [];
+  if (stimulation.length) out.push(`Stimulation: ${stimulation.join('; ')}.`);
+  if (recording.length) out.push(`Recording: ${recording.join('; ')}.`);
+  return out.length ? ` ${out.join(' ')}` : '';
 }
 
 function anesthesiaSection(f: CaseFacts, clock: Clock): DraftSection {
@@ -156,7 +179,10 @@ function baselinesSection(f: CaseFacts, clock: Clock): DraftSection {
       const id = b.eventIds[0] ?? -1;
       if (seen.has(id)) continue;
       seen.add(id);
-      lines.push(`${clock(b.at)} ${MODALITY_LABELS[m.modality]}: ${b.text ? sentence(b.text) : 'baseline obtained.'}`);
+      // Values belong to one limb's channels: named with it ("SSEP (lower limb)"); a typed baseline
+      // may cover the modality's every limb.
+      const values = baselineValuesText(b.setup);
+      lines.push(`${clock(b.at)} ${values ? m.label : MODALITY_LABELS[m.modality]}: ${b.text ? sentence(b.text) : 'baseline obtained.'}${values ? ` ${values}.` : ''}`);
       ids.push(...b.eventIds);
     }
   }

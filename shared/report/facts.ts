@@ -7,13 +7,17 @@ import type { CaseRecord } from '../domain/case';
 import type { CaseEvent } from '../domain/event';
 import { isModality, MODALITY_LABELS, type Modality } from '../domain/modality';
 import type { Person } from '../domain/person';
-import { buildTimeline, laneName, type AlertOutcome, type Timeline, type TimelineIssue } from '../domain/timeline';
+import type { RecordedSetup } from '../domain/recorded-setup';
+import { buildTimeline, laneName, type AlertOutcome, type LaneSetup, type Timeline, type TimelineIssue } from '../domain/timeline';
 import type { AnesthesiaRegimen, ReaderLocation, Sex } from '../domain/vocabulary';
 import { yearsBetween } from '../util/time';
 
 export type PointFact = Readonly<{ at: number; text: string; eventIds: readonly number[] }>;
 
 export type PersonFact = Readonly<{ name: string; credential: string; npi: string | null }>;
+
+/** A baseline, with what the device recorded of it (channels, the peaks it marked) where it says. */
+export type BaselineFact = PointFact & Readonly<{ setup: RecordedSetup | null }>;
 
 export type ModalityFact = Readonly<{
   key: string;
@@ -31,7 +35,9 @@ export type ModalityFact = Readonly<{
   activityCount: number;
   /** No device recorded it: the technologist's entries say it ran (from its baseline to monitoring end). */
   entered: boolean;
-  baselines: readonly PointFact[];
+  baselines: readonly BaselineFact[];
+  /** How the device says it stimulated and recorded it, per device mode (Lane.setups). */
+  setups: readonly LaneSetup[];
   /** First and last supporting events (all ids would be thousands of trials). */
   eventIds: readonly number[];
 }>;
@@ -155,7 +161,8 @@ export function buildCaseFacts(inp: FactInputs): CaseFacts {
       activeMinutes: minutes(l.activeMs),
       activityCount: l.trialCount,
       entered: l.entered,
-      baselines: baselines.map((b) => ({ at: b.at, text: b.text, eventIds: [b.eventId] })),
+      baselines: baselines.map((b) => ({ at: b.at, text: b.text, eventIds: [b.eventId], setup: b.setup })),
+      setups: l.setups,
       eventIds: first === undefined ? [] : first === last || last === undefined ? [first] : [first, last],
     };
   });

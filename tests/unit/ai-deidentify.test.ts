@@ -71,7 +71,7 @@ describe('deidentifyFacts (the whitelist)', () => {
     expect(ai.patient).toEqual({ age: '60', sex: 'M' });
     expect(ai.procedure).toEqual({ description: 'L4-L5 posterior lumbar fusion ([removed])', cpt: '22612', side: 'bilateral', levels: 'L4-L5' });
     expect(ai.milestones[0]).toEqual({ time: '08:34', text: 'Incision. Mr [removed] moved slightly; DOB [removed] re-checked' });
-    expect(ai.modalities[0]!.baselines[0]).toEqual({ time: '08:20', text: 'Baseline lower SSEP obtained, good morphology (pt [removed], MRN [removed])' });
+    expect(ai.modalities[0]!.baselines[0]).toEqual({ time: '08:20', text: 'Baseline lower SSEP obtained, good morphology (pt [removed], MRN [removed])', values: '' });
     const alert = ai.alerts[0]!;
     expect(alert).toMatchObject({ time: '09:36', notified: '09:38', side: 'left', outcome: 'recovered', recoveryMinutes: 16, text: 'Left TA TcMEP amplitude down 80% from baseline' });
     expect(alert.interventions).toEqual([{ time: '09:39', text: 'MAP raised to 85 mmHg, retractor released (per [removed])' }]);

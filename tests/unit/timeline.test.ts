@@ -29,7 +29,7 @@ describe('timeline', () => {
     ]);
     expect(ssep.activeMs).toBe(50 * 60_000);
     expect(ssep.names).toEqual(['Lower SSEP']);
-    expect(ssep.baselines).toEqual([{ at: at(20), eventId: events[0]!.id, text: '', side: 'bilateral' }]);
+    expect(ssep.baselines).toEqual([{ at: at(20), eventId: events[0]!.id, text: '', side: 'bilateral', setup: null }]);
     expect(t.lanes[1]!.sides).toEqual(['left']);
     expect(t.lanes[1]!.intervals).toHaveLength(1);
   });

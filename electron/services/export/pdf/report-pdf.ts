@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { PDFDocument, rgb, type PDFImage } from 'pdf-lib';
 import type { CaseRecord } from '../../../../shared/domain/case';
+import { channelValues, describeChannel, describeStimulation, roundLatency } from '../../../../shared/domain/recorded-setup';
 import { wallClockFormatter, type Timeline } from '../../../../shared/domain/timeline';
 import { SIDE_LABELS, type Side } from '../../../../shared/domain/vocabulary';
 import type { CaseFacts } from '../../../../shared/report/facts';
@@ -65,6 +66,66 @@ function corpusOf(inp: ReportPdfInput): string {
   const { logo: _logo, ...letterhead } = inp.letterhead;
   const t = inp.timeline;
   return JSON.stringify([inp.record, inp.report, inp.facts, letterhead, t.milestones, t.alerts, t.lanes.map((l) => l.names)]);
+}
+
+/**
+ * How each modality was stimulated and recorded, and the baseline peaks the device marked: only
+ * where a device export states them (nothing is drawn for a case typed by hand).
+ */
+function drawSetupTables(flow: PageFlow, facts: CaseFacts, clock: (ms: number) => string): void {
+  const setupRows = facts.modalities.flatMap((m) =>
+    m.setups.map((s) => {
+      const stim = s.setup.stimulation.map(describeStimulation).filter((x) => x !== '');
+      return [
+        m.setups.length > 1 && s.name ? `${m.label}\n${s.name}` : m.label,
+        stim.length ? `${stim.join('\n')}\n(as at ${clock(s.at)})` : '—',
+        s.setup.channels.map(describeChannel).join('\n') || '—',
+      ];
+    }),
+  );
+  if (setupRows.length > 0) {
+    flow.heading('Stimulation and recording', H2, 40);
+    flow.space(2);
+    drawTable(
+      flow,
+      [
+        { title: 'Modality', width: 0.2 },
+        { title: 'Stimulation (as at)', width: 0.42 },
+        { title: 'Recording channels (active–reference)', width: 0.38 },
+      ],
+      setupRows,
+    );
+    flow.space(12);
+  }
+  const rows: string[][] = [];
+  for (const m of facts.modalities) {
+    for (const b of m.baselines) {
+      for (const v of channelValues(b.setup)) {
+        rows.push([
+          clock(b.at),
+          m.label,
+          describeChannel(v.channel),
+          v.peaks.map((p) => `${p.label} ${roundLatency(p.latencyMs)}`).join('\n'),
+          v.amplitude ? `${v.amplitude.microvolts} (${v.amplitude.from}–${v.amplitude.to})` : '—',
+        ]);
+      }
+    }
+  }
+  if (rows.length === 0) return;
+  flow.heading('Baseline values (device cursors)', H2, 40);
+  flow.space(2);
+  drawTable(
+    flow,
+    [
+      { title: 'Time', width: 0.09 },
+      { title: 'Modality', width: 0.2 },
+      { title: 'Channel (active–reference)', width: 0.33 },
+      { title: 'Peak latency (ms)', width: 0.18 },
+      { title: 'Amplitude (µV)', width: 0.2, align: 'right' },
+    ],
+    rows,
+  );
+  flow.space(12);
 }
 
 async function embedLogo(doc: PDFDocument, logo: PdfLogo | null | undefined): Promise<PDFImage | null> {
@@ -151,6 +212,7 @@ export async function renderReportPdf(inp: ReportPdfInput, assets: PdfAssets): P
     );
   }
   flow.space(12);
+  drawSetupTables(flow, facts, clock);
 
   flow.heading('Case timeline', H2, 80);
   flow.space(2);

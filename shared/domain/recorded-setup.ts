@@ -2,14 +2,13 @@
  * How a modality was stimulated and recorded, and the peaks the device marked, as a device export
  * states them: Cadwell's trial Stimuli, Traces[].Channel and Traces[].Cursors (vendor-formats.md
  * §1a), a Cadwell EDF+D's stimulus text and signal labels (§1b). Parsers put it on an event's
- * payload (`payload.setup`); the report reads it back through `setupOf`, which trusts nothing it
- * reads from the store. Pure.
+ * payload (`payload.setup`); the report reads it back through `setupOf` (stored-setup.ts), which
+ * trusts nothing it reads from the store. Pure, and free of imports: parsers load it in processes
+ * that must stay small.
  *
  * Closeout measures nothing itself: a latency is where the device's cursor sits, an amplitude the
  * difference between two cursors' voltages. A channel without cursors has no values, only a name.
  */
-import { z } from 'zod';
-
 export type CursorMark = Readonly<{
   /** The device's peak label: "N20", "P37", "P". */
   label: string;
@@ -46,44 +45,6 @@ export type Stimulation = Readonly<{
 }>;
 
 export type RecordedSetup = Readonly<{ stimulation: readonly Stimulation[]; channels: readonly RecordingChannel[] }>;
-
-const text = z.string().trim().min(1).max(200);
-const finite = z.number().finite();
-
-const SetupSchema = z.object({
-  stimulation: z
-    .array(
-      z.object({
-        stimulator: text.nullable(),
-        outputs: z.array(z.object({ label: text, usage: text.nullable() })).max(64),
-        intensities: z.array(finite).max(64),
-        unit: z.enum(['mA', 'V']).nullable(),
-        pulses: finite.nullable(),
-        pulseWidthUs: finite.nullable(),
-        isiMs: finite.nullable(),
-        rateHz: finite.nullable(),
-      }),
-    )
-    .max(16),
-  channels: z
-    .array(
-      z.object({
-        name: text,
-        active: text.nullable(),
-        reference: text.nullable(),
-        cursors: z.array(z.object({ label: text, latencyMs: finite, microvolts: finite.nullable() })).max(32),
-      }),
-    )
-    .max(256),
-});
-
-/** The setup a stored event carries, or null: a payload from the store is checked, never trusted. */
-export function setupOf(payload: Readonly<Record<string, unknown>> | null | undefined): RecordedSetup | null {
-  const raw = payload?.['setup'];
-  if (raw === undefined || raw === null) return null;
-  const parsed = SetupSchema.safeParse(raw);
-  return parsed.success ? parsed.data : null;
-}
 
 /** True when the setup says something a report can state. */
 export function hasContent(s: RecordedSetup | null): s is RecordedSetup {

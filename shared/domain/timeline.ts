@@ -7,7 +7,8 @@
 import type { CaseEvent } from './event';
 import type { EventKind } from './event-kinds';
 import { isModality, LIMB_LABELS, MODALITIES_WITHOUT_BASELINE, MODALITY_LABELS, type Limb, type Modality } from './modality';
-import { mergeSetups, setupOf, type RecordedSetup } from './recorded-setup';
+import { mergeSetups, type RecordedSetup } from './recorded-setup';
+import { setupOf } from './stored-setup';
 
 export type TimelineOptions = Readonly<{
   /** Trials closer than this belong to one active stretch of a modality. */

@@ -166,6 +166,10 @@ describe('report PDF (demo case)', () => {
     }
     // The figure's lane labels are text too.
     for (const l of timeline.lanes) expect(text).toContain(laneName(l));
+    // The demo's EDF mode files state their stimulus and channels, not peaks: a setup table, no values table.
+    expect(report.facts.modalities.filter((m) => m.setups.length > 0).map((m) => m.modality)).toEqual(expect.arrayContaining(['SSEP', 'TCMEP', 'TOF']));
+    expect(text).toContain('Stimulation and recording');
+    expect(text).not.toContain('Baseline values');
 
     const pages = raw.split('\f').filter((p) => p.trim()).length;
     expect(raw).toContain(`Page 1 of ${pages}`);

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildTimeline } from '../../shared/domain/timeline';
-import { channelValues, describeStimulation, roundAmplitude, setupOf, type RecordedSetup, type Stimulation } from '../../shared/domain/recorded-setup';
+import { channelValues, describeStimulation, roundAmplitude, type RecordedSetup, type Stimulation } from '../../shared/domain/recorded-setup';
+import { setupOf } from '../../shared/domain/stored-setup';
 import { buildCaseFacts } from '../../shared/report/facts';
 import { buildDraft } from '../../shared/report/draft';
 import { checkNarrative } from '../../shared/report/fact-check';

@@ -126,4 +126,38 @@ describe('quick entry on a case with no device source', () => {
     expect(claim.lines.find((l) => l.code === '95940')!.units).toBeGreaterThan(0);
     expect(claim.findings.map((f) => f.rule)).not.toContain('R05');
   });
+
+  it('a refused entry comes back as it was filled, with the reason beside it; corrected, it is recorded once', async () => {
+    host = await startHost();
+    const b = host.backend;
+    const c = await b.ok('createCase', sampleCase());
+    await b.ok('setCaseStatus', { id: c.id, status: 'capturing' });
+    const opened = await openPage(browser);
+    context = opened.context;
+    errors = opened.errors;
+    const page = opened.page;
+    await page.goto(`${host.bridge.pageUrl}#/cases/${c.id}`);
+    await expect.poll(() => page.getByRole('toolbar', { name: 'Record at this moment' }).isVisible()).toBe(true);
+
+    // A time typed ten minutes ahead: no entry may be in the future.
+    await press(page, 'b', 'Baseline');
+    const form = page.getByRole('form', { name: 'Record: Baseline' });
+    await form.getByLabel('Modality').selectOption('TCMEP');
+    await form.getByLabel('Detail').fill('all four limbs, good morphology');
+    await form.getByLabel('Time').fill(hms(Date.now() + 10 * 60_000));
+    await form.getByLabel('Time').press('Enter');
+    await expect.poll(() => form.getByRole('alert').first().textContent()).toMatch(/future/i);
+    expect(await form.getByLabel('Modality').inputValue()).toBe('TCMEP');
+    expect(await form.getByLabel('Detail').inputValue()).toBe('all four limbs, good morphology');
+    expect(await b.ok('listEvents', { caseId: c.id, limit: 10 })).toEqual([]);
+
+    await form.getByLabel('Time').fill(hms(Date.now() - 60_000));
+    await form.getByLabel('Time').press('Enter');
+    await expect.poll(() => page.getByRole('status', { name: 'Last entry' }).textContent()).toContain('Baseline recorded at');
+    const stored = await b.ok('listEvents', { caseId: c.id, limit: 10 });
+    expect(stored.map((e) => [e.kind, e.modality])).toEqual([
+      ['baseline', 'TCMEP'],
+      ['baseline', 'TCMEP'],
+    ]);
+  });
 });

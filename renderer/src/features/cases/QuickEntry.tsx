@@ -16,9 +16,10 @@ import { useOutbox } from '../../api/outbox';
 import { isTyping } from '../../components/keys';
 import { ErrorBanner } from '../../components/Field';
 
-type Queued = { label: string; occurredAt: number; keyedAt: number | null; clientId: string; entry: QuickEntryInput };
 type Values = Record<string, string | string[]>;
 type Draft = { kind: QuickEntryKind; keyedAt: number; time: string; v: Values };
+/** `draft`: the form as filled, put back if the entry is refused so nothing typed is lost. */
+type Queued = { label: string; occurredAt: number; keyedAt: number | null; clientId: string; entry: QuickEntryInput; draft: Draft };
 
 const LABEL: Readonly<Record<QuickEntryKind, string>> = Object.fromEntries(QUICK_ENTRY_BUTTONS.map((b) => [b.kind, b.label])) as Record<QuickEntryKind, string>;
 
@@ -86,9 +87,12 @@ export function QuickEntry({
         setDone(`${q.label} recorded at ${localClock(q.occurredAt)}.`);
       },
       away: () => setError('Not connected: the entry is kept here and will be saved with its time when Closeout reconnects.'),
-      refused: (_q, err) => {
+      refused: (q, err) => {
         setError(err.message);
         setFields(err.fields ?? {});
+        // The form comes back as it was filled, with the refusal beside its field; a form the
+        // technologist has opened since is left alone.
+        setDraft((d) => d ?? q.draft);
       },
     },
   );
@@ -143,7 +147,7 @@ export function QuickEntry({
       return;
     }
     const corrected = Math.abs(at - draft.keyedAt) >= 1000;
-    push({ label: LABEL[draft.kind], occurredAt: corrected ? at : draft.keyedAt, keyedAt: corrected ? draft.keyedAt : null, clientId: crypto.randomUUID(), entry: toEntry(draft.kind, draft.v) });
+    push({ label: LABEL[draft.kind], occurredAt: corrected ? at : draft.keyedAt, keyedAt: corrected ? draft.keyedAt : null, clientId: crypto.randomUUID(), entry: toEntry(draft.kind, draft.v), draft });
     setDraft(null);
   }
 

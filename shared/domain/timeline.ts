@@ -564,12 +564,37 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
 }
 
 /** "Dr Sample, surgeon" from a quick entry; a device's sentence names nobody we can rely on. */
+/** "Dr Sample", "Dr. Ana de Vries": a title and up to three capitalised words (case matters: no `i` flag). */
+const DR_NAME = String.raw`[Dd]r\.?\s+\p{Lu}[\p{L}'’-]*(?:\s+(?:(?:de|van|von|der|da|di|le|la)\s+)?\p{Lu}[\p{L}'’-]*){0,2}`;
+const TOLD = String.raw`(?:[Nn]otified|[Ii]nformed|[Tt]old|[Aa]ware)`;
+const ROLE = String.raw`([Ss]urgeon|[Aa]nesthesiologist|[Aa]nesthetist|CRNA)`;
+/** The name right beside the notification word, as a device or a technologist writes it. */
+const NAMED_NOTIFIED = [
+  new RegExp(String.raw`(?:\b${ROLE}[,:]?\s+)?(${DR_NAME})(?:\s*\(${ROLE}\))?,?\s+(?:was\s+|made\s+)?${TOLD}\b`, 'u'),
+  new RegExp(String.raw`\b${TOLD}\s+(?:the\s+)?(?:${ROLE},?\s+)?(${DR_NAME})(?:\s*\(${ROLE}\))?`, 'u'),
+];
+
+/**
+ * Who was told, by name and role: a quick entry says it in its fields; a device's or a typed
+ * note's text only when a name stands right beside the notification ("surgeon Dr Sample
+ * notified", "notified Dr Sample (surgeon)"). "Surgeon notified" names nobody.
+ */
 function whoWasTold(e: CaseEvent): string | null {
   const entry = entryOf(e);
-  const who = typeof entry?.['who'] === 'string' ? entry['who'].trim() : '';
-  const role = typeof entry?.['role'] === 'string' ? entry['role'] : '';
-  if (!who) return null;
-  return role ? `${who}, ${role}` : who;
+  if (entry) {
+    const who = typeof entry['who'] === 'string' ? entry['who'].trim() : '';
+    const role = typeof entry['role'] === 'string' ? entry['role'] : '';
+    if (!who) return null;
+    return role ? `${who}, ${role}` : who;
+  }
+  for (const re of NAMED_NOTIFIED) {
+    const m = re.exec(e.text);
+    if (!m) continue;
+    const name = (m[2] as string).replace(/^[Dd]r\.?\s+/, 'Dr ').trim();
+    const role = (m[1] ?? m[3])?.toLowerCase();
+    return role ? `${name}, ${role === 'crna' ? 'CRNA' : role}` : name;
+  }
+  return null;
 }
 
 function buildPresence(sorted: readonly CaseEvent[]): Timeline['readerPresence'] {

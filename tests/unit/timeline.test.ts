@@ -93,6 +93,18 @@ describe('timeline', () => {
     ]);
   });
 
+  it('names who was told by name and role only where the text puts a name beside the notification', () => {
+    const who = (text: string) => buildTimeline([ev('alert', 40, { modality: 'TCMEP', text: 'L TA TcMEP down 60%' }), ev('surgeon_notified', 41, { text })]).alerts[0]!.notified?.who;
+    expect(who('Alert: left deltoid TcMEP down 60%, surgeon Dr Sample notified')).toBe('Dr Sample, surgeon');
+    expect(who('Notified Dr. Ana de Vries (surgeon)')).toBe('Dr Ana de Vries, surgeon');
+    expect(who('Dr Okafor informed')).toBe('Dr Okafor');
+    expect(who('told anesthesiologist Dr Lee')).toBe('Dr Lee, anesthesiologist');
+    // No name beside it: nobody is named, and another doctor in the sentence is not taken for one.
+    expect(who('Surgeon notified')).toBeNull();
+    expect(who('Dr Hope reviewing remotely; surgeon notified')).toBeNull();
+    expect(who('Dr Sample and team notified')).toBeNull();
+  });
+
   it('flags an alert never resolved and never notified', () => {
     const t = buildTimeline([ev('monitoring_start', 0), ev('alert', 40, { modality: 'SSEP', text: 'L tibial SSEP amplitude down 60%' }), ev('monitoring_end', 90)]);
     expect(t.alerts[0]!.outcome).toBe('unresolved');

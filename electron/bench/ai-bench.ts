@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_AI_CONFIG } from '../services/ai/ai-config';
 import { writeNarrative } from '../services/ai/ai-narrative';
-import { deidentifyFacts, identifiersOf } from '../../shared/report/deidentify';
+import { identifiersOf } from '../../shared/report/deidentify';
 import { faithfulNarrative, splitEvery, startFakeAnthropic, syntheticCase, syntheticPeople } from '../../tests/helpers/fake-anthropic';
 import { median, percentile, type BenchRow } from './bench-row';
 
@@ -30,7 +30,7 @@ export async function measureAiFirstSection(opts: Readonly<{ runs?: number; warm
   });
   const c = syntheticCase();
   const identifiers = identifiersOf(c.facts, { people: Object.values(syntheticPeople) });
-  const facts = deidentifyFacts(c.facts, identifiers);
+  const facts = c.facts;
   const config = { ...DEFAULT_AI_CONFIG, enabled: true, baseURL: fake.url };
   const latencies: number[] = [];
   try {
@@ -38,8 +38,8 @@ export async function measureAiFirstSection(opts: Readonly<{ runs?: number; warm
       let seenAt: number | null = null;
       const r = await writeNarrative({
         facts,
+        typed: new Map(),
         identifiers,
-        draft: c.draft,
         apiKey: 'bench-key',
         config,
         onSection: (u) => {

@@ -14,8 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { createBackend } from '../backend/host';
 import { startBridge } from '../devhost/ws-bridge';
-import { splitEvery, startFakeAnthropic } from '../../tests/helpers/fake-anthropic';
-import { AI_SECTION_IDS } from '../../shared/report/ai-prompt';
+import { narrateFacts, splitEvery, startFakeAnthropic } from '../../tests/helpers/fake-anthropic';
 import { median, percentile, type BenchRow } from './bench-row';
 
 /**
@@ -44,19 +43,13 @@ export type AiScreenFigures = Readonly<{ runs: number; medianMs: number; p95Ms: 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER = [path.resolve(HERE, '../renderer'), path.resolve(HERE, '../../renderer')].find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? path.resolve(HERE, '../renderer');
 
-/** Copies the draft's narrative sections back, as a faithful model would. */
-function echo(body: Record<string, unknown> | null): string {
-  const user = String((body?.['messages'] as Array<{ content: string }> | undefined)?.[0]?.content ?? '');
-  return AI_SECTION_IDS.map((id) => `## ${id}\n${new RegExp(`<section id="${id}" [^>]*>\\n([\\s\\S]*?)\\n</section>`).exec(user)?.[1] ?? ''}`).join('\n');
-}
-
 export async function measureAiOnScreen(opts: Readonly<{ runs?: number; warmup?: number; rendererDir?: string }> = {}): Promise<AiScreenFigures> {
   const staticDir = opts.rendererDir ?? RENDERER;
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error('The renderer is not built (npm run build).');
   const runs = opts.runs ?? 20;
   const warmup = opts.warmup ?? 2;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-ai-screen-'));
-  const fake = await startFakeAnthropic({ reply: (r) => echo(r.body), split: splitEvery(12), deltaDelayMs: 3 });
+  const fake = await startFakeAnthropic({ reply: (r) => narrateFacts(r.body), split: splitEvery(12), deltaDelayMs: 3 });
   const backend = createBackend({ dataDir, actor: 'bench', appVersion: 'bench' });
   const bridge = await startBridge({ backend, staticDir });
   let browser: Browser | undefined;

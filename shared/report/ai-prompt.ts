@@ -2,20 +2,20 @@
  * The AI narrative's prompt and the splitter that turns its streamed answer back into report
  * sections. Pure: the service (electron/services/ai) sends what this builds.
  *
- * The model rewrites the deterministic draft, section by section, into clinical prose. It gets
- * the de-identified facts and the de-identified draft only, and answers with one `## <id>` line
- * per section so each section can be shown as soon as its text arrives.
+ * The model writes the narrative sections from the de-identified facts alone (deidentify.ts):
+ * closed vocabularies, numbers, device terms, and times as minutes. It is sent no draft text, no
+ * note, nothing anyone typed. It answers with one `## <id>` line per section, so each section can
+ * be shown as soon as its text arrives, and writes times as "T+45" tokens (ai-times.ts).
  */
-import { SECTION_IDS, SECTION_TITLES, type Draft, type SectionId } from './draft';
-import { deidentifyDraft, type AiDraftSection, type AiFacts, type Identifiers } from './deidentify';
+import { SECTION_IDS, SECTION_TITLES, type SectionId } from './draft';
+import type { AiFacts } from './deidentify';
 
 /** Bump when the wording changes, so stored narratives can say which prompt wrote them. */
-export const PROMPT_VERSION = 1;
+export const PROMPT_VERSION = 2;
 
 /**
  * The sections the model writes: the narrative ones. The patient section is made of identifiers
- * the model never sees, and the monitoring section of times and names; the model's version of
- * either could only be worse than the draft's, so it gets them as context and does not write them.
+ * the model never sees, and the monitoring section of times and names; the draft keeps both.
  */
 export const AI_SECTION_IDS = ['modalities', 'anesthesia', 'baselines', 'events', 'closing', 'interpretation'] as const satisfies readonly SectionId[];
 export type AiSectionId = (typeof AI_SECTION_IDS)[number];
@@ -27,7 +27,6 @@ export function isAiSection(id: SectionId): id is AiSectionId {
 export type NarrativePrompt = Readonly<{
   system: string;
   user: string;
-  sections: readonly AiDraftSection[];
   /**
    * The fixed wording of the prompt (no case data in it). The request guard leaves these out of
    * its search: a surname that is an ordinary word ("Case", "Example") must not match our own
@@ -40,37 +39,38 @@ export type NarrativePrompt = Readonly<{
 // this text included, for the case's identifiers.
 const SYSTEM = [
   'You write the narrative of a post-operative intraoperative neuromonitoring (IONM) report. An interpreting physician reviews and signs it.',
-  'You receive the case facts as JSON and a standard draft of the report, section by section. Rewrite the draft sections you are asked for into polished, concise clinical prose.',
+  'You receive the case facts as JSON: closed vocabularies, numbers, and "terms" (the clinical words of what was recorded, everything else left out). Write the sections you are asked for in polished, concise clinical prose.',
   '',
   'Rules:',
-  '- Use only the facts and the draft. Never add a finding, cause, diagnosis, recommendation, time, number, side, spinal level or modality that is not in them.',
-  '- Keep every clock time exactly as written (24-hour HH:MM) and every number with its unit. Do not convert, round or compute times, durations or numbers.',
-  '- Where the draft says "not recorded", say so plainly; do not fill the gap.',
-  '- Text shown as [removed] was withheld for privacy. Leave it out; never guess it. Write no names, calendar dates or places: the date is the day of surgery.',
-  '- Interpretation: the draft gives the wording suggested from the record. Restate what it concludes, no more; where it draws no conclusion, draw none. The interpreting physician reviews and adopts it.',
+  '- Use only the facts. Never add a finding, cause, diagnosis, recommendation, time, number, side, spinal level or modality that is not in them.',
+  '- Times are given as whole minutes from the time base (see "minutesFrom"). Write every time as its token, exactly: minute 45 is T+45, minute -3 is T-3. Never write a clock time, and do not compute times; durations ("activeMinutes", "recoveryMinutes") are written in minutes.',
+  '- Keep every number with its unit as given. Do not convert, round or compute numbers.',
+  '- A missing fact is not recorded: say so plainly; do not fill the gap. Empty terms mean the record holds no wording you may use.',
+  '- Write no names, dates or places.',
+  '- Changes from baseline: "changesFromBaseline" says what may be concluded. Only when it is "none recorded" may you write that no significant change from baseline occurred; when it is "cannot be stated", say that it cannot be stated and why ("cannotBeStatedBecause").',
+  '- Interpretation: restate only what the facts conclude (what was monitored, each change and its outcome, the closing status). Draw no other conclusion. The interpreting physician reviews and adopts it.',
   '',
   'Output format:',
   '- For each section asked for, in the order given, write one line "## <section id>" with the id exactly as given (for example "## events"), then the section text on the following lines.',
   '- No other headings, no preamble, no closing remarks, no Markdown tables.',
 ].join('\n');
 
-/**
- * The system and user messages. `draft` is the case's deterministic draft as built; it is
- * de-identified here (patient section rebuilt from the facts, every other section scrubbed), so
- * the caller cannot hand the model the identified one by mistake.
- */
-export function buildNarrativePrompt(facts: AiFacts, draft: Draft, identifiers: Identifiers): NarrativePrompt {
-  // The interpretation section of the draft is empty until the physician writes it: the model
-  // works from the wording suggested from the record (or from nothing, where it suggests nothing).
-  const offered: Draft = { ...draft, sections: draft.sections.map((s) => (s.id === 'interpretation' ? { ...s, text: s.suggestion ?? '' } : s)) };
-  const sections = deidentifyDraft(offered, facts, identifiers);
+const SECTION_GUIDE: Readonly<Record<AiSectionId, string>> = {
+  modalities: 'each monitored modality with its limb and sides, when it ran and for how long, and its stimulation where given',
+  anesthesia: 'the regimen and each change',
+  baselines: 'each baseline with its time and, where given, the peak latencies and amplitudes',
+  events: 'what changesFromBaseline says, then the milestones and each alert with its notification, interventions and outcome, in time order',
+  closing: 'the closing status',
+  interpretation: 'the interpretation and conclusion, within the rules above',
+};
+
+/** The system and user messages: the facts and the sections to write. */
+export function buildNarrativePrompt(facts: AiFacts): NarrativePrompt {
   const head = 'Case facts (de-identified JSON):';
-  const drafted = 'Standard draft:';
-  const close = '</section>';
-  const open = (s: AiDraftSection) => `<section id="${s.id}" title="${s.title}">`;
-  const ask = `Write these ${AI_SECTION_IDS.length} sections, in this order: ${AI_SECTION_IDS.join(', ')}. The other sections are context only: do not write them.`;
-  const user = [head, JSON.stringify(facts, null, 1), '', drafted, ...sections.map((s) => `${open(s)}\n${s.text}\n${close}`), '', ask].join('\n');
-  return { system: SYSTEM, user, sections, constants: [SYSTEM, head, drafted, close, ask, ...sections.map(open)] };
+  const ask = `Write these ${AI_SECTION_IDS.length} sections, in this order: ${AI_SECTION_IDS.join(', ')}.`;
+  const guide = AI_SECTION_IDS.map((id) => `- ${id} (${SECTION_TITLES[id]}): ${SECTION_GUIDE[id]}.`);
+  const user = [head, JSON.stringify(facts, null, 1), '', ask, ...guide].join('\n');
+  return { system: SYSTEM, user, constants: [SYSTEM, head, ask, ...guide] };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,207 +1,232 @@
 /**
- * What the AI narrative may see of a case: a whitelist, built field by field from the case facts
- * (never a spread, so a field added to CaseFacts later stays at home until someone adds it here on
- * purpose), with every free text scrubbed against the case's own identifiers.
+ * What the AI narrative may see of a case, built by construction: closed vocabularies, numbers and
+ * times as minutes, never free text. Every field is named here (never a spread, so a field added to
+ * CaseFacts later stays at home until someone adds it here on purpose):
  *
- * Safe-harbor thinking (45 CFR 164.514(b)(2)): no names, record numbers, NPIs, facility, room, and
- * no element of a date but the year; ages over 89 become "90 or older". Clock times stay: "09:36"
- * carries no date, and the report cannot be written without them.
+ * - enums (modality, side, limb, sex, regimen, outcome, intervention kind…) checked against their
+ *   lists; a value not on its list is dropped;
+ * - numbers (counts, minutes, %, device values);
+ * - times as whole minutes from monitoring start (or, without one, from the first fact), so no
+ *   clock time or date is sent; the model writes them back as "T+45" and Closeout puts the clock
+ *   time in (ai-times.ts);
+ * - a device's text only as its terms (ai-terms.ts): words of a fixed clinical vocabulary, spinal
+ *   levels and numbers with a clinical unit; everything else in it is dropped;
+ * - what the technologist typed is never sent: a typed note not at all, a quick entry only by its
+ *   closed fields (the alert's modality, side, amplitude %, the intervention's kind).
  *
- * The same matcher scrubs the texts and checks the outgoing request (ai-narrative's guard), so
- * what the scrubber misses the guard misses too: the table tests in ai-deidentify.test.ts are the
- * contract.
+ * No name, record number, NPI, facility, room, date, phone, address or free-text field of the
+ * case record is read. The request guard (ai-guard.ts) still searches what is sent, as a second
+ * wall, for the case's identifiers and the Safe Harbor kinds.
  */
 import { EVENT_SIDES, LIMBS, type Modality } from '../domain/modality';
-import { baselineValuesText, describeChannel, describeStimulation } from '../domain/recorded-setup';
-import { wallClockFormatter, type AlertOutcome } from '../domain/timeline';
-import { SEX_LABELS, SIDE_LABELS, type AnesthesiaRegimen, type ReaderLocation, type Sex } from '../domain/vocabulary';
-import type { Draft, SectionId } from './draft';
-import type { CaseFacts, PersonFact, PointFact } from './facts';
+import { channelValues, roundLatency } from '../domain/recorded-setup';
+import { type AlertOutcome, type TimelineIssueKind } from '../domain/timeline';
+import { ANESTHESIA_REGIMENS, READER_LOCATIONS, SEXES, SIDES, type AnesthesiaRegimen, type ReaderLocation, type Sex } from '../domain/vocabulary';
+import { INTERVENTIONS, NOTIFIED_ROLES, CLOSING_STATUSES } from '../domain/quick-entry';
+import { termsOf } from './ai-terms';
+import { unchangedReasons } from './draft';
+import type { CaseFacts, PointFact } from './facts';
 
-// ---------------------------------------------------------------------------------------------
-// The de-identified facts
-// ---------------------------------------------------------------------------------------------
+/** A moment of the case: whole minutes from the time base, and what the record says of it, as terms. */
+export type AiPoint = Readonly<{ minute: number; terms: string }>;
 
-/** A moment of the case as a wall-clock time in the case's zone ("09:36") and what was recorded. */
-export type AiPoint = Readonly<{ time: string; text: string }>;
+export type AiStimulation = Readonly<{ intensities: readonly number[]; unit: 'mA' | 'V' | null; pulses: number | null; pulseWidthUs: number | null; isiMs: number | null; rateHz: number | null }>;
+
+export type AiBaseline = Readonly<{
+  minute: number;
+  terms: string;
+  /** The peaks the device marked, per channel (the channel named by its terms: "left PTN cortical"). */
+  values: ReadonlyArray<Readonly<{ channel: string; peaks: ReadonlyArray<Readonly<{ label: string; latencyMs: number }>>; amplitude: Readonly<{ from: string; to: string; microvolts: number }> | null }>>;
+}>;
 
 export type AiModality = Readonly<{
   modality: Modality;
-  label: string;
   limb: string | null;
   sides: readonly string[];
-  recordedAs: readonly string[];
-  firstActivity: string;
-  lastActivity: string;
+  firstActivity: number;
+  lastActivity: number;
   activeMinutes: number;
   activityCount: number;
-  /** The device's stimulation and channels as the draft words them (describeStimulation…). */
-  stimulation: readonly string[];
-  recording: readonly string[];
-  /** `values`: the peaks the device marked at that baseline, as the draft words them. */
-  baselines: ReadonlyArray<AiPoint & Readonly<{ values: string }>>;
+  /** No device recorded it: the technologist's entries say it ran. */
+  entered: boolean;
+  stimulation: readonly AiStimulation[];
+  baselines: readonly AiBaseline[];
 }>;
 
 export type AiAlert = Readonly<{
-  time: string;
+  minute: number;
   modality: Modality | null;
-  label: string | null;
   side: string | null;
   limb: string | null;
-  text: string;
-  notified: string | null;
-  interventions: readonly AiPoint[];
-  resolved: AiPoint | null;
+  /** From a quick entry's fields; null where the alert came from a device's text. */
+  amplitudeDropPct: number | null;
+  latencyIncreasePct: number | null;
+  terms: string;
+  notified: Readonly<{ minute: number; role: string | null }> | null;
+  interventions: ReadonlyArray<AiPoint & Readonly<{ kind: string | null }>>;
   outcome: AlertOutcome;
+  resolved: AiPoint | null;
   recoveryMinutes: number | null;
   vitals: readonly AiPoint[];
 }>;
 
-/** Who was there, by credential only ("CNIM", "MD"): never a name or an NPI. */
-export type AiPerson = Readonly<{ credential: string }>;
-
 export type AiFacts = Readonly<{
-  /** Tells AiFacts from CaseFacts at run time (fact-check accepts both). */
+  /** Tells AiFacts from CaseFacts at run time. */
   deidentified: true;
+  /** What the minutes count from. */
+  minutesFrom: 'monitoring start' | 'the first recorded fact';
   /** Age in whole years, or "90 or older". */
   patient: Readonly<{ age: string; sex: Sex }>;
-  /** Always "day of surgery": the date itself is an identifier. */
-  dateOfService: 'day of surgery';
-  procedure: Readonly<{ description: string; cpt: string | null; side: string | null; levels: string }>;
+  procedure: Readonly<{ cpt: string | null; side: string | null; levels: string }>;
   diagnosisCodes: readonly string[];
-  surgeon: AiPerson | null;
-  technologist: AiPerson | null;
-  physician: AiPerson | null;
   readerLocation: ReaderLocation | null;
-  anesthesia: Readonly<{ regimen: AnesthesiaRegimen | null; detail: string; changes: readonly AiPoint[] }>;
+  anesthesia: Readonly<{ regimen: AnesthesiaRegimen | null; changes: readonly AiPoint[] }>;
   modalities: readonly AiModality[];
   alerts: readonly AiAlert[];
   milestones: readonly AiPoint[];
-  /** The technologist's notes, each scrubbed against the case's identifiers. */
-  notes: readonly AiPoint[];
-  closing: AiPoint | null;
+  closing: (AiPoint & Readonly<{ status: string | null }>) | null;
   monitoring: Readonly<{
-    start: string | null;
-    end: string | null;
+    start: number | null;
+    end: number | null;
     derived: boolean;
     minutes: number;
-    segments: ReadonlyArray<Readonly<{ start: string; end: string }>>;
+    segments: ReadonlyArray<Readonly<{ start: number; end: number }>>;
   }>;
-  /** What the record makes uncertain about its own times (the draft says these too). */
-  uncertainties: readonly string[];
+  /**
+   * What the record lets the report conclude about changes from baseline: alerts were recorded;
+   * none was, and the record shows it; or none was but the record cannot show it (and why).
+   */
+  changesFromBaseline: 'alerts recorded' | 'none recorded' | 'cannot be stated';
+  cannotBeStatedBecause: readonly string[];
+  /** What the record makes uncertain about its own times. */
+  uncertainties: readonly TimelineIssueKind[];
 }>;
+
+/** Events the technologist typed: their quick-entry fields, or null for a typed note. */
+export type TypedFacts = ReadonlyMap<number, Readonly<Record<string, unknown>> | null>;
 
 /** Same list as draft.ts: issues about times themselves, which the draft states as uncertain. */
 const UNCERTAIN_KINDS: ReadonlySet<string> = new Set(['clock_jump', 'modality_start_without_stop', 'modality_stop_without_start', 'monitoring_start_without_end', 'monitoring_end_without_start']);
 
-export const REMOVED = '[removed]';
-
 /** HIPAA safe harbor: ages over 89 are aggregated. */
 export function safeAge(years: number): string {
-  return years > 89 ? '90 or older' : String(Math.max(0, Math.trunc(years)));
+  return years > 89 ? '90 or older' : String(Math.max(0, Math.floor(years)));
 }
 
 /**
- * The whitelist. Every field is named here; free text (notes included) goes through `scrubText`.
- * People's names, NPIs, MRN, dates, facility and room are left out entirely.
+ * The instant the minutes count from: monitoring start, else the earliest time the facts hold,
+ * taken to its whole minute so "T+45" reads back as the same clock minute the draft shows.
  */
-export function deidentifyFacts(facts: CaseFacts, identifiers: Identifiers = identifiersOf(facts)): AiFacts {
-  const clock = wallClockFormatter(facts.timeZone);
-  const scrub = (s: string) => scrubText(s, identifiers);
-  // Sides and limbs are vocabulary; anything else in those slots is dropped, not passed on.
-  const side = (s: string | null) => (s !== null && (EVENT_SIDES as readonly string[]).includes(s) ? s : null);
-  const limb = (l: string | null) => (l !== null && (LIMBS as readonly string[]).includes(l) ? l : null);
-  const point = (p: PointFact): AiPoint => ({ time: clock(p.at), text: scrub(p.text) });
-  const credential = (p: PersonFact | null): AiPerson | null => (p ? { credential: scrub(p.credential) } : null);
-  return {
-    deidentified: true,
-    patient: { age: safeAge(facts.patient.ageYears), sex: facts.patient.sex },
-    dateOfService: 'day of surgery',
-    procedure: {
-      description: scrub(facts.procedure.description),
-      cpt: facts.procedure.cpt,
-      side: facts.procedure.side,
-      levels: scrub(facts.procedure.levels),
-    },
-    diagnosisCodes: [...facts.diagnosisCodes],
-    surgeon: credential(facts.surgeon),
-    technologist: credential(facts.technologist),
-    physician: credential(facts.physician),
-    readerLocation: facts.readerLocation,
-    anesthesia: { regimen: facts.anesthesia.regimen, detail: scrub(facts.anesthesia.detail), changes: facts.anesthesia.changes.map(point) },
-    modalities: facts.modalities.map((m) => ({
-      modality: m.modality,
-      label: scrub(m.label),
-      limb: limb(m.limb),
-      sides: m.sides.map(side).filter((x): x is string => x !== null),
-      recordedAs: m.recordedAs.map(scrub),
-      firstActivity: clock(m.firstActivity),
-      lastActivity: clock(m.lastActivity),
-      activeMinutes: m.activeMinutes,
-      activityCount: m.activityCount,
-      stimulation: m.setups.flatMap((s) => s.setup.stimulation.map((x) => scrub(describeStimulation(x)))),
-      recording: m.setups.flatMap((s) => s.setup.channels.map((x) => scrub(describeChannel(x)))),
-      baselines: m.baselines.map((b) => ({ ...point(b), values: scrub(baselineValuesText(b.setup)) })),
+export function timeBaseOf(facts: CaseFacts): number {
+  const times = [
+    facts.monitoring.start,
+    ...facts.modalities.map((m) => m.firstActivity),
+    ...facts.alerts.map((a) => a.at),
+    ...facts.milestones.map((m) => m.at),
+    ...facts.anesthesia.changes.map((c) => c.at),
+    facts.closing?.at ?? null,
+  ].filter((t): t is number => t !== null && Number.isFinite(t));
+  const base = facts.monitoring.start ?? (times.length ? Math.min(...times) : 0);
+  return Math.floor(base / 60_000) * 60_000;
+}
+
+const oneOf = <T extends string>(list: readonly T[], v: unknown): T | null => (typeof v === 'string' && (list as readonly string[]).includes(v) ? (v as T) : null);
+const finiteOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+export function deidentifyFacts(facts: CaseFacts, typed: TypedFacts): AiFacts {
+  const base = timeBaseOf(facts);
+  const minute = (t: number) => Math.floor(t / 60_000) - base / 60_000;
+  const isTyped = (ids: readonly number[]) => ids.some((id) => typed.has(id));
+  const entryOf = (ids: readonly number[]) => {
+    for (const id of ids) {
+      const e = typed.get(id);
+      if (e) return e;
+    }
+    return null;
+  };
+  // A typed text is never sent: only its closed fields, read by the caller of `point`.
+  const terms = (p: Pick<PointFact, 'text' | 'eventIds'>) => (isTyped(p.eventIds) ? '' : termsOf(p.text));
+  const point = (p: PointFact): AiPoint => ({ minute: minute(p.at), terms: terms(p) });
+  const side = (s: string | null) => oneOf(EVENT_SIDES, s);
+  const limb = (l: string | null) => oneOf(LIMBS, l);
+
+  const modalities: AiModality[] = facts.modalities.map((m) => ({
+    modality: m.modality,
+    limb: limb(m.limb),
+    sides: m.sides.map(side).filter((x): x is NonNullable<typeof x> => x !== null),
+    firstActivity: minute(m.firstActivity),
+    lastActivity: minute(m.lastActivity),
+    activeMinutes: m.activeMinutes,
+    activityCount: m.activityCount,
+    entered: m.entered,
+    stimulation: m.setups.flatMap((s) =>
+      s.setup.stimulation.map((x) => ({ intensities: [...x.intensities], unit: x.unit, pulses: x.pulses, pulseWidthUs: x.pulseWidthUs, isiMs: x.isiMs, rateHz: x.rateHz })),
+    ),
+    baselines: m.baselines.map((b) => ({
+      ...point(b),
+      values: channelValues(b.setup).map((v) => ({
+        channel: termsOf(v.channel.name),
+        // Peak labels are the device's names for components ("P37", "N20"): only that shape is sent.
+        peaks: v.peaks.filter((p) => /^[NP]\d{0,3}$/.test(p.label)).map((p) => ({ label: p.label, latencyMs: roundLatency(p.latencyMs) })),
+        amplitude: v.amplitude && /^[NP]\d{0,3}$/.test(v.amplitude.from) && /^[NP]\d{0,3}$/.test(v.amplitude.to) ? v.amplitude : null,
+      })),
     })),
-    alerts: facts.alerts.map((a) => ({
-      time: clock(a.at),
+  }));
+
+  const alerts: AiAlert[] = facts.alerts.map((a) => {
+    const entry = entryOf([a.eventIds[0] ?? -1]);
+    return {
+      minute: minute(a.at),
       modality: a.modality,
-      label: a.label === null ? null : scrub(a.label),
       side: side(a.side),
       limb: limb(a.limb),
-      text: scrub(a.text),
-      notified: a.notified ? clock(a.notified.at) : null,
-      interventions: a.interventions.map(point),
-      resolved: a.resolved ? point(a.resolved) : null,
+      amplitudeDropPct: entry ? finiteOrNull(entry['amplitudeDropPct']) : null,
+      latencyIncreasePct: entry ? finiteOrNull(entry['latencyIncreasePct']) : null,
+      terms: isTyped([a.eventIds[0] ?? -1]) ? '' : termsOf(a.text),
+      notified: a.notified ? { minute: minute(a.notified.at), role: oneOf(NOTIFIED_ROLES, entryOf(a.notified.eventIds)?.['role']) ?? (a.notified.who && /\bsurgeon\b/i.test(a.notified.who) ? 'surgeon' : null) } : null,
+      interventions: a.interventions.map((i) => ({ ...point(i), kind: oneOf(Object.keys(INTERVENTIONS), entryOf(i.eventIds)?.['action']) })),
       outcome: a.outcome,
+      resolved: a.resolved ? point(a.resolved) : null,
       recoveryMinutes: a.recoveryMinutes,
       vitals: a.vitals.map(point),
-    })),
+    };
+  });
+
+  const why = unchangedReasons(facts);
+  return {
+    deidentified: true,
+    minutesFrom: facts.monitoring.start !== null ? 'monitoring start' : 'the first recorded fact',
+    patient: { age: safeAge(facts.patient.ageYears), sex: oneOf(SEXES, facts.patient.sex) ?? 'U' },
+    procedure: {
+      cpt: facts.procedure.cpt && /^\d{4}[0-9A-Z]$/.test(facts.procedure.cpt) ? facts.procedure.cpt : null,
+      side: oneOf(SIDES, facts.procedure.side),
+      // Levels only: the field is typed text, so only what reads as spinal levels goes.
+      levels: termsOf(facts.procedure.levels).split(/[\s,.]+/).filter((t) => /^[CTLS]\d{1,2}(?:-[CTLS]\d{1,2})?$/.test(t)).join(', '),
+    },
+    diagnosisCodes: facts.diagnosisCodes.filter((c) => /^[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?$/.test(c)),
+    readerLocation: oneOf(READER_LOCATIONS, facts.readerLocation),
+    anesthesia: { regimen: oneOf(ANESTHESIA_REGIMENS, facts.anesthesia.regimen), changes: facts.anesthesia.changes.map(point) },
+    modalities,
+    alerts,
     milestones: facts.milestones.map(point),
-    notes: facts.notes.map(point),
-    closing: facts.closing ? point(facts.closing) : null,
+    closing: facts.closing
+      ? { ...point(facts.closing), status: oneOf(Object.keys(CLOSING_STATUSES), entryOf(facts.closing.eventIds)?.['status']) }
+      : null,
     monitoring: {
-      start: facts.monitoring.start === null ? null : clock(facts.monitoring.start),
-      end: facts.monitoring.end === null ? null : clock(facts.monitoring.end),
+      start: facts.monitoring.start === null ? null : minute(facts.monitoring.start),
+      end: facts.monitoring.end === null ? null : minute(facts.monitoring.end),
       derived: facts.monitoring.derived,
       minutes: facts.monitoring.minutes,
-      segments: facts.monitoring.segments.map((s) => ({ start: clock(s.start), end: clock(s.end) })),
+      segments: facts.monitoring.segments.map((s) => ({ start: minute(s.start), end: minute(s.end) })),
     },
-    uncertainties: facts.issues.filter((i) => UNCERTAIN_KINDS.has(i.kind)).map((i) => scrub(i.message)),
+    changesFromBaseline: facts.alerts.length > 0 ? 'alerts recorded' : why.length === 0 ? 'none recorded' : 'cannot be stated',
+    cannotBeStatedBecause: facts.alerts.length > 0 ? [] : why,
+    uncertainties: [...new Set(facts.issues.filter((i) => UNCERTAIN_KINDS.has(i.kind)).map((i) => i.kind))],
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// The draft, as the AI may see it
-// ---------------------------------------------------------------------------------------------
-
-export type AiDraftSection = Readonly<{ id: SectionId; title: string; text: string }>;
-
-/**
- * The deterministic draft with identifiers taken out. The patient section is rebuilt from the
- * de-identified facts rather than scrubbed: it is made of identifiers (name, MRN, date, facility,
- * room, exact age), and a scrub would leave the room and an uncapped age behind.
- */
-export function deidentifyDraft(draft: Draft, facts: AiFacts, identifiers: Identifiers): AiDraftSection[] {
-  return draft.sections.map((s) => ({
-    id: s.id,
-    title: s.title,
-    text: s.id === 'patient' ? patientSectionText(facts) : scrubText(s.text, identifiers),
-  }));
-}
-
-function patientSectionText(f: AiFacts): string {
-  const sex = SEX_LABELS[f.patient.sex].toLowerCase();
-  const p = f.procedure;
-  const side = p.side ? ((SIDE_LABELS as Record<string, string>)[p.side]?.toLowerCase() ?? p.side) : '';
-  const lines = [
-    f.patient.age === '90 or older' ? `Age 90 or older, ${sex}.` : `${f.patient.age}-year-old ${sex}.`,
-    `Procedure: ${p.description}${p.cpt ? ` (CPT ${p.cpt})` : ''}${p.levels ? `, ${p.levels}` : ''}${side ? `, ${side}` : ''}, on the day of surgery.`,
-    f.surgeon ? `Surgeon: ${REMOVED}${f.surgeon.credential ? `, ${f.surgeon.credential}` : ''}.` : 'Surgeon: not recorded.',
-    f.diagnosisCodes.length ? `Indication (ICD-10-CM): ${f.diagnosisCodes.join(', ')}.` : 'Indication: not recorded.',
-  ];
-  return lines.join('\n');
-}
+/** What the scrubber puts where an identifier was. */
+export const REMOVED = '[removed]';
 
 // ---------------------------------------------------------------------------------------------
 // Identifiers: what to look for

@@ -274,15 +274,28 @@ function monitoredModalities(f: CaseFacts): CaseFacts['modalities'] {
  * only what the record holds; an empty or note-only record supports no clinical conclusion.
  */
 export function unchangedNotEstablished(f: CaseFacts, clock: Clock): string[] {
-  const why: string[] = [];
+  return missingForUnchanged(f, clock).map((m) => m.text);
+}
+
+/**
+ * The same reasons in closed words, without times or names (what the AI narrative is told):
+ * "no modality recordings", "no baseline for SSEP", "monitoring start and end not marked",
+ * "monitoring end not marked", "a stretch of monitoring with nothing recorded".
+ */
+export function unchangedReasons(f: CaseFacts): string[] {
+  return [...new Set(missingForUnchanged(f, () => '').map((m) => m.reason))];
+}
+
+function missingForUnchanged(f: CaseFacts, clock: Clock): Array<{ reason: string; text: string }> {
+  const why: Array<{ reason: string; text: string }> = [];
   const monitored = monitoredModalities(f);
-  if (monitored.length === 0) why.push('no modality recordings were captured');
+  if (monitored.length === 0) why.push({ reason: 'no modality recordings', text: 'no modality recordings were captured' });
   for (const m of monitored) {
-    if (m.baselines.length === 0 && !MODALITIES_WITHOUT_BASELINE.has(m.modality)) why.push(`no baseline was recorded for ${m.label}`);
+    if (m.baselines.length === 0 && !MODALITIES_WITHOUT_BASELINE.has(m.modality)) why.push({ reason: `no baseline for ${MODALITY_LABELS[m.modality]}`, text: `no baseline was recorded for ${m.label}` });
   }
-  if (f.monitoring.start === null || f.monitoring.end === null || f.monitoring.derived) why.push('monitoring start and end were not marked');
-  else if (f.issues.some((i) => i.kind === 'monitoring_start_without_end')) why.push('monitoring end was not marked');
-  for (const g of f.gaps) why.push(`nothing was recorded from ${clock(g.start)} to ${clock(g.end)}`);
+  if (f.monitoring.start === null || f.monitoring.end === null || f.monitoring.derived) why.push({ reason: 'monitoring start and end not marked', text: 'monitoring start and end were not marked' });
+  else if (f.issues.some((i) => i.kind === 'monitoring_start_without_end')) why.push({ reason: 'monitoring end not marked', text: 'monitoring end was not marked' });
+  for (const g of f.gaps) why.push({ reason: 'a stretch of monitoring with nothing recorded', text: `nothing was recorded from ${clock(g.start)} to ${clock(g.end)}` });
   return why;
 }
 

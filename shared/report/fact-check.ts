@@ -9,7 +9,8 @@
  * L5-S1 for L4-L5, TcMEP in an SSEP-only case), which is what a model gets wrong.
  */
 import type { Modality } from '../domain/modality';
-import { deidentifyFacts, type AiFacts } from './deidentify';
+import { wallClockFormatter } from '../domain/timeline';
+import { deidentifyFacts, timeBaseOf } from './deidentify';
 import type { CaseFacts } from './facts';
 
 export type FindingKind = 'time' | 'number' | 'side' | 'level' | 'modality' | 'withheld';
@@ -240,12 +241,29 @@ const rangeKey = (l: Level) => `${l.from}-${l.to}`;
 
 const cache = new WeakMap<object, RecordValues>();
 
-/** The times, numbers, sides, levels and modalities a case's facts hold (texts included). */
-export function recordValues(facts: AiFacts | CaseFacts): RecordValues {
+/**
+ * The times, numbers, sides, levels and modalities a case's facts hold: what the AI was given
+ * (its de-identified facts, every device text's terms included, typed texts' too: a person editing
+ * the narrative may quote them), its minutes read back as the clock times of the case.
+ */
+export function recordValues(facts: CaseFacts): RecordValues {
   const hit = cache.get(facts);
   if (hit) return hit;
-  const f = 'deidentified' in facts ? facts : deidentifyFacts(facts);
+  const f = deidentifyFacts(facts, new Map());
   const times = new Set<string>();
+  const clock = wallClockFormatter(facts.timeZone);
+  const base = timeBaseOf(facts);
+  const MINUTE_KEYS = new Set(['minute', 'firstActivity', 'lastActivity', 'start', 'end']);
+  const addTimes = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(addTimes);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (MINUTE_KEYS.has(k) && typeof x === 'number') times.add(clock(base + x * 60_000));
+        else addTimes(x);
+      }
+    }
+  };
+  addTimes(f);
   const numbers: NumberFact[] = [];
   const sides = new Set<Side>();
   const levels = new Set<string>();
@@ -282,11 +300,26 @@ export function recordValues(facts: AiFacts | CaseFacts): RecordValues {
   for (const m of f.modalities) {
     num(m.activeMinutes, 'min');
     num(m.activityCount, 'count');
+    for (const st of m.stimulation) {
+      for (const i of st.intensities) num(i, st.unit);
+      if (st.pulses !== null) num(st.pulses, null);
+      if (st.pulseWidthUs !== null) num(st.pulseWidthUs, null);
+      if (st.isiMs !== null) num(st.isiMs, 'ms');
+      if (st.rateHz !== null) num(st.rateHz, 'Hz');
+    }
+    for (const b of m.baselines) {
+      for (const v of b.values) {
+        for (const p of v.peaks) num(p.latencyMs, 'ms');
+        if (v.amplitude) num(v.amplitude.microvolts, 'µV');
+      }
+    }
     addModality(m.modality);
     for (const s of m.sides) if (s === 'left' || s === 'right' || s === 'bilateral') sides.add(s);
   }
   for (const a of f.alerts) {
     if (a.recoveryMinutes !== null) num(a.recoveryMinutes, 'min');
+    if (a.amplitudeDropPct !== null) num(a.amplitudeDropPct, '%');
+    if (a.latencyIncreasePct !== null) num(a.latencyIncreasePct, '%');
     num(a.interventions.length, 'count');
     if (a.modality) addModality(a.modality);
     if (a.side === 'left' || a.side === 'right' || a.side === 'bilateral') sides.add(a.side);
@@ -341,7 +374,7 @@ function verdict(t: Mention, rec: RecordValues): string | null {
   }
 }
 
-export function checkNarrative(sectionText: string, facts: AiFacts | CaseFacts): NarrativeCheck {
+export function checkNarrative(sectionText: string, facts: CaseFacts): NarrativeCheck {
   const rec = recordValues(facts);
   const findings: Finding[] = [];
   for (const t of scanMentions(sectionText)) {

@@ -6,7 +6,8 @@
 import type { CaseRecord } from '../domain/case';
 import type { CaseEvent } from '../domain/event';
 import type { Person } from '../domain/person';
-import { TimelineIndex, timelineFromIndex, type Timeline } from '../domain/timeline';
+import { entryOf, TimelineIndex, timelineFromIndex, type Timeline } from '../domain/timeline';
+import type { TypedFacts } from './deidentify';
 import { buildCaseFacts, type CaseFacts } from './facts';
 import { buildDraft, type Draft } from './draft';
 
@@ -55,6 +56,16 @@ export class LiveReport {
 
   facts(): CaseFacts {
     return this.#build().facts;
+  }
+
+  /**
+   * The events the technologist typed (notes and quick entries: source "keyboard"), with their
+   * quick-entry fields: the AI narrative never sends their text (deidentify.ts).
+   */
+  typed(): TypedFacts {
+    const out = new Map<number, Readonly<Record<string, unknown>> | null>();
+    for (const e of this.#index.others) if (e.source === 'keyboard') out.set(e.id, entryOf(e));
+    return out;
   }
 
   draft(): Draft {

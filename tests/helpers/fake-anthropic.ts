@@ -16,6 +16,8 @@ import type { Person } from '../../shared/domain/person';
 import { buildCaseFacts, type CaseFacts } from '../../shared/report/facts';
 import { buildDraft, type Draft } from '../../shared/report/draft';
 import { ev, trials } from './events';
+import type { AiFacts } from '../../shared/report/deidentify';
+import { AI_SECTION_IDS } from '../../shared/report/ai-prompt';
 
 export type RecordedRequest = Readonly<{
   method: string;
@@ -306,18 +308,69 @@ export function syntheticCase(patch: Record<string, unknown> = {}, events: CaseE
  * one `## id` block per section the model writes (AI_SECTION_IDS).
  */
 export function faithfulNarrative(): string {
+  // Times as the model is told to write them: minutes from monitoring start (08:28), "T+68" for 09:36.
   return [
     '## modalities',
-    'Lower-limb SSEP and left TcMEP were monitored from 08:25 to 10:40.',
+    'Lower-limb SSEP and left TcMEP were monitored from T-3 to T+132.',
     '## anesthesia',
-    'TIVA with propofol and remifentanil. At 09:00 propofol was increased to 150 mcg/kg/min.',
+    'TIVA with propofol and remifentanil. At T+32 propofol was increased to 150 mcg/kg/min.',
     '## baselines',
-    'At 08:20 lower SSEP baselines were obtained with good morphology; TcMEP baselines followed at 08:22.',
+    'At T-8 lower SSEP baselines were obtained with good morphology; TcMEP baselines followed at T-6.',
     '## events',
-    'At 09:36 the left tibialis anterior TcMEP amplitude fell 80% from baseline, with MAP 58 mmHg at 09:35. The surgeon was notified at 09:38. At 09:39 MAP was raised to 85 mmHg and the retractor released. The response recovered at 09:52, after 16 minutes.',
+    'At T+68 the left tibialis anterior TcMEP amplitude fell 80% from baseline, with MAP 58 mmHg at T+67. The surgeon was notified at T+70. At T+71 MAP was raised to 85 mmHg and the retractor released. The response recovered at T+84, after 16 minutes.',
     '## closing',
-    'At 10:40 all modalities were at baseline.',
+    'At T+132 all modalities were at baseline.',
     '## interpretation',
-    'SSEP and TcMEP were monitored. The left TcMEP change at 09:36 recovered by 09:52 after intervention. Interpretation to be confirmed by the interpreting physician.',
+    'SSEP and TcMEP were monitored. The left TcMEP change at T+68 recovered by T+84 after intervention. Interpretation to be confirmed by the interpreting physician.',
   ].join('\n');
+}
+
+/** The same answer with the clock times Closeout puts in place of its time tokens. */
+export function faithfulNarrativeShown(): string {
+  const at = (m: number) => `${String(Math.floor((28 + m + 8 * 60) / 60)).padStart(2, '0')}:${String((28 + m + 8 * 60) % 60).padStart(2, '0')}`;
+  return faithfulNarrative().replace(/T([+-])(\d+)/g, (_, sign: string, n: string) => at(sign === '+' ? Number(n) : -Number(n)));
+}
+
+/**
+ * A faithful model for any case: each narrative section written from the de-identified facts the
+ * request carries (nothing else is there to write from), every time as its token ("T+45").
+ */
+export function narrateFacts(body: Record<string, unknown> | null): string {
+  const user = String((body?.['messages'] as Array<{ content: string }> | undefined)?.[0]?.content ?? '');
+  const start = user.indexOf('{');
+  const end = user.indexOf('\n\nWrite these');
+  const f = JSON.parse(user.slice(start, end)) as AiFacts;
+  const t = (m: number) => (m < 0 ? `T-${-m}` : `T+${m}`);
+  const NAMES: Record<string, string> = { SSEP: 'SSEP', TCMEP: 'TcMEP', EMG_FREE: 'free-run EMG', EMG_TRIGGERED: 'triggered EMG', TOF: 'train-of-four', EEG: 'EEG', DWAVE: 'D-wave' };
+  const name = (m: string | null) => (m ? (NAMES[m] ?? m) : 'monitoring');
+  const said = (terms: string) => (terms ? `: ${terms}` : '');
+  const modalities = f.modalities.map((m) => `${name(m.modality)}${m.limb ? ` (${m.limb} limb)` : ''} ran from ${t(m.firstActivity)} to ${t(m.lastActivity)}, ${m.activeMinutes} min.`);
+  const anesthesia = [f.anesthesia.regimen ? `Regimen: ${f.anesthesia.regimen}.` : 'Regimen not recorded.', ...f.anesthesia.changes.map((c) => `At ${t(c.minute)}${said(c.terms)}.`)];
+  const baselines = f.modalities.flatMap((m) =>
+    m.baselines.map((b) => `At ${t(b.minute)}, ${name(m.modality)} baseline${said(b.terms)}.${b.values.map((v) => ` ${v.peaks.map((p) => `${p.label} ${p.latencyMs} ms`).join(', ')}.`).join('')}`),
+  );
+  const head = f.changesFromBaseline === 'none recorded' ? 'No significant change from baseline was recorded.' : f.changesFromBaseline === 'cannot be stated' ? `Whether responses stayed at baseline cannot be stated: ${f.cannotBeStatedBecause.join('; ')}.` : 'Significant changes were recorded.';
+  const events = [
+    head,
+    ...[
+      ...f.milestones.map((m) => ({ minute: m.minute, text: `At ${t(m.minute)}${said(m.terms)}.` })),
+      ...f.alerts.map((a) => ({
+        minute: a.minute,
+        text: [
+          `At ${t(a.minute)} a significant change in ${name(a.modality)}${a.side ? `, ${a.side}` : ''}${said(a.terms)}${a.amplitudeDropPct !== null ? `, amplitude down ${a.amplitudeDropPct}%` : ''}.`,
+          a.notified ? `The surgeon was notified at ${t(a.notified.minute)}.` : 'The time the surgeon was notified is not recorded.',
+          ...a.interventions.map((i) => `At ${t(i.minute)}${said(i.terms)}.`),
+          a.resolved ? `Recovered at ${t(a.resolved.minute)}${a.recoveryMinutes !== null ? ` after ${a.recoveryMinutes} min` : ''}.` : 'No recovery is recorded.',
+        ].join(' '),
+      })),
+    ]
+      .sort((x, y) => x.minute - y.minute)
+      .map((x) => x.text),
+  ];
+  const closing = f.closing ? [`At ${t(f.closing.minute)}${said(f.closing.terms)}.`] : ['Closing status not recorded.'];
+  const interpretation = [`${f.modalities.map((m) => name(m.modality)).join(', ') || 'No modality'} monitored.`, head];
+  if (modalities.length === 0) modalities.push('No modality recordings were captured.');
+  if (baselines.length === 0) baselines.push('No baseline was recorded.');
+  const sections: Record<string, string[]> = { modalities, anesthesia, baselines, events, closing, interpretation };
+  return AI_SECTION_IDS.flatMap((id) => [`## ${id}`, ...(sections[id] ?? [])]).join('\n');
 }

@@ -11,7 +11,7 @@ import type { AiRun } from '../../shared/report/ai-run';
 import { wallClockFormatter } from '../../shared/domain/timeline';
 import { findIdentifiers, identifiersOf } from '../../shared/report/deidentify';
 import { AI_SECTION_IDS } from '../../shared/report/ai-prompt';
-import { startFakeAnthropic, splitEvery, type FakeAnthropic } from '../helpers/fake-anthropic';
+import { narrateFacts, startFakeAnthropic, splitEvery, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { testBackend, type TestBackend } from '../helpers/backend';
 import { cli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
@@ -24,19 +24,8 @@ let b: TestBackend;
 let caseId: string;
 let dataDir: string;
 
-/** Echo the draft's own text for each narrative section: a faithful model. */
-function echoDraft(body: Record<string, unknown> | null): string {
-  const user = String((body?.['messages'] as Array<{ content: string }> | undefined)?.[0]?.content ?? '');
-  const out: string[] = [];
-  for (const id of AI_SECTION_IDS) {
-    const m = new RegExp(`<section id="${id}" [^>]*>\\n([\\s\\S]*?)\\n</section>`).exec(user);
-    out.push(`## ${id}`, `${m?.[1] ?? ''}`.replace(/\[removed\]/g, 'the surgeon'));
-  }
-  return out.join('\n');
-}
-
 beforeAll(async () => {
-  fake = await startFakeAnthropic({ reply: (r) => echoDraft(r.body), split: splitEvery(7), deltaDelayMs: 1 });
+  fake = await startFakeAnthropic({ reply: (r) => narrateFacts(r.body), split: splitEvery(7), deltaDelayMs: 1 });
   // Not tempDir(): that one is removed after each test, and this backend serves the whole file.
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-ai-'));
   b = testBackend({ dataDir, seedDemo: true, capture: true, demoSpeed: 50_000 });
@@ -151,14 +140,14 @@ describe('AI narrative service', () => {
     let m = 0;
     const hhmm = (n: number) => `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
     while (all.includes(hhmm(m)) || recorded.has(hhmm(m))) m++;
-    fake.options.reply = (r) => echoDraft(r.body).replace(/## events\n/, `## events\nAt ${hhmm(m)} the TcMEP fell 85% at T2-T3.\n`);
+    fake.options.reply = (r) => narrateFacts(r.body).replace(/## events\n/, `## events\nAt ${hhmm(m)} the TcMEP fell 85% at T2-T3.\n`);
     b.pushes.length = 0;
     const run = await b.ok('startAiNarrative', { caseId, wait: true });
     expect(run.status).toBe('done');
     const events = run.sections.find((s) => s.id === 'events')!;
     expect(events.findings.map((f) => [f.kind, f.token])).toEqual([['time', hhmm(m)], ['number', '85%'], ['level', 'T2-T3']]);
     for (const f of events.findings) expect(events.text.slice(f.start, f.end)).toBe(f.token);
-    fake.options.reply = (r) => echoDraft(r.body);
+    fake.options.reply = (r) => narrateFacts(r.body);
   });
 
   it('gives up after a timeout and one retry, keeping the standard draft; a cancel stops a run', async () => {
@@ -217,13 +206,13 @@ describe('AI narrative from the CLI', () => {
       const report = JSON.parse((await cli(dir, ['report', c.id, '--json'])).stdout) as { sections: Array<{ id: string; origin: string }> };
       expect(report.sections.filter((s) => s.origin === 'ai').map((s) => s.id)).toEqual([...AI_SECTION_IDS]);
 
-      fake.options.reply = (r) => echoDraft(r.body).replace('## closing\n', '## closing\nAt 23:59 all was well.\n');
+      fake.options.reply = (r) => narrateFacts(r.body).replace('## closing\n', '## closing\nAt 23:59 all was well.\n');
       const flagged = await cli(dir, ['ai', 'narrative', c.id]);
       expect(flagged.code).toBe(3);
       expect(flagged.stdout).toContain('! 23:59: 23:59 is not a time in the record');
     } finally {
       delete process.env['CLOSEOUT_ANTHROPIC_API_KEY'];
-      fake.options.reply = (r) => echoDraft(r.body);
+      fake.options.reply = (r) => narrateFacts(r.body);
     }
     const edit = await cli(dir, ['report', 'edit', c.id, 'closing', '--ai'], 'At 23:59 all was well.\n');
     expect(edit.code).toBe(2);

@@ -7,8 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../helpers/patience';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
-import { splitEvery, startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
-import { AI_SECTION_IDS } from '../../shared/report/ai-prompt';
+import { narrateFacts, splitEvery, startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { findIdentifiers, identifiersOf } from '../../shared/report/deidentify';
 
 const KEY = 'sk-ant-ui-test-key-never-real';
@@ -32,17 +31,9 @@ afterEach(async () => {
   expect(errors).toEqual([]);
 });
 
-/** A model that copies the draft's narrative sections, except one invented time in the events. */
+/** A faithful model (it writes from the facts it is sent), except one invented time in the events. */
 function reply(body: Record<string, unknown> | null, wrongTime: string): string {
-  const user = String((body?.['messages'] as Array<{ content: string }> | undefined)?.[0]?.content ?? '');
-  const out: string[] = [];
-  for (const id of AI_SECTION_IDS) {
-    const m = new RegExp(`<section id="${id}" [^>]*>\\n([\\s\\S]*?)\\n</section>`).exec(user);
-    let text = (m?.[1] ?? '').replace(/ \(per \[removed\]\)/g, '').replace(/\[removed\]/g, 'the team');
-    if (id === 'events') text = `Monitoring was eventful; the first change was noted at ${wrongTime}.\n${text}`;
-    out.push(`## ${id}`, text);
-  }
-  return out.join('\n');
+  return narrateFacts(body).replace('## events\n', `## events\nMonitoring was eventful; the first change was noted at ${wrongTime}.\n`);
 }
 
 describe('AI narrative in the browser', () => {

@@ -1,138 +1,135 @@
 import { describe, expect, it } from 'vitest';
-import {
-  deidentifyDraft,
-  deidentifyFacts,
-  findIdentifiers,
-  foldWithMap,
-  identifiersOf,
-  jsonTextForScan,
-  safeAge,
-  scrubText,
-  type Identifiers,
-} from '../../shared/report/deidentify';
+import { deidentifyFacts, findIdentifiers, foldWithMap, identifiersOf, jsonTextForScan, safeAge, scrubText, timeBaseOf, type Identifiers, type TypedFacts } from '../../shared/report/deidentify';
+import { termsOf } from '../../shared/report/ai-terms';
+import { restoreTimes } from '../../shared/report/ai-times';
 import { foldForSearch } from '../../shared/domain/case-list';
 import type { CaseFacts } from '../../shared/report/facts';
 import { SYNTHETIC, SYNTHETIC_LEAK_FORMS, syntheticCase, syntheticEvents, syntheticPeople } from '../helpers/fake-anthropic';
 import { ev } from '../helpers/events';
 
 const leaksIn = (s: string) => SYNTHETIC_LEAK_FORMS.filter((f) => s.includes(f));
+const NONE_TYPED: TypedFacts = new Map();
 
 function setup() {
   const c = syntheticCase();
   const ids = identifiersOf(c.facts, { people: Object.values(syntheticPeople) });
-  return { ...c, ids, ai: deidentifyFacts(c.facts, ids) };
+  return { ...c, ids, ai: deidentifyFacts(c.facts, NONE_TYPED) };
 }
 
-describe('deidentifyFacts (the whitelist)', () => {
-  it('drops every identifier of the synthetic patient, in every written form', () => {
+describe('deidentifyFacts (built from closed vocabularies, numbers and minutes)', () => {
+  it('holds no identifier of the synthetic patient, in any written form, without being told them', () => {
     const { ai, ids } = setup();
     const json = JSON.stringify(ai);
     expect(leaksIn(json)).toEqual([]);
     expect(findIdentifiers(json, ids)).toEqual([]);
-    // Case-insensitive too, for the alphabetic forms.
-    for (const w of ['nunez', 'núñez', 'jose', 'josé', 'quillfeather', 'voltaic', 'galvanetti', 'mx0077', 'mx-0077', 'sintético']) {
+    for (const w of ['nunez', 'núñez', 'jose', 'josé', 'quillfeather', 'voltaic', 'galvanetti', 'mx0077', 'mx-0077', 'sintético', 'consent', 'wristband']) {
       expect(json.toLowerCase()).not.toContain(w);
     }
-    // No calendar date of any kind: the year of service, of birth, or a month name.
+    // No calendar date of any kind, and no clock time: times are minutes.
     expect(json).not.toMatch(/\b(19|20)\d\d\b/);
     expect(json).not.toMatch(/\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i);
+    expect(json).not.toMatch(/\d\d:\d\d/);
   });
 
-  it('is a whitelist: exactly these fields, whatever else CaseFacts carries', () => {
-    const { facts, ids } = setup();
+  it('is built field by field: exactly these fields, whatever else CaseFacts carries', () => {
+    const { facts } = setup();
     const extra = { ...facts, patient: { ...facts.patient, ssn: '123-45-6789' }, payerMemberId: 'W99887766' } as unknown as CaseFacts;
-    const ai = deidentifyFacts(extra, ids);
+    const ai = deidentifyFacts(extra, NONE_TYPED);
     expect(Object.keys(ai).sort()).toEqual(
-      ['alerts', 'anesthesia', 'closing', 'dateOfService', 'deidentified', 'diagnosisCodes', 'milestones', 'modalities', 'monitoring', 'notes', 'patient', 'physician', 'procedure', 'readerLocation', 'surgeon', 'technologist', 'uncertainties'].sort(),
+      ['alerts', 'anesthesia', 'cannotBeStatedBecause', 'changesFromBaseline', 'closing', 'deidentified', 'diagnosisCodes', 'milestones', 'minutesFrom', 'modalities', 'monitoring', 'patient', 'procedure', 'readerLocation', 'uncertainties'].sort(),
     );
     expect(Object.keys(ai.patient).sort()).toEqual(['age', 'sex']);
-    expect(ai.surgeon).toEqual({ credential: 'MD' });
-    expect(ai.physician).toEqual({ credential: 'MD, PhD' });
     const json = JSON.stringify(ai);
     expect(json).not.toContain('123-45-6789');
     expect(json).not.toContain('W99887766');
     expect(json).not.toContain('case-ai-1');
   });
 
-  it('passes vocabulary slots (sides, limbs) only when they hold vocabulary', () => {
-    const { facts, ids } = setup();
-    const odd = { ...facts, modalities: facts.modalities.map((m) => ({ ...m, sides: [...m.sides, 'see chart 12'], limb: 'ward B' })), alerts: facts.alerts.map((a) => ({ ...a, side: 'bed 4', limb: 'ward B' })) } as CaseFacts;
-    const ai = deidentifyFacts(odd, ids);
+  it('passes closed slots (sides, limbs, codes) only when they hold their vocabulary', () => {
+    const { facts } = setup();
+    const odd = {
+      ...facts,
+      procedure: { ...facts.procedure, cpt: 'call 555', levels: 'L4-L5 per Dr Quillfeather' },
+      diagnosisCodes: ['M43.16', 'see chart of José'],
+      modalities: facts.modalities.map((m) => ({ ...m, sides: [...m.sides, 'see chart 12'], limb: 'ward B' })),
+      alerts: facts.alerts.map((a) => ({ ...a, side: 'bed 4', limb: 'ward B' })),
+    } as CaseFacts;
+    const ai = deidentifyFacts(odd, NONE_TYPED);
     expect(ai.modalities.map((m) => [m.sides, m.limb])).toEqual([
       [[], null],
       [['left'], null],
     ]);
     expect(ai.alerts.map((a) => [a.side, a.limb])).toEqual([[null, null]]);
-  });
-
-  it('keeps the clinical content: clock times in the case zone, texts with only the identifiers removed', () => {
-    const { ai } = setup();
-    expect(ai.dateOfService).toBe('day of surgery');
-    expect(ai.patient).toEqual({ age: '60', sex: 'M' });
-    expect(ai.procedure).toEqual({ description: 'L4-L5 posterior lumbar fusion ([removed])', cpt: '22612', side: 'bilateral', levels: 'L4-L5' });
-    expect(ai.milestones[0]).toEqual({ time: '08:34', text: 'Incision. Mr [removed] moved slightly; DOB [removed] re-checked' });
-    expect(ai.modalities[0]!.baselines[0]).toEqual({ time: '08:20', text: 'Baseline lower SSEP obtained, good morphology (pt [removed], MRN [removed])', values: '' });
-    const alert = ai.alerts[0]!;
-    expect(alert).toMatchObject({ time: '09:36', notified: '09:38', side: 'left', outcome: 'recovered', recoveryMinutes: 16, text: 'Left TA TcMEP amplitude down 80% from baseline' });
-    expect(alert.interventions).toEqual([{ time: '09:39', text: 'MAP raised to 85 mmHg, retractor released (per [removed])' }]);
-    expect(alert.vitals).toEqual([{ time: '09:35', text: 'MAP 58 mmHg' }]);
-    expect(ai.anesthesia.detail).toBe('Propofol/remifentanil; consent signed by [removed] [removed]');
-    expect(ai.monitoring).toEqual({ start: '08:28', end: '10:43', derived: false, minutes: 135, segments: [{ start: '08:28', end: '10:43' }] });
-    expect(ai.closing).toEqual({ time: '10:40', text: 'At closure all modalities at baseline' });
-    expect(ai.readerLocation).toBe('remote');
+    expect(ai.procedure).toEqual({ cpt: null, side: 'bilateral', levels: 'L4-L5' });
     expect(ai.diagnosisCodes).toEqual(['M43.16']);
   });
 
-  it('keeps the notes, scrubbed against the case identifiers', () => {
-    const { ai } = setup();
-    const note = ai.notes.find((n) => n.time === '09:40');
-    expect(note?.text).toBe('MRN [removed] confirmed with [removed] wristband, DOS [removed]');
-    expect(leaksIn(JSON.stringify(ai.notes))).toEqual([]);
+  it('keeps the clinical content: minutes from monitoring start, device texts as their clinical terms', () => {
+    const { ai, facts } = setup();
+    expect(ai.minutesFrom).toBe('monitoring start');
+    expect(ai.patient).toEqual({ age: '60', sex: 'M' });
+    // Monitoring started 08:28: the incision at 08:34 is minute 6.
+    expect(ai.milestones[0]).toEqual({ minute: 6, terms: 'incision. moved slightly' });
+    expect(ai.modalities[0]!.baselines[0]).toEqual({ minute: -8, terms: 'baseline lower SSEP obtained, good morphology', values: [] });
+    const alert = ai.alerts[0]!;
+    expect(alert).toMatchObject({ minute: 68, notified: { minute: 70, role: null }, side: 'left', outcome: 'recovered', recoveryMinutes: 16, terms: 'left TA tcmep amplitude down 80% from baseline' });
+    // "(per Ada Quillfeather)": the joining word stays, the name goes.
+    expect(alert.interventions).toEqual([{ minute: 71, terms: 'MAP raised to 85 mmHg, retractor released per', kind: null }]);
+    expect(alert.vitals).toEqual([{ minute: 67, terms: 'MAP 58 mmHg' }]);
+    expect(ai.anesthesia).toEqual({ regimen: 'tiva', changes: [{ minute: 32, terms: 'propofol increased to 150 mcg/kg/min' }] });
+    expect(ai.monitoring).toEqual({ start: 0, end: 135, derived: false, minutes: 135, segments: [{ start: 0, end: 135 }] });
+    expect(ai.closing).toEqual({ minute: 132, terms: 'at closure all modalities at baseline', status: null });
+    expect(ai.readerLocation).toBe('remote');
+    expect(ai.changesFromBaseline).toBe('alerts recorded');
+    // Read back, a minute is the clock minute the draft shows.
+    expect(restoreTimes('At T+68, after T-8.', timeBaseOf(facts), facts.timeZone)).toBe('At 09:36, after 08:20.');
   });
 
-  it('writes times in the case zone', () => {
-    const { facts, ids } = setup();
-    const ai = deidentifyFacts({ ...facts, timeZone: 'America/Chicago' }, ids);
-    expect(ai.alerts[0]!.time).toBe('03:36');
-  });
-
-  it('caps ages over 89 (safe harbor)', () => {
-    expect([safeAge(0), safeAge(60), safeAge(89), safeAge(90), safeAge(104)]).toEqual(['0', '60', '89', '90 or older', '90 or older']);
-    const events = [...syntheticEvents(), ev('milestone', 30, { text: 'Positioned prone (95-year-old, frail; aged 95); MAP 95 mmHg' })];
-    const old = syntheticCase({ patient: { lastName: 'Núñez', firstName: 'José', mrn: 'MX-0077', dateOfBirth: '1931-01-02', sex: 'M' } }, events);
-    const ai = deidentifyFacts(old.facts);
-    expect(ai.patient.age).toBe('90 or older');
-    // The age itself goes; the same number as a value stays.
-    expect(ai.milestones.find((m) => m.time === '08:30')?.text).toBe('Positioned prone ([removed], frail; [removed]); MAP 95 mmHg');
-  });
-
-  it('works from the facts alone (names split from "First Last")', () => {
+  it('never sends what the technologist typed: a typed note not at all, a quick entry only by its closed fields', () => {
     const { facts } = setup();
-    const ai = deidentifyFacts(facts);
-    expect(leaksIn(JSON.stringify(ai))).toEqual([]);
+    const alertId = facts.alerts[0]!.eventIds[0]!;
+    const interventionId = facts.alerts[0]!.interventions[0]!.eventIds[0]!;
+    const closingId = facts.closing!.eventIds[0]!;
+    const typed: TypedFacts = new Map<number, Readonly<Record<string, unknown>> | null>([
+      [alertId, { kind: 'alert', modality: 'TCMEP', side: 'left', muscle: 'tibialis anterior', amplitudeDropPct: 80, latencyIncreasePct: null }],
+      [interventionId, { kind: 'intervention', action: 'map_raised', detail: 'per Ada Quillfeather' }],
+      [closingId, null],
+    ]);
+    const ai = deidentifyFacts(facts, typed);
+    expect(ai.alerts[0]).toMatchObject({ terms: '', amplitudeDropPct: 80, latencyIncreasePct: null });
+    expect(ai.alerts[0]!.interventions[0]).toEqual({ minute: 71, terms: '', kind: 'map_raised' });
+    expect(ai.closing).toEqual({ minute: 132, terms: '', status: null });
+  });
+
+  it('caps ages over 89 (safe harbor), and an age written in a text never goes', () => {
+    expect([safeAge(0), safeAge(60), safeAge(89), safeAge(90), safeAge(104)]).toEqual(['0', '60', '89', '90 or older', '90 or older']);
+    const events = [...syntheticEvents(), ev('milestone', 30, { text: 'Positioned prone (95-year-old, frail; aged 95, 96 y.o., 96F, ninety-six); MAP 95 mmHg' })];
+    const old = syntheticCase({ patient: { lastName: 'Núñez', firstName: 'José', mrn: 'MX-0077', dateOfBirth: '1931-01-02', sex: 'M' } }, events);
+    const ai = deidentifyFacts(old.facts, NONE_TYPED);
+    expect(ai.patient.age).toBe('90 or older');
+    // The ages go; the same number as a value stays.
+    expect(ai.milestones.find((m) => m.minute === 2)?.terms).toBe('positioned prone, MAP 95 mmHg');
   });
 });
 
-describe('deidentifyDraft', () => {
-  it('rebuilds the patient section from the de-identified facts and scrubs the others', () => {
-    const { draft, ai, ids } = setup();
-    const sections = deidentifyDraft(draft, ai, ids);
-    expect(sections.map((s) => s.id)).toEqual(draft.sections.map((s) => s.id));
-    const all = sections.map((s) => s.text).join('\n');
-    expect(leaksIn(all)).toEqual([]);
-    expect(findIdentifiers(all, ids)).toEqual([]);
-    const text = Object.fromEntries(sections.map((s) => [s.id, s.text]));
-    expect(text['patient']).toBe(
-      [
-        '60-year-old male.',
-        'Procedure: L4-L5 posterior lumbar fusion ([removed]) (CPT 22612), L4-L5, bilateral, on the day of surgery.',
-        'Surgeon: [removed], MD.',
-        'Indication (ICD-10-CM): M43.16.',
-      ].join('\n'),
-    );
-    expect(text['monitoring']).toContain('Technologist: [removed], CNIM, in attendance in the operating room.');
-    expect(text['monitoring']).toContain('Interpreting physician: [removed], MD, PhD, remote (live connection).');
-    expect(text['events']).toContain('09:36 Significant change in TcMEP, left lower limb: Left TA TcMEP amplitude down 80% from baseline.');
+describe('termsOf (what of a text may reach the AI)', () => {
+  it.each([
+    ['Left tibialis anterior TcMEP amplitude down 80% from baseline.', 'left tibialis anterior tcmep amplitude down 80% from baseline.'],
+    ['Pedicle screw L4 left, triggered EMG threshold 14 mA.', 'pedicle screw L4 left, triggered EMG threshold 14 mA.'],
+    ['Train-of-four 4/4, no residual blockade.', 'train-of-four 4/4, no residual blockade.'],
+    ['L4-5 and C5-6 levels; L4/L5 screw; T10-L2 fusion', 'L4-L5 and C5-C6 levels, L4-L5 screw, T10-L2 fusion'],
+    ["Erb's point 10.2 ms, P37 38.2ms 1.4uV", "erb's point 10.2 ms, 38.2 ms 1.4 µV"],
+  ])('%s', (text, terms) => {
+    expect(termsOf(text)).toBe(terms);
+  });
+
+  it('drops every identifier shape: names, places, dates, numbers without a unit, contacts', () => {
+    const text =
+      'Surgeon Dr Hope notified; called Rowan (daughter) at 555-0100 or (312) 555-0199, fax 312.555.0188, SSN 123-45-6789, ' +
+      'MRN MX  0077 / MX - 0077, Mueller and Soeren, 96 y.o., 96F, ninety-six, Mercy Ridge MRMC, St Brigid Lakeside, 12 Oak Street, ' +
+      'on 12/04/2026 or Dec 4 or 2026-12-04, mail a.b@example.org, https://chart.example.org, 10.0.0.1, licence D1234567, device SN 98765432';
+    // Only joining words of the list survive ("a" of a.b@…), none of them an identifier.
+    expect(termsOf(text)).toBe('surgeon, at or, and, on or or, a.');
   });
 });
 

@@ -1,26 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { checkNarrative, scanMentions, type FindingKind } from '../../shared/report/fact-check';
-import { deidentifyDraft, deidentifyFacts, findIdentifierMatches, identifiersOf } from '../../shared/report/deidentify';
+import { findIdentifierMatches, identifiersOf } from '../../shared/report/deidentify';
+import { restoreTimes } from '../../shared/report/ai-times';
+import { timeBaseOf } from '../../shared/report/deidentify';
 import { ev, trials } from '../helpers/events';
 import { isAiSection } from '../../shared/report/ai-prompt';
 import { faithfulNarrative, syntheticCase, syntheticEvents } from '../helpers/fake-anthropic';
 
 const c = syntheticCase();
-const ai = deidentifyFacts(c.facts);
+const ai = c.facts;
 const flagged = (text: string, facts = ai) => checkNarrative(text, facts).findings.map((f) => f.token);
 
 describe('checkNarrative: what the record holds passes', () => {
-  it('passes a faithful narrative, section by section', () => {
+  it('passes a faithful narrative, section by section, its time tokens read back as clock times', () => {
     for (const part of faithfulNarrative().split(/^## \w+\n/m).filter(Boolean)) {
-      expect(checkNarrative(part, ai)).toEqual({ ok: true, findings: [] });
+      expect(checkNarrative(restoreTimes(part, timeBaseOf(c.facts), c.facts.timeZone), ai)).toEqual({ ok: true, findings: [] });
     }
   });
 
   it('passes every section of the deterministic draft (the draft only states record values)', () => {
-    // The de-identified draft holds "[removed]" where names were: only that is flagged.
-    for (const s of deidentifyDraft(c.draft, ai, identifiersOf(c.facts))) {
-      expect({ id: s.id, findings: checkNarrative(s.text, ai).findings.filter((f) => f.kind !== 'withheld') }).toEqual({ id: s.id, findings: [] });
-    }
     // The sections the model writes, as the draft has them, pass against the identified facts
     // (what an accepted AI section is checked against). The synthetic texts hold identifiers on
     // purpose (for the scrubber); their digits are not record values, so those spans are skipped.
@@ -32,9 +30,9 @@ describe('checkNarrative: what the record holds passes', () => {
     }
   });
 
-  it('accepts CaseFacts as well as AiFacts', () => {
+  it('checks against the case facts: what the AI was sent, its minutes as the case clock', () => {
     expect(checkNarrative('At 09:36 the left TcMEP fell 80%.', c.facts).ok).toBe(true);
-    expect(flagged('At 09:41 the left TcMEP fell 80%.', c.facts as never)).toEqual(['09:41']);
+    expect(flagged('At 09:41 the left TcMEP fell 80%.', c.facts)).toEqual(['09:41']);
   });
 });
 
@@ -140,7 +138,7 @@ describe('checkNarrative: adversarial table', () => {
 
   it('flags TcMEP when only SSEP was monitored, and a side the record does not have', () => {
     const events = [ev('baseline', 20, { modality: 'SSEP', text: 'Baseline SSEP obtained' }), ...trials('SSEP', 25, 100, 2, { limb: 'lower', modalityName: 'Lower SSEP' })];
-    const only = deidentifyFacts(syntheticCase({ procedure: { description: 'Lumbar decompression', cpt: '63047', side: 'left', levels: 'L4' } }, events).facts);
+    const only = syntheticCase({ procedure: { description: 'Lumbar decompression', cpt: '63047', side: 'left', levels: 'L4' } }, events).facts;
     expect(flagged('SSEP was stable; TcMEP was stable.', only)).toEqual(['TcMEP']);
     expect(flagged('Motor evoked potentials were not monitored.', only)).toEqual(['Motor evoked potentials']);
     expect(flagged('Left-sided decompression; bilateral SSEP.', only)).toEqual(['bilateral']);
@@ -148,7 +146,7 @@ describe('checkNarrative: adversarial table', () => {
 
   it('counts a modality the record mentions in its texts (e.g. "MEPs not obtained")', () => {
     const events = [...syntheticEvents().filter((e) => e.modality !== 'TCMEP'), ev('milestone', 30, { text: 'Positioned prone; MEPs not obtained: pacemaker' })];
-    const f = deidentifyFacts(syntheticCase({}, events).facts);
+    const f = syntheticCase({}, events).facts;
     expect(flagged('MEPs could not be obtained.', f)).toEqual([]);
   });
 });

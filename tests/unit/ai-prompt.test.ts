@@ -2,72 +2,90 @@ import { describe, expect, it } from 'vitest';
 import { buildNarrativePrompt, createSectionStream, parseSectionHeader, type SectionUpdate } from '../../shared/report/ai-prompt';
 import { guardRequest } from '../../shared/report/ai-guard';
 import { deidentifyFacts, findIdentifiers, identifiersOf } from '../../shared/report/deidentify';
-import { SECTION_IDS } from '../../shared/report/draft';
 import { AI_SECTION_IDS } from '../../shared/report/ai-prompt';
 import { SYNTHETIC_LEAK_FORMS, faithfulNarrative, syntheticCase, syntheticPeople } from '../helpers/fake-anthropic';
 
 const c = syntheticCase();
 const ids = identifiersOf(c.facts, { people: Object.values(syntheticPeople) });
-const ai = deidentifyFacts(c.facts, ids);
+const ai = deidentifyFacts(c.facts, new Map());
 
 describe('buildNarrativePrompt', () => {
-  it('asks for every section by id, in order, with the output format the splitter reads', () => {
-    const p = buildNarrativePrompt(ai, c.draft, ids);
+  it('asks for every section by id, in order, from the facts alone, times as tokens', () => {
+    const p = buildNarrativePrompt(ai);
     expect(p.system).toContain('"## <section id>"');
     expect(p.system).toMatch(/Never add a finding/);
-    expect(p.system).toMatch(/Keep every clock time exactly as written/);
-    for (const id of SECTION_IDS) expect(p.user).toContain(`<section id="${id}"`);
+    expect(p.system).toMatch(/Write every time as its token, exactly: minute 45 is T\+45/);
     expect(p.user).toContain(`Write these 6 sections, in this order: ${AI_SECTION_IDS.join(', ')}.`);
-    expect(p.user).toContain('"time": "09:36"');
-    expect(p.user).toContain('09:36 Significant change in TcMEP, left lower limb');
+    for (const id of AI_SECTION_IDS) expect(p.user).toContain(`- ${id} (`);
+    expect(p.user).toContain('"minute": 68');
+    // No draft text is sent: the model writes from the facts.
+    expect(p.user).not.toContain('Significant change in TcMEP');
+    expect(p.user).not.toMatch(/\d\d:\d\d/);
   });
 
   it('holds no identifier of the patient, the staff, the place or the dates', () => {
-    const p = buildNarrativePrompt(ai, c.draft, ids);
+    const p = buildNarrativePrompt(ai);
     const all = `${p.system}\n${p.user}`;
     expect(SYNTHETIC_LEAK_FORMS.filter((f) => all.includes(f))).toEqual([]);
     expect(findIdentifiers(all, ids)).toEqual([]);
-    expect(guardRequest({ system: p.system, messages: [{ role: 'user', content: p.user }] }, ids).ok).toBe(true);
-  });
-
-  it('de-identifies the draft it is given (the caller passes the identified one)', () => {
-    expect(c.draft.sections[0]!.text).toContain('Núñez, José (MRN MX-0077)');
-    const p = buildNarrativePrompt(ai, c.draft, ids);
-    expect(p.sections[0]!.text).toMatch(/^60-year-old male\./);
+    expect(guardRequest({ system: p.system, messages: [{ role: 'user', content: p.user }] }, ids, p.constants).ok).toBe(true);
   });
 });
 
 describe('guardRequest', () => {
   it('refuses a body with an identifier anywhere, and says only what kind', () => {
-    const p = buildNarrativePrompt(ai, c.draft, ids);
+    const p = buildNarrativePrompt(ai);
     const leaked = { system: p.system, messages: [{ role: 'user', content: `${p.user}\nNote:\nMr Nunez, DOB 14-MAR-1966` }] };
-    const r = guardRequest(leaked, ids);
-    expect(r).toEqual({ ok: false, kinds: ['name', 'date'], count: 2 });
+    const r = guardRequest(leaked, ids, p.constants);
+    expect(r).toEqual({ ok: false, kinds: ['name', 'date', 'titled name'], count: 4 });
     expect(JSON.stringify(r)).not.toMatch(/nunez|1966/i);
+  });
+
+  it('refuses every Safe Harbor shape, whoever the case is about', () => {
+    const p = buildNarrativePrompt(ai);
+    const leaks: ReadonlyArray<readonly [string, string]> = [
+      ['date', 'seen 12/04/2026'],
+      ['date', 'on Dec 4'],
+      ['phone', 'call (312) 555-0199'],
+      ['phone', 'ext 555-0100'],
+      ['email', 'a.b@example.org'],
+      ['url', 'https://chart.example.org/x'],
+      ['ip', 'from 10.0.0.17'],
+      ['ssn', '123-45-6789'],
+      ['long number', 'account 88812345'],
+      ['address', '12 Oak Street'],
+      ['age', '96 y.o.'],
+      ['age', 'ninety-six'],
+      ['titled name', 'Dr Hope'],
+    ];
+    for (const [kind, leak] of leaks) {
+      const r = guardRequest({ system: p.system, messages: [{ role: 'user', content: `${p.user}\n${leak}` }] }, ids, p.constants);
+      expect({ leak, r }).toEqual({ leak, r: expect.objectContaining({ ok: false, kinds: expect.arrayContaining([kind]) }) });
+    }
   });
 });
 
 describe('guardRequest and ordinary-word names', () => {
   // A surgeon named Example, a physician named Case, a patient called Claude Standard: the
-  // prompt's own wording ("for example", "Case facts", "Standard draft", the model's name) must
-  // not count as a leak, while the same words from the case's data still do.
+  // prompt's own wording ("for example", "Case facts", the model's name) must not count as a
+  // leak, while the same words from the case's data still do.
   const odd = syntheticCase({ patient: { lastName: 'Standard', firstName: 'Claude', mrn: 'MX-0077', dateOfBirth: '1966-03-14', sex: 'M' } });
   const oddIds = identifiersOf(odd.facts, { people: [{ firstName: 'Ada', lastName: 'Example' }, { firstName: 'Ben', lastName: 'Case' }] });
-  const oddAi = deidentifyFacts(odd.facts, oddIds);
+  const oddAi = deidentifyFacts(odd.facts, new Map());
   const body = (p: ReturnType<typeof buildNarrativePrompt>, extra = '') => ({ model: 'claude-sonnet-5-5', system: p.system, messages: [{ role: 'user', content: p.user + extra }], stream: true });
   const constants = (p: ReturnType<typeof buildNarrativePrompt>) => [...p.constants, '"model":"claude-sonnet-5-5"', '"role":"user"'];
 
   it('passes the fixed wording of the prompt', () => {
-    const p = buildNarrativePrompt(oddAi, odd.draft, oddIds);
+    const p = buildNarrativePrompt(oddAi);
     expect(p.system).toMatch(/for example/);
     expect(guardRequest(body(p), oddIds).ok).toBe(false);
     expect(guardRequest(body(p), oddIds, constants(p)).ok).toBe(true);
   });
 
   it('still refuses those words where case data goes', () => {
-    const p = buildNarrativePrompt(oddAi, odd.draft, oddIds);
-    expect(guardRequest(body(p, '\nSeen by Dr Case.'), oddIds, constants(p))).toEqual({ ok: false, kinds: ['name'], count: 1 });
-    const leakedFacts = buildNarrativePrompt({ ...oddAi, procedure: { ...oddAi.procedure, description: 'Fusion for Claude' } }, odd.draft, oddIds);
+    const p = buildNarrativePrompt(oddAi);
+    expect(guardRequest(body(p, '\nSeen by Case.'), oddIds, constants(p))).toEqual({ ok: false, kinds: ['name'], count: 1 });
+    const leakedFacts = buildNarrativePrompt({ ...oddAi, milestones: [{ minute: 1, terms: 'fusion for Claude' }] });
     expect(guardRequest(body(leakedFacts), oddIds, constants(leakedFacts)).ok).toBe(false);
   });
 });
@@ -103,7 +121,7 @@ describe('createSectionStream', () => {
 
   it('splits an answer into its sections', () => {
     expect(whole.map((s) => s.id)).toEqual([...AI_SECTION_IDS]);
-    expect(whole.find((s) => s.id === 'closing')?.text).toBe('At 10:40 all modalities were at baseline.');
+    expect(whole.find((s) => s.id === 'closing')?.text).toBe('At T+132 all modalities were at baseline.');
     expect(whole.every((s) => !s.text.includes('##'))).toBe(true);
   });
 

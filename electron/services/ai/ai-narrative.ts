@@ -1,16 +1,20 @@
 /**
- * The optional AI narrative: the de-identified facts and draft go to the Anthropic API, the answer
- * streams back section by section to `onSection`, and each section is fact-checked against the
- * record. Nothing here can hold up a report: every failure comes back as a code and a plain
- * sentence, and the report keeps its standard draft.
+ * The optional AI narrative: the de-identified facts (closed vocabularies, numbers, device terms,
+ * times as minutes; deidentify.ts) go to the Anthropic API, the answer streams back section by
+ * section to `onSection` with its time tokens turned back into the case's clock times, and each
+ * section is fact-checked against the record. Nothing here can hold up a report: every failure
+ * comes back as a code and a plain sentence, and the report keeps its standard draft.
  *
- * Privacy: the request body is searched for the case's identifiers before it is sent (and refused
- * if one is found). Logs carry codes, timings and token counts only, never request or answer text.
+ * Privacy: what is sent is built without free text; the request body is then searched for the
+ * case's identifiers and the Safe Harbor kinds before it is sent (and refused on any hit). Logs
+ * carry codes, timings and token counts only, never request or answer text.
  */
 import Anthropic, { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
-import type { Draft, SectionId } from '../../../shared/report/draft';
-import type { AiFacts, Identifiers } from '../../../shared/report/deidentify';
+import type { SectionId } from '../../../shared/report/draft';
+import type { CaseFacts } from '../../../shared/report/facts';
+import { deidentifyFacts, timeBaseOf, type Identifiers, type TypedFacts } from '../../../shared/report/deidentify';
+import { restoreTimes } from '../../../shared/report/ai-times';
 import { AI_SECTION_IDS, buildNarrativePrompt, createSectionStream, isAiSection, type AiSectionId, type SectionUpdate } from '../../../shared/report/ai-prompt';
 import { guardRequest } from '../../../shared/report/ai-guard';
 import { checkNarrative, type NarrativeCheck } from '../../../shared/report/fact-check';
@@ -32,10 +36,11 @@ export type NarrativeResult =
   | Readonly<{ ok: false; code: NarrativeFailureCode; message: string }>;
 
 export type NarrativeRequest = Readonly<{
-  facts: AiFacts;
+  /** The case's facts: de-identified here, by construction, before anything is built to send. */
+  facts: CaseFacts;
+  /** Which events the technologist typed (their texts are never sent). */
+  typed: TypedFacts;
   identifiers: Identifiers;
-  /** The deterministic draft as built; it is de-identified before use. */
-  draft: Draft;
   apiKey: string | null | undefined;
   config: AiConfig;
   /** Each update of a section the model writes (AI_SECTION_IDS), with its whole text so far. */
@@ -81,7 +86,9 @@ export async function writeNarrative(req: NarrativeRequest): Promise<NarrativeRe
     return fail('refused', MESSAGES.noIdentifiers);
   }
 
-  const prompt = buildNarrativePrompt(req.facts, req.draft, req.identifiers);
+  const prompt = buildNarrativePrompt(deidentifyFacts(req.facts, req.typed));
+  const base = timeBaseOf(req.facts);
+  const clockTimes = (text: string, partial: boolean) => restoreTimes(text, base, req.facts.timeZone, partial);
   const params: MessageCreateParamsNonStreaming = {
     model: config.model,
     max_tokens: config.maxTokens,
@@ -118,10 +125,10 @@ export async function writeNarrative(req: NarrativeRequest): Promise<NarrativeRe
       log.error('ai.narrative.on_attempt_failed', e);
     }
     const a0 = performance.now();
-    const r = await attemptOnce(client, params, req, log);
+    const r = await attemptOnce(client, params, req, log, clockTimes);
     const ms = Math.round(performance.now() - a0);
     if (r.ok) {
-      const result = finish(r, req.facts, attempt);
+      const result = finish(r, req.facts, attempt, clockTimes);
       const usage = r.message.usage;
       log.info('ai.narrative.done', { code: 'ok', attempt, ms, count: AI_SECTION_IDS.length - result.missing.length });
       log.info('ai.narrative.tokens', { kind: 'input', count: usage.input_tokens });
@@ -142,7 +149,13 @@ export async function writeNarrative(req: NarrativeRequest): Promise<NarrativeRe
 }
 
 /** One request: streams through the section splitter; gives up after `timeoutMs` without an event. */
-async function attemptOnce(client: Anthropic, params: MessageCreateParamsNonStreaming, req: NarrativeRequest, log: Logger): Promise<Attempt> {
+async function attemptOnce(
+  client: Anthropic,
+  params: MessageCreateParamsNonStreaming,
+  req: NarrativeRequest,
+  log: Logger,
+  clockTimes: (text: string, partial: boolean) => string,
+): Promise<Attempt> {
   const controller = new AbortController();
   const external = req.signal;
   const onAbort = () => controller.abort();
@@ -166,7 +179,7 @@ async function attemptOnce(client: Anthropic, params: MessageCreateParamsNonStre
     // A section the model was told not to write is ignored (the draft's text stands).
     if (!isAiSection(u.sectionId)) return;
     try {
-      req.onSection?.(u);
+      req.onSection?.({ ...u, text: clockTimes(u.text, !u.done) });
     } catch (e) {
       // The screen's problem, not the narrative's: keep streaming, say it once.
       if (!callbackFailed) log.error('ai.narrative.on_section_failed', e);
@@ -221,13 +234,13 @@ function classify(e: unknown, log: Logger): Failure {
   return failure('unavailable', MESSAGES.gaveUp, false, null);
 }
 
-function finish(r: Extract<Attempt, { ok: true }>, facts: AiFacts, attempts: number): Extract<NarrativeResult, { ok: true }> {
+function finish(r: Extract<Attempt, { ok: true }>, facts: CaseFacts, attempts: number, clockTimes: (text: string, partial: boolean) => string): Extract<NarrativeResult, { ok: true }> {
   const got = new Map(r.sections.map((s) => [s.id, s.text]));
   const sections = {} as Record<AiSectionId, string>;
   const checks = {} as Record<AiSectionId, NarrativeCheck>;
   const missing: AiSectionId[] = [];
   for (const id of AI_SECTION_IDS) {
-    const text = got.get(id) ?? '';
+    const text = clockTimes(got.get(id) ?? '', false);
     if (text === '') missing.push(id);
     sections[id] = text;
     checks[id] = checkNarrative(text, facts);

@@ -7,7 +7,7 @@
 import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
 import type { AiRun, AiSectionState, AiStatus } from '../../../shared/report/ai-run';
 import { AI_SECTION_IDS } from '../../../shared/report/ai-prompt';
-import { deidentifyFacts, identifiersOf } from '../../../shared/report/deidentify';
+import { identifiersOf } from '../../../shared/report/deidentify';
 import { checkNarrative } from '../../../shared/report/fact-check';
 import { isRecordLocked } from '../../../shared/domain/case-status';
 import type { CaseRecord } from '../../../shared/domain/case';
@@ -101,9 +101,8 @@ export async function startAiNarrative(ctx: ServiceContext, a: ArgsOut<'startAiN
   const config = loadAiConfig(ctx);
   const lr = liveReportFor(ctx, c);
   const facts = lr.facts();
-  const draft = lr.draft();
+  const typed = lr.typed();
   const identifiers = identifiersFor(ctx, c, facts);
-  const aiFacts = deidentifyFacts(facts, identifiers);
   const initial: AiRun = {
     runId: ctx.newId(),
     caseId: c.id,
@@ -129,16 +128,16 @@ export async function startAiNarrative(ctx: ServiceContext, a: ArgsOut<'startAiN
     initial,
     ({ signal, onSection, onAttempt }) =>
       writeNarrative({
-        facts: aiFacts,
+        facts,
+        typed,
         identifiers,
-        draft,
         apiKey: ai.key,
         config,
         signal,
         logger: ctx.log,
         onAttempt,
         // Findings once a section is complete: a half-written number is not yet wrong.
-        onSection: (u) => onSection(u, u.done ? checkNarrative(u.text, aiFacts).findings : []),
+        onSection: (u) => onSection(u, u.done ? checkNarrative(u.text, facts).findings : []),
       }),
     (result, run, cancelled): AiRun => {
       const finishedAt = ctx.now();

@@ -65,9 +65,9 @@ export function AiSettingsCard() {
     <div className="card" aria-label="AI narrative settings" role="region">
       <h2 className="card-title">AI narrative</h2>
       <p className="muted small">
-        Optional. When on, a report&apos;s narrative can be rewritten by the Anthropic API from de-identified facts only (no name, record number, birth date or
-        date of service), and every time, number, side, level and modality it writes is checked against the record before it can be accepted. Without it,
-        reports use the standard draft.
+        Optional. When on, a report&apos;s narrative can be written by the Anthropic API from coded facts only: modalities, sides, values and times as
+        minutes, and the clinical words of device events. Nothing typed by hand, no name, record number, date, place or contact is sent. Every time, number,
+        side, level and modality it writes is checked against the record before it can be accepted. Without it, reports use the standard draft.
       </p>
       <ErrorBanner message={error} />
       {saved && (

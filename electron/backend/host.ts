@@ -78,7 +78,7 @@ export function createBackend(opts: BackendOptions): Backend {
     health = { state: 'ok', schemaVersion: store.schemaVersion };
     log.info('store.opened', { schemaVersion: store.schemaVersion });
   } catch (e) {
-    const known = e instanceof AppError ? e : classifyStorageError(e, `the data folder (${opts.dataDir})`);
+    const known = e instanceof AppError ? e : classifyStorageError(e, `the data folder (${opts.dataDir})`, opts.dataDir);
     if (!known) log.error('store.open_failed', e);
     health = known
       ? { state: 'error', code: known.code, message: known.message }
@@ -167,7 +167,7 @@ export function createBackend(opts: BackendOptions): Backend {
       return ok(value);
     } catch (e) {
       if (e instanceof AppError) return err(e.code, e.message, e.fields);
-      const storage = classifyStorageError(e, `the data folder (${opts.dataDir})`);
+      const storage = classifyStorageError(e, `the data folder (${opts.dataDir})`, opts.dataDir);
       if (storage) {
         log.warn('call.storage_error', { method, code: storage.code });
         return err(storage.code, storage.message);

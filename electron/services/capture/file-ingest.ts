@@ -14,6 +14,7 @@ import { normalizeDeviceEvent } from '../../../shared/domain/normalize';
 import { matchPatient, mismatchMessage, type CasePatient, type FilePatient } from '../../../shared/domain/patient-match';
 import type { FileState } from '../store/capture-repo';
 import type { ServiceContext } from '../context';
+import { AppError, classifyStorageError } from '../store/store-errors';
 import type { EventWriter} from './event-writer';
 import { FactKeys, type Fact } from './event-writer';
 import { createStreamParser, detectFileFormat, readHead, readHl7Bytes, readNihonKohdenFiles, type FileFormat } from './device-readers';
@@ -116,6 +117,15 @@ export class FolderIngest {
           return this.#ingestStream(abs, rel, format, base, target, st.size, force);
       }
     } catch (e) {
+      // The database could not take it (a full disk): not the file's fault, and nothing to record
+      // about the file. The caller says so and reads the file again later.
+      if (storageProblem(this.d.ctx, e)) {
+        // What was parsed but not stored must be parsed again: forget the file's in-memory
+        // reading so the next attempt starts over (the dedupe keys make re-reading harmless).
+        this.#live.delete(rel);
+        this.#edfKeys.delete(rel);
+        throw e;
+      }
       return this.#settle({ ...(prev ?? emptyState(sourceId, rel)), caseId: prev?.caseId ?? target.id, status: 'error', message: readProblem(e) });
     }
   }
@@ -351,6 +361,12 @@ function summarize(problems: readonly string[]): string {
 }
 
 /** A read failure in words a technologist can act on. */
+/** A failure of the case database (a full disk, a lost drive), as the user should hear it; null for anything else. */
+export function storageProblem(ctx: ServiceContext, e: unknown): AppError | null {
+  if (e instanceof AppError) return e.code === 'DISK_FULL' || e.code === 'DB_UNAVAILABLE' || e.code === 'DB_READONLY' || e.code === 'DB_LOCKED' ? e : null;
+  return classifyStorageError(e, `the data folder (${ctx.store.dataDir})`, ctx.store.dataDir);
+}
+
 export function readProblem(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   switch (code) {

@@ -9,11 +9,13 @@ import type { CaptureSource, FolderConfig, SourceStatus } from '../../../shared/
 import type { CompiledRules } from '../../../shared/domain/mapping';
 import type { ServiceContext } from '../context';
 import type { EventWriter } from './event-writer';
-import { FolderIngest, type CaptureCase } from './file-ingest';
+import { FolderIngest, storageProblem, type CaptureCase } from './file-ingest';
 
 /** Bursts of change events for one file (a device appending) are read once. */
 const DEBOUNCE_MS = 40;
 const RETRY_MISSING_MS = 5000;
+/** After the database refused a write (a full disk): try the file again this much later. */
+const STORAGE_RETRY_MS = 3000;
 /**
  * A full look at the folder this often: file events can be lost (network shares, a burst that
  * overflows the OS queue, a file written while the watcher was starting); sizes are compared
@@ -229,7 +231,21 @@ export class FolderCapture {
     const force = this.#forced.delete(rel);
     this.#set({ state: 'reading', message: `Reading ${rel}…` });
     const mtime = safeMtime(path.join(this.#d.source.config.path, rel));
-    const out = this.#ingest.ingest(rel, target, force);
+    let out: ReturnType<FolderIngest['ingest']>;
+    try {
+      out = this.#ingest.ingest(rel, target, force);
+    } catch (e) {
+      // The database cannot take what was read (a full disk): the file is read again shortly,
+      // from where its stored read position says, so nothing it holds is lost.
+      this.#running = false;
+      const problem = storageProblem(this.#d.ctx, e);
+      if (!problem) throw e;
+      if (force) this.#forced.add(rel);
+      this.#set({ state: 'error', message: `${problem.message} The export files stay in ${this.#d.source.config.path} and are read again then: nothing captured is lost.` });
+      this.#schedule(rel, STORAGE_RETRY_MS);
+      setImmediate(() => this.#pump());
+      return;
+    }
     if (this.#d.source.config.checkClock !== false && out.newestOccurredAt !== null && mtime !== null && Date.now() - mtime < 60_000) {
       // A file written in the last minute: its newest event's device time vs when it was written.
       this.#driftSamples = [...this.#driftSamples.slice(-20), out.newestOccurredAt - mtime];

@@ -1,13 +1,19 @@
 /**
  * One serial source of the capturing case: the serial reader (serial/serial-capture.ts) turns
  * bytes into device facts; this stores them at once (the line → stored path is timed).
+ *
+ * When the database cannot take them (a full disk), facts from a device that is not told (plain
+ * lines, no HL7 acknowledgement) are held in memory, in order, and stored as soon as it can take
+ * them again: a serial line is sent once and exists nowhere else. A device that gets HL7
+ * acknowledgements is told AE instead, and sends the message again.
  */
 import type { CaptureSource, SerialConfig, SourceStatus, SourceState } from '../../../shared/domain/capture-source';
 import type { CompiledRules } from '../../../shared/domain/mapping';
 import { normalizeDeviceEvent } from '../../../shared/domain/normalize';
 import type { ServiceContext } from '../context';
 import { FactKeys, type EventWriter, type Fact } from './event-writer';
-import type { CaptureCase } from './file-ingest';
+import { storageProblem, type CaptureCase } from './file-ingest';
+import type { AppError } from '../store/store-errors';
 import { startSerialCapture, type SerialStatus } from './serial/serial-capture';
 import { validateDelimitedProfile, type DelimitedProfile } from './parsers/delimited-profile';
 
@@ -20,6 +26,12 @@ export type SerialSourceDeps = Readonly<{
   onStatus: (s: SourceStatus) => void;
 }>;
 
+type Batch = Readonly<{ caseId: string; facts: readonly Fact[]; receivedAt: number }>;
+
+/** Readings held in memory at most while the database cannot take them (hours of a serial monitor). */
+const MAX_HELD_FACTS = 100_000;
+const HELD_RETRY_MS = 3000;
+
 export class SerialSourceCapture {
   readonly #d: SerialSourceDeps;
   #handle: { stop(): Promise<void> } | null = null;
@@ -27,6 +39,12 @@ export class SerialSourceCapture {
   #events = 0;
   #drift: number[] = [];
   #last: SerialStatus | null = null;
+  /** Batches the database could not take yet, oldest first. */
+  #held: Batch[] = [];
+  #heldFacts = 0;
+  #dropped = 0;
+  #problem: AppError | null = null;
+  #retry: ReturnType<typeof setTimeout> | null = null;
 
   constructor(d: SerialSourceDeps) {
     this.#d = d;
@@ -59,10 +77,23 @@ export class SerialSourceCapture {
           const n = normalizeDeviceEvent(d, rules, zone);
           if (n.ok) for (const event of n.events) facts.push({ dedupeKey: key, event });
         }
-        const rows = this.#d.writer.write(target.id, `serial:${this.#d.source.id}`, facts, receivedAt);
-        this.#events += rows.length;
-        // Device-stamped lines: how far the device clock is from the workstation's.
-        if (this.#d.source.config.checkClock !== false) for (const r of rows) if (r.payload?.['timeSource'] !== 'received') this.#drift = [...this.#drift.slice(-20), r.occurredAt - receivedAt];
+        const batch: Batch = { caseId: target.id, facts, receivedAt };
+        // Order is kept: while anything is held, new facts queue behind it.
+        if (this.#held.length > 0) {
+          this.#hold(batch);
+          this.#storeHeld();
+          return;
+        }
+        try {
+          this.#store(batch);
+        } catch (e) {
+          const problem = storageProblem(this.#d.ctx, e);
+          // An acknowledging device keeps what it was not told was stored, and sends it again.
+          const acknowledged = this.#d.source.config.ack && this.#d.source.config.framing !== 'lines';
+          if (!problem || acknowledged) throw problem ?? e;
+          this.#problem = problem;
+          this.#hold(batch);
+        }
         if (this.#last) this.#publish(this.#last);
       },
       onStatus: (s) => this.#publish(s),
@@ -72,12 +103,72 @@ export class SerialSourceCapture {
   async stop(): Promise<void> {
     await this.#handle?.stop();
     this.#handle = null;
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry = null;
+    this.#storeHeld();
+    if (this.#heldFacts > 0) this.#d.ctx.log.warn('capture.serial.held_not_stored', { count: this.#heldFacts });
     this.#d.onStatus({ ...this.#status(this.#last), state: 'stopped', message: 'Not capturing.' });
+  }
+
+  #store(b: Batch): void {
+    const rows = this.#d.writer.write(b.caseId, `serial:${this.#d.source.id}`, b.facts, b.receivedAt);
+    this.#events += rows.length;
+    // Device-stamped lines: how far the device clock is from the workstation's.
+    if (this.#d.source.config.checkClock !== false) for (const r of rows) if (r.payload?.['timeSource'] !== 'received') this.#drift = [...this.#drift.slice(-20), r.occurredAt - b.receivedAt];
+  }
+
+  #hold(b: Batch): void {
+    if (this.#heldFacts + b.facts.length > MAX_HELD_FACTS) this.#dropped += b.facts.length;
+    else {
+      this.#held.push(b);
+      this.#heldFacts += b.facts.length;
+    }
+    if (!this.#retry) {
+      this.#retry = setTimeout(() => {
+        this.#retry = null;
+        this.#storeHeld();
+      }, HELD_RETRY_MS);
+      this.#retry.unref?.();
+    }
+    if (this.#last) this.#publish(this.#last);
+  }
+
+  /** Store what is held, oldest first, until the database refuses again (then try later). */
+  #storeHeld(): void {
+    while (this.#held.length > 0) {
+      const b = this.#held[0] as Batch;
+      try {
+        this.#store(b);
+      } catch (e) {
+        const problem = storageProblem(this.#d.ctx, e);
+        if (problem) this.#problem = problem;
+        else this.#d.ctx.log.error('capture.serial.held_failed', e);
+        if (!this.#retry && this.#handle) {
+          this.#retry = setTimeout(() => {
+            this.#retry = null;
+            this.#storeHeld();
+          }, HELD_RETRY_MS);
+          this.#retry.unref?.();
+        }
+        if (this.#last) this.#publish(this.#last);
+        return;
+      }
+      this.#held.shift();
+      this.#heldFacts -= b.facts.length;
+    }
+    this.#problem = null;
+    if (this.#last) this.#publish(this.#last);
   }
 
   #publish(s: SerialStatus): void {
     this.#last = s;
     this.#d.onStatus(this.#status(s));
+  }
+
+  #heldMessage(): string {
+    const n = this.#heldFacts;
+    const lost = this.#dropped ? ` ${this.#dropped} more could not be held and were not saved.` : '';
+    return `${this.#problem?.message ?? 'The database cannot save right now.'} ${n} reading${n === 1 ? ' is' : 's are'} held in memory and will be saved as soon as there is room: keep Closeout open.${lost}`;
   }
 
   #status(s: SerialStatus | null): SourceStatus {
@@ -86,8 +177,8 @@ export class SerialSourceCapture {
       sourceId: this.#d.source.id,
       name: this.#d.source.name,
       kind: 'serial',
-      state: (s?.state ?? 'connecting') as SourceState,
-      message: s?.message ?? 'Opening the port…',
+      state: this.#heldFacts > 0 ? 'error' : ((s?.state ?? 'connecting') as SourceState),
+      message: this.#heldFacts > 0 ? this.#heldMessage() : (s?.message ?? 'Opening the port…'),
       events: this.#events,
       files: 0,
       fileErrors: 0,

@@ -30,7 +30,7 @@ export function openDatabase(opts: OpenDbOptions): Database.Database {
     fs.accessSync(opts.dataDir, fs.constants.W_OK);
     if (fs.existsSync(file)) fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
   } catch (e) {
-    throw classifyStorageError(e, where) ?? e;
+    throw classifyStorageError(e, where, opts.dataDir) ?? e;
   }
 
   let db: Database.Database | undefined;
@@ -71,7 +71,7 @@ export function openDatabase(opts: OpenDbOptions): Database.Database {
     db?.close();
     if (e instanceof AppError) throw e;
     if (isDlopenError(e)) throw nativeModuleError();
-    throw classifyStorageError(e, where) ?? e;
+    throw classifyStorageError(e, where, opts.dataDir) ?? e;
   }
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase, type OpenDbOptions } from './open-db';
 import { CasesRepo } from './cases-repo';
@@ -40,6 +41,11 @@ export class Store {
 
   static open(opts: OpenDbOptions): Store {
     return new Store(openDatabase(opts));
+  }
+
+  /** The data folder the database lives in (for messages about its disk). */
+  get dataDir(): string {
+    return path.dirname(this.db.name);
   }
 
   get schemaVersion(): number {

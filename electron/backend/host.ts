@@ -75,8 +75,10 @@ export function createBackend(opts: BackendOptions): Backend {
   let health: StoreHealth;
   try {
     store = Store.open({ dataDir: opts.dataDir, nativeBinding: opts.nativeBinding, ...(opts.busyTimeoutMs ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) });
-    health = { state: 'ok', schemaVersion: store.schemaVersion };
+    health = { state: 'ok', schemaVersion: store.schemaVersion, warnings: store.privacy.warnings };
     log.info('store.opened', { schemaVersion: store.schemaVersion });
+    if (store.privacy.tightened.length) log.info('store.made_private', { count: store.privacy.tightened.length });
+    if (store.privacy.warnings.length) log.warn('store.not_private', { count: store.privacy.warnings.length });
   } catch (e) {
     const known = e instanceof AppError ? e : classifyStorageError(e, `the data folder (${opts.dataDir})`, opts.dataDir);
     if (!known) log.error('store.open_failed', e);

@@ -33,7 +33,8 @@ import type { Dashboard } from '../dashboard/dashboard';
 import type { CaseClock } from '../domain/case-clock';
 
 export type StoreHealth =
-  | Readonly<{ state: 'ok'; schemaVersion: number }>
+  /** `warnings`: what is not as it should be but does not stop work (a data folder others can read). */
+  | Readonly<{ state: 'ok'; schemaVersion: number; warnings: readonly string[] }>
   | Readonly<{ state: 'error'; code: ErrorCode; message: string }>;
 
 export type AppStatus = Readonly<{

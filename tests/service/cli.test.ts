@@ -66,7 +66,7 @@ describe('closeout CLI (in process)', () => {
     const got = JSON.parse((await cli(d, ['call', 'getCase', '--args', JSON.stringify({ id: c.id })])).stdout);
     expect(got.case.id).toBe(c.id);
     const status = JSON.parse((await cli(d, ['call', 'getStatus'])).stdout);
-    expect(status.store).toEqual({ state: 'ok', schemaVersion: LATEST_SCHEMA_VERSION });
+    expect(status.store).toEqual({ state: 'ok', schemaVersion: LATEST_SCHEMA_VERSION, warnings: [] });
     const bad = await cli(d, ['call', 'getCase', '--args', '{"id":""}']);
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, code: 'BAD_INPUT' });

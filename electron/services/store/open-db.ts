@@ -3,8 +3,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
 import { AppError, classifyStorageError } from './store-errors';
+import { makeDataFolderPrivate, withPrivateUmask, type PrivacyCheck } from './private-folder';
 
 export const DB_FILE_NAME = 'closeout.db';
+/**
+ * Written beside the database once it has been opened here, and never removed by Closeout: a
+ * database that is then missing or empty is damage (a failed copy, a sync tool, a truncated
+ * file), not a first start. It holds no patient data.
+ */
+export const STORE_MARKER = '.closeout-store';
 
 export type OpenDbOptions = Readonly<{
   dataDir: string;
@@ -23,6 +30,21 @@ export type OpenDbOptions = Readonly<{
  * Throws AppError for every failure a user can act on.
  */
 export function openDatabase(opts: OpenDbOptions): Database.Database {
+  return openPrivately(opts).db;
+}
+
+/**
+ * As openDatabase, with the data folder made private to this user first (and checked again once
+ * SQLite's journal files exist): see private-folder.ts.
+ */
+export function openPrivately(opts: OpenDbOptions): { db: Database.Database; privacy: PrivacyCheck } {
+  const before = fs.existsSync(opts.dataDir) ? makeDataFolderPrivate(opts.dataDir) : { tightened: [], warnings: [] };
+  const db = withPrivateUmask(() => openUnchecked(opts));
+  const after = makeDataFolderPrivate(opts.dataDir);
+  return { db, privacy: { tightened: [...before.tightened, ...after.tightened], warnings: after.warnings } };
+}
+
+function openUnchecked(opts: OpenDbOptions): Database.Database {
   const where = `the data folder (${opts.dataDir})`;
   const file = path.join(opts.dataDir, DB_FILE_NAME);
   try {
@@ -32,6 +54,7 @@ export function openDatabase(opts: OpenDbOptions): Database.Database {
   } catch (e) {
     throw classifyStorageError(e, where, opts.dataDir) ?? e;
   }
+  refuseLostDatabase(opts.dataDir, file, where);
 
   let db: Database.Database | undefined;
   try {
@@ -61,17 +84,48 @@ export function openDatabase(opts: OpenDbOptions): Database.Database {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     migrate(db);
-    try {
-      fs.chmodSync(file, 0o600);
-    } catch {
-      // Not fatal: some file systems (FAT, network shares) have no POSIX modes.
-    }
+    markStore(opts.dataDir);
     return db;
   } catch (e) {
     db?.close();
     if (e instanceof AppError) throw e;
     if (isDlopenError(e)) throw nativeModuleError();
     throw classifyStorageError(e, where, opts.dataDir) ?? e;
+  }
+}
+
+/**
+ * An empty or missing database where one was before is damage: opening it would start a new,
+ * empty one over the place the cases were (SQLite takes a 0-byte file as a new database). Say so
+ * and touch nothing. "Before" is the marker this folder keeps, or SQLite's own write-ahead log
+ * holding data without its database.
+ */
+function refuseLostDatabase(dataDir: string, file: string, where: string): void {
+  const size = fileSize(file);
+  if (size !== null && size > 0) return;
+  const marked = fs.existsSync(path.join(dataDir, STORE_MARKER));
+  const wal = fileSize(`${file}-wal`);
+  if (!marked && !(wal !== null && wal > 0)) return;
+  const what = size === null ? 'is missing' : 'is empty (0 bytes)';
+  throw new AppError(
+    'DB_CORRUPT',
+    `The case database in ${where} ${what}, but this folder has held one before. Closeout has left everything as it is and has not started a new one. Restore ${DB_FILE_NAME} from a backup, or contact support; if you meant to start over, move the whole data folder away first.`,
+  );
+}
+
+function fileSize(file: string): number | null {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return null;
+  }
+}
+
+function markStore(dataDir: string): void {
+  try {
+    fs.writeFileSync(path.join(dataDir, STORE_MARKER), `${JSON.stringify({ note: 'Closeout keeps its case database in this folder.' })}\n`, { flag: 'wx', mode: 0o600 });
+  } catch {
+    // Already there (EEXIST), or a drive that refuses it: the check above just has less to go on.
   }
 }
 

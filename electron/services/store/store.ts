@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { openDatabase, type OpenDbOptions } from './open-db';
+import { openPrivately, type OpenDbOptions } from './open-db';
+import type { PrivacyCheck } from './private-folder';
 import { CasesRepo } from './cases-repo';
 import { PeopleRepo } from './people-repo';
 import { EventsRepo } from './events-repo';
@@ -26,7 +27,11 @@ export class Store {
   readonly delivery: DeliveryRepo;
   readonly dashboard: DashboardRepo;
 
-  private constructor(readonly db: Database.Database) {
+  private constructor(
+    readonly db: Database.Database,
+    /** Whether the data folder could be made private to this user (warnings when not). */
+    readonly privacy: PrivacyCheck = { tightened: [], warnings: [] },
+  ) {
     this.cases = new CasesRepo(db);
     this.people = new PeopleRepo(db);
     this.events = new EventsRepo(db);
@@ -40,7 +45,8 @@ export class Store {
   }
 
   static open(opts: OpenDbOptions): Store {
-    return new Store(openDatabase(opts));
+    const { db, privacy } = openPrivately(opts);
+    return new Store(db, privacy);
   }
 
   /** The data folder the database lives in (for messages about its disk). */

@@ -44,6 +44,12 @@ export function App() {
               : 'Reconnecting to Closeout’s background service… Everything already saved is safe.'}
           </div>
         )}
+        {store?.state === 'ok' &&
+          store.warnings.map((w) => (
+            <div key={w} className="banner banner-warn" role="alert">
+              {w}
+            </div>
+          ))}
         {store?.state === 'error' ? (
           <section className="fatal-panel" role="alert">
             <h1>Closeout cannot open its case database</h1>

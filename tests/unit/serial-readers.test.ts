@@ -113,7 +113,7 @@ describe('Hl7Reader', () => {
     const a = r.push(mllpEncode(oru('1')), AT);
     const again = r.push(mllpEncode(oru('1')), AT + 1);
     const restarted = r.push(mllpEncode(oru('1', '20260301111500')), AT + 2);
-    expect(a.events[0]?.key).toBe('20260301101500|1/1:1');
+    expect(a.events[0]?.key).toBe('msg:20260301101500|1/1:1');
     expect(again.events[0]?.key).toBe(a.events[0]?.key);
     expect(restarted.events[0]?.key).not.toBe(a.events[0]?.key);
     expect(a.toAcknowledge).toHaveLength(1);

@@ -15,6 +15,7 @@ import { FactKeys, type EventWriter, type Fact } from './event-writer';
 import { storageProblem, type CaptureCase } from './file-ingest';
 import type { AppError } from '../store/store-errors';
 import { startSerialCapture, type SerialStatus } from './serial/serial-capture';
+import { MESSAGE_KEY } from './serial/hl7-reader';
 import { validateDelimitedProfile, type DelimitedProfile } from './parsers/delimited-profile';
 
 export type SerialSourceDeps = Readonly<{
@@ -73,7 +74,9 @@ export class SerialSourceCapture {
         const rules = this.#d.rules();
         const facts: Fact[] = [];
         for (const d of events) {
-          const key = `${receivedAt}:${this.#keys.next(d)}`;
+          // A message that names itself keeps its own key, so a re-send is the same row; a
+          // plain line is known only by when it arrived.
+          const key = d.key.startsWith(MESSAGE_KEY) ? d.key : `${receivedAt}:${this.#keys.next(d)}`;
           const n = normalizeDeviceEvent(d, rules, zone);
           if (n.ok) for (const event of n.events) facts.push({ dedupeKey: key, event });
         }

@@ -100,7 +100,7 @@ export class Hl7Reader implements FrameReader {
   private keyPrefix(msg: Hl7Message, receivedAt: number): string {
     const h = headerOf(msg);
     const n = this.sequence++;
-    return h.timestamp !== '' && h.controlId !== '' ? `${h.timestamp}|${h.controlId}` : `rx${receivedAt}.${n}`;
+    return h.timestamp !== '' && h.controlId !== '' ? `${MESSAGE_KEY}${h.timestamp}|${h.controlId}` : `rx${receivedAt}.${n}`;
   }
 
   private decode(payload: Uint8Array): string {
@@ -108,6 +108,12 @@ export class Hl7Reader implements FrameReader {
     return this.opts.encoding === 'utf-8' ? decodeHl7Bytes(payload) : decodeText(payload, this.opts.encoding);
   }
 }
+
+/**
+ * Keys that name the message itself (MSH-7 and MSH-10) start with this: the same message sent
+ * again (its ACK was lost, the cable was replugged) has the same key, and is stored once.
+ */
+export const MESSAGE_KEY = 'msg:';
 
 export type AckInput = Readonly<{
   code: AckCode;

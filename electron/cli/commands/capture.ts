@@ -58,7 +58,10 @@ export const captureCommands: readonly Command[] = [
         }
       });
       io.stderr(`Capturing into ${detail.case.patient.lastName}, ${detail.case.patient.firstName} (${caseId}). Press Ctrl-C to stop.\n`);
-      await waitForStop(values['exit-when-idle'] === true ? () => backend.capture?.idle() ?? Promise.resolve() : null);
+      const oneShot = values['exit-when-idle'] === true;
+      await waitForStop(oneShot ? () => backend.capture?.idle() ?? Promise.resolve() : null);
+      // A one-shot read is of finished files: a last line without its line end is whole.
+      if (oneShot) backend.capture?.completeFiles();
       off();
       if (!wasCapturing) await session.call('setCaseStatus', { id: caseId, status: 'open' });
       const events = await session.call('listEvents', { caseId, limit: 1 });

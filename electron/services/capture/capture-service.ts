@@ -28,6 +28,10 @@ export class CaptureService {
   #pushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Source ids and versions the running captures were started with. */
   #sourcesSeen = '';
+  /** Stops under way (the case left capturing), awaited before the store may close. */
+  #stopping: Promise<unknown> = Promise.resolve();
+  /** stop() was called: the store is about to close, nothing more is read from it. */
+  #closed = false;
 
   readonly #active: boolean;
 
@@ -47,10 +51,23 @@ export class CaptureService {
   }
 
   async stop(): Promise<void> {
+    this.#closed = true;
+    // A stop already under way (the case left capturing a moment ago) finishes first: its last
+    // status read must not meet a closed database.
+    await this.#stopping;
     await Promise.all([...this.#running.values()].map((r) => r.stop()));
     this.#running.clear();
     this.#target = null;
     if (this.#pushTimer) clearTimeout(this.#pushTimer);
+    this.#pushTimer = null;
+  }
+
+  /**
+   * The person says the export files are complete (a one-shot read of a finished folder): a last
+   * line without its line end is read as whole. Never done on a timer or when capture merely stops.
+   */
+  completeFiles(): void {
+    for (const r of this.#running.values()) if (r instanceof FolderCapture) r.completeFiles();
   }
 
   /** Follow case status changes pushed by the services. */
@@ -133,17 +150,21 @@ export class CaptureService {
     });
   }
 
-  async #stopAll(): Promise<void> {
+  #stopAll(): Promise<void> {
     const running = [...this.#running.values()];
     this.#running.clear();
     this.#target = null;
-    await Promise.all(running.map((r) => r.stop()));
-    this.#publish();
+    const stopping = Promise.all(running.map((r) => r.stop())).then(() => {
+      if (!this.#closed) this.#publish();
+    });
+    this.#stopping = this.#stopping.then(() => stopping);
+    return stopping;
   }
 
   #onStatus(s: SourceStatus): void {
     this.#statuses.set(s.sourceId, s);
     // Counters change with every batch: tell the UI at most a few times a second.
+    if (this.#closed) return;
     this.#pushTimer ??= setTimeout(() => {
       this.#pushTimer = null;
       this.#publish();
@@ -151,6 +172,7 @@ export class CaptureService {
   }
 
   #publish(): void {
+    if (this.#closed) return;
     this.#ctx.emit({ name: 'captureStatus', payload: { sources: this.statuses() } });
   }
 

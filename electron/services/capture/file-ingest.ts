@@ -130,25 +130,25 @@ export class FolderIngest {
     }
   }
 
-  /** Files being tailed (their parser may hold an unterminated last line). */
-  liveFiles(): string[] {
+  /** Text files being tailed (their parser may hold an unterminated last line). */
+  tailedFiles(): string[] {
     return [...this.#live.keys()];
   }
 
   /**
-   * A tailed text file has been quiet for a while, or capture is stopping: its last line, even
-   * without a line end, is complete. Store it; a later change re-reads the file from the start.
+   * The file is complete (a person said so): its unterminated last line is read as whole and the
+   * file's note about it goes. Never called on a timer or when capture stops.
    */
-  finish(rel: string, target: CaptureCase): IngestOutcome {
+  complete(rel: string, target: CaptureCase): IngestOutcome {
     const live = this.#live.get(rel);
     if (!live) return nothing(null);
     this.#live.delete(rel);
     const warnings: string[] = [];
     const facts = this.#facts(live.parser.end(), live.keys, warnings);
-    if (facts.length === 0) return nothing(null);
     const prev = this.d.ctx.store.capture.getFile(this.d.sourceId, rel);
+    const message = (m: string | null) => (m === null ? null : m.replace(UNFINISHED_LINE, '').replace(/^[;\s]+|[;\s]+$/g, '') || null);
     const rows = this.d.writer.write(target.id, this.source, facts, this.d.ctx.now(), (n) => {
-      if (prev) this.d.ctx.store.capture.saveFile({ ...prev, events: prev.events + n }, this.d.ctx.now());
+      if (prev) this.d.ctx.store.capture.saveFile({ ...prev, events: prev.events + n, message: message(prev.message) }, this.d.ctx.now());
     });
     return { inserted: rows.length, status: 'done', message: null, newestOccurredAt: rows.length ? Math.max(...rows.map((r) => r.occurredAt)) : null };
   }
@@ -248,6 +248,8 @@ export class FolderIngest {
     }
     const parserWarnings = live.parser.warnings.map((w) => `${w.where}: ${w.message}`);
     const problems = [...parserWarnings, ...warnings];
+    // A text log's last line counts once it ends: said, so an event that seems missing is explained.
+    if (format !== 'cadwell-json' && live.offset > 0 && !endsWithLineEnd(abs, live.offset)) problems.unshift(UNFINISHED_LINE);
     state = { ...state, status: 'done', message: problems.length ? summarize(problems) : null };
     flush();
     if (format === 'cadwell-json') this.#live.delete(rel); // re-exported whole: parse afresh next time
@@ -360,13 +362,30 @@ function summarize(problems: readonly string[]): string {
   return problems.length > 3 ? `${shown}; and ${problems.length - 3} more` : shown;
 }
 
-/** A read failure in words a technologist can act on. */
+/** What a text log's file status says while its last line is still being written. */
+export const UNFINISHED_LINE = 'The last line has no line end yet: it is stored once the device finishes it.';
+
+/** Whether the byte before `size` ends a line (a device still writing leaves it mid-line). */
+function endsWithLineEnd(abs: string, size: number): boolean {
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(abs, 'r');
+    const b = Buffer.alloc(1);
+    return fs.readSync(fd, b, 0, 1, size - 1) === 1 && (b[0] === 0x0a || b[0] === 0x0d);
+  } catch {
+    return true;
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
+}
+
 /** A failure of the case database (a full disk, a lost drive), as the user should hear it; null for anything else. */
 export function storageProblem(ctx: ServiceContext, e: unknown): AppError | null {
   if (e instanceof AppError) return e.code === 'DISK_FULL' || e.code === 'DB_UNAVAILABLE' || e.code === 'DB_READONLY' || e.code === 'DB_LOCKED' ? e : null;
   return classifyStorageError(e, `the data folder (${ctx.store.dataDir})`, ctx.store.dataDir);
 }
 
+/** A read failure in words a technologist can act on. */
 export function readProblem(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   switch (code) {

@@ -22,8 +22,6 @@ const STORAGE_RETRY_MS = 3000;
  * with what was read, so a missed file is read at most this late.
  */
 const RESCAN_MS = 15_000;
-/** A text log quiet this long has its unterminated last line read as complete. */
-const QUIET_MS = 5000;
 
 const IGNORED_NAME = /(^|[\\/])(\.|~\$)|\.(tmp|temp|part|partial|crdownload|swp|lock)$/i;
 
@@ -47,9 +45,6 @@ export class FolderCapture {
   #running = false;
   #stopped = false;
   #retry: ReturnType<typeof setTimeout> | null = null;
-  #quiet = new Map<string, ReturnType<typeof setTimeout>>();
-  /** The case last read into, for finishing files when capture stops (the target is gone by then). */
-  #lastTarget: CaptureCase | null = null;
   #status: SourceStatus;
   #driftSamples: number[] = [];
   /** Resolves when the queue is empty (tests and the CLI wait on it). */
@@ -124,16 +119,23 @@ export class FolderCapture {
     this.#set({ state: 'watching', message: `Watching ${dir}.` });
   }
 
+  /** Read the unterminated last line of each file being tailed as whole: see CaptureService.completeFiles. */
+  completeFiles(): void {
+    const target = this.#d.target();
+    if (!target) return;
+    let inserted = 0;
+    for (const rel of this.#ingest.tailedFiles()) inserted += this.#ingest.complete(rel, target).inserted;
+    if (inserted) this.#refreshCounts(inserted);
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#retry) clearTimeout(this.#retry);
     if (this.#rescan) clearInterval(this.#rescan);
     this.#rescan = null;
     this.#readyNow();
-    for (const t of this.#quiet.values()) clearTimeout(t);
-    this.#quiet.clear();
-    // Last lines without a line end are complete now: nothing read is left behind.
-    if (this.#lastTarget) for (const rel of this.#ingest.liveFiles()) this.#ingest.finish(rel, this.#lastTarget);
+    // A last line without its line end stays unread: events are append-only, and a line cut
+    // mid-word would stay in the record for good. The next capture reads it once it is whole.
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
     this.#queue = [];
@@ -227,7 +229,6 @@ export class FolderCapture {
       return;
     }
     this.#running = true;
-    this.#lastTarget = target;
     const force = this.#forced.delete(rel);
     this.#set({ state: 'reading', message: `Reading ${rel}…` });
     const mtime = safeMtime(path.join(this.#d.source.config.path, rel));
@@ -251,7 +252,6 @@ export class FolderCapture {
       this.#driftSamples = [...this.#driftSamples.slice(-20), out.newestOccurredAt - mtime];
     }
     this.#running = false;
-    this.#armQuiet(rel, target);
     if (out.more) {
       this.#queued.add(rel);
       this.#queue.unshift(rel);
@@ -259,21 +259,6 @@ export class FolderCapture {
     this.#refreshCounts(out.inserted);
     // Yield between files (and slices of a large file) so calls from the UI are answered.
     setImmediate(() => this.#pump());
-  }
-
-  #armQuiet(rel: string, target: CaptureCase): void {
-    const t = this.#quiet.get(rel);
-    if (t) clearTimeout(t);
-    if (!this.#ingest.liveFiles().includes(rel)) return;
-    this.#quiet.set(
-      rel,
-      setTimeout(() => {
-        this.#quiet.delete(rel);
-        if (this.#stopped) return;
-        const out = this.#ingest.finish(rel, target);
-        if (out.inserted) this.#refreshCounts(out.inserted);
-      }, QUIET_MS),
-    );
   }
 
   #refreshCounts(inserted: number): void {

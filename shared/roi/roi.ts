@@ -101,10 +101,15 @@ function clean(x: number): number {
   return Number(x.toPrecision(12));
 }
 
-/** Rounded to cents, half away from zero. */
+/**
+ * Rounded to cents, half away from zero, exact for any amount the model can reach. The cents are
+ * taken to 15 significant digits first: that drops binary noise (1.005 × 100 is 100.49999…) and
+ * keeps every cent of amounts up to ten billion dollars (12 digits, as `clean` uses, cut
+ * $10,600,800,000.12 to .10).
+ */
 export function cents(x: number): number {
-  const c = clean(x) * 100;
-  return (Math.sign(c) * Math.round(Math.abs(clean(c)))) / 100;
+  const c = Number((x * 100).toPrecision(15));
+  return (Math.sign(c) * Math.round(Math.abs(c))) / 100;
 }
 
 function group(intPart: string): string {
@@ -281,11 +286,13 @@ function payback(i: RoiInputs, savings: number, net: number): RoiPayback {
     };
   }
   const months = clean(i.setupCost / net);
+  // Under a tenth of a month, tenths would print "0 months": two significant digits instead.
+  const shown = months >= 0.1 ? num(months, 1) : num(Number(months.toPrecision(2)), 12);
   return {
     kind: 'months',
     months,
-    text: `${num(months, 1)} ${plural(Number(num(months, 1)), 'month', 'months')}`,
-    arithmetic: `${usd(i.setupCost)} setup ÷ ${usd(net)} net savings a month = ${num(months, 1)} months`,
+    text: `${shown} ${plural(Number(shown), 'month', 'months')}`,
+    arithmetic: `${usd(i.setupCost)} setup ÷ ${usd(net)} net savings a month = ${shown} months`,
   };
 }
 

@@ -131,6 +131,30 @@ describe('a practice with a setup cost: payback in months', () => {
   });
 });
 
+describe('money at the range limits', () => {
+  /** "$10,600,800,000.12" → 1060080000012n: the printed amount, in cents, exactly. */
+  const centsOf = (printed: string) => BigInt(printed.replace(/[$,.]/g, '')) * (printed.startsWith('-') ? -1n : 1n);
+
+  it('a year is exactly twelve months, to the cent, at any size', () => {
+    expect(usd(cents(883_400_000.01 * 12))).toBe('$10,600,800,000.12');
+    expect(usd(1.005)).toBe('$1.01');
+    expect(usd(-2.675)).toBe('-$2.68');
+    const max = Object.fromEntries(ROI_FIELDS.map((f) => [f.key, f.max])) as RoiInputs;
+    for (const inputs of [max, { ...max, expectedDenialRatePct: 0, staffCostPerHour: 499.5, reimbursement: 99_999.99 }, { ...max, expectedDenialRatePct: 3, softwareCostPerMonth: 12_345.67 }]) {
+      const r = computeRoi(inputs);
+      for (const f of [r.savings, r.software, r.net]) expect(centsOf(usd(f.yearly))).toBe(centsOf(usd(f.monthly)) * 12n);
+    }
+  });
+
+  it('a payback under a tenth of a month says how much, not "0 months"', () => {
+    const r = computeRoi({ ...ROI_DEFAULTS, casesPerMonth: 10_000, reimbursement: 100_000, setupCost: 100 });
+    expect(r.payback.kind).toBe('months');
+    expect(r.payback.months).toBeLessThan(0.001);
+    expect(r.payback.text).not.toMatch(/^0 months$/);
+    expect(Number(r.payback.text.split(' ')[0])).toBeCloseTo(r.payback.months, 6);
+  });
+});
+
 describe('payback never', () => {
   it('when the software costs more than it saves', () => {
     // savings $1,972.88 (defaults) − software $2,500 = −$527.12 a month

@@ -149,9 +149,9 @@ describe('money at the range limits', () => {
   it('a payback under a tenth of a month says how much, not "0 months"', () => {
     const r = computeRoi({ ...ROI_DEFAULTS, casesPerMonth: 10_000, reimbursement: 100_000, setupCost: 100 });
     expect(r.payback.kind).toBe('months');
-    expect(r.payback.months).toBeLessThan(0.001);
+    expect(r.payback.months!).toBeLessThan(0.001);
     expect(r.payback.text).not.toMatch(/^0 months$/);
-    expect(Number(r.payback.text.split(' ')[0])).toBeCloseTo(r.payback.months, 6);
+    expect(Number(r.payback.text.split(' ')[0])).toBeCloseTo(r.payback.months!, 6);
   });
 });
 

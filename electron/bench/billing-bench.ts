@@ -41,7 +41,7 @@ export function benchClaimOneCase(runs: number): BenchRow {
   const facts = buildCaseFacts({ record, people, events: syntheticCaseEvents() });
   const details = BillingDetailsSchema.parse({ limbs: { TCMEP: ['upper', 'lower'] }, emgExtremities: 4, surgeonOrder: ['SSEP', 'TCMEP', 'EMG_FREE'] });
   // Three other cases of the reader overlap, so the cross-case checks have work to do.
-  const others = [0, 1, 2].map((i) => ({ caseId: `o${i}`, payerType: 'commercial' as const, timeCode: '95941' as const, orRoom: `OR ${i}`, intervals: [{ start: T0 + i * 3_600_000, end: T0 + (i + 3) * 3_600_000 }] }));
+  const others = [0, 1, 2].map((i) => ({ caseId: `o${i}`, label: `2026-01-0${i + 1}, B.O.`, payerType: 'commercial' as const, timeCode: '95941' as const, orRoom: `OR ${i}`, intervals: [{ start: T0 + i * 3_600_000, end: T0 + (i + 3) * 3_600_000 }] }));
   const times: number[] = [];
   for (let i = 0; i < runs + 5; i++) {
     const t0 = performance.now();

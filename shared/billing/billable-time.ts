@@ -21,6 +21,11 @@ export type BillableTime = Readonly<{
   excluded: readonly Exclusion[];
   /** True when start and end were marked (not taken from activity). */
   marked: boolean;
+  /**
+   * Some of the time rests on a time nobody recorded: monitoring taken from activity, or a start
+   * with no end (the last activity stands in). An override never makes such time billable.
+   */
+  inferred: boolean;
   eventIds: readonly number[];
 }>;
 
@@ -90,6 +95,7 @@ export function billableTime(f: CaseFacts): BillableTime {
     monitoredMinutes: minutes(spanMs(segments)),
     excluded,
     marked: !f.monitoring.derived && segments.length > 0,
+    inferred: f.monitoring.derived || f.issues.some((i) => i.kind === 'monitoring_start_without_end'),
     eventIds: f.monitoring.eventIds,
   };
 }

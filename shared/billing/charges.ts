@@ -32,10 +32,30 @@ export const CHARGE_COLUMNS = [
 export type ChargeColumn = (typeof CHARGE_COLUMNS)[number];
 export type ChargeRow = Readonly<Record<ChargeColumn, string | number | null>>;
 
-/** Lines with no units (e.g. under the 8-minute threshold) are not charges. */
-export function chargeRows(record: CaseRecord, claim: Claim, status: ClaimStatus, billingNpi: string): ChargeRow[] {
+/** A line kept out of the export, and why. */
+export type WithheldLine = Readonly<{ line: number; code: string; why: string }>;
+
+/**
+ * Time lines whose minutes rest on an inferred time (no monitoring end recorded, or monitoring
+ * taken from activity). An override accepts a documentation risk; it never turns an inferred time
+ * into billed time: a person records the real end (a quick entry, audited) and the claim follows.
+ */
+export function withheldLines(claim: Claim, status: ClaimStatus): WithheldLine[] {
+  if (status !== 'overridden' || !claim.billable.inferred) return [];
   return claim.lines
-    .filter((l) => l.units > 0)
+    .filter((l) => l.kind === 'time' && l.units > 0)
+    .map((l) => ({
+      line: l.line,
+      code: l.code,
+      why: `${l.code} is not exported: its minutes end at a time nobody recorded (no monitoring end, or monitoring taken from activity), and an override does not make inferred time billable. Record when monitoring really ended (quick entry "Monitoring end" with its time) and export again.`,
+    }));
+}
+
+/** Lines with no units (e.g. under the 8-minute threshold) are not charges, nor withheld ones. */
+export function chargeRows(record: CaseRecord, claim: Claim, status: ClaimStatus, billingNpi: string): ChargeRow[] {
+  const withheld = new Set(withheldLines(claim, status).map((w) => w.line));
+  return claim.lines
+    .filter((l) => l.units > 0 && !withheld.has(l.line))
     .map((l) => ({
       case_id: record.id,
       date_of_service: claim.dateOfService,

@@ -37,6 +37,8 @@ export type ChargeLine = Readonly<{
 /** Another case of the same reader, as the cross-case rules see it. */
 export type ReaderCase = Readonly<{
   caseId: string;
+  /** How a billing user tells the case apart: its date of service and the patient's initials ("2026-11-26, J.N."). */
+  label: string;
   payerType: PayerType | null;
   timeCode: TimeCode | null;
   orRoom: string;

@@ -116,7 +116,8 @@ const CHECKS: Readonly<Record<string, Check>> = {
         const ms = overlapMs(t.intervals, o.intervals);
         if (ms < 60_000) return [];
         const first = o.intervals.find((x) => t.intervals.some((s) => x.start < s.end && s.start < x.end))!;
-        return [{ message: `${minutesOf(ms)} min overlap the reader's case ${o.caseId.slice(0, 8)} (${o.timeCode} from ${clock(first.start)}): the same minutes cannot be billed twice.`, line: t.line }];
+        const room = o.orRoom ? `, ${o.orRoom}` : '';
+        return [{ message: `${minutesOf(ms)} min overlap the reader's case of ${o.label}${room} (${o.timeCode} from ${clock(first.start)}): the same minutes cannot be billed twice.`, line: t.line }];
       });
   },
   R09: ({ claim, inp }) => {

@@ -26,6 +26,8 @@ export type ChargeExport = Readonly<{
   cases: number;
   /** Cases left out, and why (not clean and not overridden). */
   skipped: ReadonlyArray<Readonly<{ caseId: string; dateOfService: string; why: string }>>;
+  /** Lines of exported cases kept out, and why (time resting on an inferred end: charges.ts). */
+  withheld: ReadonlyArray<Readonly<{ caseId: string; dateOfService: string; code: string; why: string }>>;
 }>;
 
 export type BillingSettings = Readonly<{

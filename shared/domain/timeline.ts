@@ -490,11 +490,13 @@ function buildMonitoring(index: TimelineIndex, lanes: readonly Lane[], issue: Is
       open = null;
     }
   }
-  const lastActivity = lanes.length ? Math.max(...lanes.map((l) => l.lastActivity)) : null;
+  const lastLane = lanes.reduce<Lane | null>((a, l) => (a === null || l.lastActivity > a.lastActivity ? l : a), null);
   if (open) {
-    const end = Math.max(open.occurredAt, lastActivity ?? open.occurredAt);
+    const end = Math.max(open.occurredAt, lastLane?.lastActivity ?? open.occurredAt);
     segments.push({ start: open.occurredAt, end, startEventId: open.id, endEventId: null });
-    issue('monitoring_start_without_end', `Monitoring started at ${clock(open.occurredAt)} but no end was recorded; the last modality activity (${clock(end)}) is used.`, [open.id]);
+    // Say what stands in for the end, as what it is (a recording of a named modality), or that nothing does.
+    const stand = lastLane && lastLane.lastActivity > open.occurredAt ? `the last ${laneName(lastLane)} recording (${clock(end)}) stands in for it` : 'nothing was recorded after it, so no time is counted';
+    issue('monitoring_start_without_end', `Monitoring started at ${clock(open.occurredAt)} but no end was recorded; ${stand}.`, [open.id]);
   }
   if (segments.length > 0) {
     return { segments, derived: false, start: segments[0]!.start, end: segments[segments.length - 1]!.end, monitoredMs: segments.reduce((s, g) => s + (g.end - g.start), 0) };

@@ -47,13 +47,16 @@ export function xltekText(lines: ReadonlyArray<readonly [string, string]>, date 
 }
 
 /** A Cadwell-style EDF+D mode export: one record per trial with stimulus text. */
-export function cadwellEdf(opts: { trials: number; everySec?: number; patient?: string; start?: string }): Uint8Array {
+export function cadwellEdf(opts: { trials: number; everySec?: number; patient?: string; start?: string; date?: Readonly<{ day: number; month: number; year: number }> }): Uint8Array {
   const every = opts.everySec ?? 30;
+  const d = opts.date ?? { day: 26, month: 11, year: 2026 };
+  const MON = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'][d.month - 1];
+  const two = (n: number) => String(n).padStart(2, '0');
   return writeEdf({
     reserved: 'EDF+D',
     patient: opts.patient ?? 'DEMO-0001 F 12-APR-1961 Testpatient_Ada',
-    recording: 'Startdate 26-NOV-2026 X X synthetic',
-    startDate: '26.11.26',
+    recording: `Startdate ${two(d.day)}-${MON}-${d.year} X X synthetic`,
+    startDate: `${two(d.day)}.${two(d.month)}.${two(d.year % 100)}`,
     startTime: opts.start ?? '08.00.00',
     recordDuration: '0.1',
     signals: [

@@ -167,7 +167,7 @@ describe('modifiers by the practice\'s billing role', () => {
     expect(lines(claimFor({ details: { emgLimited: true } }))[2]).toEqual(['95870', '', 2, null]);
   });
   it('in the OR but covering a second room: 95941 for commercial payers', () => {
-    const c = claimFor({ others: [{ caseId: 'other', payerType: 'commercial', timeCode: '95941', orRoom: 'OR 9', intervals: [{ start: at(100), end: at(200) }] }] });
+    const c = claimFor({ others: [{ caseId: 'other', label: '2026-11-26, A.B.', payerType: 'commercial', timeCode: '95941', orRoom: 'OR 9', intervals: [{ start: at(100), end: at(200) }] }] });
     expect(c.timeCode).toBe('95941');
     expect(c.timeCodeReason).toBe('Reader in the OR but covering 2 cases at once: 95941.');
     expect(PEOPLE.physician.npi).toBe(c.renderingNpi);

@@ -10,7 +10,7 @@ import { CHECKED_RULES } from '../../shared/billing/scrubber';
 import { RULE_IDS, RuleSetsSchema } from '../../shared/billing/ruleset';
 import type { ReaderCase } from '../../shared/billing/claim';
 
-const other = (patch: Partial<ReaderCase> = {}): ReaderCase => ({ caseId: 'other-case-0001', payerType: 'commercial', timeCode: '95940', orRoom: 'OR 5', intervals: [{ start: at(60), end: at(120) }], ...patch });
+const other = (patch: Partial<ReaderCase> = {}): ReaderCase => ({ caseId: 'other-case-0001', label: '2026-11-26, J.N.', payerType: 'commercial', timeCode: '95940', orRoom: 'OR 5', intervals: [{ start: at(60), end: at(120) }], ...patch });
 const medicareRemote = { payer: { type: 'medicare_ffs', name: 'Medicare Part B' }, readerLocation: 'remote' };
 const without = (kinds: string[]) => lumbarEvents().filter((e) => !kinds.includes(e.kind));
 
@@ -24,7 +24,7 @@ const ROWS: readonly Row[] = [
   { rule: 'R05', sources: ['S5', 'S26'], when: 'no monitoring start/end marked', fires: { events: without(['monitoring_start', 'monitoring_end']) }, message: /taken from modality activity/ },
   { rule: 'R06', sources: ['S2', 'S5', 'S12'], when: 'units entered by hand differ from the minutes', fires: { details: { timeUnitsOverride: 10 } }, message: /10 units of 95940 billed, but 135 documented minutes earn 9/, severity: 'warn' },
   { rule: 'R07', sources: ['S19', 'S5'], when: '7 minutes of 95940', fires: { events: [...lumbarEvents().filter((e) => e.kind !== 'monitoring_end'), ev('monitoring_end', 29)].filter((e) => e.kind !== 'monitoring_start').concat(ev('monitoring_start', 22)) }, message: /7 min of monitoring is below one unit of 95940 \(8 min needed\)/, severity: 'warn' },
-  { rule: 'R08', sources: ['S8', 'S3'], when: 'in-room minutes overlap another 95940 case of the reader', fires: { details: { timeCodeOverride: '95940' }, others: [other()] }, message: /60 min overlap the reader's case other-ca/ },
+  { rule: 'R08', sources: ['S8', 'S3'], when: 'in-room minutes overlap another 95940 case of the reader', fires: { details: { timeCodeOverride: '95940' }, others: [other()] }, message: /60 min overlap the reader's case of 2026-11-26, J.N., OR 5 \(95940 from 09:00\)/ },
   { rule: 'R09', sources: ['S3'], when: 'Medicare G0453 > 4 units in a clock hour across patients', fires: { record: medicareRemote, others: [other({ payerType: 'medicare_ffs', timeCode: 'G0453', intervals: [{ start: at(60), end: at(90) }] })] }, message: /In the hour from 09:00 the reader's G0453 time across Medicare patients is 90 min/ },
   { rule: 'R10', sources: ['S15', 'S13', 'S19', 'S22'], when: 'remote reader covering 4 cases, limit 3', fires: { record: { readerLocation: 'remote' }, others: [other({ timeCode: '95941' }), other({ caseId: 'b', timeCode: '95941' }), other({ caseId: 'c', timeCode: '95941' })] }, message: /covered 4 cases at once; this payer allows 3/, severity: 'warn' },
   { rule: 'R11', sources: ['S1', 'S11'], when: '95940 while the reader was remote', fires: { record: { readerLocation: 'remote' }, details: { timeCodeOverride: '95940' } }, message: /95940 is billed but the reader was remote/ },

@@ -114,7 +114,8 @@ export const claimCommands: readonly Command[] = [
         io.stderr(`${r.rows.length} charge line${r.rows.length === 1 ? '' : 's'} from ${r.cases} case${r.cases === 1 ? '' : 's'} written to ${out}.\n`);
       } else io.stdout(r.content);
       for (const s of r.skipped) io.stderr(`Left out ${s.caseId} (${s.dateOfService}): ${s.why}\n`);
-      return r.skipped.length ? EXIT.checkFailed : EXIT.ok;
+      for (const w of r.withheld) io.stderr(`Not exported from ${w.caseId} (${w.dateOfService}): ${w.why}\n`);
+      return r.skipped.length || r.withheld.length ? EXIT.checkFailed : EXIT.ok;
     },
   },
   {

@@ -9,7 +9,7 @@ import payerRules from '../../../resources/billing/ruleset-payers.json';
 import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
 import { computeClaim } from '../../../shared/billing';
 import type { ClaimInputs, Signature } from '../../../shared/billing/claim';
-import { chargeRows, chargesCsv, type ChargeRow, type ClaimStatus } from '../../../shared/billing/charges';
+import { chargeRows, chargesCsv, withheldLines, type ChargeRow, type ClaimStatus } from '../../../shared/billing/charges';
 import { BillingDetailsSchema, DEFAULT_PRACTICE_BILLING, EMPTY_BILLING_DETAILS, PracticeBillingSchema, type BillingDetails, type PracticeBilling } from '../../../shared/billing/details';
 import { resolveRules, RuleSetsSchema, type RuleSets } from '../../../shared/billing/ruleset';
 import type { Claim } from '../../../shared/billing/scrubber';
@@ -180,6 +180,7 @@ export function exportCharges(ctx: ServiceContext, a: ArgsOut<'exportCharges'>):
   const ids = a.caseIds ?? ctx.store.cases.idsBetween(a.from!, a.to!);
   const rows: ChargeRow[] = [];
   const skipped: Array<{ caseId: string; dateOfService: string; why: string }> = [];
+  const withheld: Array<{ caseId: string; dateOfService: string; code: string; why: string }> = [];
   let cases = 0;
   const npi = practice(ctx).billingNpi;
   for (const id of ids) {
@@ -196,13 +197,14 @@ export function exportCharges(ctx: ServiceContext, a: ArgsOut<'exportCharges'>):
     }
     cases++;
     rows.push(...chargeRows(c, v, v.status, npi));
+    for (const w of withheldLines(v, v.status)) withheld.push({ caseId: c.id, dateOfService: c.dateOfService, code: w.code, why: w.why });
   }
   if (a.caseIds?.length === 1 && skipped.length === 1) throw new AppError('INVALID_STATE', skipped[0]!.why);
   const content = a.format === 'csv' ? chargesCsv(rows) : `${JSON.stringify(rows, null, 1)}\n`;
   ctx.store.write(() =>
-    ctx.store.audit.append({ actor: ctx.actor, action: 'charges.export', caseId: a.caseIds?.length === 1 ? a.caseIds[0]! : null, detail: { format: a.format, cases, rows: rows.length, skipped: skipped.length, from: a.from ?? null, to: a.to ?? null } }, ctx.now()),
+    ctx.store.audit.append({ actor: ctx.actor, action: 'charges.export', caseId: a.caseIds?.length === 1 ? a.caseIds[0]! : null, detail: { format: a.format, cases, rows: rows.length, skipped: skipped.length, withheld: withheld.length, from: a.from ?? null, to: a.to ?? null } }, ctx.now()),
   );
-  return { format: a.format, content, rows, cases, skipped } satisfies ChargeExport;
+  return { format: a.format, content, rows, cases, skipped, withheld } satisfies ChargeExport;
 }
 
 export function getBillingSettings(ctx: ServiceContext): ResultOf<'getBillingSettings'> {

@@ -41,7 +41,7 @@ export class BillingRepo {
   readonly #upsertIndex: Statement;
   readonly #dropIntervals: Statement<[string]>;
   readonly #insertInterval: Statement;
-  readonly #near: Statement<{ reader: string; self: string; from: number; to: number }, { case_id: string; start: number; end: number; payer_type: PayerType | null; time_code: TimeCode | null; or_room: string }>;
+  readonly #near: Statement<{ reader: string; self: string; from: number; to: number }, { case_id: string; start: number; end: number; payer_type: PayerType | null; time_code: TimeCode | null; or_room: string; date_of_service: string; patient_first_name: string; patient_last_name: string }>;
   readonly #indexByDates: Statement<[string, string], IndexRow>;
   readonly #indexOf: Statement<[string], IndexRow>;
   readonly #unindexed: Statement<[string, string, string, string], { id: string }>;
@@ -71,8 +71,8 @@ export class BillingRepo {
     // Intervals start before `to`; a case's interval never spans more than a day, so the lower
     // bound keeps the index range small.
     this.#near = db.prepare(
-      `SELECT i.case_id, i.start, i.end, x.payer_type, x.time_code, x.or_room
-         FROM claim_intervals i JOIN claim_index x ON x.case_id = i.case_id
+      `SELECT i.case_id, i.start, i.end, x.payer_type, x.time_code, x.or_room, c.date_of_service, c.patient_first_name, c.patient_last_name
+         FROM claim_intervals i JOIN claim_index x ON x.case_id = i.case_id JOIN cases c ON c.id = i.case_id
         WHERE i.reader_id = @reader AND i.start < @to AND i.start > @from - 86400000 AND i.end > @from AND i.case_id <> @self
         ORDER BY i.case_id, i.start`,
     );
@@ -136,11 +136,11 @@ export class BillingRepo {
 
   /** The reader's other cases with billed time inside [from, to]. */
   readerCasesNear(readerId: string, selfCaseId: string, from: number, to: number): ReaderCase[] {
-    const by = new Map<string, { caseId: string; payerType: PayerType | null; timeCode: TimeCode | null; orRoom: string; intervals: Span[] }>();
+    const by = new Map<string, { caseId: string; label: string; payerType: PayerType | null; timeCode: TimeCode | null; orRoom: string; intervals: Span[] }>();
     for (const r of this.#near.all({ reader: readerId, self: selfCaseId, from, to })) {
       let c = by.get(r.case_id);
       if (!c) {
-        c = { caseId: r.case_id, payerType: r.payer_type, timeCode: r.time_code, orRoom: r.or_room, intervals: [] };
+        c = { caseId: r.case_id, label: `${r.date_of_service}, ${initials(r.patient_first_name, r.patient_last_name)}`, payerType: r.payer_type, timeCode: r.time_code, orRoom: r.or_room, intervals: [] };
         by.set(r.case_id, c);
       }
       c.intervals.push({ start: r.start, end: r.end });
@@ -187,4 +187,10 @@ function rowOf(r: IndexRow): Omit<ClaimIndexRow, 'intervals'> {
     monitoredMinutes: r.monitored_minutes,
     cleanAtClose: r.clean_at_close === null ? null : r.clean_at_close === 1,
   };
+}
+
+/** "J.N.": what a billing user sees of another patient in a finding (Núñez, José → J.N.). */
+function initials(first: string, last: string): string {
+  const i = (s: string) => (s.trim().match(/\p{L}/u)?.[0] ?? '').toUpperCase();
+  return `${i(first)}.${i(last)}.`;
 }

@@ -75,6 +75,18 @@ export function ChargesExportCard() {
               ? `Saved ${result.name}: ${v.rows.length} line${v.rows.length === 1 ? '' : 's'} from ${v.cases} case${v.cases === 1 ? '' : 's'}.`
               : `No charges to export from ${from} to ${to}${v.skipped.length ? '' : ': no case has that date of service'}. Nothing was saved.`}
           </p>
+          {v.withheld.length > 0 && (
+            <ul className="skipped small" aria-label="Lines not exported">
+              {v.withheld.map((w) => (
+                <li key={`${w.caseId}:${w.code}`} data-case={w.caseId}>
+                  <a href={href({ name: 'case', id: w.caseId })}>
+                    Case <span className="mono">{w.caseId.slice(0, 8)}</span>
+                  </a>{' '}
+                  <span className="mono">{w.dateOfService}</span>: {w.why}
+                </li>
+              ))}
+            </ul>
+          )}
           {v.skipped.length > 0 && (
             <>
               <p className="small">

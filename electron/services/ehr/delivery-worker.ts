@@ -5,7 +5,7 @@
  */
 import { isSuccess, retryDelayMs, type DeliveryState } from '../../../shared/ehr/delivery';
 import type { ServiceContext } from '../context';
-import { sendMllp, type MllpSendResult } from '../hl7/mllp-client';
+import { isCertificateFailure, sendMllp, type MllpSendResult } from '../hl7/mllp-client';
 import type { StoredDelivery } from '../store/delivery-repo';
 import { deliverToFolder } from './drop-folder';
 import { ehrSettings, sidecarFor } from './ehr-settings';
@@ -142,6 +142,10 @@ function mllpOutcome(r: MllpSendResult): Outcome {
     case 'invalid':
     case 'aborted':
       return { state: 'failed', retry: false, message: r.message };
+    case 'tls':
+      // An untrusted certificate never becomes trusted by waiting: stop, as for AE/AR.
+      if (isCertificateFailure(r)) return { state: 'failed', retry: false, message: `${r.message} It is not sent again until the settings change: send it again then.` };
+      return { state: 'retrying', retry: true, message: r.message };
     default:
       return { state: 'retrying', retry: true, message: r.message };
   }

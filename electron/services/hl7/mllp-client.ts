@@ -162,6 +162,14 @@ const TLS_CERT_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/**
+ * A receiver that failed to prove who it is (its certificate untrusted, expired, for another
+ * name): sending again cannot change that, unlike a receiver that is down.
+ */
+export function isCertificateFailure(r: Readonly<{ kind: string; code?: string }>): boolean {
+  return r.kind === 'tls' && r.code !== undefined && TLS_CERT_CODES.has(r.code);
+}
+
 function classifyError(err: NodeJS.ErrnoException, ctx: Readonly<{ receiver: string; host: string; tls: boolean; connected: boolean }>): MllpFailure {
   const code = err.code ?? '';
   const withCode = (f: Omit<MllpFailure, 'code'>): MllpFailure => (code ? { ...f, code } : f);

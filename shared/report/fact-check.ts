@@ -11,6 +11,7 @@
 import type { Modality } from '../domain/modality';
 import { wallClockFormatter } from '../domain/timeline';
 import { deidentifyFacts, timeBaseOf } from './deidentify';
+import { claimFindings, SIDE_SHORT } from './claim-check';
 import type { CaseFacts } from './facts';
 
 export type FindingKind = 'time' | 'number' | 'side' | 'level' | 'modality' | 'withheld';
@@ -180,6 +181,13 @@ export function scanMentions(text: string): Mention[] {
     const w = m[1]!.toLowerCase();
     const side: Side = w.startsWith('left') ? 'left' : w.startsWith('right') ? 'right' : 'bilateral';
     out.push({ kind: 'side', start: m.index, end: m.index + m[0].length, token: m[0], side });
+    return true;
+  });
+
+  // "Rt", "Lt", and "L"/"R" before a muscle or modality abbreviation ("L TA", "R APB").
+  each(SIDE_SHORT, (m) => {
+    const w = m[1]!.toLowerCase();
+    out.push({ kind: 'side', start: m.index, end: m.index + m[0].length, token: m[0], side: w.startsWith('l') ? 'left' : 'right' });
     return true;
   });
 
@@ -377,9 +385,16 @@ function verdict(t: Mention, rec: RecordValues): string | null {
 export function checkNarrative(sectionText: string, facts: CaseFacts): NarrativeCheck {
   const rec = recordValues(facts);
   const findings: Finding[] = [];
-  for (const t of scanMentions(sectionText)) {
+  const mentions = scanMentions(sectionText);
+  for (const t of mentions) {
     const message = verdict(t, rec);
     if (message) findings.push({ start: t.start, end: t.end, token: t.token, kind: t.kind, message });
+  }
+  // Values the record holds, said of the wrong thing (a time with the wrong event, a change on
+  // the wrong modality, a count of changes).
+  const pick = <K extends Mention['kind']>(k: K) => mentions.filter((m): m is Extract<Mention, { kind: K }> => m.kind === k);
+  for (const c of claimFindings(sectionText, facts, { times: pick('time'), modalities: pick('modality'), sides: pick('side') })) {
+    if (!findings.some((f) => f.start < c.end && c.start < f.end)) findings.push(c);
   }
   // The model saw "[removed]" where a name was withheld; copied into the report it reads as a
   // redaction, so it must be written out or left out by the reviewer.

@@ -151,6 +151,47 @@ describe('checkNarrative: adversarial table', () => {
   });
 });
 
+describe('checkNarrative: claims, not only words (the misses of a 23-error probe)', () => {
+  // Record: alert 09:36 (TcMEP, left, lower), notified 09:38, MAP raised 09:39, recovered 09:52; one change.
+  const found = (text: string) => checkNarrative(text, c.facts).findings.map((f) => [f.kind, f.token]);
+
+  it('reads sides as IONM writes them short', () => {
+    expect(found('The Rt TA TcMEP amplitude fell 80% at 09:36.')).toEqual([['side', 'Rt']]);
+    expect(found('The L TA TcMEP amplitude fell 80% at 09:36.')).toEqual([]);
+    expect(found('The R APB response fell at 09:36.')).toEqual([['side', 'R']]);
+    // A level is not a side.
+    expect(found('Screws at L4 and L5.')).toEqual([]);
+  });
+
+  it('counts changes as the record does', () => {
+    expect(found('Two significant changes were recorded.')).toEqual([['number', 'Two significant changes']]);
+    expect(found('One significant change was recorded.')).toEqual([]);
+    expect(found('No significant changes were recorded.')).toEqual([['number', 'No significant changes were recorded']]);
+  });
+
+  it('holds each time to the event it is said of', () => {
+    // The notification and intervention times swapped.
+    expect(found('The surgeon was notified at 09:39 and MAP was raised to 85 mmHg at 09:38.')).toEqual([
+      ['time', '09:39'],
+      ['time', '09:38'],
+    ]);
+    // A second alert made only of true values: the recovery time and the real drop.
+    expect(found('At 09:52 the left TcMEP amplitude fell 80%.')).toEqual([['time', '09:52']]);
+    // The faithful wording passes.
+    expect(found('The surgeon was notified at 09:38 and MAP was raised to 85 mmHg at 09:39; the response recovered at 09:52.')).toEqual([]);
+  });
+
+  it('holds a change to the modality and side the record gives it', () => {
+    expect(found('At 09:36 the left SSEP amplitude fell 80%.')).toEqual([['modality', 'SSEP']]);
+    expect(found('At 09:36 the right TcMEP amplitude fell 80%.')).toEqual([['side', 'right']]);
+  });
+
+  it('says what is wrong in words', () => {
+    const r = checkNarrative('The surgeon was notified at 09:39.', c.facts);
+    expect(r.findings[0]?.message).toBe('09:39 is not a time the surgeon was notified in the record (it is an intervention time)');
+  });
+});
+
 describe('scanMentions', () => {
   it('reads times, levels, modalities, sides and numbers without reading one as another', () => {
     const m = scanMentions('09:36 L4-5 TcMEP left 80% M43.16 ICD-10 SpO2 98%');

@@ -184,7 +184,8 @@ export const api = {
   sendToEhr: procedure(z.object({ caseId: IdSchema, destinations: z.array(z.string().trim().min(1).max(60)).max(10).optional(), wait: z.boolean().default(false) })).returns<Delivery[]>(),
   listDeliveries: procedure(z.object({ caseId: IdSchema })).returns<Delivery[]>(),
   /** The report PDF for save-as/print: the signed one as sent, or a DRAFT. */
-  exportPdf: procedure(z.object({ caseId: IdSchema })).returns<{ fileName: string; signed: boolean; base64: string; bytes: number }>(),
+  /** `warnings`: fields holding a character no bundled font draws (printed as its code point, "[U+1F600]"). */
+  exportPdf: procedure(z.object({ caseId: IdSchema })).returns<{ fileName: string; signed: boolean; base64: string; bytes: number; warnings: string[] }>(),
   getEhrSettings: procedure(z.object({})).returns<EhrSettings>(),
   saveEhrSettings: procedure(
     z.object({ settings: EhrSettingsSchema, userId: z.string().trim().min(1, 'Choose who saves.').max(80), pin: z.string().min(1, 'Enter the PIN.').max(128) }),

@@ -21,9 +21,10 @@ export const ehrCommands: readonly Command[] = [
       if (!file) throw new UsageError('Give the file to write: --pdf FILE.');
       const r = await session.call('exportPdf', { caseId: args[0] as string });
       writePrivateFile(file, [Buffer.from(r.base64, 'base64')]);
-      const summary = { file, bytes: r.bytes, signed: r.signed };
+      const summary = { file, bytes: r.bytes, signed: r.signed, warnings: r.warnings };
       if (values['json']) printJson(io, summary);
       else io.stdout(`${r.signed ? 'Signed report' : 'DRAFT report (not signed yet)'} written to ${file} (${Math.round(r.bytes / 1024)} KB).\n`);
+      for (const w of r.warnings) io.stderr(`Warning: ${w}\n`);
       return EXIT.ok;
     },
   },

@@ -10,10 +10,12 @@ import { buildMdm } from '../../../shared/hl7/mdm';
 import { zonedIsoDate } from '../../../shared/util/zoned-time';
 import type { ServiceContext } from '../context';
 import { mustGetCase } from '../cases/case-service';
-import { liveReportFor } from '../report/report-service';
+import { buildReport, liveReportFor } from '../report/report-service';
 import { AppError } from '../store/store-errors';
 import { adminGuard, authorizeUser } from '../users/authorize';
-import { exportReportPdf } from '../export/pdf/export-report-pdf';
+import { exportReportPdf, toPdfLetterhead } from '../export/pdf/export-report-pdf';
+import { glyphWarnings } from '../export/pdf/pdf-coverage';
+import { loadPdfAssets } from '../export/pdf/pdf-assets';
 import { ehrSettings, storeEhrSettings } from './ehr-settings';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -86,7 +88,9 @@ export async function exportPdf(ctx: ServiceContext, a: ArgsOut<'exportPdf'>): P
   const pdf = signed ? (await signedDocument(ctx, c.id)).pdf : await exportReportPdf(ctx, c.id, ehrSettings(ctx).letterhead);
   ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'report.export_pdf', caseId: c.id, detail: { signed, bytes: pdf.length } }, ctx.now()));
   const name = fileNameFor('{mrn}_{dos}_IONM_{caseId}_v{version}', { caseId: c.id, mrn: c.patient.mrn, lastName: '', firstName: '', dos: c.dateOfService, version: signed ? String(ctx.store.report.versions(c.id).length) : 'draft', kind: '', signedAt: '' }, 'pdf');
-  return { fileName: name, signed, base64: Buffer.from(pdf).toString('base64'), bytes: pdf.length };
+  const report = buildReport(ctx, c);
+  const warnings = await glyphWarnings({ record: c, report, facts: report.facts, letterhead: toPdfLetterhead(ehrSettings(ctx).letterhead) }, await loadPdfAssets());
+  return { fileName: name, signed, base64: Buffer.from(pdf).toString('base64'), bytes: pdf.length, warnings };
 }
 
 export function getEhrSettings(ctx: ServiceContext): ResultOf<'getEhrSettings'> {

@@ -1,7 +1,9 @@
 /**
- * The report's fonts: Noto Sans (regular, bold) for Latin, Greek and Cyrillic, and Droid Sans
- * Fallback for what Noto lacks (CJK), chosen character by character, each embedded as a subset
- * of the glyphs used. Text is measured with the very advance widths the PDF draws with.
+ * The report's fonts: Noto Sans (regular, bold) for Latin, Greek, Cyrillic and Vietnamese, and
+ * for what Noto lacks the fallbacks of pdf-assets.ts (symbols, Hangul, other CJK), chosen
+ * character by character, each embedded as a subset of the glyphs used and only when the report
+ * needs it. A character no font has is printed as its code point ("[U+1F600]"), never as "�",
+ * and the export says which field held it. Text is measured with the advance widths it is drawn with.
  */
 import fontkit from '@pdf-lib/fontkit';
 import { degrees, rgb, type Color, type PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
@@ -13,7 +15,7 @@ type GlyphRun = ReturnType<FkFont['layout']>;
 export type Weight = 'regular' | 'bold';
 export type TextStyle = Readonly<{ size: number; weight?: Weight; color?: Color }>;
 
-type Face = Readonly<{ pdf: PDFFont; fk: FkFont; perEm: number }>;
+type Face = Readonly<{ pdf: PDFFont; fk: FkFont; perEm: number; only?: (cp: number) => boolean }>;
 type Run = Readonly<{ face: Face; text: string; em: number }>;
 
 export const INK = rgb(0.11, 0.14, 0.19);
@@ -72,23 +74,28 @@ function padGlyphs<S>(subset: S): S {
 }
 
 /** Subset tags: six capitals, so viewers and validators see the fonts as subsets. */
-const TAGS = { regular: 'CLOREG', bold: 'CLOBLD', cjk: 'CLOCJK' } as const;
+const TAGS = { regular: 'CLOREG', bold: 'CLOBLD' } as const;
+
+type FallbackBytes = Readonly<{ tag: string; only?: (cp: number) => boolean; bytes: () => Promise<Uint8Array> }>;
+
+/** What is printed for a character no font has: its code point, which a reader can look up. */
+export function noGlyph(cp: number): string {
+  return `[U+${cp.toString(16).toUpperCase().padStart(4, '0')}]`;
+}
 
 export class PdfFonts {
-  readonly #faces: Readonly<{ regular: Face; bold: Face; cjk: Face | null }>;
+  readonly #faces: Readonly<{ regular: Face; bold: Face; fallbacks: readonly Face[] }>;
   readonly #picks = { regular: new Map<number, Readonly<{ face: Face; em: number }> | null>(), bold: new Map<number, Readonly<{ face: Face; em: number }> | null>() };
-  readonly #replacement: string;
 
-  private constructor(faces: Readonly<{ regular: Face; bold: Face; cjk: Face | null }>) {
+  private constructor(faces: Readonly<{ regular: Face; bold: Face; fallbacks: readonly Face[] }>) {
     this.#faces = faces;
-    this.#replacement = faces.regular.fk.hasGlyphForCodePoint(0xfffd) ? '\uFFFD' : '?';
   }
 
   /**
-   * Embed the fonts into `doc`. The CJK font (4 MB to parse) only when `corpus`, all the text the
-   * report may print, holds a character Noto does not have.
+   * Embed the fonts into `doc`: Noto always; each fallback (parsed, in order) only when `corpus`,
+   * all the text the report may print, holds a character it draws that the fonts before it lack.
    */
-  static async embed(doc: PDFDocument, bytes: Readonly<{ regular: Uint8Array; bold: Uint8Array; cjk: Uint8Array }>, corpus: string): Promise<PdfFonts> {
+  static async embed(doc: PDFDocument, bytes: Readonly<{ regular: Uint8Array; bold: Uint8Array; fallbacks: readonly FallbackBytes[] }>, corpus: string): Promise<PdfFonts> {
     let next: FkFont | null = null;
     doc.registerFontkit({
       create: (b) => {
@@ -97,19 +104,40 @@ export class PdfFonts {
         return f;
       },
     });
-    const face = async (b: Uint8Array, tag: string): Promise<Face> => {
-      const fk = plainLayout(fontkit.create(b) as unknown as FkFont);
+    const embed = async (fk: FkFont, b: Uint8Array, tag: string, only?: (cp: number) => boolean): Promise<Face> => {
       next = fk;
       const pdf = await doc.embedFont(b, { subset: true, customName: `${tag}+${fk.postscriptName ?? 'Font'}` });
-      return { pdf, fk, perEm: 1000 / fk.unitsPerEm };
+      return { pdf, fk, perEm: 1000 / fk.unitsPerEm, ...(only ? { only } : {}) };
     };
-    const regular = await face(bytes.regular, TAGS.regular);
-    const bold = await face(bytes.bold, TAGS.bold);
+    const parse = (b: Uint8Array) => plainLayout(fontkit.create(b) as unknown as FkFont);
+    const regular = await embed(parse(bytes.regular), bytes.regular, TAGS.regular);
+    const bold = await embed(parse(bytes.bold), bytes.bold, TAGS.bold);
     const seen = new Set<number>();
     for (const ch of corpus.normalize('NFC')) seen.add(ch.codePointAt(0) as number);
-    const missing = [...seen].some((cp) => cp > 0x20 && !regular.fk.hasGlyphForCodePoint(cp));
-    const cjk = missing ? await face(bytes.cjk, TAGS.cjk) : null;
-    return new PdfFonts({ regular, bold, cjk });
+    let missing = [...seen].filter((cp) => cp > 0x20 && !ignorable(cp) && !control(cp) && !regular.fk.hasGlyphForCodePoint(cp));
+    const fallbacks: Face[] = [];
+    for (const fb of bytes.fallbacks) {
+      if (missing.length === 0) break;
+      const wanted = fb.only ? missing.filter(fb.only) : missing;
+      if (wanted.length === 0) continue;
+      const b = await fb.bytes();
+      const fk = parse(b);
+      const covered = new Set(wanted.filter((cp) => fk.hasGlyphForCodePoint(cp)));
+      if (covered.size === 0) continue;
+      fallbacks.push(await embed(fk, b, fb.tag, fb.only));
+      missing = missing.filter((cp) => !covered.has(cp));
+    }
+    return new PdfFonts({ regular, bold, fallbacks });
+  }
+
+  /** The characters of `text` no font can draw (printed as their code point), each once. */
+  unsupported(text: string): number[] {
+    const out = new Set<number>();
+    for (const ch of text.normalize('NFC')) {
+      const cp = ch.codePointAt(0) as number;
+      if (ch !== '\n' && !ignorable(cp) && !control(cp) && !this.#pick(cp, 'regular')) out.add(cp);
+    }
+    return [...out];
   }
 
   /** Which font draws `cp` and its advance (per 1000 of the size); null when none has it. */
@@ -117,8 +145,8 @@ export class PdfFonts {
     const cache = this.#picks[weight];
     let hit = cache.get(cp);
     if (hit === undefined) {
-      const order = [this.#faces[weight], this.#faces.regular, this.#faces.cjk];
-      const face = order.find((f): f is Face => f !== null && f.fk.hasGlyphForCodePoint(cp));
+      const order = [this.#faces[weight], this.#faces.regular, ...this.#faces.fallbacks];
+      const face = order.find((f) => (!f.only || f.only(cp)) && f.fk.hasGlyphForCodePoint(cp));
       hit = face ? { face, em: face.fk.glyphForCodePoint(cp).advanceWidth * face.perEm } : null;
       cache.set(cp, hit);
     }
@@ -131,7 +159,7 @@ export class PdfFonts {
     for (const ch of text.normalize('NFC')) {
       const cp = ch.codePointAt(0) as number;
       if (ignorable(cp)) continue;
-      out += control(cp) ? ' ' : ch === '\n' || this.#pick(cp, weight) ? ch : this.#replacement;
+      out += control(cp) ? ' ' : ch === '\n' || this.#pick(cp, weight) ? ch : noGlyph(cp);
     }
     return out;
   }

@@ -19,7 +19,8 @@ export function SavePdfButton({ caseId }: { caseId: string }) {
     if (!r.ok) return setLine({ ok: false, text: r.message });
     if (!downloadBase64(r.value.fileName, 'application/pdf', r.value.base64)) return setLine({ ok: false, text: 'The PDF arrived damaged; try again.' });
     const kb = Math.max(1, Math.round(r.value.bytes / 1024));
-    setLine({ ok: true, text: `Saved ${r.value.fileName} (${kb} KB, ${r.value.signed ? 'signed, as sent to the EHR' : 'DRAFT: not signed yet'}).` });
+    const warn = r.value.warnings.length ? ` ${r.value.warnings.join(' ')}` : '';
+    setLine({ ok: r.value.warnings.length === 0, text: `Saved ${r.value.fileName} (${kb} KB, ${r.value.signed ? 'signed, as sent to the EHR' : 'DRAFT: not signed yet'}).${warn}` });
   }
 
   return (

@@ -59,6 +59,8 @@ export type Backend = Readonly<{
   demo: DemoHandle | null;
   /** Hand over the API key the app keeps in the OS secure store (never through a contract call, so never audited as a change). */
   setAiKey: (value: string | null, source: AiKeySource) => void;
+  /** Case ids starting with a prefix (the CLI accepts unique prefixes); none when the store is down. */
+  caseIdsWithPrefix: (prefix: string) => string[];
 }>;
 
 /**
@@ -198,5 +200,6 @@ export function createBackend(opts: BackendOptions): Backend {
     capture,
     demo,
     setAiKey: (value, source) => ai.setKey(value, source),
+    caseIdsWithPrefix: (prefix) => store?.cases.idsWithPrefix(prefix) ?? [],
   };
 }

@@ -39,17 +39,47 @@ export class ResultError extends Error {
   }
 }
 
-/** Plain fixed-width table for terminal output. */
+/**
+ * Plain fixed-width table for terminal output. A long cell is wrapped onto more lines at word
+ * ends, never cut: a receiver's answer or an event's text is read whole.
+ */
 export function table(rows: ReadonlyArray<ReadonlyArray<string>>, headers: ReadonlyArray<string>): string {
   const all = [headers, ...rows];
-  const widths = headers.map((_, i) => Math.min(40, Math.max(...all.map((r) => (r[i] ?? '').length))));
-  const fmt = (r: ReadonlyArray<string>) =>
-    r.map((cell, i) => {
-      const w = widths[i] ?? 0;
-      const c = cell.length > w ? `${cell.slice(0, w - 1)}…` : cell;
-      return c.padEnd(w);
-    }).join('  ').trimEnd();
-  return `${[fmt(headers), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n')}\n`;
+  const last = headers.length - 1;
+  // Every column but the last at most 40 wide; the last takes what it needs up to 80.
+  const widths = headers.map((_, i) => Math.min(i === last ? 80 : 40, Math.max(...all.map((r) => (r[i] ?? '').length))));
+  const wrap = (cell: string, w: number): string[] => {
+    const lines: string[] = [];
+    for (const para of cell.split('\n')) {
+      let line = '';
+      for (const word of para.split(/\s+/).filter(Boolean)) {
+        for (let piece = word; piece.length > 0; ) {
+          const room = line ? w - line.length - 1 : w;
+          if (piece.length <= room) {
+            line = line ? `${line} ${piece}` : piece;
+            piece = '';
+          } else if (line) {
+            lines.push(line);
+            line = '';
+          } else {
+            // A word longer than the column: split it.
+            lines.push(piece.slice(0, w));
+            piece = piece.slice(w);
+          }
+        }
+      }
+      lines.push(line);
+    }
+    return lines.length ? lines : [''];
+  };
+  const fmt = (r: ReadonlyArray<string>): string => {
+    const cells = headers.map((_, i) => wrap(r[i] ?? '', Math.max(1, widths[i] ?? 1)));
+    const height = Math.max(...cells.map((c) => c.length));
+    const out: string[] = [];
+    for (let k = 0; k < height; k++) out.push(cells.map((c, i) => (c[k] ?? '').padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+    return out.join('\n');
+  };
+  return `${[fmt(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n')}\n`;
 }
 
 /** Parse a JSON argument; "-" reads it from standard input. */

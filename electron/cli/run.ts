@@ -8,7 +8,7 @@ import { DEFAULT_MESSAGES } from '../../shared/contract/errors';
 import { redactError } from '../../shared/util/redact';
 import { defaultDataDir } from '../services/paths';
 import type { Command } from './command';
-import { EXIT, reportError, ResultError, UsageError, type CliIo } from './io';
+import { EXIT, printJson, reportError, ResultError, UsageError, type CliIo } from './io';
 import { CliSession } from './session';
 
 /**
@@ -71,15 +71,16 @@ export async function runCli(argv: readonly string[], io: CliIo, opts: RunOption
     return EXIT.ok;
   }
 
+  const wantsJson = tail.includes('--json') || command.words[0] === 'call';
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: tail, options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withNegativeValues(tail, command.options), options: command.options, allowPositionals: true, strict: true });
   } catch (e) {
-    return usage(io, `${e instanceof Error ? e.message : 'Invalid arguments.'}\nUsage: ${command.usage}`);
+    return usage(io, `${argumentProblem(e, command.options)}\nUsage: ${command.usage}`, wantsJson);
   }
   const [min, max] = typeof command.positionals === 'number' ? [command.positionals, command.positionals] : command.positionals;
   if (parsed.positionals.length < min || parsed.positionals.length > max) {
-    return usage(io, `Wrong number of arguments.\nUsage: ${command.usage}`);
+    return usage(io, `Wrong number of arguments.\nUsage: ${command.usage}`, wantsJson);
   }
 
   const session = new CliSession(dataDir ?? defaultDataDir(io.env), opts.appVersion);
@@ -87,7 +88,9 @@ export async function runCli(argv: readonly string[], io: CliIo, opts: RunOption
   try {
     return await command.run({ io, session, args: parsed.positionals, values: parsed.values });
   } catch (e) {
-    if (e instanceof UsageError) return usage(io, e.message);
+    // The reader of our output went away (`closeout case show ID | head -3`): nothing is wrong.
+    if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') return EXIT.ok;
+    if (e instanceof UsageError) return usage(io, e.message, json);
     if (e instanceof ResultError) return reportError(io, e.result, json);
     io.stderr(`Error: ${DEFAULT_MESSAGES.INTERNAL}\n`);
     if (io.env['CLOSEOUT_DEBUG']) io.stderr(`${JSON.stringify(redactError(e))}\n`);
@@ -97,9 +100,66 @@ export async function runCli(argv: readonly string[], io: CliIo, opts: RunOption
   }
 }
 
-function usage(io: CliIo, message: string): number {
+/** Bad input: the message on stderr, and with --json the same as JSON on stdout (as every error). */
+function usage(io: CliIo, message: string, json = false): number {
   io.stderr(`Error: ${message}\n`);
+  if (json) printJson(io, { ok: false, code: 'BAD_INPUT', message: message.split('\nUsage:')[0] });
   return EXIT.badInput;
+}
+
+type Options = Command['options'];
+
+/**
+ * "--denial-rate -5": a value that is a negative number is the option's value, not another
+ * option (parseArgs would refuse it as ambiguous); the command's own check then says what range it takes.
+ */
+function withNegativeValues(args: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const name = a.startsWith('--') ? a.slice(2) : null;
+    const next = args[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** parseArgs's complaint in the command's words, with the nearest option for a typo. */
+function argumentProblem(e: unknown, options: Options): string {
+  const code = (e as { code?: string })?.code;
+  const message = e instanceof Error ? e.message : 'Invalid arguments.';
+  const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const given = unknown.replace(/^-+/, '');
+    const near = Object.keys(options)
+      .map((o) => ({ o, d: distance(given, o) }))
+      .filter((x) => x.d <= Math.max(1, Math.floor(x.o.length / 3)))
+      .sort((a, b) => a.d - b.d)[0];
+    return `Unknown option ${unknown}.${near ? ` Did you mean --${near.o}?` : ''}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const opt = /Option '([^']+)'/.exec(message)?.[1];
+    return opt ? `${opt.split(' ')[0]} needs a value.` : message;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return 'Too many arguments.';
+  return message;
+}
+
+/** Edit distance (insert, delete, substitute, swap of neighbours). */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 function helpText(commands: readonly Command[]): string {

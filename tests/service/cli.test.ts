@@ -78,7 +78,7 @@ describe('closeout CLI (in process)', () => {
     [['case', 'new', '--json', '{"patient":{"lastName":""}}'], /patient.lastName: Enter the patient's last name/],
     [['case', 'show', 'no-such-id'], /No case with ID no-such-id/],
     [['case', 'show'], /Wrong number of arguments/],
-    [['case', 'list', '--bogus'], /Unknown option '--bogus'/],
+    [['case', 'list', '--bogus'], /Unknown option --bogus\./],
     [['case', 'list', '--limit', 'lots'], /--limit must be a whole number/],
     [['case', 'status', 'x', 'signed'], /No case with ID x/],
     [['case', 'status', 'x', 'finished'], /Unknown status "finished"/],

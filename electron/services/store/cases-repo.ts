@@ -131,6 +131,11 @@ export class CasesRepo {
     return (this.#db.prepare('SELECT id FROM cases WHERE date_of_service BETWEEN ? AND ? ORDER BY date_of_service, created_at').all(from, to) as { id: string }[]).map((r) => r.id);
   }
 
+  /** Case ids starting with `prefix` (at most `limit`), for the CLI's short ids as git takes them. */
+  idsWithPrefix(prefix: string, limit = 6): string[] {
+    return (this.#db.prepare('SELECT id FROM cases WHERE id >= ? AND id < ? ORDER BY id LIMIT ?').all(prefix, `${prefix}\uffff`, limit) as { id: string }[]).map((r) => r.id);
+  }
+
   /** Every case id (the claim index rebuild walks them). */
   allIds(): string[] {
     return (this.#db.prepare('SELECT id FROM cases ORDER BY created_at').all() as { id: string }[]).map((r) => r.id);

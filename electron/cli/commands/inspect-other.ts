@@ -41,8 +41,11 @@ export async function inspectOther(io: CliIo, file: string, values: Values): Pro
   }
   const encoding = str(values, 'encoding') ?? 'utf-8';
   if (!isTextEncodingName(encoding)) throw new UsageError('--encoding must be utf-8, windows-1252 or gbk.');
-  const date = str(values, 'date') ?? localDate(fs.statSync(file).mtimeMs);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError('--date must be YYYY-MM-DD.');
+  // No date is ever invented (the file's own, or --date): without one, times are read against a
+  // placeholder day and shown without a date, and the output says so.
+  const given = str(values, 'date');
+  if (given !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(given)) throw new UsageError('--date must be YYYY-MM-DD.');
+  const date = given ?? NO_DATE;
   let delimitedProfile: unknown;
   if (profileFile) {
     try {
@@ -89,23 +92,34 @@ export async function inspectOther(io: CliIo, file: string, values: Values): Pro
     events = collected;
     warnings = parser.warnings;
   }
-  const out = { format: FORMAT_NAMES[detected.format], events: toOut(events), warnings };
+  const undated = given === undefined && events.some((e) => e.wallClock.startsWith(NO_DATE));
+  const shown = undated ? toOut(events).map((e) => ({ ...e, time: withoutDate(e.time) })) : toOut(events);
+  const allWarnings: ParseWarning[] = [
+    ...warnings.filter((w) => !(undated && /no case date given/.test(w.message))),
+    ...(undated ? [{ where: 'file', message: 'The file holds no date and none was given (--date YYYY-MM-DD): times are shown without a date.' }] : []),
+  ];
+  const out = { format: FORMAT_NAMES[detected.format], ...(undated ? { dated: false } : {}), events: shown, warnings: allWarnings };
   if (values['json']) printJson(io, out);
   else {
     io.stdout(`${out.format}: ${out.events.length} event(s)\n`);
     for (const e of out.events.slice(0, 40)) io.stdout(`  ${e.time}  ${e.kind.padEnd(18)} ${e.modality ? `${e.modality} ` : ''}${e.text}\n`);
     if (out.events.length > 40) io.stdout(`  … ${out.events.length - 40} more (--json lists them all)\n`);
-    for (const w of warnings) io.stdout(`Warning (${w.where}): ${w.message}\n`);
+    for (const w of allWarnings) io.stdout(`Warning (${w.where}): ${w.message}\n`);
   }
   return EXIT.ok;
+}
+
+/** The placeholder day undated times are read against; never printed. */
+const NO_DATE = '1900-01-01';
+
+/** "1900-01-02T00:10:00" → "00:10:00 (+1 day)": a time of day, and the days it lies after the start. */
+function withoutDate(wall: string): string {
+  const day = Number(wall.slice(8, 10)) - 1;
+  const time = wall.slice(11);
+  return day > 0 ? `${time} (+${day} day${day === 1 ? '' : 's'})` : time;
 }
 
 function notReadable(io: CliIo, file: string, warnings: readonly ParseWarning[]): number {
   io.stderr(`Error: cannot read "${path.basename(file)}": ${warnings[0]?.message ?? 'no readable content'}.\n`);
   return EXIT.badInput;
-}
-
-function localDate(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }

@@ -10,7 +10,8 @@ import { formatIsoDate, formatWallClock, parseIsoDateDays, pointFromParts } from
  * Natus / XLTEK exported events text (vendor-formats.md §2a, after Brainstorm's in_events_xltek):
  *
  *   lines 1–6   header, free text (a date in it, if any, is the recording date)
- *   line 7      <token> H:MM:SS …        recording start, time of day
+ *   line 7      <token> H:MM:SS …        recording start, time of day (a date after it, if any,
+ *                                        is the recording date when the header named none)
  *   line 8…     <token> HH:MM:SS label   one event per line, time of day
  *
  * Times carry no date: the date comes from the header or from the case (`options.date`), and a
@@ -118,6 +119,8 @@ export class XltekTxtParser implements EventPushParser {
   }
 
   private startLine(line: TextLine): void {
+    // Some builds put the date on the start line, after the time ("Start 22:58:10 2026-10-14").
+    if (this.headerDays === null) this.headerLine(line);
     const token = line.text.trim().split(/\s+/)[1] ?? '';
     const time = parseTimeOfDay(token);
     if (!time) {

@@ -41,8 +41,8 @@ export async function captureRig(opts: { dataDir?: string; exportDir?: string; c
 }
 
 /** XLTEK exported-events text (vendor-formats.md §2a), CRLF, for a case on `date` (MM/DD/YYYY). */
-export function xltekText(lines: ReadonlyArray<readonly [string, string]>, date = '11/26/2026'): string {
-  const head = ['Patient Name: Testpatient, Ada', `Date: ${date}`, 'Study: synthetic', '', 'Exported events', '', 'Start 07:58:00 recording'];
+export function xltekText(lines: ReadonlyArray<readonly [string, string]>, date = '11/26/2026', start = '07:58:00'): string {
+  const head = ['Patient Name: Testpatient, Ada', `Date: ${date}`, 'Study: synthetic', '', 'Exported events', '', `Start ${start} recording`];
   return [...head, ...lines.map(([t, label], i) => `${i + 1} ${t} ${label}`)].join('\r\n') + '\r\n';
 }
 

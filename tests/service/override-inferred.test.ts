@@ -30,7 +30,7 @@ describe('an override and a guessed monitoring end', () => {
 
     // Monitoring start and a baseline in the events text; 90 minutes of TcMEP trials; no end.
     const at = (m: number) => clock(new Date(start.getTime() + m * MIN), ':');
-    writeFile(r.exportDir, 'events.txt', xltekText([[at(0), 'Monitoring start'], [at(2), 'Baseline TcMEP obtained']], `${two(date.month)}/${two(date.day)}/${date.year}`));
+    writeFile(r.exportDir, 'events.txt', xltekText([[at(0), 'Monitoring start'], [at(2), 'Baseline TcMEP obtained']], `${two(date.month)}/${two(date.day)}/${date.year}`, at(0)));
     writeFile(r.exportDir, 'L MEP.edf', cadwellEdf({ trials: 180, everySec: 30, start: clock(new Date(start.getTime() + MIN), '.'), date }));
     await eventually(async () => expect((await r.events()).length).toBeGreaterThanOrEqual(182));
     await b.ok('setCaseStatus', { id: r.caseId, status: 'closed' });

@@ -347,6 +347,9 @@ describe('stop()', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-serial-bundle-'));
     bundleDir = dir;
     bundle = path.join(dir, 'serial-capture.cjs');
+    // serialport is imported when the first port opens (import(), which NODE_PATH does not reach):
+    // the bundle finds it beside itself.
+    fs.symlinkSync(path.resolve(__dirname, '../../node_modules'), path.join(dir, 'node_modules'), 'dir');
     await build({
       input: path.resolve(__dirname, '../../electron/services/capture/serial/serial-capture.ts'),
       platform: 'node',

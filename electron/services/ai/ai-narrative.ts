@@ -9,7 +9,8 @@
  * case's identifiers and the Safe Harbor kinds before it is sent (and refused on any hit). Logs
  * carry codes, timings and token counts only, never request or answer text.
  */
-import Anthropic, { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import type * as AnthropicSdk from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { SectionId } from '../../../shared/report/draft';
 import type { CaseFacts } from '../../../shared/report/facts';
@@ -102,7 +103,9 @@ export async function writeNarrative(req: NarrativeRequest): Promise<NarrativeRe
     return fail('refused', MESSAGES.refused);
   }
 
-  const client = new Anthropic({
+  // The SDK (a fifth of a second to load) only when a narrative is asked for.
+  const sdk = await import('@anthropic-ai/sdk');
+  const client = new sdk.default({
     apiKey,
     baseURL: config.baseURL,
     timeout: config.timeoutMs,
@@ -125,7 +128,7 @@ export async function writeNarrative(req: NarrativeRequest): Promise<NarrativeRe
       log.error('ai.narrative.on_attempt_failed', e);
     }
     const a0 = performance.now();
-    const r = await attemptOnce(client, params, req, log, clockTimes);
+    const r = await attemptOnce(sdk, client, params, req, log, clockTimes);
     const ms = Math.round(performance.now() - a0);
     if (r.ok) {
       const result = finish(r, req.facts, attempt, clockTimes);
@@ -149,7 +152,10 @@ export async function writeNarrative(req: NarrativeRequest): Promise<NarrativeRe
 }
 
 /** One request: streams through the section splitter; gives up after `timeoutMs` without an event. */
+type Sdk = typeof AnthropicSdk;
+
 async function attemptOnce(
+  sdk: Sdk,
   client: Anthropic,
   params: MessageCreateParamsNonStreaming,
   req: NarrativeRequest,
@@ -202,7 +208,7 @@ async function attemptOnce(
   } catch (e) {
     if (external?.aborted) return failure('unavailable', MESSAGES.cancelled, false, null);
     if (timedOut) return failure('timeout', MESSAGES.gaveUp, true, null);
-    return classify(e, log);
+    return classify(sdk, e, log);
   } finally {
     clearTimeout(timer);
     external?.removeEventListener('abort', onAbort);
@@ -214,7 +220,8 @@ function failure(code: NarrativeFailureCode, message: string, retry: boolean, st
 }
 
 /** Retry once on what a second try can fix: timeouts, dropped connections, 5xx and overload. */
-function classify(e: unknown, log: Logger): Failure {
+function classify(sdk: Sdk, e: unknown, log: Logger): Failure {
+  const { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdk;
   if (e instanceof APIUserAbortError) return failure('timeout', MESSAGES.gaveUp, true, null);
   if (e instanceof APIConnectionError) {
     return failure(e instanceof APIConnectionTimeoutError ? 'timeout' : 'unavailable', MESSAGES.gaveUp, true, null);

@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
+import type * as Chokidar from 'chokidar';
 import type { CaptureSource, FolderConfig, SourceStatus } from '../../../shared/domain/capture-source';
 import type { CompiledRules } from '../../../shared/domain/mapping';
 import type { ServiceContext } from '../context';
@@ -14,6 +15,8 @@ import { FolderIngest, storageProblem, type CaptureCase } from './file-ingest';
 /** Bursts of change events for one file (a device appending) are read once. */
 const DEBOUNCE_MS = 40;
 const RETRY_MISSING_MS = 5000;
+let chokidarModule: typeof Chokidar | null = null;
+
 /** After the database refused a write (a full disk): try the file again this much later. */
 const STORAGE_RETRY_MS = 3000;
 /**
@@ -78,6 +81,19 @@ export class FolderCapture {
 
   start(): void {
     this.#stopped = false;
+    // chokidar loads with the first folder watched, not with every backend.
+    if (!chokidarModule) {
+      const loading: Promise<void> = import('chokidar').then((m) => {
+        chokidarModule = m;
+        if (this.#stopped) return;
+        this.start();
+        // Ready when the watcher is (start() put its promise in place of this one).
+        return this.#ready === loading ? undefined : this.#ready;
+      });
+      this.#ready = loading;
+      return;
+    }
+    const watch = chokidarModule.watch;
     const dir = this.#d.source.config.path;
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
       this.#set({ state: 'error', message: `The folder ${dir} cannot be found. Check that the drive or network share is connected; Closeout keeps trying.` });

@@ -13,9 +13,17 @@ import { mustGetCase } from '../cases/case-service';
 import { buildReport, liveReportFor } from '../report/report-service';
 import { AppError } from '../store/store-errors';
 import { adminGuard, authorizeUser } from '../users/authorize';
-import { exportReportPdf, toPdfLetterhead } from '../export/pdf/export-report-pdf';
-import { glyphWarnings } from '../export/pdf/pdf-coverage';
-import { loadPdfAssets } from '../export/pdf/pdf-assets';
+
+/**
+ * The PDF writer (pdf-lib, fontkit and the fonts: a quarter of a second to load) is loaded when a
+ * report is first rendered, not by every command that opens the backend.
+ */
+const pdfModules = () =>
+  Promise.all([import('../export/pdf/export-report-pdf'), import('../export/pdf/pdf-coverage'), import('../export/pdf/pdf-assets')]).then(([report, coverage, assets]) => ({
+    ...report,
+    ...coverage,
+    ...assets,
+  }));
 import { ehrSettings, storeEhrSettings } from './ehr-settings';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -32,7 +40,7 @@ async function signedDocument(ctx: ServiceContext, caseId: string): Promise<{ ve
   const version = Math.max(...versions.map((v) => v.version));
   const kept = ctx.store.delivery.document(caseId, version);
   if (kept) return { version, ...kept };
-  const pdf = await exportReportPdf(ctx, caseId, ehrSettings(ctx).letterhead);
+  const pdf = await (await pdfModules()).exportReportPdf(ctx, caseId, ehrSettings(ctx).letterhead);
   const hash = sha256(pdf);
   ctx.store.write(() => ctx.store.delivery.saveDocument(caseId, version, pdf, hash, ctx.now()));
   // Another call may have stored it first: what is kept is what is sent.
@@ -85,6 +93,7 @@ export function listDeliveries(ctx: ServiceContext, a: ArgsOut<'listDeliveries'>
 export async function exportPdf(ctx: ServiceContext, a: ArgsOut<'exportPdf'>): Promise<ResultOf<'exportPdf'>> {
   const c = mustGetCase(ctx, a.caseId);
   const signed = ctx.store.report.versions(c.id).length > 0;
+  const { exportReportPdf, glyphWarnings, loadPdfAssets, toPdfLetterhead } = await pdfModules();
   const pdf = signed ? (await signedDocument(ctx, c.id)).pdf : await exportReportPdf(ctx, c.id, ehrSettings(ctx).letterhead);
   ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'report.export_pdf', caseId: c.id, detail: { signed, bytes: pdf.length } }, ctx.now()));
   const name = fileNameFor('{mrn}_{dos}_IONM_{caseId}_v{version}', { caseId: c.id, mrn: c.patient.mrn, lastName: '', firstName: '', dos: c.dateOfService, version: signed ? String(ctx.store.report.versions(c.id).length) : 'draft', kind: '', signedAt: '' }, 'pdf');

@@ -5,7 +5,7 @@
  * when even that finds nothing, say so in plain words: the user can always type the path.
  */
 import fs from 'node:fs';
-import { SerialPort } from 'serialport';
+
 
 export type SerialPortInfo = Readonly<{
   path: string;
@@ -32,7 +32,7 @@ export const CANNOT_LIST_MESSAGE = 'This computer cannot list its serial ports. 
 const DEV_PATTERNS: readonly RegExp[] = [/^ttyUSB\d+$/, /^ttyACM\d+$/, /^ttyS\d+$/];
 
 export async function listSerialPorts(deps: ListPortsDeps = {}): Promise<SerialPortList> {
-  const list = deps.list ?? (() => SerialPort.list());
+  const list = deps.list ?? (async () => (await import('serialport')).SerialPort.list());
   try {
     const ports = await list();
     return { ok: true, ports: ports.map(describe) };

@@ -12,7 +12,8 @@
  * Never logs received data: it is PHI.
  */
 import fs from 'node:fs';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import type * as Serialport from 'serialport';
 import type { DeviceEvent } from '../../../../shared/domain/device-event';
 import type { Hl7Message } from '../../../../shared/hl7/parse';
 import { assertNever } from '../../../../shared/util/assert-never';
@@ -22,6 +23,11 @@ import { LinesReader } from './lines-reader';
 import type { SerialCaptureConfig } from './serial-config';
 import { classifyOpenError, openFailureMessage, stateMessage, type SerialState, type SerialStatus } from './serial-status';
 import { UnreadableDetector } from './unreadable-detector';
+
+let serialModule: typeof Serialport | null = null;
+async function loadSerialport(): Promise<void> {
+  serialModule ??= await import('serialport');
+}
 
 export type { SerialState, SerialStatus } from './serial-status';
 export type { SerialCaptureConfig } from './serial-config';
@@ -153,10 +159,18 @@ class SerialSession {
   private open(): void {
     this.reopenTimer = null;
     if (this.stopped) return;
+    // serialport and its native binding load on the first port opened, not with the backend.
+    if (!serialModule) {
+      void loadSerialport().then(
+        () => this.open(),
+        (err: unknown) => this.openFailed(err),
+      );
+      return;
+    }
     const { path, baudRate, dataBits, parity, stopBits } = this.config;
     let port: SerialPort;
     try {
-      port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false });
+      port = new serialModule.SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false });
     } catch (err) {
       this.openFailed(err);
       return;

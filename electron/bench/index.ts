@@ -20,6 +20,8 @@ const SUITES: readonly Suite[] = [
   // The CLI as a fresh process against `node -e 0`.
   { name: 'startup', run: async (quick) => (await import('./startup-bench')).benchStartup(quick ? { pairs: 3 } : {}) },
   { name: 'store', run: async (quick) => (await import('./store-bench')).benchStore(quick ? { events: 50_000, runs: 3 } : {}) },
+  // Opening must not grow with the database: 1 GB against empty.
+  { name: 'open', run: async (quick) => (await import('./store-bench')).benchStoreOpen(quick ? { bytes: 64 * 2 ** 20, pairs: 3 } : {}) },
   // 1 GB Cadwell-style EDF+D (written to the temp folder, removed after).
   { name: 'edf', run: async (quick) => (await import('./edf-bench')).benchEdf({ dir: tmp, sizeBytes: quick ? 128 * 2 ** 20 : 2 ** 30 }) },
   // 500 MB Cadwell case-data JSON, parsed in fresh child processes.

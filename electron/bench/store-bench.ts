@@ -62,3 +62,54 @@ export function benchStore(opts: { runs?: number; events?: number; batch?: numbe
     },
   ];
 }
+
+/**
+ * Opening a big database against opening an empty one, the whole Store.open (privacy pass,
+ * integrity decision, pragmas, migrations) and close, alternated pair by pair: opening must not
+ * grow with the database. The big one is written once (random blobs, as many pages as `bytes`).
+ */
+export function benchStoreOpen(opts: { bytes?: number; pairs?: number } = {}): BenchRow[] {
+  const bytes = opts.bytes ?? 1024 * 2 ** 20;
+  const pairs = opts.pairs ?? 7;
+  const big = fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-bench-open-big-'));
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-bench-open-empty-'));
+  try {
+    Store.open({ dataDir: empty }).close();
+    const s = Store.open({ dataDir: big });
+    s.db.exec('CREATE TABLE bench_filler (x BLOB)');
+    const rows = Math.ceil(bytes / 8192);
+    const insert = s.db.prepare('INSERT INTO bench_filler VALUES (randomblob(8000))');
+    for (let i = 0; i < rows; i += 5000) s.write(() => {
+      for (let j = i; j < Math.min(rows, i + 5000); j++) insert.run();
+    });
+    s.close();
+    const size = fs.statSync(path.join(big, 'closeout.db')).size;
+    const time = (dir: string) => {
+      const t0 = performance.now();
+      Store.open({ dataDir: dir }).close();
+      return performance.now() - t0;
+    };
+    const ratios: number[] = [];
+    const bigMs: number[] = [];
+    const emptyMs: number[] = [];
+    for (let i = 0; i < pairs; i++) {
+      const e = time(empty);
+      const b = time(big);
+      ratios.push(b / e);
+      bigMs.push(b);
+      emptyMs.push(e);
+    }
+    const m = median(ratios);
+    return [
+      {
+        measure: `Store: open + close of a ${(size / 2 ** 30).toFixed(2)} GB database vs an empty one (${pairs} alternated pairs, median of ratios)`,
+        target: '≤ 1.2×',
+        median: `${m.toFixed(2)}× (${median(bigMs).toFixed(1)} ms vs ${median(emptyMs).toFixed(1)} ms)`,
+        pass: m <= 1.2,
+      },
+    ];
+  } finally {
+    fs.rmSync(big, { recursive: true, force: true });
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+}

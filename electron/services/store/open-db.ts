@@ -37,14 +37,18 @@ export function openDatabase(opts: OpenDbOptions): Database.Database {
  * As openDatabase, with the data folder made private to this user first (and checked again once
  * SQLite's journal files exist): see private-folder.ts.
  */
-export function openPrivately(opts: OpenDbOptions): { db: Database.Database; privacy: PrivacyCheck } {
+export function openPrivately(opts: OpenDbOptions): { db: Database.Database; privacy: PrivacyCheck; integrity: IntegrityCheck } {
   const before = fs.existsSync(opts.dataDir) ? makeDataFolderPrivate(opts.dataDir) : { tightened: [], warnings: [] };
-  const db = withPrivateUmask(() => openUnchecked(opts));
+  let integrity: IntegrityCheck = 'checked';
+  const db = withPrivateUmask(() => openUnchecked(opts, (i) => (integrity = i)));
   const after = makeDataFolderPrivate(opts.dataDir);
-  return { db, privacy: { tightened: [...before.tightened, ...after.tightened], warnings: after.warnings } };
+  return { db, privacy: { tightened: [...before.tightened, ...after.tightened], warnings: after.warnings }, integrity };
 }
 
-function openUnchecked(opts: OpenDbOptions): Database.Database {
+/** Whether the open checked the whole file, or found it exactly as it was left at a clean close. */
+export type IntegrityCheck = 'checked' | 'unchanged since a clean close';
+
+function openUnchecked(opts: OpenDbOptions, said: (i: IntegrityCheck) => void = () => {}): Database.Database {
   const where = `the data folder (${opts.dataDir})`;
   const file = path.join(opts.dataDir, DB_FILE_NAME);
   try {
@@ -58,8 +62,12 @@ function openUnchecked(opts: OpenDbOptions): Database.Database {
 
   let db: Database.Database | undefined;
   try {
+    // The whole-file check costs seconds on a big database: it runs when the file may have changed
+    // behind our back (see leftAsClosed), which is when damage can have come in.
+    const unchanged = leftAsClosed(opts.dataDir, file);
     db = new Database(file, { ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}), timeout: opts.busyTimeoutMs ?? 5000 });
-    const check = db.pragma('quick_check', { simple: true });
+    const check = unchanged ? 'ok' : db.pragma('quick_check', { simple: true });
+    said(unchanged ? 'unchanged since a clean close' : 'checked');
     if (check !== 'ok') {
       throw new AppError(
         'DB_CORRUPT',
@@ -113,6 +121,63 @@ function refuseLostDatabase(dataDir: string, file: string, where: string): void 
   );
 }
 
+type Fingerprint = Readonly<{ size: number; mtimeMs: number }>;
+
+function fingerprint(file: string): Fingerprint | null {
+  try {
+    const st = fs.statSync(file);
+    return { size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+function readMarker(dataDir: string): { cleanClose?: Fingerprint | null } {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dataDir, STORE_MARKER), 'utf8')) as { cleanClose?: Fingerprint | null };
+  } catch {
+    return {};
+  }
+}
+
+function writeMarker(dataDir: string, cleanClose: Fingerprint | null): void {
+  const file = path.join(dataDir, STORE_MARKER);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, `${JSON.stringify({ note: 'Closeout keeps its case database in this folder.', cleanClose })}\n`, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * True when the database file is exactly as Closeout left it at its last clean close (same size
+ * and modification time, no write-ahead log waiting): only SQLite wrote it, and the check would
+ * find what it found then. A crash, another program, a copy, a restore or a damaged disk write
+ * changes that, and the file is checked whole again.
+ */
+function leftAsClosed(dataDir: string, file: string): boolean {
+  const last = readMarker(dataDir).cleanClose;
+  const now = fingerprint(file);
+  const wal = fileSize(`${file}-wal`);
+  return !!last && !!now && last.size === now.size && last.mtimeMs === now.mtimeMs && !(wal !== null && wal > 0);
+}
+
+/** The store is in use: until it closes cleanly, the next open checks the file whole. */
+export function markOpen(dataDir: string): void {
+  writeMarker(dataDir, null);
+}
+
+/** Closed cleanly (SQLite has folded its log back): remember the file as it was left. */
+export function markClosed(dataDir: string): void {
+  const file = path.join(dataDir, DB_FILE_NAME);
+  const wal = fileSize(`${file}-wal`);
+  // Another process still has it open (its log is still there): it records its own close.
+  if (wal !== null && wal > 0) return;
+  writeMarker(dataDir, fingerprint(file));
+}
+
 function fileSize(file: string): number | null {
   try {
     return fs.statSync(file).size;
@@ -122,11 +187,8 @@ function fileSize(file: string): number | null {
 }
 
 function markStore(dataDir: string): void {
-  try {
-    fs.writeFileSync(path.join(dataDir, STORE_MARKER), `${JSON.stringify({ note: 'Closeout keeps its case database in this folder.' })}\n`, { flag: 'wx', mode: 0o600 });
-  } catch {
-    // Already there (EEXIST), or a drive that refuses it: the check above just has less to go on.
-  }
+  // Open now: a crash before the clean close means the next open checks the whole file.
+  markOpen(dataDir);
 }
 
 function isDlopenError(e: unknown): boolean {

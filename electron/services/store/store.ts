@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { openPrivately, type OpenDbOptions } from './open-db';
+import { markClosed, openPrivately, type IntegrityCheck, type OpenDbOptions } from './open-db';
 import type { PrivacyCheck } from './private-folder';
 import { CasesRepo } from './cases-repo';
 import { PeopleRepo } from './people-repo';
@@ -31,6 +31,8 @@ export class Store {
     readonly db: Database.Database,
     /** Whether the data folder could be made private to this user (warnings when not). */
     readonly privacy: PrivacyCheck = { tightened: [], warnings: [] },
+    /** Whether opening checked the whole file (see open-db.ts leftAsClosed). */
+    readonly integrity: IntegrityCheck = 'checked',
   ) {
     this.cases = new CasesRepo(db);
     this.people = new PeopleRepo(db);
@@ -45,8 +47,8 @@ export class Store {
   }
 
   static open(opts: OpenDbOptions): Store {
-    const { db, privacy } = openPrivately(opts);
-    return new Store(db, privacy);
+    const { db, privacy, integrity } = openPrivately(opts);
+    return new Store(db, privacy, integrity);
   }
 
   /** The data folder the database lives in (for messages about its disk). */
@@ -64,6 +66,8 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.db.close();
+    markClosed(this.dataDir);
   }
 }

@@ -30,6 +30,20 @@ function reindexClaim(ctx: ServiceContext, caseId: string): void {
   }
 }
 
+/**
+ * Above this many events an imported case's claim is not computed during the import: computing
+ * it holds every event (about 1.3 KB each), and an import is bounded in memory whatever its size.
+ * The claim is computed when first needed instead: opened, on the dashboard (claims missing from
+ * the index are computed there), or when a case of the same reader needs its neighbours.
+ */
+export const IMPORT_CLAIM_MAX_EVENTS = 50_000;
+
+/** After an import: the case's claim is indexed now, unless the case is too large to do so within bounds. */
+export function afterImport(ctx: ServiceContext, r: ResultOf<'importCaseFile'>): ResultOf<'importCaseFile'> {
+  if (r.events <= IMPORT_CLAIM_MAX_EVENTS) reindexClaim(ctx, r.caseId);
+  return r;
+}
+
 /** Run a handler, then refresh the claim index of the case it names. */
 function thenReindex<A, R>(fn: (ctx: ServiceContext, a: A) => R, caseIdOf: (a: A, r: R) => string) {
   return (ctx: ServiceContext, a: A): R => {
@@ -47,7 +61,7 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   updateCase: thenReindex(cases.updateCase, (_a, r) => r.id),
   setCaseStatus: thenReindex(cases.setCaseStatus, (_a, r) => r.id),
   exportCaseFile: casefile.exportCaseFile,
-  importCaseFile: thenReindex(casefile.importCaseFile, (_a, r) => r.caseId),
+  importCaseFile: (ctx, a) => afterImport(ctx, casefile.importCaseFile(ctx, a)),
   listEvents: notes.listEvents,
   addNote: notes.addNote,
   addEntry: entries.addEntry,

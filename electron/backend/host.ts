@@ -5,6 +5,7 @@ import type { PushMessage } from '../../shared/contract/events';
 import { DEFAULT_MESSAGES } from '../../shared/contract/errors';
 import { zodFieldErrors } from '../../shared/domain/case';
 import { localIsoDate } from '../../shared/util/time';
+import { tooDeepMessage, valueTooDeep } from '../../shared/util/json-depth';
 import { err, ok, type Result } from '../../shared/util/result';
 import type { ServiceContext } from '../services/context';
 import { createLogger, silentLogger, type Logger } from '../services/log';
@@ -12,7 +13,9 @@ import { Store } from '../services/store/store';
 import { AppError, classifyStorageError } from '../services/store/store-errors';
 import { seedDemoOnFirstRun } from '../services/demo/seed-demo';
 import { demoFolder, startDemoCapture, type DemoHandle } from '../services/demo/demo-capture';
-import { handlers } from './handlers';
+import { afterImport, handlers } from './handlers';
+import { importCaseFileStream, type CaseFileBytes } from '../services/casefile/casefile-service';
+import type { CaseFileImport } from '../../shared/casefile/case-file';
 import { CaptureService } from '../services/capture/capture-service';
 import { DeliveryWorker } from '../services/ehr/delivery-worker';
 import { AiRuntime } from '../services/ai/ai-runtime';
@@ -61,6 +64,11 @@ export type Backend = Readonly<{
   setAiKey: (value: string | null, source: AiKeySource) => void;
   /** Case ids starting with a prefix (the CLI accepts unique prefixes); none when the store is down. */
   caseIdsWithPrefix: (prefix: string) => string[];
+  /**
+   * Import a case file read as bytes (`closeout case import FILE`): streamed, so its size is not
+   * held in memory. Not a contract method: the renderer hands over no files, only values.
+   */
+  importCaseFileStream: (bytes: CaseFileBytes, opts: Readonly<{ asNew: boolean; name: string }>) => Promise<Result<CaseFileImport>>;
 }>;
 
 /**
@@ -156,16 +164,24 @@ export function createBackend(opts: BackendOptions): Backend {
 
   async function call(method: string, rawArgs: unknown): Promise<Result<unknown>> {
     if (!isMethod(method)) return err('BAD_INPUT', `Unknown request "${String(method).slice(0, 40)}".`);
+    // Before anything recurses into the arguments (zod, JSON.stringify): a value nested thousands
+    // deep would overflow the stack and come back as an internal error instead of bad input.
+    if (valueTooDeep(rawArgs)) return err('BAD_INPUT', tooDeepMessage('The request'));
     const parsed = api[method].args.safeParse(rawArgs ?? {});
     if (!parsed.success) return err('BAD_INPUT', DEFAULT_MESSAGES.BAD_INPUT, zodFieldErrors(parsed.error));
     if (method === 'getStatus') return ok(status());
+    const handler = handlers[method as Exclude<Method, 'getStatus'>] as (c: ServiceContext, a: unknown) => unknown;
+    return run(method, (c) => handler(c, parsed.data));
+  }
+
+  /** Run a service function as a call: every outcome a Result, nothing thrown. */
+  async function run<T>(method: string, fn: (c: ServiceContext) => T | Promise<T>): Promise<Result<T>> {
     if (!ctx) {
       return health.state === 'error' ? err(health.code, health.message) : err('DB_UNAVAILABLE', DEFAULT_MESSAGES.DB_UNAVAILABLE);
     }
     const started = performance.now();
     try {
-      const handler = handlers[method as Exclude<Method, 'getStatus'>] as (c: ServiceContext, a: unknown) => unknown;
-      const value = await handler(ctx, parsed.data);
+      const value = await fn(ctx);
       const ms = Math.round(performance.now() - started);
       if (ms > 200) log.warn('call.slow', { method, ms });
       return ok(value);
@@ -201,5 +217,6 @@ export function createBackend(opts: BackendOptions): Backend {
     demo,
     setAiKey: (value, source) => ai.setKey(value, source),
     caseIdsWithPrefix: (prefix) => store?.cases.idsWithPrefix(prefix) ?? [],
+    importCaseFileStream: (bytes, a) => run('importCaseFileStream', async (c) => afterImport(c, await importCaseFileStream(c, bytes, a))),
   };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { isUserCorrectable } from '../../shared/contract/errors';
 import type { Err, Result } from '../../shared/util/result';
+import { jsonTextTooDeepAt, tooDeepMessage } from '../../shared/util/json-depth';
 
 export type CliIo = Readonly<{
   stdout: (text: string) => void;
@@ -8,6 +9,8 @@ export type CliIo = Readonly<{
   stdoutFd?: number;
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
+  /** Standard input as bytes, as they come (large inputs are streamed, not held); default: readStdin's text. */
+  stdinBytes?: () => AsyncIterable<Uint8Array>;
   env: NodeJS.ProcessEnv;
 }>;
 
@@ -84,13 +87,54 @@ export function table(rows: ReadonlyArray<ReadonlyArray<string>>, headers: Reado
 
 /** Parse a JSON argument; "-" reads it from standard input. */
 export async function jsonArg(io: CliIo, raw: string, what: string): Promise<unknown> {
-  const text = raw === '-' ? await io.readStdin() : raw;
+  return parseJsonText(raw === '-' ? await io.readStdin() : raw, what);
+}
+
+/**
+ * JSON text given on the command line or in a file, or a usage problem (exit 2) saying what is
+ * wrong with it: not JSON, or nested deeper than anything Closeout reads (which would overflow
+ * the stack further on and end as an internal error).
+ */
+export function parseJsonText(text: string, what: string): unknown {
+  if (jsonTextTooDeepAt(text) >= 0) throw new UsageError(tooDeepMessage(`The ${what}`));
   try {
-    return JSON.parse(text);
+    // A BOM is what some Windows editors put in front of a file they save.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     const detail = e instanceof SyntaxError ? e.message : 'unreadable';
     throw new UsageError(`The ${what} is not valid JSON (${detail}).`);
   }
+}
+
+/**
+ * The bytes of a file named on the command line ("-": standard input), read as they are needed.
+ * A missing or unreadable file is a usage problem (exit 2), found before anything is read.
+ */
+export function inputBytes(io: CliIo, name: string): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
+  if (name === '-') {
+    if (io.stdinBytes) return io.stdinBytes();
+    return (async function* () {
+      yield new TextEncoder().encode(await io.readStdin());
+    })();
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(name, 'r');
+    if (fs.fstatSync(fd).isDirectory()) {
+      fs.closeSync(fd);
+      throw new Error('a folder');
+    }
+  } catch {
+    throw new UsageError(`Cannot read ${name}. Check the path.`);
+  }
+  return (function* () {
+    const buf = Buffer.alloc(1 << 20);
+    try {
+      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) yield buf.subarray(0, n);
+    } finally {
+      fs.closeSync(fd);
+    }
+  })();
 }
 
 /** Read a file named on the command line; a missing or unreadable one is a usage problem (exit 2). */

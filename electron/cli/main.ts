@@ -23,6 +23,7 @@ const code = await runCli(
     stdoutFd: 1,
     stderr: (t) => process.stderr.write(t),
     readStdin,
+    stdinBytes: () => process.stdin,
     env: process.env,
   },
   { appVersion: version },

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import type { ArgsIn, Method, ResultOf } from '../../shared/contract/api';
 import type { Backend } from '../backend/host';
+import type { CaseFileBytes } from '../services/casefile/casefile-service';
+import type { CaseFileImport } from '../../shared/casefile/case-file';
 import { ResultError, UsageError } from './io';
 
 /** The CLI's handle on the backend: opened on first use, so commands that need no store stay fast. */
@@ -39,6 +41,13 @@ export class CliSession {
     const r = await backend.call(method, resolveCaseIds(backend, method, args));
     if (!r.ok) throw new ResultError(r);
     return r.value as ResultOf<M>;
+  }
+
+  /** Import a case file streamed from bytes; a failed Result is thrown as ResultError. */
+  async importCaseFileStream(bytes: CaseFileBytes, opts: Readonly<{ asNew: boolean; name: string }>): Promise<CaseFileImport> {
+    const r = await (await this.backend()).importCaseFileStream(bytes, opts);
+    if (!r.ok) throw new ResultError(r);
+    return r.value;
   }
 
   async close(): Promise<void> {

@@ -96,7 +96,7 @@ export const CaseFileEventSchema = z
     side: maybeText('left / right / bilateral, or null'),
     limb: maybeText('upper / lower / trunk_head / cranial, or null'),
     modalityName: maybeText("The device's own name for the modality, verbatim"),
-    text: z.string().default(''),
+    text: z.string().default('').describe('What the event says; at most 2,000 characters are kept (a longer text is stored cut, and the import says so)'),
     raw: maybeText("The device's own value, untouched (e.g. its wall-clock time)"),
     clockZone: maybeText('Zone used to turn raw into occurredAt'),
     payload: z.record(z.string(), z.unknown()).nullable().default(null).describe('Structured extras (trial values, durations…)'),

@@ -13,6 +13,7 @@ import { PersonInputSchema, type Person } from '../domain/person';
 import { PERSON_ROLE_LABELS, type PersonRole } from '../domain/vocabulary';
 import { isValidTimeZone } from '../util/zoned-time';
 import { BillingDetailsSchema } from '../billing/details';
+import { boundEventFields, EVENT_PAYLOAD_MAX_BYTES, EVENT_TEXT_MAX_CHARS } from '../domain/event-limits';
 import {
   CASE_FILE_FORMAT,
   CASE_FILE_VERSION,
@@ -161,7 +162,7 @@ export function caseFileInputs(file: CaseFile): CaseFileInputs {
 // Parsing
 
 export type CaseFileParse =
-  | Readonly<{ ok: true; value: CaseFile }>
+  | Readonly<{ ok: true; value: CaseFile; /** Plain remarks (texts cut to the event limits); absent when there are none. */ notes?: readonly string[] }>
   | Readonly<{ ok: false; message: string; problems: readonly string[] }>;
 
 export const NOT_A_CASE_FILE = 'This is not a Closeout case file (it should start with "format": "closeout-case").';
@@ -170,45 +171,214 @@ const MAX_PROBLEMS = 10;
 
 /** Check an unknown value (parsed JSON) as a case file, with its defaults filled in. */
 export function parseCaseFile(input: unknown): CaseFileParse {
-  if (!isObject(input) || input['format'] !== CASE_FILE_FORMAT) return failure([NOT_A_CASE_FILE], false);
-  const version = input['version'];
-  if (version === undefined || version === null) return failure(['The case file has no version, so Closeout cannot tell how to read it.'], false);
-  if (typeof version === 'number' && Number.isInteger(version) && version > CASE_FILE_VERSION) {
-    return failure([`The case file was made by a newer Closeout (version ${version}). Update Closeout on this workstation to import it.`], false);
-  }
-  if (version !== CASE_FILE_VERSION) {
-    return failure([`The case file's version (${short(JSON.stringify(version))}) is not one Closeout knows: it should be the number ${CASE_FILE_VERSION}.`], false);
-  }
-
-  const problems: string[] = [];
-  const full = () => problems.length >= MAX_PROBLEMS;
-  const top = TopSchema.safeParse(input);
-  if (!top.success) return failure(describe(top.error, input, 'The case file', TOP_LABELS), false);
-
-  const { people, reported } = parsePeople(top.data.people, problems);
-  const kase = parseCase(top.data.case, people, reported, problems);
+  const check = new CaseFileChecker();
   const events: CaseFileEvent[] = [];
   const seen = new Map<string, number>();
-  const raw = top.data.events;
-  let i = 0;
-  for (; i < raw.length && !full(); i++) {
-    const n = i + 1;
-    const r = CaseFileEventSchema.safeParse(raw[i]);
-    if (!r.success) {
-      problems.push(...describe(r.error, raw[i], `Event ${n}`, EVENT_LABELS));
-      continue;
-    }
-    const e: CaseFileEvent = { ...r.data, receivedAt: r.data.receivedAt ?? r.data.occurredAt, dedupeKey: r.data.dedupeKey ?? `file:${n}` };
+  const complete = feedCaseFileValue(check, input, (e, n) => {
     // The store keeps one event per (case, source, key): a second one would vanish on import.
     const k = `${e.source}\u0000${e.dedupeKey}`;
     const before = seen.get(k);
-    if (before !== undefined) problems.push(`Events ${before} and ${n} have the same source and dedupe key ("${short(e.source)}", "${short(e.dedupeKey)}"): give each event its own key.`);
+    if (before !== undefined) check.duplicate(before, n, e.source, e.dedupeKey);
     else seen.set(k, n);
     events.push(e);
+  });
+  const r = check.finish(complete);
+  if (!r.ok) return r;
+  return { ok: true, value: { ...r.head, events }, ...(r.notes.length ? { notes: r.notes } : {}) };
+}
+
+/**
+ * Hands a case file already in memory (parsed JSON) to a checker, member by member, and each
+ * good event with its number to `onEvent`. Returns whether every event was looked at.
+ */
+export function feedCaseFileValue(check: CaseFileChecker, input: unknown, onEvent: (e: CaseFileEvent, n: number) => void): boolean {
+  if (!isObject(input)) {
+    check.notACaseFile();
+    return true;
   }
-  const billing = parseBilling(top.data.billing, problems);
-  if (problems.length || !kase) return failure(problems.slice(0, MAX_PROBLEMS), problems.length > MAX_PROBLEMS || (full() && i < raw.length));
-  return { ok: true, value: { format: CASE_FILE_FORMAT, version: CASE_FILE_VERSION, exportedAt: top.data.exportedAt, case: kase, people, events, ...(billing ? { billing } : {}) } };
+  for (const [name, value] of Object.entries(input)) {
+    if (check.stopped) return false;
+    if (name !== 'events' || !Array.isArray(value)) {
+      check.member(name, value);
+      continue;
+    }
+    check.eventList();
+    for (const raw of value) {
+      if (check.stopped) return false;
+      const e = check.event(raw);
+      if (e) onEvent(e, check.eventCount);
+    }
+  }
+  return true;
+}
+
+/** Everything a case file holds but its events: checked, with the defaults filled in. */
+export type CaseFileHead = Omit<CaseFile, 'events'>;
+
+export type CaseFileCheck =
+  | Readonly<{ ok: true; head: CaseFileHead; events: number; notes: readonly string[] }>
+  | Readonly<{ ok: false; message: string; problems: readonly string[] }>;
+
+/**
+ * Checks a case file one piece at a time, as a streaming reader meets them: the top-level members
+ * whole (format, version, export time, case, people, billing), the events one by one. Holds the
+ * small members and the problems found, never the events, so a million-event file is checked in
+ * the memory of one event. `stopped` says when reading on is pointless (not a case file, a newer
+ * version, or enough problems to report); `finish` gives the verdict with the same messages, in
+ * the same order, whichever way the file was read.
+ */
+export class CaseFileChecker {
+  /** Top-level members other than the events, as read (the events: an empty list once their list began). */
+  readonly #members = new Map<string, unknown>();
+  #fatal: string | null = null;
+  readonly #headProblems: string[] = [];
+  readonly #eventProblems: Array<readonly [number, string]> = [];
+  #people: CaseFilePerson[] | null = null;
+  #case: CaseFileCase | null = null;
+  #checkedHead = false;
+  #events = 0;
+  /** Events whose texts were cut to the event limits. */
+  readonly #cut: number[] = [];
+  #cutCount = 0;
+
+  /** Reading on cannot change the verdict: the file is not one to import, or enough problems are known. */
+  get stopped(): boolean {
+    return this.#fatal !== null || this.#problemCount() >= MAX_PROBLEMS;
+  }
+
+  /** Events met so far (the number of the last one). */
+  get eventCount(): number {
+    return this.#events;
+  }
+
+  /** The file's top level is not an object: whatever it is, it is not a case file. */
+  notACaseFile(): void {
+    this.#fatal ??= NOT_A_CASE_FILE;
+  }
+
+  /** A top-level member other than the list of events (read whole). */
+  member(name: string, value: unknown): void {
+    // Something else than a case file says so at its first member: it is not read further.
+    if (!TOP_MEMBERS.has(name) && !this.#members.has('format')) this.#fatal = NOT_A_CASE_FILE;
+    this.#members.set(name, value);
+    this.#checkFormat(false);
+  }
+
+  /** The list of events begins; its events come through `event`. */
+  eventList(): void {
+    this.#members.set('events', []);
+    // Closeout writes the case and its people before the events: check them now, so a file
+    // with enough problems there is not read to its end.
+    if (this.#members.has('case') && this.#members.has('people')) this.#checkHead();
+  }
+
+  /** The next event of the list, with its defaults filled in and its texts within the limits; null when it has problems. */
+  event(raw: unknown): CaseFileEvent | null {
+    const n = ++this.#events;
+    if (this.stopped) return null;
+    const r = CaseFileEventSchema.safeParse(raw);
+    if (!r.success) {
+      for (const p of describe(r.error, raw, `Event ${n}`, EVENT_LABELS)) this.#eventProblems.push([n, p]);
+      return null;
+    }
+    if (r.data.payload !== null && JSON.stringify(r.data.payload).length > EVENT_PAYLOAD_MAX_BYTES) {
+      this.#eventProblems.push([n, `Event ${n} carries more than ${EVENT_PAYLOAD_MAX_BYTES / 1024} KB of extra values (payload), more than any event Closeout stores.`]);
+      return null;
+    }
+    const bounded = boundEventFields(r.data);
+    if (bounded.cut) {
+      this.#cutCount += 1;
+      if (this.#cut.length < 5) this.#cut.push(n);
+    }
+    return {
+      ...r.data,
+      text: bounded.text,
+      modalityName: bounded.modalityName,
+      raw: bounded.raw,
+      receivedAt: r.data.receivedAt ?? r.data.occurredAt,
+      dedupeKey: r.data.dedupeKey ?? `file:${n}`,
+    };
+  }
+
+  /** The next event could not even be read as a value (too large): `message` says why, given its number. */
+  eventUnread(message: (n: number) => string): void {
+    const n = ++this.#events;
+    if (!this.stopped) this.#eventProblems.push([n, message(n)]);
+  }
+
+  /** Events `first` and `n` have the same source and dedupe key (found by whoever keeps the keys). */
+  duplicate(first: number, n: number, source: string, key: string): void {
+    this.#eventProblems.push([n, `Events ${first} and ${n} have the same source and dedupe key ("${short(source)}", "${short(key)}"): give each event its own key.`]);
+  }
+
+  /** A problem of the file as read (too large, too deep) that the members themselves cannot show. */
+  problem(message: string): void {
+    this.#headProblems.push(message);
+  }
+
+  /** The verdict. `complete`: the whole file was read (false when reading stopped early). */
+  finish(complete = true): CaseFileCheck {
+    this.#checkFormat(true);
+    if (this.#fatal !== null) return failure([this.#fatal], false);
+    const top: Record<string, unknown> = Object.fromEntries(this.#members);
+    const t = TopSchema.safeParse(top);
+    if (!t.success) return failure(describe(t.error, top, 'The case file', TOP_LABELS), false);
+    if (!this.#checkedHead) this.#checkHead();
+    const problems = [...this.#headProblems, ...[...this.#eventProblems].sort((a, b) => a[0] - b[0]).map(([, p]) => p)];
+    const billing = parseBilling(t.data.billing, problems);
+    if (problems.length || !this.#case || !this.#people) {
+      return failure(problems.slice(0, MAX_PROBLEMS), problems.length > MAX_PROBLEMS || (problems.length >= MAX_PROBLEMS && !complete));
+    }
+    const head: CaseFileHead = { format: CASE_FILE_FORMAT, version: CASE_FILE_VERSION, exportedAt: t.data.exportedAt, case: this.#case, people: this.#people, ...(billing ? { billing } : {}) };
+    return { ok: true, head, events: this.#events, notes: this.#notes() };
+  }
+
+  #problemCount(): number {
+    return this.#headProblems.length + this.#eventProblems.length;
+  }
+
+  /** Format first, then version: a file that is not a case file, or is from a newer Closeout, says only that. */
+  #checkFormat(atEnd: boolean): void {
+    if (this.#fatal !== null) return;
+    const m = this.#members;
+    if (!m.has('format')) {
+      if (atEnd) this.#fatal = NOT_A_CASE_FILE;
+      return;
+    }
+    if (m.get('format') !== CASE_FILE_FORMAT) {
+      this.#fatal = NOT_A_CASE_FILE;
+      return;
+    }
+    if (!m.has('version') && !atEnd) return;
+    const version = m.get('version');
+    if (version === undefined || version === null) this.#fatal = 'The case file has no version, so Closeout cannot tell how to read it.';
+    else if (typeof version === 'number' && Number.isInteger(version) && version > CASE_FILE_VERSION) {
+      this.#fatal = `The case file was made by a newer Closeout (version ${version}). Update Closeout on this workstation to import it.`;
+    } else if (version !== CASE_FILE_VERSION) {
+      this.#fatal = `The case file's version (${short(JSON.stringify(version))}) is not one Closeout knows: it should be the number ${CASE_FILE_VERSION}.`;
+    }
+  }
+
+  /** The people and the case record (which names them), once. */
+  #checkHead(): void {
+    this.#checkedHead = true;
+    const rawPeople = this.#members.get('people');
+    const rawCase = this.#members.get('case');
+    // A wrong shape of either is the top-level check's to say (finish).
+    if (!Array.isArray(rawPeople) || !isObject(rawCase)) return;
+    const { people, reported } = parsePeople(rawPeople, this.#headProblems);
+    this.#people = people;
+    this.#case = parseCase(rawCase, people, reported, this.#headProblems);
+  }
+
+  #notes(): string[] {
+    const n = this.#cutCount;
+    if (n === 0) return [];
+    const which = `${this.#cut.join(', ')}${n > this.#cut.length ? ', …' : ''}`;
+    return [
+      `${n} event${n === 1 ? ' was' : 's were'} longer than an event keeps (${EVENT_TEXT_MAX_CHARS.toLocaleString('en-US')} characters of text) and ${n === 1 ? 'was' : 'were'} stored cut (event${n === 1 ? '' : 's'} ${which}).`,
+    ];
+  }
 }
 
 function parseBilling(raw: unknown, problems: string[]): CaseFileBilling | null {
@@ -227,6 +397,8 @@ function parseBilling(raw: unknown, problems: string[]): CaseFileBilling | null 
   }
   return r.data;
 }
+
+const TOP_MEMBERS: ReadonlySet<string> = new Set(['format', 'version', 'exportedAt', 'case', 'people', 'events', 'billing']);
 
 /** The top level, with the sections left for their own passes (so messages can name them). */
 const TopSchema = z.strictObject({
@@ -305,7 +477,7 @@ function parseCase(raw: unknown, people: readonly CaseFilePerson[], reported: Re
 }
 
 /** `more`: checking stopped early, so there may be further problems. */
-function failure(problems: readonly string[], more: boolean): CaseFileParse {
+function failure(problems: readonly string[], more: boolean): Readonly<{ ok: false; message: string; problems: readonly string[] }> {
   const list = problems.map((p) => `  - ${p}`).join('\n');
   const message =
     problems.length === 1 && !more

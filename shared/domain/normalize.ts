@@ -5,6 +5,7 @@
 import type { DeviceEvent } from './device-event';
 import type { EventKind } from './event-kinds';
 import { classifyText, mapModalityName, type CompiledRules } from './mapping';
+import { boundEventFields } from './event-limits';
 import { wallClockToInstant } from '../util/zoned-time';
 
 export type NormalizedEvent = Readonly<{
@@ -22,7 +23,8 @@ export type NormalizedEvent = Readonly<{
   payload: Readonly<Record<string, unknown>> | null;
 }>;
 
-export type NormalizeResult = { ok: true; events: NormalizedEvent[] } | { ok: false; reason: string };
+/** `cut`: what was cut to the event limits (event-limits.ts), in plain words without content; absent when nothing was. */
+export type NormalizeResult = { ok: true; events: NormalizedEvent[]; cut?: string } | { ok: false; reason: string };
 
 /**
  * One device fact usually makes one event. A sentence that reports an alert and the surgeon's
@@ -32,23 +34,25 @@ export type NormalizeResult = { ok: true; events: NormalizedEvent[] } | { ok: fa
 export function normalizeDeviceEvent(d: DeviceEvent, rules: CompiledRules, timeZone: string): NormalizeResult {
   const occurredAt = wallClockToInstant(d.wallClock, timeZone);
   if (occurredAt === null) return { ok: false, reason: `unreadable time "${d.wallClock.slice(0, 40)}"` };
-  const text = d.text.trim();
-  const read = readText(text, d.modalityName ?? null, rules);
+  // Cut to the limits first: what is read and stored is what the record keeps.
+  const bounded = boundEventFields({ text: d.text.trim(), modalityName: d.modalityName ?? null, raw: d.raw });
+  const { text, modalityName } = bounded;
+  const read = readText(text, modalityName, rules);
   const kind: EventKind = d.kind ?? read.kind ?? 'note';
   const base = {
     modality: read.modality,
     side: read.side,
     limb: read.limb,
-    modalityName: d.modalityName ?? null,
+    modalityName,
     text,
     occurredAt,
-    raw: d.raw,
+    raw: bounded.raw ?? '',
     clockZone: timeZone,
     payload: payloadOf(d),
   };
   const events: NormalizedEvent[] = [{ keySuffix: '', kind, ...base }];
   if (kind === 'alert' && read.notified) events.push({ keySuffix: ':notified', kind: 'surgeon_notified', ...base });
-  return { ok: true, events };
+  return bounded.cut === null ? { ok: true, events } : { ok: true, events, cut: bounded.cut };
 }
 
 export type TextReading = Readonly<{

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ArgsIn } from '../../../shared/contract/api';
 import type { SourceStatus } from '../../../shared/domain/capture-source';
 import { str, type Command, type Values } from '../command';
-import { EXIT, printJson, UsageError } from '../io';
+import { EXIT, parseJsonText, printJson, UsageError } from '../io';
 
 type SourceArg = ArgsIn<'saveSource'>['source'];
 
@@ -88,11 +88,13 @@ function sourceArgs(values: Values): SourceArg[] {
     let lineProfile: Record<string, unknown> | null = null;
     const p = profiles[i];
     if (p) {
+      let text: string;
       try {
-        lineProfile = JSON.parse(fs.readFileSync(p, 'utf8')) as Record<string, unknown>;
+        text = fs.readFileSync(p, 'utf8');
       } catch {
         throw new UsageError(`Cannot read the profile ${p}: it must be a JSON file.`);
       }
+      lineProfile = parseJsonText(text, `profile ${p}`) as Record<string, unknown>;
     }
     const framing = (framings[i] ?? framings[0] ?? 'lines') as 'lines';
     if (!['lines', 'mllp', 'hl7-lines'].includes(framing)) throw new UsageError('--framing must be lines, mllp or hl7-lines.');

@@ -5,7 +5,7 @@ import { sortCaseList } from '../../../shared/domain/case-list';
 import { CASE_STATUSES, CASE_STATUS_LABELS, PAYER_TYPE_LABELS, READER_LOCATION_LABELS, SEX_LABELS, SIDE_LABELS, type CaseStatus } from '../../../shared/domain/vocabulary';
 import { localIsoDate } from '../../../shared/util/time';
 import { jsonOut, str, type Command } from '../command';
-import { batched, EXIT, jsonArg, printJson, readFileOrUsage, ResultError, table, UsageError, writePrivateFile } from '../io';
+import { batched, EXIT, inputBytes, jsonArg, printJson, readFileOrUsage, ResultError, table, UsageError, writePrivateFile } from '../io';
 import { caseFileChunks } from '../../../shared/casefile/codec';
 import { caseFileJsonSchemaText } from '../../../shared/casefile/json-schema';
 
@@ -127,18 +127,11 @@ export const caseCommands: readonly Command[] = [
     positionals: 1,
     async run({ io, session, args, values }) {
       const name = args[0] as string;
-      const text = name === '-' ? await io.readStdin() : readFileOrUsage(name);
-      let file: unknown;
-      try {
-        // A BOM is what some Windows editors put in front of a file they save.
-        file = JSON.parse(text.replace(/^\uFEFF/, ''));
-      } catch (e) {
-        throw new UsageError(`${name === '-' ? 'The input' : name} is not valid JSON (${e instanceof SyntaxError ? e.message : 'unreadable'}), so it is not a Closeout case file.`);
-      }
       const asNew = values['as-new'] === true;
       let r;
       try {
-        r = await session.call('importCaseFile', { file, asNew });
+        // Streamed: a case file of any size is read in bounded memory.
+        r = await session.importCaseFileStream(inputBytes(io, name), { asNew, name: name === '-' ? 'The input' : name });
       } catch (e) {
         if (e instanceof ResultError && e.result.code === 'CONFLICT') {
           throw new ResultError({ ...e.result, message: `${e.result.message}\nTo keep both, run: closeout case import ${name} --as-new` });

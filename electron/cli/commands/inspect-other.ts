@@ -9,7 +9,7 @@ import { normalizeDeviceEvent } from '../../../shared/domain/normalize';
 import type { DeviceEvent, ParseWarning } from '../../../shared/domain/device-event';
 import { createStreamParser, detectFileFormat, readHead, readHl7Bytes, readNihonKohdenFiles, type FileFormat } from '../../services/capture/device-readers';
 import { isTextEncodingName } from '../../services/capture/parsers/text-decoding';
-import { printJson, EXIT, type CliIo, UsageError } from '../io';
+import { parseJsonText, printJson, EXIT, type CliIo, UsageError } from '../io';
 import { str, type Values } from '../command';
 import { cannotRead } from './inspect';
 
@@ -48,11 +48,13 @@ export async function inspectOther(io: CliIo, file: string, values: Values): Pro
   const date = given ?? NO_DATE;
   let delimitedProfile: unknown;
   if (profileFile) {
+    let text: string;
     try {
-      delimitedProfile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
+      text = fs.readFileSync(profileFile, 'utf8');
     } catch {
       throw new UsageError(`Cannot read the profile ${profileFile}: it must be a JSON file.`);
     }
+    delimitedProfile = parseJsonText(text, `profile ${profileFile}`);
   }
   const opts = { encoding, caseDate: date, ...(str(values, 'start') ? { start: str(values, 'start') as string } : {}), delimitedProfile };
   const rules = compileRules(DEFAULT_RULES);

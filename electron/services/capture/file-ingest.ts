@@ -177,6 +177,7 @@ export class FolderIngest {
         warnings.push(n.reason);
         continue;
       }
+      if (n.cut) warnings.push(`${d.key}: ${n.cut}`);
       for (const event of n.events) out.push({ dedupeKey: key, event });
     }
     return out;

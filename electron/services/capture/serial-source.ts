@@ -10,6 +10,7 @@
 import type { CaptureSource, SerialConfig, SourceStatus, SourceState } from '../../../shared/domain/capture-source';
 import type { CompiledRules } from '../../../shared/domain/mapping';
 import { normalizeDeviceEvent } from '../../../shared/domain/normalize';
+import { EVENT_TEXT_MAX_CHARS } from '../../../shared/domain/event-limits';
 import type { ServiceContext } from '../context';
 import { FactKeys, type EventWriter, type Fact } from './event-writer';
 import { storageProblem, type CaptureCase } from './file-ingest';
@@ -44,6 +45,8 @@ export class SerialSourceCapture {
   #held: Batch[] = [];
   #heldFacts = 0;
   #dropped = 0;
+  /** Readings whose text was longer than an event keeps (event-limits.ts), stored cut. */
+  #cut = 0;
   #problem: AppError | null = null;
   #retry: ReturnType<typeof setTimeout> | null = null;
 
@@ -78,7 +81,9 @@ export class SerialSourceCapture {
           // plain line is known only by when it arrived.
           const key = d.key.startsWith(MESSAGE_KEY) ? d.key : `${receivedAt}:${this.#keys.next(d)}`;
           const n = normalizeDeviceEvent(d, rules, zone);
-          if (n.ok) for (const event of n.events) facts.push({ dedupeKey: key, event });
+          if (!n.ok) continue;
+          if (n.cut) this.#cut += 1;
+          for (const event of n.events) facts.push({ dedupeKey: key, event });
         }
         const batch: Batch = { caseId: target.id, facts, receivedAt };
         // Order is kept: while anything is held, new facts queue behind it.
@@ -174,6 +179,12 @@ export class SerialSourceCapture {
     return `${this.#problem?.message ?? 'The database cannot save right now.'} ${n} reading${n === 1 ? ' is' : 's are'} held in memory and will be saved as soon as there is room: keep Closeout open.${lost}`;
   }
 
+  #cutMessage(): string {
+    const n = this.#cut;
+    if (n === 0) return '';
+    return ` ${n} reading${n === 1 ? ' was' : 's were'} longer than an event keeps (${EVENT_TEXT_MAX_CHARS.toLocaleString('en-US')} characters of text) and stored cut.`;
+  }
+
   #status(s: SerialStatus | null): SourceStatus {
     const drift = this.#drift.length ? [...this.#drift].sort((a, b) => a - b)[Math.floor(this.#drift.length / 2)] ?? null : null;
     return {
@@ -181,7 +192,7 @@ export class SerialSourceCapture {
       name: this.#d.source.name,
       kind: 'serial',
       state: this.#heldFacts > 0 ? 'error' : ((s?.state ?? 'connecting') as SourceState),
-      message: this.#heldFacts > 0 ? this.#heldMessage() : (s?.message ?? 'Opening the port…'),
+      message: `${this.#heldFacts > 0 ? this.#heldMessage() : (s?.message ?? 'Opening the port…')}${this.#cutMessage()}`,
       events: this.#events,
       files: 0,
       fileErrors: 0,

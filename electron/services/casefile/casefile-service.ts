@@ -1,15 +1,22 @@
 /**
  * Case files (shared/casefile): export a stored case with its people and events; import one into
- * this workstation's store in one transaction, matching people already in the list.
+ * this workstation's store in one transaction, matching people already in the list. An import
+ * reads the file one event at a time (streamed from bytes, or from a value in memory), checks
+ * each against the same rules and limits, stages the events beside the store (import-staging.ts)
+ * and moves them in with the case at the end.
  */
 import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
-import { buildCaseFile, caseFileInputs, parseCaseFile } from '../../../shared/casefile/codec';
-import type { CaseFilePerson } from '../../../shared/casefile/case-file';
+import { buildCaseFile, caseFileInputs, CaseFileChecker, feedCaseFileValue, type CaseFileCheck, type CaseFileHead } from '../../../shared/casefile/codec';
+import type { CaseFileImport, CaseFilePerson } from '../../../shared/casefile/case-file';
+import type { CaseRecord } from '../../../shared/domain/case';
+import { tooDeepMessage } from '../../../shared/util/json-depth';
 import type { Person, PersonFields } from '../../../shared/domain/person';
 import { CASE_STATUS_LABELS, type CaseStatus } from '../../../shared/domain/vocabulary';
 import type { ServiceContext } from '../context';
 import { mustGetCase } from '../cases/case-service';
 import { AppError } from '../store/store-errors';
+import { CaseFileReader } from './case-file-reader';
+import { ImportStaging } from './import-staging';
 
 export function exportCaseFile(ctx: ServiceContext, a: ArgsOut<'exportCaseFile'>): ResultOf<'exportCaseFile'> {
   // One IMMEDIATE transaction: a consistent snapshot while capture may be writing, and the
@@ -71,17 +78,67 @@ function findPerson(ctx: ServiceContext, p: CaseFilePerson, everyone: readonly P
   );
 }
 
+/** Bytes of a case file as they are read (a file, standard input). */
+export type CaseFileBytes = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+/**
+ * Import a case file already in memory (the contract's `importCaseFile`: parsed JSON). The same
+ * checks, limits and single transaction as a streamed file.
+ */
 export function importCaseFile(ctx: ServiceContext, a: ArgsOut<'importCaseFile'>): ResultOf<'importCaseFile'> {
-  const parsed = parseCaseFile(a.file);
-  if (!parsed.ok) throw new AppError('BAD_INPUT', parsed.message);
-  const file = parsed.value;
-  const inputs = caseFileInputs(file);
-  const { status, note } = importedStatus(inputs.record.status);
+  const check = new CaseFileChecker();
+  const staging = ImportStaging.open(ctx.store.db);
+  try {
+    const duplicate = dupOf(check);
+    const complete = feedCaseFileValue(check, a.file, (e, n) => staging.add(e, n, duplicate));
+    staging.flush(duplicate);
+    return commit(ctx, check.finish(complete), staging, a.asNew);
+  } finally {
+    staging.close();
+  }
+}
+
+/**
+ * Import a case file read as a stream of bytes (`closeout case import FILE`): one event at a time,
+ * staged in batches beside the store, so a million-event file is read in the memory of a few
+ * thousand. `name` is how messages name the input ("case.json", "The input").
+ */
+export async function importCaseFileStream(ctx: ServiceContext, bytes: CaseFileBytes, a: Readonly<{ asNew: boolean; name: string }>): Promise<CaseFileImport> {
+  const check = new CaseFileChecker();
+  const staging = ImportStaging.open(ctx.store.db);
+  try {
+    const duplicate = dupOf(check);
+    const reader = new CaseFileReader(check, (e, n) => staging.add(e, n, duplicate));
+    for await (const chunk of bytes) {
+      reader.push(chunk);
+      if (reader.done) break;
+    }
+    reader.end();
+    staging.flush(duplicate);
+    const problem = reader.problem;
+    if (problem?.kind === 'depth') throw new AppError('BAD_INPUT', `${tooDeepMessage(a.name)} (It goes deeper at byte ${problem.offset}.)`);
+    if (problem) throw new AppError('BAD_INPUT', `${a.name} is not valid JSON (${problem.message}), so it is not a Closeout case file.`);
+    return commit(ctx, check.finish(reader.complete), staging, a.asNew);
+  } finally {
+    staging.close();
+  }
+}
+
+function dupOf(check: CaseFileChecker) {
+  return (first: number, n: number, source: string, key: string) => check.duplicate(first, n, source, key);
+}
+
+/** Store a checked case file: its people, the case and the staged events, in one transaction. */
+function commit(ctx: ServiceContext, checked: CaseFileCheck, staging: ImportStaging, asNew: boolean): CaseFileImport {
+  if (!checked.ok) throw new AppError('BAD_INPUT', checked.message);
+  const file = checked.head;
+  const record = caseRecordOf(file);
+  const { status, note } = importedStatus(record.status);
 
   const result = ctx.store.write(() => {
     const now = ctx.now();
-    const caseId = a.asNew ? ctx.newId() : inputs.record.id;
-    if (!a.asNew && ctx.store.cases.get(caseId)) {
+    const caseId = asNew ? ctx.newId() : record.id;
+    if (!asNew && ctx.store.cases.get(caseId)) {
       throw new AppError('CONFLICT', `This case (ID ${caseId}) is already on this workstation, so nothing was imported. Import it as a new case to keep both copies.`);
     }
 
@@ -104,7 +161,7 @@ export function importCaseFile(ctx: ServiceContext, a: ArgsOut<'importCaseFile'>
       peopleCreated++;
     }
 
-    const { id: _id, status: _s, timeZone, version: _v, createdAt, updatedAt, ...fields } = inputs.record;
+    const { id: _id, status: _s, timeZone, version: _v, createdAt, updatedAt, ...fields } = record;
     const ref = (key: string | null) => (key === null ? null : (ids.get(key) ?? null));
     ctx.store.cases.insert({
       id: caseId,
@@ -115,11 +172,9 @@ export function importCaseFile(ctx: ServiceContext, a: ArgsOut<'importCaseFile'>
       fields: { ...fields, surgeonId: ref(fields.surgeonId), technologistId: ref(fields.technologistId), physicianId: ref(fields.physicianId) },
     });
 
-    for (const e of inputs.events) {
-      const { id: _eid, ...event } = e;
-      // parseCaseFile refuses repeated (source, key) pairs, so every event is new to this case.
-      if (!ctx.store.events.append({ ...event, caseId }).inserted) throw new Error('case file event not stored');
-    }
+    // The staging keys were unique (duplicates were refused) and the case is new: every event goes in.
+    const events = staging.moveInto(caseId);
+    if (events !== staging.count) throw new Error('case file events not all stored');
 
     // The billing answers travel with the case; the signature does not (its report is not in the file).
     if (file.billing?.details) ctx.store.billing.saveDetails(caseId, file.billing.details, ctx.actor, now);
@@ -129,15 +184,20 @@ export function importCaseFile(ctx: ServiceContext, a: ArgsOut<'importCaseFile'>
         actor: ctx.actor,
         action: 'case.import',
         caseId,
-        detail: { fromCaseId: inputs.record.id, asNew: a.asNew, events: inputs.events.length, peopleCreated, peopleMatched, status },
+        detail: { fromCaseId: record.id, asNew, events, peopleCreated, peopleMatched, status },
       },
       now,
     );
-    return { caseId, status, events: inputs.events.length, peopleCreated, peopleMatched, notes: note ? [note] : [] };
+    return { caseId, status, events, peopleCreated, peopleMatched, notes: [...(note ? [note] : []), ...checked.notes] };
   });
 
   ctx.log.info('case.imported', { caseId: result.caseId, count: result.events, status: result.status });
   ctx.emit({ name: 'caseChanged', payload: { caseId: result.caseId, status: result.status } });
   if (result.peopleCreated > 0) ctx.emit({ name: 'peopleChanged', payload: {} });
   return result;
+}
+
+/** The case record of a checked file (the events are not needed for it). */
+function caseRecordOf(file: CaseFileHead): CaseRecord {
+  return caseFileInputs({ ...file, events: [] }).record;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { localClock } from '../../../../shared/util/time';
 import type { CaseEvent } from '../../../../shared/domain/event';
+import { EVENT_TEXT_MAX_CHARS } from '../../../../shared/domain/event-limits';
 import { readingOf, readingLabel } from './note-reading';
 import { useClient } from '../../api/hooks';
 import { useOutbox } from '../../api/outbox';
@@ -75,7 +76,7 @@ export function NoteBox({ caseId, disabledReason, now = Date.now }: { caseId: st
         disabled={disabledReason !== null}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
-        maxLength={2000}
+        maxLength={EVENT_TEXT_MAX_CHARS}
         autoFocus={disabledReason === null}
       />
       {queue.length > 0 && (

@@ -1,0 +1,159 @@
+/**
+ * Where a case file's events wait while the file is read: a scratch database attached to the
+ * store's connection, in the data folder (it holds PHI like the store does, and is removed when
+ * the import ends). Events go in batches of a few thousand, each its own transaction on the
+ * scratch file only, so reading a million-event file holds neither the events in memory nor the
+ * store's write lock. Its unique key finds two events with the same source and dedupe key. Once
+ * the file is known to be good, `moveInto` copies them into the store inside the import's one
+ * transaction: all of the case is stored, or none of it.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Database, Statement } from 'better-sqlite3';
+import type { CaseFileEvent } from '../../../shared/casefile/case-file';
+
+const BATCH = 2000;
+
+let attached = 0;
+
+type Row = Readonly<{
+  n: number;
+  kind: string;
+  modality: string | null;
+  side: string | null;
+  limb: string | null;
+  modality_name: string | null;
+  text: string;
+  occurred_at: number;
+  received_at: number;
+  source: string;
+  dedupe_key: string;
+  raw: string | null;
+  clock_zone: string | null;
+  payload: string | null;
+}>;
+
+export type Duplicate = (first: number, n: number, source: string, key: string) => void;
+
+export class ImportStaging {
+  readonly #db: Database;
+  readonly #file: string;
+  readonly #schema: string;
+  readonly #insert: Statement<[Row], { n: number }>;
+  readonly #find: Statement<[string, string], { n: number }>;
+  #batch: Row[] = [];
+  #staged = 0;
+  #closed = false;
+
+  private constructor(db: Database, file: string, schema: string) {
+    this.#db = db;
+    this.#file = file;
+    this.#schema = schema;
+    db.exec(`
+      CREATE TABLE ${schema}.staged (
+        n INTEGER PRIMARY KEY, kind TEXT NOT NULL, modality TEXT, side TEXT, limb TEXT, modality_name TEXT,
+        text TEXT NOT NULL, occurred_at INTEGER NOT NULL, received_at INTEGER NOT NULL, source TEXT NOT NULL,
+        dedupe_key TEXT NOT NULL, raw TEXT, clock_zone TEXT, payload TEXT,
+        UNIQUE (source, dedupe_key)
+      )`);
+    this.#insert = db.prepare(
+      `INSERT INTO ${schema}.staged VALUES (@n, @kind, @modality, @side, @limb, @modality_name, @text, @occurred_at, @received_at, @source, @dedupe_key, @raw, @clock_zone, @payload)
+       ON CONFLICT (source, dedupe_key) DO NOTHING RETURNING n`,
+    );
+    this.#find = db.prepare(`SELECT n FROM ${schema}.staged WHERE source = ? AND dedupe_key = ?`);
+  }
+
+  /** A fresh scratch database beside the store's, attached to its connection. */
+  static open(db: Database): ImportStaging {
+    const file = path.join(path.dirname(db.name), `.import-${process.pid}-${randomUUID().slice(0, 8)}.db`);
+    // Private from the first byte, like everything in the data folder.
+    fs.writeFileSync(file, '', { mode: 0o600, flag: 'wx' });
+    const schema = `case_import_${++attached}`;
+    try {
+      db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(file);
+      // Scratch: nothing here must survive a crash (the import starts over), so no journal on disk.
+      db.pragma(`${schema}.journal_mode = MEMORY`);
+      db.pragma(`${schema}.synchronous = OFF`);
+      // Its pages are written once and read once, in order: a small cache does (the store's default is 16 MB).
+      db.pragma(`${schema}.cache_size = -2000`);
+      return new ImportStaging(db, file, schema);
+    } catch (e) {
+      try {
+        db.exec(`DETACH DATABASE ${schema}`);
+      } catch {
+        // never attached
+      }
+      fs.rmSync(file, { force: true });
+      throw e;
+    }
+  }
+
+  /** Events staged so far (flushed or not). */
+  get count(): number {
+    return this.#staged + this.#batch.length;
+  }
+
+  /** Stage event number `n`; every few thousand, the batch is written (duplicates go to `onDuplicate`). */
+  add(e: CaseFileEvent, n: number, onDuplicate: Duplicate): void {
+    this.#batch.push({
+      n,
+      kind: e.kind,
+      modality: e.modality,
+      side: e.side,
+      limb: e.limb,
+      modality_name: e.modalityName,
+      text: e.text,
+      occurred_at: Date.parse(e.occurredAt),
+      received_at: Date.parse(e.receivedAt),
+      source: e.source,
+      dedupe_key: e.dedupeKey,
+      raw: e.raw,
+      clock_zone: e.clockZone,
+      payload: e.payload === null ? null : JSON.stringify(e.payload),
+    });
+    if (this.#batch.length >= BATCH) this.flush(onDuplicate);
+  }
+
+  /** Write what is waiting, in one transaction of the scratch database. */
+  flush(onDuplicate: Duplicate): void {
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = [];
+    this.#db.transaction(() => {
+      for (const row of batch) {
+        if (this.#insert.get(row)) {
+          this.#staged += 1;
+          continue;
+        }
+        const first = this.#find.get(row.source, row.dedupe_key);
+        onDuplicate(first?.n ?? 0, row.n, row.source, row.dedupe_key);
+      }
+    })();
+  }
+
+  /** Copy every staged event into the store's events, in file order, for `caseId`: call inside the import's transaction. */
+  moveInto(caseId: string): number {
+    const r = this.#db
+      .prepare(
+        `INSERT INTO main.events (case_id, kind, modality, side, limb, modality_name, text, occurred_at, received_at, source, dedupe_key, raw, clock_zone, payload)
+         SELECT ?, kind, modality, side, limb, modality_name, text, occurred_at, received_at, source, dedupe_key, raw, clock_zone, payload
+         FROM ${this.#schema}.staged ORDER BY n`,
+      )
+      .run(caseId);
+    return r.changes;
+  }
+
+  /** Detach and remove the scratch database. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#batch = [];
+    try {
+      if (this.#db.open) this.#db.exec(`DETACH DATABASE ${this.#schema}`);
+    } finally {
+      fs.rmSync(this.#file, { force: true });
+      fs.rmSync(`${this.#file}-journal`, { force: true });
+    }
+  }
+}

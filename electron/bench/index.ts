@@ -30,6 +30,8 @@ const SUITES: readonly Suite[] = [
   { name: 'capture', run: async (quick) => (await import('./capture-bench')).benchCaptureLatency(quick ? { lines: 60 } : {}) },
   { name: 'report', run: async (quick) => (await import('./report-bench')).benchReport(quick ? { runs: 5 } : {}) },
   // A quick entry on a 50,000-trial case, until the draft states it.
+  // Opening a long case: first report and claim from the database.
+  { name: 'firstview', run: async (quick) => (await import('./firstview-bench')).benchFirstView(quick ? { sizes: [20_000], runs: 2 } : {}) },
   { name: 'entry', run: async (quick) => (await import('./entry-bench')).benchQuickEntry(quick ? { trials: 10_000, entries: 15 } : {}) },
   // The signed report as PDF: 12-hour case, ~200 events, the timeline figure.
   { name: 'pdf', run: async (quick) => (await import('./pdf-bench')).benchPdf(quick ? { runs: 5 } : {}) },

@@ -71,7 +71,7 @@ export function liveReportFor(ctx: ServiceContext, c: CaseRecord): LiveReport {
     entry.report.setRecord(c, people);
     entry.key = key;
   }
-  entry.report.add(ctx.store.events.after(c.id, entry.report.maxId));
+  entry.report.add(ctx.store.events.forReport(c.id, entry.report.maxId));
   return entry.report;
 }
 

@@ -52,6 +52,7 @@ export class EventsRepo {
   readonly #all: Statement<[string], EventRow>;
   readonly #after: Statement<[string, number], EventRow>;
   readonly #byId: Statement<[string, number], EventRow>;
+  readonly #forReport: Statement<[string, number], unknown[]>;
 
   constructor(db: Database) {
     // DO NOTHING on the dedupe key: replaying a file or resending a note is harmless.
@@ -67,6 +68,26 @@ export class EventsRepo {
     this.#all = db.prepare('SELECT * FROM events WHERE case_id = ? ORDER BY occurred_at, id');
     this.#after = db.prepare('SELECT * FROM events WHERE case_id = ? AND id > ? ORDER BY id');
     this.#byId = db.prepare('SELECT * FROM events WHERE case_id = ? AND id = ?');
+    this.#forReport = db
+      .prepare('SELECT id, kind, modality, side, limb, modality_name, text, occurred_at, source, payload FROM events WHERE case_id = ? AND id > ? ORDER BY id')
+      .raw(true) as Statement<[string, number], unknown[]>;
+  }
+
+  /**
+   * Events stored after a given id, as the live report reads them: the fields the timeline, facts
+   * and claim use (what happened, when, where it came from, what its payload states), the others
+   * left empty (receivedAt = occurredAt, no dedupe key, raw value or zone). Rows come as arrays,
+   * and a trial's payload is parsed only when it holds a setup (an EDF sweep's `{record}` is not
+   * read by the report): the first view of a 100,000-trial case is mostly this.
+   */
+  forReport(caseId: string, afterId: number): CaseEvent[] {
+    const out: CaseEvent[] = [];
+    for (const r of this.#forReport.iterate(caseId, afterId)) {
+      const [id, kind, modality, side, limb, modalityName, text, occurredAt, source, payload] = r as [number, CaseEvent['kind'], string | null, string | null, string | null, string | null, string, number, string, string | null];
+      const parse = payload !== null && (kind !== 'modality_activity' || payload.includes('"setup"'));
+      out.push({ id, caseId, kind, modality, side, limb, modalityName, text, occurredAt, receivedAt: occurredAt, source, dedupeKey: '', raw: null, clockZone: null, payload: parse ? (JSON.parse(payload) as Record<string, unknown>) : null });
+    }
+    return out;
   }
 
   /** Insert unless the same (case, source, key) exists. Returns the stored row and whether it is new. */

@@ -35,6 +35,7 @@ const SUITES: readonly Suite[] = [
   { name: 'entry', run: async (quick) => (await import('./entry-bench')).benchQuickEntry(quick ? { trials: 10_000, entries: 15 } : {}) },
   // The signed report as PDF: 12-hour case, ~200 events, the timeline figure.
   { name: 'pdf', run: async (quick) => (await import('./pdf-bench')).benchPdf(quick ? { runs: 5 } : {}) },
+  { name: 'pdf-cli', run: async (quick) => (await import('./pdf-bench')).benchPdfCli(quick ? { pairs: 3 } : {}) },
   // The claim engine, then getClaim on a real store of 10,000 cases (cross-case rules).
   { name: 'billing', run: async (quick) => (await import('./billing-bench')).benchBilling(quick ? { runs: 5, cases: 2_000 } : {}) },
   // The practice dashboard over 10,000 stored cases.

@@ -95,3 +95,78 @@ export async function benchPdf(opts: { runs?: number; warmup?: number } = {}): P
     { measure: 'Report PDF size (same case; fonts subset, logo)', target: `≤ ${MAX_KB} KB`, median: `${kb.toFixed(1)} KB`, pass: kb <= MAX_KB },
   ];
 }
+
+/**
+ * The PDF as a person gets it from the command line: `closeout export ID --pdf FILE` as a fresh
+ * process, the whole wall time (start, open, read the case, render, write), against what it may
+ * cost: 3× `node -e 0` (measured in the same run, alternated) plus the in-process render time.
+ */
+export async function benchPdfCli(opts: { pairs?: number } = {}): Promise<BenchRow[]> {
+  const { spawnSync } = await import('node:child_process');
+  const os = await import('node:os');
+  const { fileURLToPath } = await import('node:url');
+  const { createBackend } = await import('../backend/host');
+  const { Store } = await import('../services/store/store');
+  const pairs = opts.pairs ?? 7;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-bench-pdfcli-'));
+  try {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const bin = [path.resolve(here, '../../bin/closeout.js'), path.resolve(here, '../../../bin/closeout.js')].find((p) => fs.existsSync(p));
+    if (!bin) throw new Error('bin/closeout.js not found (run from a built checkout)');
+    const backend = createBackend({ dataDir: dir, actor: 'bench', appVersion: '0.0.0-bench' });
+    let caseId: string;
+    try {
+      const r = await backend.call('createCase', { patient: { lastName: 'Bench', firstName: 'Synthetic', mrn: 'B-1', dateOfBirth: '1970-01-01', sex: 'U' }, procedure: { description: 'Scoliosis correction T4-L2' }, dateOfService: '2026-11-26' });
+      if (!r.ok) throw new Error(r.message);
+      caseId = (r.value as { id: string }).id;
+    } finally {
+      await backend.close();
+    }
+    const store = Store.open({ dataDir: dir });
+    try {
+      store.write(() => {
+        for (const e of syntheticCaseEvents(300)) {
+          const { id: _id, ...rest } = e;
+          store.events.append({ ...rest, caseId });
+        }
+      });
+    } finally {
+      store.close();
+    }
+    const env = { PATH: process.env['PATH'], HOME: process.env['HOME'], CLOSEOUT_DATA_DIR: dir };
+    const wall = (args: readonly string[]) => {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+      if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+      return performance.now() - t0;
+    };
+    const out = path.join(dir, 'report.pdf');
+    wall([bin, 'export', caseId, '--pdf', out]);
+    const input = pdfBenchInput();
+    const assets = await loadPdfAssets(resourcesDir());
+    const inner: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await renderReportPdf(input, assets);
+      inner.push(performance.now() - t0);
+    }
+    const cli: number[] = [];
+    const node: number[] = [];
+    for (let i = 0; i < pairs; i++) {
+      node.push(wall(['-e', '0']));
+      cli.push(wall([bin, 'export', caseId, '--pdf', out]));
+    }
+    const budget = 3 * median(node) + median(inner);
+    const m = median(cli);
+    return [
+      {
+        measure: `Report PDF from the CLI (\`closeout export ID --pdf\`, fresh process, ${pairs} runs alternated with \`node -e 0\`)`,
+        target: `≤ 3× node -e 0 + render (${budget.toFixed(0)} ms)`,
+        median: `${m.toFixed(0)} ms (node -e 0 ${median(node).toFixed(0)} ms, render ${median(inner).toFixed(0)} ms)`,
+        pass: m <= budget,
+      },
+    ];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readHl7Bytes, createStreamParser, type FileFormat } from '../services/capture/device-readers';
+import { createStreamParser, type FileFormat } from '../services/capture/device-readers';
 import { bytesSource } from '../services/capture/parsers/byte-source';
 import { NotEdfError, openEdf } from '../services/capture/parsers/edf';
 import type { BenchRow } from './bench-row';
@@ -57,10 +57,6 @@ function read(seed: Seed, bytes: Uint8Array): void {
     } catch (e) {
       if (!(e instanceof NotEdfError)) throw e;
     }
-    return;
-  }
-  if (seed.format === 'hl7') {
-    readHl7Bytes(bytes);
     return;
   }
   const p = createStreamParser(seed.format, { encoding: 'utf-8', caseDate: '2026-11-26' });

@@ -24,7 +24,7 @@
  */
 import type { DeviceEvent, ParseWarning } from '../domain/device-event';
 import { parseDtm, type DtmPrecision } from './dtm';
-import { fieldValue, headerOf, repetitionCount, type Hl7Message, type Hl7Segment } from './parse';
+import { fieldValue, headerOf, repetitionCount, type Hl7Header, type Hl7Message, type Hl7Segment } from './parse';
 
 /** Parser output: the same facts every device parser yields (shared/domain/device-event.ts). */
 export type CaptureFact = DeviceEvent;
@@ -40,16 +40,30 @@ const ENOUGH: ReadonlySet<DtmPrecision> = new Set(['minute', 'second', 'fraction
 /** Map an ORU^R01 or ORU^R40 message; any other message yields no facts and one warning. */
 export function observationsFromMessage(msg: Hl7Message): ObservationMapping {
   const h = headerOf(msg);
-  if (h.messageCode === 'ORU' && h.triggerEvent === 'R01') return mapResults(msg);
-  if (h.messageCode === 'ORU' && h.triggerEvent === 'R40') return mapAlerts(msg);
-  return {
-    events: [],
-    warnings: [{ where: 'MSH-9', message: `Message type ${h.messageCode}^${h.triggerEvent} carries no observations we read (ORU^R01, ORU^R40).` }],
-  };
+  switch (observationKind(h)) {
+    case 'results':
+      return mapResults(msg);
+    case 'alerts':
+      return mapAlerts(msg);
+    case null:
+      return { events: [], warnings: [notObservationsWarning(h)] };
+  }
 }
 
-/** One OBX with its position and the OBR it belongs to. */
-type ObxRow = Readonly<{ obx: Hl7Segment; index: number; obr: Hl7Segment | undefined }>;
+/** One OBX with its position among the message's OBX segments (1-based) and the OBR it belongs to. */
+export type ObxRow = Readonly<{ obx: Hl7Segment; index: number; obr: Hl7Segment | undefined }>;
+
+/** Which observations a message carries, from its MSH-9: results (ORU^R01), alerts (ORU^R40), or none we read. */
+export function observationKind(h: Hl7Header): 'results' | 'alerts' | null {
+  if (h.messageCode === 'ORU' && h.triggerEvent === 'R01') return 'results';
+  if (h.messageCode === 'ORU' && h.triggerEvent === 'R40') return 'alerts';
+  return null;
+}
+
+/** The warning for a message that carries no observations we read. */
+export function notObservationsWarning(h: Hl7Header): CaptureWarning {
+  return { where: 'MSH-9', message: `Message type ${h.messageCode}^${h.triggerEvent} carries no observations we read (ORU^R01, ORU^R40).` };
+}
 
 function obxRows(msg: Hl7Message): ObxRow[] {
   const rows: ObxRow[] = [];
@@ -92,60 +106,66 @@ function mapResults(msg: Hl7Message): ObservationMapping {
   const h = headerOf(msg);
   const events: CaptureFact[] = [];
   const warnings: CaptureWarning[] = [];
-  for (const { obx, index, obr } of obxRows(msg)) {
-    const where = `OBX ${index}`;
-    // Rows without a value are structure, not data: IEEE 11073 containment rows (MDS/VMD/
-    // channel) in PCD-01, or status X "cannot be obtained". Skipped without a warning.
-    if (obx.fields[5] === undefined || obx.fields[5].raw === '') continue;
-    const valueType = fieldValue(obx, 2).trim().toUpperCase();
-    const value = readValue(obx, valueType);
-    if (value === null) {
-      warnings.push({ where, message: `OBX-2 value type "${valueType}" with this OBX-5 is not read as an observation; row skipped.` });
-      continue;
-    }
-    const time = resolveTime(
-      [
-        ['OBX-14', fieldValue(obx, 14)],
-        ['OBR-7', fieldValue(obr, 7)],
-        ['MSH-7', h.timestamp],
-      ],
-      where,
-      warnings,
-    );
-    if (!time) {
-      warnings.push({ where, message: 'No usable time (OBX-14, OBR-7, MSH-7 all missing or coarser than minutes); row skipped.' });
-      continue;
-    }
-    const id = codedOf(obx, 3);
-    const units = unitsOf(obx);
-    const shortName = shortNameOf(id.code, id.label, id.system);
-    const name = shortName ?? (id.label || id.code);
-    const text = [name, value.display, units.units].filter((s) => s !== '').join(' ');
-    events.push({
-      wallClock: time.wallClock,
-      key: `${h.controlId}:${index}`,
-      text,
-      kind: 'vitals',
-      raw: time.raw,
-      extra: compact({
-        code: id.code,
-        label: id.label,
-        codeSystem: id.system,
-        value: value.value,
-        units: units.units,
-        unitsCode: units.code !== units.units ? units.code : undefined,
-        valueType,
-        ...(value.more ?? {}),
-        shortName,
-        subId: fieldValue(obx, 4),
-        referenceRange: fieldValue(obx, 7),
-        abnormalFlags: fieldValue(obx, 8),
-        status: fieldValue(obx, 11),
-        ...timeExtra(time),
-      }),
-    });
+  for (const row of obxRows(msg)) {
+    const e = resultFact(h, row, warnings);
+    if (e) events.push(e);
   }
   return { events, warnings };
+}
+
+/** One OBX of an ORU^R01 as a fact; null (with a warning where there is something to say) when it carries none. */
+export function resultFact(h: Hl7Header, { obx, index, obr }: ObxRow, warnings: CaptureWarning[]): CaptureFact | null {
+  const where = `OBX ${index}`;
+  // Rows without a value are structure, not data: IEEE 11073 containment rows (MDS/VMD/
+  // channel) in PCD-01, or status X "cannot be obtained". Skipped without a warning.
+  if (obx.fields[5] === undefined || obx.fields[5].raw === '') return null;
+  const valueType = fieldValue(obx, 2).trim().toUpperCase();
+  const value = readValue(obx, valueType);
+  if (value === null) {
+    warnings.push({ where, message: `OBX-2 value type "${valueType}" with this OBX-5 is not read as an observation; row skipped.` });
+    return null;
+  }
+  const time = resolveTime(
+    [
+      ['OBX-14', fieldValue(obx, 14)],
+      ['OBR-7', fieldValue(obr, 7)],
+      ['MSH-7', h.timestamp],
+    ],
+    where,
+    warnings,
+  );
+  if (!time) {
+    warnings.push({ where, message: 'No usable time (OBX-14, OBR-7, MSH-7 all missing or coarser than minutes); row skipped.' });
+    return null;
+  }
+  const id = codedOf(obx, 3);
+  const units = unitsOf(obx);
+  const shortName = shortNameOf(id.code, id.label, id.system);
+  const name = shortName ?? (id.label || id.code);
+  const text = [name, value.display, units.units].filter((s) => s !== '').join(' ');
+  return {
+    wallClock: time.wallClock,
+    key: `${h.controlId}:${index}`,
+    text,
+    kind: 'vitals',
+    raw: time.raw,
+    extra: compact({
+      code: id.code,
+      label: id.label,
+      codeSystem: id.system,
+      value: value.value,
+      units: units.units,
+      unitsCode: units.code !== units.units ? units.code : undefined,
+      valueType,
+      ...(value.more ?? {}),
+      shortName,
+      subId: fieldValue(obx, 4),
+      referenceRange: fieldValue(obx, 7),
+      abnormalFlags: fieldValue(obx, 8),
+      status: fieldValue(obx, 11),
+      ...timeExtra(time),
+    }),
+  };
 }
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -330,90 +350,96 @@ function mapAlerts(msg: Hl7Message): ObservationMapping {
   let groupNo = 0;
   for (const [obr, rows] of groups) {
     groupNo += 1;
-    const where = `OBR ${groupNo}`;
-    const eventRow = rows.find((r) => isEventId(codedOf(r.obx, 3)));
-    if (!eventRow) {
-      warnings.push({ where, message: 'No alert event OBX (MDC_EVT_…) in this group; skipped.' });
-      continue;
-    }
-    const time = resolveTime(
-      [
-        ['OBX-14', fieldValue(eventRow.obx, 14)],
-        ['OBR-7', fieldValue(obr, 7)],
-        ['MSH-7', h.timestamp],
-      ],
-      where,
-      warnings,
-    );
-    if (!time) {
-      warnings.push({ where, message: 'No usable alert time (OBX-14, OBR-7, MSH-7); skipped.' });
-      continue;
-    }
-    const event = codedOf(eventRow.obx, 3);
-    const eventText = fieldValue(eventRow.obx, 5).trim();
-    const attrs: Partial<Record<AttrName, Hl7Segment>> = {};
-    const measurements: Record<string, unknown>[] = [];
-    for (const r of rows) {
-      if (r === eventRow) continue;
-      const id = codedOf(r.obx, 3);
-      const attr = attrOf(id);
-      if (attr) attrs[attr] = r.obx;
-      else if (fieldValue(r.obx, 2) === 'NM' && fieldValue(r.obx, 5) !== '') {
-        // The alarmed parameter's current value, with its limits in OBX-7 when sent.
-        measurements.push(
-          compact({
-            code: id.code,
-            label: id.label,
-            value: NUMBER.test(fieldValue(r.obx, 5).trim()) ? Number(fieldValue(r.obx, 5).trim()) : fieldValue(r.obx, 5),
-            units: unitsOf(r.obx).units,
-            limits: fieldValue(r.obx, 7),
-          }),
-        );
-      }
-    }
-    const read = (a: AttrName): string => fieldValue(attrs[a], 5).trim();
-    const priority = read('priority');
-    const alertType = read('alertType');
-    const phase = read('phase');
-    const state = read('state');
-    const sourceSeg = attrs.source;
-    const timeout = attrs.confirmTimeout;
-    // The ACM watchdog (keep-alive) is not an alarm. The Draeger reference implementation sends
-    // it as MDC_EVT_ACTIVE with priority PN until a code MDC_EVT_WATCHDOG is assigned; we infer
-    // "watchdog" from exactly those two forms and say so in extra.
-    const watchdog = event.label === 'MDC_EVT_WATCHDOG' || (event.label === 'MDC_EVT_ACTIVE' && priority === 'PN');
-    const what = eventText || event.label || event.code;
-    const status = [phase, state].filter((s) => s !== '').join(', ');
-    const head = watchdog
-      ? 'Alarm system watchdog'
-      : `${capitalise([TYPE_WORDS[alertType], 'alarm'].filter(Boolean).join(' '))}${PRIORITY_WORDS[priority] ? `, ${PRIORITY_WORDS[priority]} priority` : ''}`;
-    events.push({
-      wallClock: time.wallClock,
-      key: `${h.controlId}:${eventRow.index}`,
-      text: `${head}: ${what}${status ? ` (${status})` : ''}`,
-      kind: 'vitals',
-      raw: time.raw,
-      extra: compact({
-        alarm: true,
-        watchdog,
-        code: event.code,
-        label: event.label,
-        codeSystem: event.system,
-        value: eventText,
-        alertId: fieldValue(obr, 3),
-        phase,
-        state,
-        inactivationState: read('inactivationState'),
-        priority,
-        alertType,
-        source: sourceSeg ? compact({ code: fieldValue(sourceSeg, 5, { comp: 1 }), label: fieldValue(sourceSeg, 5, { comp: 2 }) }) : undefined,
-        confirmTimeout: timeout ? compact({ value: numberOrText(fieldValue(timeout, 5)), units: unitsOf(timeout).units }) : undefined,
-        measurements: measurements.length > 0 ? measurements : undefined,
-        ...timeExtra(time),
-      }),
-    });
+    const e = alertFact(h, obr, rows, groupNo, warnings);
+    if (e) events.push(e);
   }
   return { events, warnings };
+}
+
+/** One alert of an ORU^R40 (the OBX rows of one OBR, in order) as a fact; null, with a warning, when it cannot be read. */
+export function alertFact(h: Hl7Header, obr: Hl7Segment | undefined, rows: readonly ObxRow[], groupNo: number, warnings: CaptureWarning[]): CaptureFact | null {
+  const where = `OBR ${groupNo}`;
+  const eventRow = rows.find((r) => isEventId(codedOf(r.obx, 3)));
+  if (!eventRow) {
+    warnings.push({ where, message: 'No alert event OBX (MDC_EVT_…) in this group; skipped.' });
+    return null;
+  }
+  const time = resolveTime(
+    [
+      ['OBX-14', fieldValue(eventRow.obx, 14)],
+      ['OBR-7', fieldValue(obr, 7)],
+      ['MSH-7', h.timestamp],
+    ],
+    where,
+    warnings,
+  );
+  if (!time) {
+    warnings.push({ where, message: 'No usable alert time (OBX-14, OBR-7, MSH-7); skipped.' });
+    return null;
+  }
+  const event = codedOf(eventRow.obx, 3);
+  const eventText = fieldValue(eventRow.obx, 5).trim();
+  const attrs: Partial<Record<AttrName, Hl7Segment>> = {};
+  const measurements: Record<string, unknown>[] = [];
+  for (const r of rows) {
+    if (r === eventRow) continue;
+    const id = codedOf(r.obx, 3);
+    const attr = attrOf(id);
+    if (attr) attrs[attr] = r.obx;
+    else if (fieldValue(r.obx, 2) === 'NM' && fieldValue(r.obx, 5) !== '') {
+      // The alarmed parameter's current value, with its limits in OBX-7 when sent.
+      measurements.push(
+        compact({
+          code: id.code,
+          label: id.label,
+          value: NUMBER.test(fieldValue(r.obx, 5).trim()) ? Number(fieldValue(r.obx, 5).trim()) : fieldValue(r.obx, 5),
+          units: unitsOf(r.obx).units,
+          limits: fieldValue(r.obx, 7),
+        }),
+      );
+    }
+  }
+  const read = (a: AttrName): string => fieldValue(attrs[a], 5).trim();
+  const priority = read('priority');
+  const alertType = read('alertType');
+  const phase = read('phase');
+  const state = read('state');
+  const sourceSeg = attrs.source;
+  const timeout = attrs.confirmTimeout;
+  // The ACM watchdog (keep-alive) is not an alarm. The Draeger reference implementation sends
+  // it as MDC_EVT_ACTIVE with priority PN until a code MDC_EVT_WATCHDOG is assigned; we infer
+  // "watchdog" from exactly those two forms and say so in extra.
+  const watchdog = event.label === 'MDC_EVT_WATCHDOG' || (event.label === 'MDC_EVT_ACTIVE' && priority === 'PN');
+  const what = eventText || event.label || event.code;
+  const status = [phase, state].filter((s) => s !== '').join(', ');
+  const head = watchdog
+    ? 'Alarm system watchdog'
+    : `${capitalise([TYPE_WORDS[alertType], 'alarm'].filter(Boolean).join(' '))}${PRIORITY_WORDS[priority] ? `, ${PRIORITY_WORDS[priority]} priority` : ''}`;
+  return {
+    wallClock: time.wallClock,
+    key: `${h.controlId}:${eventRow.index}`,
+    text: `${head}: ${what}${status ? ` (${status})` : ''}`,
+    kind: 'vitals',
+    raw: time.raw,
+    extra: compact({
+      alarm: true,
+      watchdog,
+      code: event.code,
+      label: event.label,
+      codeSystem: event.system,
+      value: eventText,
+      alertId: fieldValue(obr, 3),
+      phase,
+      state,
+      inactivationState: read('inactivationState'),
+      priority,
+      alertType,
+      source: sourceSeg ? compact({ code: fieldValue(sourceSeg, 5, { comp: 1 }), label: fieldValue(sourceSeg, 5, { comp: 2 }) }) : undefined,
+      confirmTimeout: timeout ? compact({ value: numberOrText(fieldValue(timeout, 5)), units: unitsOf(timeout).units }) : undefined,
+      measurements: measurements.length > 0 ? measurements : undefined,
+      ...timeExtra(time),
+    }),
+  };
 }
 
 function numberOrText(s: string): number | string {

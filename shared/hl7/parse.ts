@@ -96,6 +96,17 @@ export function parseHl7(text: string): Hl7ParseResult {
   return { ok: true, message: { delimiters: d, segments } };
 }
 
+/**
+ * One segment line other than MSH, with the delimiters its message's MSH declared: for readers
+ * that take a message a segment at a time (a file of any size). Null when the line does not start
+ * with a segment id and the field separator.
+ */
+export function parseSegmentLine(line: string, d: Hl7Delimiters): Hl7Segment | null {
+  const id = line.slice(0, 3);
+  if (!SEGMENT_ID.test(id) || (line.length > 3 && line[3] !== d.field)) return null;
+  return id === 'MSH' ? parseMsh(line, d) : parseSegment(id, line, d);
+}
+
 function fail(reason: string): Readonly<{ ok: false; reason: string }> {
   return { ok: false, reason };
 }

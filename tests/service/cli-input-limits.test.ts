@@ -170,3 +170,186 @@ describe('one limit for event text', () => {
     expect(refused.stderr).toContain('The note is too long (2000 characters at most).');
   });
 });
+
+/** An XLTEK events text of `lines` event lines, dated `date`, written straight to disk. */
+function writeEventsText(file: string, lines: number, date: string, line?: (i: number) => string | null): void {
+  const [y, m, d] = date.split('-');
+  const fd = fs.openSync(file, 'w');
+  let buf = ['Patient Name: Testpatient, Synthetic', `Date: ${m}/${d}/${y}`, 'Study: synthetic', '', 'Exported events', '', 'Start 07:58:00 recording', ''].join('\r\n');
+  for (let i = 0; i < lines; i++) {
+    const s = 8 * 3600 + Math.floor(i / 40);
+    const t = `${String(Math.floor(s / 3600) % 24).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+    buf += `${line?.(i) ?? `${i + 1} ${t} Technologist check ${i % 40}, all leads in place`}\r\n`;
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+}
+
+/**
+ * One ORU^R01 message of `rows` OBX (SpO2 readings a second apart) as one HL7 file: over 16 MB
+ * from about 155,000 rows, the size at which whole-message reading dropped it. `row(i)` may
+ * replace any OBX.
+ */
+function writeHl7(file: string, rows: number, date: string, row?: (i: number) => string | null): void {
+  const day = date.replace(/-/g, '');
+  const fd = fs.openSync(file, 'w');
+  let buf = `MSH|^~\\&|MON|OR3|CLOSEOUT|IONM|${day}080000||ORU^R01^ORU_R01|CTRL-BIG-1|P|2.6\rPID|||SYN-1||Testpatient^Ada\rOBR|1|||182777000^monitoring of patient^SCT|||${day}080000\r`;
+  for (let i = 0; i < rows; i++) {
+    const s = 8 * 3600 + (i % 36000);
+    const t = `${day}${String(Math.floor(s / 3600)).padStart(2, '0')}${String(Math.floor(s / 60) % 60).padStart(2, '0')}${String(s % 60).padStart(2, '0')}`;
+    buf += `${row?.(i) ?? `OBX|${i + 1}|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.${i}|${90 + (i % 10)}|262688^MDC_DIM_PERCENT^MDC|||||R|||${t}`}\r`;
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+}
+
+/** Lines of a file, counted in a stream (the test process never holds a 100 MB output). */
+function countLines(file: string, startingWith: string): number {
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  const needle = Buffer.from(`\n${startingWith}`);
+  let n = 0;
+  let carry = Buffer.alloc(0);
+  try {
+    for (let got; (got = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+      const hay = Buffer.concat([carry, buf.subarray(0, got)]);
+      for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + 1)) n++;
+      carry = hay.subarray(Math.max(0, hay.length - needle.length + 1));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return n;
+}
+
+const today = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+describe('inspect streams what it reads', () => {
+  it('an events text of 100,000 and 400,000 lines: every event in --json, one per line, in memory that does not grow', () => {
+    const dir = tempDir('closeout-inspect-');
+    const peaks: number[] = [];
+    for (const n of [100_000, 400_000]) {
+      const file = path.join(dir, `events-${n}.txt`);
+      writeEventsText(file, n, '2026-11-26');
+      const out = path.join(dir, `events-${n}.json`);
+      const r = closeoutMeasured(['inspect', file, '--json'], { stdoutFile: out });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(countLines(out, '{"time":"2026-11-26T')).toBe(n);
+      const text = fs.readFileSync(out, 'utf8').split('\n');
+      expect(text[0]).toBe('{"format":"XLTEK-events","events":[');
+      expect(JSON.parse(text.at(-3) as string)).toEqual({ time: expect.stringMatching(/^2026-11-26T/), kind: 'note', text: `Technologist check ${(n - 1) % 40}, all leads in place` });
+      expect(text.at(-2)).toBe('],"warnings":[]}');
+      peaks.push(r.peakMiB);
+      fs.rmSync(out);
+    }
+    console.log(`inspect --json peak RSS: 100k lines ${peaks[0]?.toFixed(0)} MiB, 400k lines ${peaks[1]?.toFixed(0)} MiB`);
+    for (const p of peaks) expect(p).toBeLessThan(BOUND_MIB);
+    expect((peaks[1] as number) - (peaks[0] as number)).toBeLessThan(30);
+
+    // The text view: the first 40 and the last 10, the rest counted by kind.
+    const t = closeoutMeasured(['inspect', path.join(dir, 'events-100000.txt')]);
+    expect(t.code).toBe(0);
+    const lines = t.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('XLTEK-events: 100000 event(s)');
+    expect(lines[41]).toBe('  … 99950 more (--json lists them all)');
+    expect(lines[52]).toBe('By kind: note 100000');
+    expect(lines[51]).toMatch(/ note {15}Technologist check 39, all leads in place$/);
+    expect(t.peakMiB).toBeLessThan(BOUND_MIB);
+  });
+
+  it('an HL7 file with one 18 MB and one 71 MB message (a valid MSH): read whole, every observation listed, in bounded memory', () => {
+    const dir = tempDir('closeout-hl7-');
+    const peaks: number[] = [];
+    for (const n of [160_000, 640_000]) {
+      const file = path.join(dir, `vitals-${n}.hl7`);
+      writeHl7(file, n, '2026-11-26');
+      expect(fs.statSync(file).size).toBeGreaterThan(16 * 1024 * 1024);
+      const out = path.join(dir, `vitals-${n}.json`);
+      const r = closeoutMeasured(['inspect', file, '--json'], { stdoutFile: out });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(countLines(out, '{"time":"2026-11-26T')).toBe(n);
+      const text = fs.readFileSync(out, 'utf8').split('\n');
+      expect(text.slice(0, 3)).toEqual(['{"format":"HL7v2","messages":[', '{"type":"ORU^R01","controlId":"CTRL-BIG-1","events":[', '{"time":"2026-11-26T08:00:00","kind":"vitals","text":"SpO2 90 %"},']);
+      expect(text.at(-2)).toBe('],"warnings":[]}');
+      peaks.push(r.peakMiB);
+      fs.rmSync(out);
+    }
+    console.log(`inspect HL7 --json peak RSS: 160k OBX ${peaks[0]?.toFixed(0)} MiB, 640k OBX ${peaks[1]?.toFixed(0)} MiB`);
+    for (const p of peaks) expect(p).toBeLessThan(BOUND_MIB);
+    expect((peaks[1] as number) - (peaks[0] as number)).toBeLessThan(30);
+    const t = closeoutMeasured(['inspect', path.join(dir, 'vitals-160000.hl7')]);
+    expect(t.stdout).toBe('HL7 v2: 1 message(s), 160000 event(s)\n  ORU^R01 CTRL-BIG-1: 160000 event(s)\n');
+    expect(t.peakMiB).toBeLessThan(BOUND_MIB);
+  });
+
+  it('an HL7 file whose only message cannot be read says why, exit 2', () => {
+    const dir = tempDir('closeout-hl7-');
+    const file = path.join(dir, 'one-line.hl7');
+    // An MSH that never ends: 20 MB on one line.
+    fs.writeFileSync(file, `MSH|^~\\&|MON|OR3|CLOSEOUT|IONM|20261126080000||ORU^R01|C1|P|2.6|${'x'.repeat(20 * 1024 * 1024)}`);
+    const r = closeoutMeasured(['inspect', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('Error: cannot read "one-line.hl7": Its MSH segment is longer than 1 MB; the message was skipped.\n');
+    expect(r.peakMiB).toBeLessThan(BOUND_MIB);
+  });
+});
+
+/**
+ * Capture holds a few thousand events at a time, but allocates for every one: V8 lets that much
+ * garbage build up (about 100 MB of heap over a 20 MB live set) before a full collection, on top
+ * of the backend's own ~80 MB. Flat with the file's size (measured: 214 MiB for a 17 MB HL7
+ * file, 223 MiB for a 68 MB one), not within the 200 of the readers alone.
+ */
+const CAPTURE_BOUND_MIB = 256;
+
+describe('capture keeps device texts within the limit and reads a large HL7 file', () => {
+  it('an XLTEK line of 100,000 characters and an HL7 text of 10,000 are stored cut to 2,000, the 18 MB HL7 message whole, in bounded memory', async () => {
+    const date = today();
+    const exportDir = tempDir('closeout-export-');
+    writeEventsText(path.join(exportDir, 'events.txt'), 3, date, (i) => (i === 1 ? `2 08:00:01 Loss of R APB MEP ${'with a very long comment '.repeat(4000)}` : null));
+    const rows = 160_000;
+    writeHl7(path.join(exportDir, 'vitals.hl7'), rows, date, (i) => (i === 5 ? `OBX|6|TX|8251-1^Service comment^LN||${'Patient repositioned, leads checked. '.repeat(270)}||||||F|||${date.replace(/-/g, '')}080005` : null));
+    const dataDir = tempDir();
+    const created = await cli(dataDir, ['case', 'new', '--json', JSON.stringify({ patient: { lastName: 'Testpatient', firstName: 'Ada', mrn: 'SYN-1', dateOfBirth: '1958-06-30', sex: 'F' }, procedure: { description: 'L4-L5 fusion' }, dateOfService: date })]);
+    const caseId = created.stdout.trim();
+    // Already capturing: closeout capture leaves it so, and does not compute the claim of the
+    // whole case on the way out (what closing a case costs is not what reading a file costs).
+    expect((await cli(dataDir, ['case', 'status', caseId, 'capturing'])).code).toBe(0);
+    const r = closeoutMeasured(['capture', '--case', caseId, '--watch', exportDir, '--exit-when-idle'], { env: { CLOSEOUT_DATA_DIR: dataDir } });
+    expect(r.code).toBe(0);
+    console.log(`capture peak RSS: 18 MB HL7 file and a long events line ${r.peakMiB.toFixed(0)} MiB`);
+    expect(r.peakMiB).toBeLessThan(CAPTURE_BOUND_MIB);
+
+    const store = Store.open({ dataDir });
+    const count = (store.db.prepare("SELECT count(*) AS n FROM events WHERE case_id = ? AND kind = 'vitals'").get(caseId) as { n: number }).n;
+    const longest = store.db.prepare('SELECT kind, length(text) AS n, text FROM events WHERE case_id = ? ORDER BY length(text) DESC LIMIT 2').all(caseId) as { kind: string; n: number; text: string }[];
+    store.close();
+    expect(count).toBe(rows);
+    // The alert line and the HL7 comment: each kept, cut, and still read for what it states.
+    for (const e of longest) {
+      expect(e.n).toBeLessThanOrEqual(EVENT_TEXT_MAX_CHARS);
+      expect(e.n).toBeGreaterThan(EVENT_TEXT_MAX_CHARS - 200);
+      expect(e.text.endsWith('…')).toBe(true);
+    }
+    expect(longest.map((e) => e.kind).sort()).toEqual(['alert', 'vitals']);
+    const files = JSON.parse((await cli(dataDir, ['call', 'listCaptureFiles', '--args', '{}'])).stdout) as { path: string; status: string; message: string | null; events: number }[];
+    const byName = Object.fromEntries(files.map((f) => [f.path, f]));
+    expect(byName['vitals.hl7']).toMatchObject({ status: 'done', events: rows });
+    expect(byName['vitals.hl7']?.message).toMatch(/CTRL-BIG-1:6: its text has 10,005 characters: the first 2,000 were kept/);
+    expect(byName['events.txt']?.message).toMatch(/line:9: its text has [\d,]+ characters: the first 2,000 were kept/);
+    expect(byName['events.txt']?.message).not.toMatch(/very long comment/);
+  });
+});

@@ -5,15 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DeviceEvent, ParseWarning } from '../../../shared/domain/device-event';
-import { MllpDeframer, Hl7LineDeframer } from '../../../shared/hl7/mllp';
-import { headerOf, parseHl7, decodeHl7Bytes } from '../../../shared/hl7/parse';
-import { observationsFromMessage } from '../../../shared/hl7/observations';
 import { CadwellJsonParser } from './parsers/cadwell-json';
 import { XltekTxtParser } from './parsers/xltek-txt';
 import { NicoletTxtParser } from './parsers/nicolet-txt';
 import { DelimitedParser } from './parsers/delimited';
 import { validateDelimitedProfile } from './parsers/delimited-profile';
 import { parseNihonKohden } from './parsers/nihon-kohden';
+import { Hl7FileParser } from './parsers/hl7-file';
 import { detectFormat, DETECT_BYTES, type DetectedFormat } from './parsers/detect';
 import type { EventPushParser } from './parsers/push-parser';
 import type { TextEncodingName } from './parsers/text-decoding';
@@ -30,6 +28,7 @@ export type ReaderOptions = Readonly<{
   delimitedProfile?: unknown;
 }>;
 
+/** A file Closeout will not read, with the reason in plain words (never its content). */
 export class UnreadableFileError extends Error {}
 
 /** Read the first bytes of a file for detection and the head hash. */
@@ -69,7 +68,7 @@ export function detectFileFormat(file: string, head: Uint8Array): { format: File
   return { format: formatOf(d.format, path.basename(file), /\+D$/.test(reserved)), reason: d.reason };
 }
 
-/** A streaming parser for the text and JSON formats; null for formats read otherwise. */
+/** A streaming parser for the text, JSON and HL7 formats; null for formats read otherwise. */
 export function createStreamParser(format: FileFormat, opts: ReaderOptions): EventPushParser | { error: string } | null {
   switch (format) {
     case 'cadwell-json':
@@ -83,54 +82,38 @@ export function createStreamParser(format: FileFormat, opts: ReaderOptions): Eve
       if (!check.ok) return { error: `The delimited-log profile is incomplete: ${Object.values(check.fields).join(' ')}` };
       return new DelimitedParser(check.profile, { date: opts.caseDate });
     }
+    case 'hl7':
+      return new Hl7FileParser();
     case 'edf':
     case 'cadwell-edf':
     case 'nihon-kohden':
-    case 'hl7':
       return null;
   }
 }
 
+/**
+ * The largest Nihon Kohden file read (they are read whole): a .LOG holds at most 255 blocks of
+ * 255 records of 45 bytes, a .CMT 384 bytes a comment; real ones are a few KB.
+ */
+const MAX_NIHON_KOHDEN_BYTES = 64 * 1024 * 1024;
+
 /** Nihon Kohden: the .LOG plus its .PNT (start) and .CMT (comments) beside it, if present. */
 export function readNihonKohdenFiles(logFile: string, opts: ReaderOptions): { events: readonly DeviceEvent[]; warnings: readonly ParseWarning[] } {
   const base = logFile.replace(/\.log$/i, '');
+  const read = (file: string) => {
+    const size = fs.statSync(file).size;
+    if (size > MAX_NIHON_KOHDEN_BYTES) {
+      throw new UnreadableFileError(`${path.basename(file)} is ${Math.round(size / 1024 / 1024)} MB, far larger than any Nihon Kohden event file (a few KB): it is damaged or not one, and was not read`);
+    }
+    return fs.readFileSync(file);
+  };
   const sibling = (ext: string) => {
     for (const e of [ext, ext.toLowerCase()]) {
-      if (fs.existsSync(`${base}.${e}`)) return fs.readFileSync(`${base}.${e}`);
+      if (fs.existsSync(`${base}.${e}`)) return read(`${base}.${e}`);
     }
     return undefined;
   };
   const pnt = sibling('PNT');
   const cmt = sibling('CMT');
-  return parseNihonKohden({ log: fs.readFileSync(logFile), ...(pnt ? { pnt } : {}), ...(cmt ? { cmt } : {}) }, { encoding: opts.encoding });
-}
-
-export type Hl7FileMessage = Readonly<{ type: string; controlId: string; events: readonly DeviceEvent[] }>;
-
-/** HL7 v2 messages in a file: MLLP-framed or plain, one segment per line. */
-export function readHl7Bytes(bytes: Uint8Array): { messages: Hl7FileMessage[]; warnings: ParseWarning[] } {
-  const warnings: ParseWarning[] = [];
-  const framed = bytes.includes(0x0b);
-  let payloads: Uint8Array[];
-  if (framed) {
-    const d = new MllpDeframer();
-    payloads = d.push(bytes);
-    d.end();
-  } else {
-    const d = new Hl7LineDeframer();
-    payloads = [...d.push(bytes), ...d.flush()];
-  }
-  const messages: Hl7FileMessage[] = [];
-  payloads.forEach((p, i) => {
-    const parsed = parseHl7(decodeHl7Bytes(p));
-    if (!parsed.ok) {
-      warnings.push({ where: `message ${i + 1}`, message: parsed.reason });
-      return;
-    }
-    const h = headerOf(parsed.message);
-    const mapped = observationsFromMessage(parsed.message);
-    warnings.push(...mapped.warnings);
-    messages.push({ type: [h.messageCode, h.triggerEvent].filter(Boolean).join('^'), controlId: h.controlId, events: mapped.events });
-  });
-  return { messages, warnings };
+  return parseNihonKohden({ log: read(logFile), ...(pnt ? { pnt } : {}), ...(cmt ? { cmt } : {}) }, { encoding: opts.encoding });
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CaseEvent } from '../../../shared/domain/event';
 import type { DeviceEvent } from '../../../shared/domain/device-event';
 import type { NormalizedEvent } from '../../../shared/domain/normalize';
@@ -22,31 +22,35 @@ export class FactKeys {
     // Typed text is known to the second (a note exported by two device programs, one with µs and
     // one without, is one fact); trials keep full precision, several can share a second.
     const when = d.kind ? d.wallClock : d.wallClock.slice(0, 19);
-    const h = createHash('sha1')
-      .update(`${when}\u0000${d.modalityName ?? ''}\u0000${d.kind ?? ''}\u0000${d.text}`)
-      .digest('base64url')
-      .slice(0, 22);
+    // One-shot hash: no Hash object (and its native state, freed only by a GC) per event.
+    const h = hash('sha1', `${when}\u0000${d.modalityName ?? ''}\u0000${d.kind ?? ''}\u0000${d.text}`, 'base64url').slice(0, 22);
     const n = this.#seen.get(h) ?? 0;
     this.#seen.set(h, n + 1);
     return `${h}#${n}`;
   }
 }
 
+/** What a write stored: how many facts were new, the newest of their times, and the new facts themselves. */
+export type Written = Readonly<{ count: number; newestOccurredAt: number | null; facts: readonly Fact[] }>;
+
 /**
  * Stores captured facts: one transaction per batch, together with whatever read position the
  * caller must advance (so a crash never leaves events stored without the position, or the
- * reverse), then tells the UIs.
+ * reverse), then tells the UIs. A bulk batch (a large file) is inserted without reading rows
+ * back: the UIs get one "reload" message for it, and no object is made per stored event.
  */
 export class EventWriter {
   constructor(private readonly ctx: ServiceContext) {}
 
-  write(caseId: string, source: string, facts: readonly Fact[], receivedAt: number, alsoInTransaction?: (inserted: number) => void): CaseEvent[] {
+  write(caseId: string, source: string, facts: readonly Fact[], receivedAt: number, alsoInTransaction?: (inserted: number) => void): Written {
     const { store } = this.ctx;
-    const inserted = store.write(() => {
-      const out: CaseEvent[] = [];
+    const bulk = facts.length > SINGLE_PUSH_LIMIT;
+    const rows: CaseEvent[] = [];
+    const stored: Fact[] = [];
+    store.write(() => {
       for (const f of facts) {
         const e = f.event;
-        const r = store.events.append({
+        const event = {
           caseId,
           kind: e.kind,
           modality: e.modality,
@@ -61,14 +65,24 @@ export class EventWriter {
           raw: e.raw,
           clockZone: e.clockZone,
           payload: e.payload,
-        });
-        if (r.inserted) out.push(r.event);
+        };
+        if (bulk) {
+          if (store.events.insert(event)) stored.push(f);
+          continue;
+        }
+        const r = store.events.append(event);
+        if (r.inserted) {
+          rows.push(r.event);
+          stored.push(f);
+        }
       }
-      alsoInTransaction?.(out.length);
-      return out;
+      alsoInTransaction?.(stored.length);
     });
-    if (inserted.length > SINGLE_PUSH_LIMIT) this.ctx.emit({ name: 'eventsCaptured', payload: { caseId, count: inserted.length } });
-    else for (const event of inserted) this.ctx.emit({ name: 'eventCaptured', payload: { caseId, event } });
-    return inserted;
+    if (bulk) {
+      if (stored.length > 0) this.ctx.emit({ name: 'eventsCaptured', payload: { caseId, count: stored.length } });
+    } else for (const event of rows) this.ctx.emit({ name: 'eventCaptured', payload: { caseId, event } });
+    let newest: number | null = null;
+    for (const f of stored) newest = Math.max(newest ?? f.event.occurredAt, f.event.occurredAt);
+    return { count: stored.length, newestOccurredAt: newest, facts: stored };
   }
 }

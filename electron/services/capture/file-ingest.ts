@@ -17,7 +17,7 @@ import type { ServiceContext } from '../context';
 import { AppError, classifyStorageError } from '../store/store-errors';
 import type { EventWriter} from './event-writer';
 import { FactKeys, type Fact } from './event-writer';
-import { createStreamParser, detectFileFormat, readHead, readHl7Bytes, readNihonKohdenFiles, type FileFormat } from './device-readers';
+import { createStreamParser, detectFileFormat, readHead, readNihonKohdenFiles, UnreadableFileError, type FileFormat } from './device-readers';
 import { FileByteSource } from './file-byte-source';
 import { cadwellTrials, NotEdfError, openCadwellEdf, openEdf, type EdfHeader } from './parsers/edf';
 import { CadwellJsonParser } from './parsers/cadwell-json';
@@ -36,9 +36,13 @@ export type IngestOutcome = Readonly<{
 }>;
 
 const BATCH = 2000;
-const CHUNK = 1 << 20;
+/**
+ * Bytes parsed at a time. Small enough that the events one read yields (a thousand HL7 rows) die
+ * young instead of surviving into the old generation, where garbage lingers until a full GC.
+ */
+const CHUNK = 1 << 17;
 /** Bytes read per call before yielding to other work (a 500 MB export is read in slices). */
-const SLICE = 32 * CHUNK;
+const SLICE = 32 << 20;
 /** Files last written this long before the day of the case belong to an earlier case. */
 const STALE_MS = 12 * 3600_000;
 
@@ -108,8 +112,8 @@ export class FolderIngest {
         case 'cadwell-edf':
           return this.#ingestEdf(abs, rel, format, base, target, force);
         case 'nihon-kohden':
-        case 'hl7':
           return this.#ingestWhole(abs, rel, format, base, target);
+        case 'hl7':
         case 'cadwell-json':
         case 'xltek-txt':
         case 'nicolet-txt':
@@ -147,10 +151,10 @@ export class FolderIngest {
     const facts = this.#facts(live.parser.end(), live.keys, warnings);
     const prev = this.d.ctx.store.capture.getFile(this.d.sourceId, rel);
     const message = (m: string | null) => (m === null ? null : m.replace(UNFINISHED_LINE, '').replace(/^[;\s]+|[;\s]+$/g, '') || null);
-    const rows = this.d.writer.write(target.id, this.source, facts, this.d.ctx.now(), (n) => {
+    const w = this.d.writer.write(target.id, this.source, facts, this.d.ctx.now(), (n) => {
       if (prev) this.d.ctx.store.capture.saveFile({ ...prev, events: prev.events + n, message: message(prev.message) }, this.d.ctx.now());
     });
-    return { inserted: rows.length, status: 'done', message: null, newestOccurredAt: rows.length ? Math.max(...rows.map((r) => r.occurredAt)) : null };
+    return { inserted: w.count, status: 'done', message: null, newestOccurredAt: w.newestOccurredAt };
   }
 
   /** Forget tailing state, e.g. when the capture stops. */
@@ -207,12 +211,12 @@ export class FolderIngest {
     let pending: Fact[] = [];
     let state: FileState = { ...base, readOffset: live.offset };
     const flush = () => {
-      const rows = this.d.writer.write(target.id, this.source, pending, this.d.ctx.now(), (n) => {
+      const w = this.d.writer.write(target.id, this.source, pending, this.d.ctx.now(), (n) => {
         state = { ...state, events: state.events + n };
         this.d.ctx.store.capture.saveFile(state, this.d.ctx.now());
       });
-      inserted += rows.length;
-      for (const r of rows) newest = Math.max(newest ?? r.occurredAt, r.occurredAt);
+      inserted += w.count;
+      if (w.newestOccurredAt !== null) newest = Math.max(newest ?? w.newestOccurredAt, w.newestOccurredAt);
       pending = [];
     };
     const fd = fs.openSync(abs, 'r');
@@ -242,18 +246,18 @@ export class FolderIngest {
         }
         if (pending.length >= BATCH) flush();
       }
-      // A finished export (JSON) is complete only at its end; text logs may grow again.
-      if (format === 'cadwell-json') for (const e of this.#facts(live.parser.end(), live.keys, warnings)) pending.push(e);
+      // A finished export (JSON, HL7) is complete at its end; text logs may grow again.
+      if (wholeDocument(format)) for (const e of this.#facts(live.parser.end(), live.keys, warnings)) pending.push(e);
     } finally {
       fs.closeSync(fd);
     }
     const parserWarnings = live.parser.warnings.map((w) => `${w.where}: ${w.message}`);
     const problems = [...parserWarnings, ...warnings];
     // A text log's last line counts once it ends: said, so an event that seems missing is explained.
-    if (format !== 'cadwell-json' && live.offset > 0 && !endsWithLineEnd(abs, live.offset)) problems.unshift(UNFINISHED_LINE);
+    if (!wholeDocument(format) && live.offset > 0 && !endsWithLineEnd(abs, live.offset)) problems.unshift(UNFINISHED_LINE);
     state = { ...state, status: 'done', message: problems.length ? summarize(problems) : null };
     flush();
-    if (format === 'cadwell-json') this.#live.delete(rel); // re-exported whole: parse afresh next time
+    if (wholeDocument(format)) this.#live.delete(rel); // re-exported whole: parse afresh next time
     return { inserted, status: state.status, message: state.message, newestOccurredAt: newest };
   }
 
@@ -295,14 +299,14 @@ export class FolderIngest {
         const batch = facts.slice(i, i + BATCH);
         const last = i + BATCH >= facts.length;
         const upTo = last ? nextRecord : Number(batch[batch.length - 1]?.event.payload?.['record'] ?? fromRecord);
-        const rows = this.d.writer.write(target.id, this.source, batch, this.d.ctx.now(), (n) => {
+        const w = this.d.writer.write(target.id, this.source, batch, this.d.ctx.now(), (n) => {
           this.d.ctx.store.capture.saveFile(
             last ? { ...state, events: base.events + inserted + n } : { ...state, status: 'reading', readOffset: reader.header.headerBytes + upTo * reader.header.recordBytes, parserState: { start: startKey, nextRecord: upTo }, events: base.events + inserted + n },
             this.d.ctx.now(),
           );
         });
-        inserted += rows.length;
-        for (const r of rows) newest = Math.max(newest ?? r.occurredAt, r.occurredAt);
+        inserted += w.count;
+        if (w.newestOccurredAt !== null) newest = Math.max(newest ?? w.newestOccurredAt, w.newestOccurredAt);
       }
       return { inserted, status: 'done', message: state.message, newestOccurredAt: newest };
     } catch (e) {
@@ -316,22 +320,14 @@ export class FolderIngest {
   #ingestWhole(abs: string, rel: string, format: FileFormat, base: FileState, target: CaptureCase): IngestOutcome {
     const opts = this.#readerOptions(target);
     const warnings: string[] = [];
-    let events: readonly DeviceEvent[];
-    let parserWarnings: string[];
-    if (format === 'hl7') {
-      const r = readHl7Bytes(fs.readFileSync(abs));
-      events = r.messages.flatMap((m) => m.events);
-      parserWarnings = r.warnings.map((w) => `${w.where}: ${w.message}`);
-    } else {
-      const r = readNihonKohdenFiles(abs, opts);
-      events = r.events;
-      parserWarnings = r.warnings.map((w) => `${w.where}: ${w.message}`);
-    }
+    const r = readNihonKohdenFiles(abs, opts);
+    const events = r.events;
+    const parserWarnings = r.warnings.map((w) => `${w.where}: ${w.message}`);
     const facts = this.#facts(events, new FactKeys(), warnings);
     const problems = [...parserWarnings, ...warnings];
     const state: FileState = { ...base, readOffset: base.size, status: 'done', message: problems.length ? summarize(problems) : null };
-    const rows = this.d.writer.write(target.id, this.source, facts, this.d.ctx.now(), (n) => this.d.ctx.store.capture.saveFile({ ...state, events: base.events + n }, this.d.ctx.now()));
-    return { inserted: rows.length, status: 'done', message: state.message, newestOccurredAt: rows.length ? Math.max(...rows.map((r) => r.occurredAt)) : null };
+    const w = this.d.writer.write(target.id, this.source, facts, this.d.ctx.now(), (n) => this.d.ctx.store.capture.saveFile({ ...state, events: base.events + n }, this.d.ctx.now()));
+    return { inserted: w.count, status: 'done', message: state.message, newestOccurredAt: w.newestOccurredAt };
   }
 
   #readerOptions(target: CaptureCase) {
@@ -342,6 +338,11 @@ export class FolderIngest {
     this.d.ctx.store.write(() => this.d.ctx.store.capture.saveFile(state, this.d.ctx.now()));
     return { inserted: 0, status: state.status, message: state.message, newestOccurredAt: null };
   }
+}
+
+/** Formats written whole (an export, a gateway's file): read to the end, their last record is complete. Text logs may still grow. */
+function wholeDocument(format: FileFormat): boolean {
+  return format === 'cadwell-json' || format === 'hl7';
 }
 
 function nothing(prev: FileState | null): IngestOutcome {
@@ -388,6 +389,7 @@ export function storageProblem(ctx: ServiceContext, e: unknown): AppError | null
 
 /** A read failure in words a technologist can act on. */
 export function readProblem(e: unknown): string {
+  if (e instanceof UnreadableFileError) return `${e.message}.`;
   const code = (e as NodeJS.ErrnoException)?.code;
   switch (code) {
     case 'ENOENT':

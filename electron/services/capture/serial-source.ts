@@ -119,10 +119,12 @@ export class SerialSourceCapture {
   }
 
   #store(b: Batch): void {
-    const rows = this.#d.writer.write(b.caseId, `serial:${this.#d.source.id}`, b.facts, b.receivedAt);
-    this.#events += rows.length;
+    const w = this.#d.writer.write(b.caseId, `serial:${this.#d.source.id}`, b.facts, b.receivedAt);
+    this.#events += w.count;
     // Device-stamped lines: how far the device clock is from the workstation's.
-    if (this.#d.source.config.checkClock !== false) for (const r of rows) if (r.payload?.['timeSource'] !== 'received') this.#drift = [...this.#drift.slice(-20), r.occurredAt - b.receivedAt];
+    if (this.#d.source.config.checkClock !== false) {
+      for (const { event: e } of w.facts) if (e.payload?.['timeSource'] !== 'received') this.#drift = [...this.#drift.slice(-20), e.occurredAt - b.receivedAt];
+    }
   }
 
   #hold(b: Batch): void {

@@ -42,8 +42,28 @@ function fromRow(r: EventRow): CaseEvent {
 
 export type NewEvent = Omit<CaseEvent, 'id'>;
 
+function rowOf(e: NewEvent): Record<string, unknown> {
+  return {
+    case_id: e.caseId,
+    kind: e.kind,
+    modality: e.modality,
+    side: e.side,
+    limb: e.limb,
+    modality_name: e.modalityName,
+    text: e.text,
+    occurred_at: e.occurredAt,
+    received_at: e.receivedAt,
+    source: e.source,
+    dedupe_key: e.dedupeKey,
+    raw: e.raw,
+    clock_zone: e.clockZone,
+    payload: e.payload === null ? null : JSON.stringify(e.payload),
+  };
+}
+
 export class EventsRepo {
   readonly #insert: Statement<[Record<string, unknown>], EventRow>;
+  readonly #insertOnly: Statement<[Record<string, unknown>]>;
   readonly #byKey: Statement<[string, string, string], EventRow>;
   readonly #db: Database;
   /** Page queries by how many kinds they leave out. */
@@ -61,6 +81,11 @@ export class EventsRepo {
        VALUES (@case_id, @kind, @modality, @side, @limb, @modality_name, @text, @occurred_at, @received_at, @source, @dedupe_key, @raw, @clock_zone, @payload)
        ON CONFLICT (case_id, source, dedupe_key) DO NOTHING
        RETURNING *`,
+    );
+    this.#insertOnly = db.prepare(
+      `INSERT INTO events (case_id, kind, modality, side, limb, modality_name, text, occurred_at, received_at, source, dedupe_key, raw, clock_zone, payload)
+       VALUES (@case_id, @kind, @modality, @side, @limb, @modality_name, @text, @occurred_at, @received_at, @source, @dedupe_key, @raw, @clock_zone, @payload)
+       ON CONFLICT (case_id, source, dedupe_key) DO NOTHING`,
     );
     this.#byKey = db.prepare('SELECT * FROM events WHERE case_id = ? AND source = ? AND dedupe_key = ?');
     this.#db = db;
@@ -93,24 +118,17 @@ export class EventsRepo {
   /** Insert unless the same (case, source, key) exists. Returns the stored row and whether it is new. */
   append(e: NewEvent): { event: CaseEvent; inserted: boolean } {
     // RETURNING gives the new row in the same statement; nothing comes back on a duplicate.
-    const row = this.#insert.get({
-      case_id: e.caseId,
-      kind: e.kind,
-      modality: e.modality,
-      side: e.side,
-      limb: e.limb,
-      modality_name: e.modalityName,
-      text: e.text,
-      occurred_at: e.occurredAt,
-      received_at: e.receivedAt,
-      source: e.source,
-      dedupe_key: e.dedupeKey,
-      raw: e.raw,
-      clock_zone: e.clockZone,
-      payload: e.payload === null ? null : JSON.stringify(e.payload),
-    });
+    const row = this.#insert.get(rowOf(e));
     if (row) return { event: fromRow(row), inserted: true };
     return { event: fromRow(this.#byKey.get(e.caseId, e.source, e.dedupeKey) as EventRow), inserted: false };
+  }
+
+  /**
+   * Insert unless the same (case, source, key) exists; whether it was new. Nothing is read back:
+   * for bulk writes (a large export file), where a row object per event is only garbage.
+   */
+  insert(e: NewEvent): boolean {
+    return this.#insertOnly.run(rowOf(e)).changes === 1;
   }
 
   /** Newest first by when it happened; `before` is the last row of the previous page. */

@@ -246,6 +246,12 @@ export class CaseFileChecker {
     return this.#fatal !== null || this.#problemCount() >= MAX_PROBLEMS;
   }
 
+  /** The case ID the file names, once its case record was read (for an early "already here"). */
+  get caseId(): string | null {
+    const c = this.#members.get('case');
+    return isObject(c) && typeof c['id'] === 'string' ? c['id'] : null;
+  }
+
   /** Events met so far (the number of the last one). */
   get eventCount(): number {
     return this.#events;

@@ -24,8 +24,8 @@ const BOUND_MIB = 200;
  * A case file of `count` events written straight to disk (never one string): the events are
  * device notes a tenth of a second apart; `event(i)` may replace any of them.
  */
-function writeCaseFile(file: string, count: number, event?: (i: number) => string | null): void {
-  const head = caseFileJson(buildCaseFile({ ...record(), id: `big-case-${count}` }, PEOPLE, [], Date.UTC(2026, 10, 26, 20)));
+function writeCaseFile(file: string, count: number, event?: (i: number) => string | null, id = `big-case-${count}`): void {
+  const head = caseFileJson(buildCaseFile({ ...record(), id }, PEOPLE, [], Date.UTC(2026, 10, 26, 20)));
   const [before, after] = head.split('"events": []');
   const fd = fs.openSync(file, 'w');
   let buf = `${before}"events": [`;
@@ -135,6 +135,14 @@ describe('case import of a large file streams', () => {
     expect(r.stderr).toBe('Error: The case file has 2 problems:\n  - Event 150001 has no time.\n  - Events 8 and 200000 have the same source and dedupe key ("folder:src-1", "line:7"): give each event its own key.\n');
     expect(r.peakMiB).toBeLessThan(BOUND_MIB);
     expect(JSON.parse(closeoutMeasured(['case', 'list', '--json'], { env }).stdout)).toEqual([]);
+
+    // A case already here is refused as soon as the file names it: the problems further on are never reached.
+    const small = path.join(dir, 'small.json');
+    writeCaseFile(small, 3, undefined, 'big-case-200000');
+    expect(closeoutMeasured(['case', 'import', small], { env }).code).toBe(0);
+    const again = closeoutMeasured(['case', 'import', file], { env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/^Error: This case \(ID big-case-200000\) is already on this workstation, so nothing was imported\./);
   });
 });
 

@@ -109,9 +109,17 @@ export async function importCaseFileStream(ctx: ServiceContext, bytes: CaseFileB
   try {
     const duplicate = dupOf(check);
     const reader = new CaseFileReader(check, (e, n) => staging.add(e, n, duplicate));
+    let conflictChecked = a.asNew;
     for await (const chunk of bytes) {
       reader.push(chunk);
       if (reader.done) break;
+      // A case already here is refused as soon as the file names it, not after reading it all
+      // (the final check, in the import's transaction, still stands).
+      const id = conflictChecked ? null : check.caseId;
+      if (id !== null) {
+        conflictChecked = true;
+        if (ctx.store.cases.get(id)) throw new AppError('CONFLICT', alreadyHere(id));
+      }
     }
     reader.end();
     staging.flush(duplicate);
@@ -122,6 +130,10 @@ export async function importCaseFileStream(ctx: ServiceContext, bytes: CaseFileB
   } finally {
     staging.close();
   }
+}
+
+function alreadyHere(caseId: string): string {
+  return `This case (ID ${caseId}) is already on this workstation, so nothing was imported. Import it as a new case to keep both copies.`;
 }
 
 function dupOf(check: CaseFileChecker) {
@@ -139,7 +151,7 @@ function commit(ctx: ServiceContext, checked: CaseFileCheck, staging: ImportStag
     const now = ctx.now();
     const caseId = asNew ? ctx.newId() : record.id;
     if (!asNew && ctx.store.cases.get(caseId)) {
-      throw new AppError('CONFLICT', `This case (ID ${caseId}) is already on this workstation, so nothing was imported. Import it as a new case to keep both copies.`);
+      throw new AppError('CONFLICT', alreadyHere(caseId));
     }
 
     const ids = new Map<string, string>();

@@ -57,9 +57,12 @@ export const captureCommands: readonly Command[] = [
           report(m.payload.sources);
         }
       });
-      io.stderr(`Capturing into ${detail.case.patient.lastName}, ${detail.case.patient.firstName} (${caseId}). Press Ctrl-C to stop.\n`);
       const oneShot = values['exit-when-idle'] === true;
-      await waitForStop(oneShot ? () => backend.capture?.idle() ?? Promise.resolve() : null);
+      // Listening for Ctrl-C before saying it may be pressed: a signal sent the moment the line
+      // appears must stop the capture, not kill the process mid-work.
+      const stopped = waitForStop(oneShot ? () => backend.capture?.idle() ?? Promise.resolve() : null);
+      io.stderr(`Capturing into ${detail.case.patient.lastName}, ${detail.case.patient.firstName} (${caseId}). Press Ctrl-C to stop.\n`);
+      await stopped;
       // A one-shot read is of finished files: a last line without its line end is whole.
       if (oneShot) backend.capture?.completeFiles();
       off();

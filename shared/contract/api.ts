@@ -31,6 +31,7 @@ import { EhrSettingsSchema, type EhrSettings } from '../ehr/settings';
 import type { Delivery } from '../ehr/delivery';
 import type { Dashboard } from '../dashboard/dashboard';
 import type { CaseClock } from '../domain/case-clock';
+import type { AuditProblem } from '../domain/audit-judge';
 
 export type StoreHealth =
   /** `warnings`: what is not as it should be but does not stop work (a data folder others can read). */
@@ -56,8 +57,14 @@ export type CaseDetail = Readonly<{
 export type AuditVerification = Readonly<{
   intact: boolean;
   rows: number;
-  /** First row whose hash does not match its content or its predecessor. */
+  /** First entry found altered, missing or unanchored (null when none). */
   firstBadSeq: number | null;
+  /** Signed report versions checked (with the events behind each). */
+  signedVersions: number;
+  /** Everything found, each named in words; empty when intact. */
+  problems: readonly AuditProblem[];
+  /** What could not be checked, and why (not tampering: a copied data folder, an older log). */
+  notes: readonly string[];
   message: string;
 }>;
 
@@ -124,7 +131,8 @@ export const api = {
   createPerson: procedure(PersonInputSchema).returns<Person>(),
   updatePerson: procedure(z.object({ id: IdSchema, fields: PersonInputSchema })).returns<Person>(),
 
-  verifyAudit: procedure(z.object({})).returns<AuditVerification>(),
+  /** The audit chain, its anchor, and every signed version (or one case's) with the events behind it. */
+  verifyAudit: procedure(z.object({ caseId: IdSchema.optional() })).returns<AuditVerification>(),
 
   getReport: procedure(z.object({ caseId: IdSchema })).returns<Report>(),
   /** A person's text for a section; null returns it to the generated draft. */

@@ -31,7 +31,7 @@ export function cliProcess(argv: string[], opts: { env?: NodeJS.ProcessEnv; inpu
   const [cmd, ...args] = opts.fileModesApply && asRoot ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search,-fowner', '--', ...command] : command;
   const r = spawnSync(cmd!, args, {
     encoding: 'utf8',
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...opts.env },
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], CLOSEOUT_KEY_DIR: process.env['CLOSEOUT_KEY_DIR'], ...opts.env },
     input: opts.input ?? '',
   });
   if (r.error) throw r.error;

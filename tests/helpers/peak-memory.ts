@@ -37,7 +37,7 @@ export function closeoutMeasured(argv: string[], opts: { env?: NodeJS.ProcessEnv
   try {
     const r = spawnSync(process.execPath, ['--require', reporter, path.join(ROOT, 'bin', 'closeout.js'), ...argv], {
       encoding: 'utf8',
-      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...opts.env, CLOSEOUT_TEST_PEAK_RSS: peakFile },
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], CLOSEOUT_KEY_DIR: process.env['CLOSEOUT_KEY_DIR'], ...opts.env, CLOSEOUT_TEST_PEAK_RSS: peakFile },
       input: opts.input ?? '',
       stdio: ['pipe', out, 'pipe'],
       timeout: HANG_MS,

@@ -66,7 +66,7 @@ function auditRows(dataDir: string, caseId?: string) {
   const store = Store.open({ dataDir });
   try {
     const rows = caseId ? store.audit.forCase(caseId) : [];
-    return { rows, intact: store.audit.verify().intact, all: store.db.prepare('SELECT action, detail FROM audit_log ORDER BY seq').all() as { action: string; detail: string }[] };
+    return { rows, intact: store.audit.verify().problems.length === 0, all: store.db.prepare('SELECT action, detail FROM audit_log ORDER BY seq').all() as { action: string; detail: string }[] };
   } finally {
     store.close();
   }

@@ -67,14 +67,19 @@ export const miscCommands: readonly Command[] = [
   },
   {
     words: ['audit', 'verify'],
-    usage: 'closeout audit verify [--json]',
-    summary: 'Check the audit log hash chain; exit 3 if a row was altered or removed.',
-    options: { ...jsonOut },
+    usage: 'closeout audit verify [--case ID] [--json]',
+    summary: 'Check the audit log, its anchor, and every signed report with the events behind it; exit 3 naming what changed.',
+    options: { ...jsonOut, case: { type: 'string' } },
     positionals: 0,
     async run({ io, session, values }) {
-      const v = await session.call('verifyAudit', {});
+      const caseId = str(values, 'case');
+      const v = await session.call('verifyAudit', caseId ? { caseId } : {});
       if (values['json']) printJson(io, v);
-      else io.stdout(`${v.message}\n`);
+      else {
+        io.stdout(`${v.message}\n`);
+        if (v.problems.length > 1) io.stdout(v.problems.map((p) => `  - ${p.message}\n`).join(''));
+        if (v.notes.length) io.stdout(v.notes.map((n) => `  Note: ${n}\n`).join(''));
+      }
       if (!v.intact && !values['json']) io.stderr(`${v.message}\n`);
       return v.intact ? EXIT.ok : EXIT.checkFailed;
     },

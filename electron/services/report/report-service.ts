@@ -20,6 +20,7 @@ import type { ServiceContext } from '../context';
 import { mustGetCase } from '../cases/case-service';
 import { AppError } from '../store/store-errors';
 import type { StoredVersion } from '../store/report-repo';
+import { digestEvents } from '../store/events-digest';
 import { authorizeUser } from '../users/authorize';
 import { DEMO_CASE_KEY, DEMO_USER_KEY } from '../demo/seed-demo';
 
@@ -217,7 +218,9 @@ export function signReport(ctx: ServiceContext, a: ArgsOut<'signReport'>): Resul
     ctx.store.cases.setStatus(c.id, 'signed', signedAt);
     ctx.store.report.markTime(c.id, 'signed', signedAt);
     ctx.store.report.markTime(c.id, 'draft_complete', signedAt);
-    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'report.sign', caseId: c.id, detail: { version: 1 } }, signedAt);
+    // The signing entry carries what was signed (the text's hash) and what it was drawn from (the
+    // events' digest): it sits in the anchored chain, so neither can be rewritten to match an edit.
+    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'report.sign', caseId: c.id, detail: { version: 1, contentSha256: stored.contentSha256, events: digestEvents(ctx.store.db, c.id) } }, signedAt);
   });
   ctx.emit({ name: 'caseChanged', payload: { caseId: c.id, status: 'signed' } });
   ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });
@@ -249,16 +252,11 @@ export function addAddendum(ctx: ServiceContext, a: ArgsOut<'addAddendum'>): Res
   ctx.store.write(() => {
     ctx.store.report.insertVersion(c.id, stored);
     ctx.store.cases.setStatus(c.id, 'amended', signedAt);
-    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'report.addendum', caseId: c.id, detail: { version: stored.version } }, signedAt);
+    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'report.addendum', caseId: c.id, detail: { version: stored.version, contentSha256: stored.contentSha256, events: digestEvents(ctx.store.db, c.id) } }, signedAt);
   });
   ctx.emit({ name: 'caseChanged', payload: { caseId: c.id, status: 'amended' } });
   ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });
   return versionOf(stored);
-}
-
-/** Re-check every signed version of a case against its stored hash. */
-export function verifySignatures(ctx: ServiceContext, caseId: string): boolean {
-  return ctx.store.report.versions(caseId).every((v) => sha256(v.content) === v.contentSha256);
 }
 
 export { SECTION_TITLES };

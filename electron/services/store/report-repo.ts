@@ -38,7 +38,10 @@ export class ReportRepo {
   readonly #times: Statement<[string], { what: string; at: number }>;
   readonly #markTime: Statement<[string, string, number]>;
 
+  readonly #signedCases: Statement<[], { case_id: string }>;
+
   constructor(db: Database) {
+    this.#signedCases = db.prepare('SELECT DISTINCT case_id FROM report_versions ORDER BY case_id');
     this.#users = db.prepare('SELECT * FROM users ORDER BY name COLLATE NOCASE');
     this.#user = db.prepare('SELECT * FROM users WHERE id = ?');
     this.#userByName = db.prepare('SELECT * FROM users WHERE name = ? COLLATE NOCASE');
@@ -98,6 +101,11 @@ export class ReportRepo {
 
   dropEdit(caseId: string, sectionId: string): void {
     this.#dropEdit.run(caseId, sectionId);
+  }
+
+  /** Every case holding a signed version, for the audit check. */
+  signedCaseIds(): string[] {
+    return this.#signedCases.all().map((r) => r.case_id);
   }
 
   versions(caseId: string): StoredVersion[] {

@@ -6,6 +6,7 @@ import { CasesRepo } from './cases-repo';
 import { PeopleRepo } from './people-repo';
 import { EventsRepo } from './events-repo';
 import { AuditRepo } from './audit-repo';
+import { AuditAnchor } from './audit-anchor';
 import { SettingsRepo } from './settings-repo';
 import { CaptureRepo } from './capture-repo';
 import { ReportRepo } from './report-repo';
@@ -33,11 +34,12 @@ export class Store {
     readonly privacy: PrivacyCheck = { tightened: [], warnings: [] },
     /** Whether opening checked the whole file (see open-db.ts leftAsClosed). */
     readonly integrity: IntegrityCheck = 'checked',
+    audit: AuditRepo = new AuditRepo(db),
   ) {
     this.cases = new CasesRepo(db);
     this.people = new PeopleRepo(db);
     this.events = new EventsRepo(db);
-    this.audit = new AuditRepo(db);
+    this.audit = audit;
     this.settings = new SettingsRepo(db);
     this.capture = new CaptureRepo(db);
     this.report = new ReportRepo(db);
@@ -48,7 +50,10 @@ export class Store {
 
   static open(opts: OpenDbOptions): Store {
     const { db, privacy, integrity } = openPrivately(opts);
-    return new Store(db, privacy, integrity);
+    const audit = new AuditRepo(db);
+    const storeId = new SettingsRepo(db).get<string>('audit.storeId');
+    const warning = storeId ? audit.attach(new AuditAnchor(path.dirname(db.name), storeId), Date.now()) : null;
+    return new Store(db, warning ? { ...privacy, warnings: [...privacy.warnings, warning] } : privacy, integrity, audit);
   }
 
   /** The data folder the database lives in (for messages about its disk). */
@@ -62,7 +67,8 @@ export class Store {
 
   /** Run `fn` in an IMMEDIATE transaction: all of it is stored, or none of it. */
   write<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    // The audit repo runs the transaction: it moves the audit anchor before COMMIT (audit-anchor.ts).
+    return this.audit.write(fn);
   }
 
   close(): void {

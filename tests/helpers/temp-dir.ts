@@ -1,20 +1,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, expect } from 'vitest';
 import { testdataDir } from '../tools/prereqs.mjs';
 
 const made: string[] = [];
+const madeForFile: string[] = [];
 
-/** A fresh temp folder, removed after the test. */
+/**
+ * A fresh temp folder, removed after the test; made outside a test (in `beforeAll`, for a backend
+ * that serves the whole file), removed after the file instead, so it is not pulled from under that
+ * backend between tests.
+ */
 export function tempDir(prefix = 'closeout-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
+  (expect.getState().currentTestName === undefined ? madeForFile : made).push(dir);
   return dir;
 }
 
-afterEach(() => {
-  for (const dir of made.splice(0)) {
+function remove(dirs: string[]): void {
+  for (const dir of dirs.splice(0)) {
     try {
       fs.chmodSync(dir, 0o700);
     } catch {
@@ -22,7 +27,10 @@ afterEach(() => {
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
+}
+
+afterEach(() => remove(made));
+afterAll(() => remove(madeForFile));
 
 /**
  * The shared test data provided outside the repo (never copied into it or shipped in the app):

@@ -1,31 +1,48 @@
 import type { ArgsOut, Method, ResultOf } from '../../shared/contract/api';
 import type { ServiceContext } from '../services/context';
-import * as cases from '../services/cases/case-service';
-import * as casefile from '../services/casefile/casefile-service';
-import * as people from '../services/people/people-service';
-import * as notes from '../services/events/notes-service';
-import * as entries from '../services/events/entry-service';
-import * as capture from '../services/capture/capture-handlers';
-import * as report from '../services/report/report-service';
-import * as users from '../services/users/users-service';
-import * as ai from '../services/ai/ai-service';
-import * as billing from '../services/billing/billing-service';
-import * as ehr from '../services/ehr/ehr-service';
-import * as dashboard from '../services/dashboard/dashboard-service';
-import * as audit from '../services/audit/audit-service';
 
-export type Handlers = { [M in Method]: (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>> };
+// Each service module is loaded the first time one of its methods is called: a command that
+// lists cases does not compile the report drafter, the billing rules or the AI client (#15).
+const cases = () => import('../services/cases/case-service');
+const casefile = () => import('../services/casefile/casefile-service');
+const people = () => import('../services/people/people-service');
+const notes = () => import('../services/events/notes-service');
+const entries = () => import('../services/events/entry-service');
+const capture = () => import('../services/capture/capture-handlers');
+const report = () => import('../services/report/report-service');
+const users = () => import('../services/users/users-service');
+const ai = () => import('../services/ai/ai-service');
+const billing = () => import('../services/billing/billing-service');
+const ehr = () => import('../services/ehr/ehr-service');
+const dashboard = () => import('../services/dashboard/dashboard-service');
+const audit = () => import('../services/audit/audit-service');
+
+/**
+ * Load every service module now. The app calls it once it has started (a long-running process
+ * whose first opened case should not wait for the report drafter to compile); the CLI never does.
+ */
+export async function warmHandlers(): Promise<void> {
+  await Promise.all([cases, casefile, people, notes, entries, capture, report, users, ai, billing, ehr, dashboard, audit].map((load) => load()));
+}
+
+type Handler<M extends Method> = (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>>;
+export type Handlers = { [M in Method]: Handler<M> };
+
+/** A handler whose module loads on first call (then from the module cache). */
+function lazy<T, M extends Method>(load: () => Promise<T>, pick: (m: T) => Handler<M>): Handler<M> {
+  return async (ctx, a) => pick(await load())(ctx, a);
+}
 
 /**
  * A case's claim is indexed for the cross-case rules and the practice dashboard: refresh it when
  * the case closes, its record (reader, payer, room) changes, it is imported or its report is
  * signed. The change itself has happened: a failure here is logged, not returned.
  */
-function reindexClaim(ctx: ServiceContext, caseId: string): void {
+async function reindexClaim(ctx: ServiceContext, caseId: string): Promise<void> {
   const c = ctx.store.cases.get(caseId);
   if (!c) return;
   try {
-    billing.caseClaim(ctx, c);
+    (await billing()).caseClaim(ctx, c);
   } catch (e) {
     ctx.log.warn('billing.index_failed', { caseId, error: e instanceof Error ? e.name : 'unknown' });
   }
@@ -40,73 +57,73 @@ function reindexClaim(ctx: ServiceContext, caseId: string): void {
 export const IMPORT_CLAIM_MAX_EVENTS = 50_000;
 
 /** After an import: the case's claim is indexed now, unless the case is too large to do so within bounds. */
-export function afterImport(ctx: ServiceContext, r: ResultOf<'importCaseFile'>): ResultOf<'importCaseFile'> {
-  if (r.events <= IMPORT_CLAIM_MAX_EVENTS) reindexClaim(ctx, r.caseId);
+export async function afterImport(ctx: ServiceContext, r: ResultOf<'importCaseFile'>): Promise<ResultOf<'importCaseFile'>> {
+  if (r.events <= IMPORT_CLAIM_MAX_EVENTS) await reindexClaim(ctx, r.caseId);
   return r;
 }
 
 /** Run a handler, then refresh the claim index of the case it names. */
-function thenReindex<A, R>(fn: (ctx: ServiceContext, a: A) => R, caseIdOf: (a: A, r: R) => string) {
-  return (ctx: ServiceContext, a: A): R => {
-    const r = fn(ctx, a);
-    reindexClaim(ctx, caseIdOf(a, r));
+function thenReindex<M extends Method>(fn: Handler<M>, caseIdOf: (a: ArgsOut<M>, r: ResultOf<M>) => string): Handler<M> {
+  return async (ctx, a) => {
+    const r = await fn(ctx, a);
+    await reindexClaim(ctx, caseIdOf(a, r));
     return r;
   };
 }
 
 /** Contract method → service function. `getStatus` is answered by the host itself. */
 export const handlers: Omit<Handlers, 'getStatus'> = {
-  listCases: cases.listCases,
-  getCase: cases.getCase,
-  createCase: cases.createCase,
-  updateCase: thenReindex(cases.updateCase, (_a, r) => r.id),
-  setCaseStatus: thenReindex(cases.setCaseStatus, (_a, r) => r.id),
-  exportCaseFile: casefile.exportCaseFile,
-  importCaseFile: (ctx, a) => afterImport(ctx, casefile.importCaseFile(ctx, a)),
-  listEvents: notes.listEvents,
-  addNote: notes.addNote,
-  addEntry: entries.addEntry,
-  acceptNoteReading: entries.acceptNoteReading,
-  getTimeline: notes.getTimeline,
-  dropMarker: notes.dropMarker,
-  listPeople: people.listPeople,
-  createPerson: people.createPerson,
-  updatePerson: people.updatePerson,
-  verifyAudit: audit.verifyAudit,
-  getReport: report.getReport,
-  saveSection: report.saveSection,
-  signReport: thenReindex(report.signReport, (a) => a.caseId),
-  addAddendum: report.addAddendum,
-  getAiStatus: ai.getAiStatus,
-  saveAiSettings: ai.saveAiSettings,
-  setAiKey: ai.setAiKey,
-  startAiNarrative: ai.startAiNarrative,
-  cancelAiNarrative: ai.cancelAiNarrative,
-  getAiNarrative: ai.getAiNarrative,
-  getClaim: billing.getClaim,
-  saveBillingDetails: billing.saveBillingDetails,
-  overrideClaim: billing.overrideClaim,
-  exportCharges: billing.exportCharges,
-  claimFromCaseFile: billing.claimFromCaseFile,
-  sendToEhr: ehr.sendToEhr,
-  listDeliveries: ehr.listDeliveries,
-  exportPdf: ehr.exportPdf,
-  getEhrSettings: ehr.getEhrSettings,
-  saveEhrSettings: ehr.saveEhrSettings,
-  getBillingSettings: billing.getBillingSettings,
-  saveBillingSettings: billing.saveBillingSettings,
-  listUsers: users.listUsers,
-  saveUser: users.saveUser,
-  setUserPin: users.setUserPin,
-  listSources: capture.listSources,
-  saveSource: capture.saveSource,
-  deleteSource: capture.deleteSource,
-  listSerialPorts: capture.listSerialPorts,
-  getCaptureStatus: capture.getCaptureStatus,
-  listCaptureFiles: capture.listCaptureFiles,
-  releaseHeldFile: capture.releaseHeldFile,
-  listMappingRules: capture.listMappingRules,
-  saveMappingRule: capture.saveMappingRule,
-  deleteMappingRule: capture.deleteMappingRule,
-  getDashboard: dashboard.getDashboard,
+  listCases: lazy(cases, (m) => m.listCases),
+  getCase: lazy(cases, (m) => m.getCase),
+  createCase: lazy(cases, (m) => m.createCase),
+  updateCase: thenReindex(lazy(cases, (m) => m.updateCase), (_a, r) => r.id),
+  setCaseStatus: thenReindex(lazy(cases, (m) => m.setCaseStatus), (_a, r) => r.id),
+  exportCaseFile: lazy(casefile, (m) => m.exportCaseFile),
+  importCaseFile: async (ctx, a) => afterImport(ctx, (await casefile()).importCaseFile(ctx, a)),
+  listEvents: lazy(notes, (m) => m.listEvents),
+  addNote: lazy(notes, (m) => m.addNote),
+  addEntry: lazy(entries, (m) => m.addEntry),
+  acceptNoteReading: lazy(entries, (m) => m.acceptNoteReading),
+  getTimeline: lazy(notes, (m) => m.getTimeline),
+  dropMarker: lazy(notes, (m) => m.dropMarker),
+  listPeople: lazy(people, (m) => m.listPeople),
+  createPerson: lazy(people, (m) => m.createPerson),
+  updatePerson: lazy(people, (m) => m.updatePerson),
+  verifyAudit: lazy(audit, (m) => m.verifyAudit),
+  getReport: lazy(report, (m) => m.getReport),
+  saveSection: lazy(report, (m) => m.saveSection),
+  signReport: thenReindex(lazy(report, (m) => m.signReport), (a) => a.caseId),
+  addAddendum: lazy(report, (m) => m.addAddendum),
+  getAiStatus: lazy(ai, (m) => m.getAiStatus),
+  saveAiSettings: lazy(ai, (m) => m.saveAiSettings),
+  setAiKey: lazy(ai, (m) => m.setAiKey),
+  startAiNarrative: lazy(ai, (m) => m.startAiNarrative),
+  cancelAiNarrative: lazy(ai, (m) => m.cancelAiNarrative),
+  getAiNarrative: lazy(ai, (m) => m.getAiNarrative),
+  getClaim: lazy(billing, (m) => m.getClaim),
+  saveBillingDetails: lazy(billing, (m) => m.saveBillingDetails),
+  overrideClaim: lazy(billing, (m) => m.overrideClaim),
+  exportCharges: lazy(billing, (m) => m.exportCharges),
+  claimFromCaseFile: lazy(billing, (m) => m.claimFromCaseFile),
+  sendToEhr: lazy(ehr, (m) => m.sendToEhr),
+  listDeliveries: lazy(ehr, (m) => m.listDeliveries),
+  exportPdf: lazy(ehr, (m) => m.exportPdf),
+  getEhrSettings: lazy(ehr, (m) => m.getEhrSettings),
+  saveEhrSettings: lazy(ehr, (m) => m.saveEhrSettings),
+  getBillingSettings: lazy(billing, (m) => m.getBillingSettings),
+  saveBillingSettings: lazy(billing, (m) => m.saveBillingSettings),
+  listUsers: lazy(users, (m) => m.listUsers),
+  saveUser: lazy(users, (m) => m.saveUser),
+  setUserPin: lazy(users, (m) => m.setUserPin),
+  listSources: lazy(capture, (m) => m.listSources),
+  saveSource: lazy(capture, (m) => m.saveSource),
+  deleteSource: lazy(capture, (m) => m.deleteSource),
+  listSerialPorts: lazy(capture, (m) => m.listSerialPorts),
+  getCaptureStatus: lazy(capture, (m) => m.getCaptureStatus),
+  listCaptureFiles: lazy(capture, (m) => m.listCaptureFiles),
+  releaseHeldFile: lazy(capture, (m) => m.releaseHeldFile),
+  listMappingRules: lazy(capture, (m) => m.listMappingRules),
+  saveMappingRule: lazy(capture, (m) => m.saveMappingRule),
+  deleteMappingRule: lazy(capture, (m) => m.deleteMappingRule),
+  getDashboard: lazy(dashboard, (m) => m.getDashboard),
 };

@@ -13,8 +13,8 @@ import { Store } from '../services/store/store';
 import { AppError, classifyStorageError } from '../services/store/store-errors';
 import { seedDemoOnFirstRun } from '../services/demo/seed-demo';
 import { demoFolder, startDemoCapture, type DemoHandle } from '../services/demo/demo-capture';
-import { afterImport, handlers } from './handlers';
-import { importCaseFileStream, type CaseFileBytes } from '../services/casefile/casefile-service';
+import { afterImport, handlers, warmHandlers } from './handlers';
+import type { CaseFileBytes } from '../services/casefile/casefile-service';
 import type { CaseFileImport } from '../../shared/casefile/case-file';
 import { CaptureService } from '../services/capture/capture-service';
 import { DeliveryWorker } from '../services/ehr/delivery-worker';
@@ -160,6 +160,10 @@ export function createBackend(opts: BackendOptions): Backend {
     }
   }
 
+  // The app (capture on) loads the services it will need once it is up; one-shot commands load
+  // only what their call uses (#15: start-up).
+  if (ctx && opts.capture) setTimeout(() => void warmHandlers().catch((e: unknown) => log.error('warm.failed', e)), 0).unref?.();
+
   const status = (): AppStatus => ({ appVersion: opts.appVersion, dataDir: opts.dataDir, store: health });
 
   async function call(method: string, rawArgs: unknown): Promise<Result<unknown>> {
@@ -217,6 +221,6 @@ export function createBackend(opts: BackendOptions): Backend {
     demo,
     setAiKey: (value, source) => ai.setKey(value, source),
     caseIdsWithPrefix: (prefix) => store?.cases.idsWithPrefix(prefix) ?? [],
-    importCaseFileStream: (bytes, a) => run('importCaseFileStream', async (c) => afterImport(c, await importCaseFileStream(c, bytes, a))),
+    importCaseFileStream: (bytes, a) => run('importCaseFileStream', async (c) => afterImport(c, await (await import('../services/casefile/casefile-service')).importCaseFileStream(c, bytes, a))),
   };
 }

@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runSimulation } from '../../simulator/simulation';
 import { CASE_DURATION_MS } from '../../simulator/scenario';
 import type { CaseClock } from '../../../shared/domain/case-clock';
 import type { ServiceContext } from '../context';
@@ -65,25 +64,30 @@ export function startDemoCapture(ctx: ServiceContext, opts: DemoOptions): DemoHa
   if (c.status !== 'capturing') setCaseStatus(ctx, { id: caseId, status: 'capturing' });
   ctx.log.info('demo.started', { caseId });
 
-  const sim = runSimulation({
-    outDir: opts.folder,
-    seed: 1,
-    speed: opts.speed,
-    startInstantMs: start,
-    zone: ctx.timeZone,
-    formats: ['edf', 'xltek'],
-    serialPath: opts.serial?.devicePath ?? null,
-    serialFraming: 'mllp',
-  });
+  // The simulator loads only when a demo plays, not with every backend (#15: start-up).
+  const sim = import('../../simulator/simulation').then(({ runSimulation }) =>
+    runSimulation({
+      outDir: opts.folder,
+      seed: 1,
+      speed: opts.speed,
+      startInstantMs: start,
+      zone: ctx.timeZone,
+      formats: ['edf', 'xltek'],
+      serialPath: opts.serial?.devicePath ?? null,
+      serialFraming: 'mllp',
+    }),
+  );
   // A demo that cannot write (its folder removed, a full disk) stops and says so in the log; it
   // never takes the app down with it.
-  const done = sim.done.then(
-    (summary) => {
-      if (summary.completed) store.write(() => store.settings.set(FINISHED_KEY, ctx.now()));
-    },
-    (e: unknown) => ctx.log.error('demo.failed', e),
-  );
-  return { done, stop: () => sim.stop() };
+  const done = sim
+    .then((s) => s.done)
+    .then(
+      (summary) => {
+        if (summary.completed) store.write(() => store.settings.set(FINISHED_KEY, ctx.now()));
+      },
+      (e: unknown) => ctx.log.error('demo.failed', e),
+    );
+  return { done, stop: async () => (await sim).stop() };
 }
 
 function ensureSource(ctx: ServiceContext, key: string, fields: Parameters<ServiceContext['store']['capture']['insertSource']>[1]): void {

@@ -17,7 +17,8 @@ async function ok<T>(p: Promise<Ok>): Promise<T> {
   return r.value as T;
 }
 
-async function seed(dir: string, events: number): Promise<string> {
+/** A 12-hour case of `events` SSEP/MEP trials with a baseline and an alert, in a fresh data folder (the import bench exports it). */
+export async function seedLongCase(dir: string, events: number): Promise<string> {
   const backend = createBackend({ dataDir: dir, actor: 'bench', appVersion: '0.0.0-bench' });
   let caseId: string;
   try {
@@ -49,7 +50,7 @@ export async function benchFirstView(opts: { sizes?: readonly number[]; runs?: n
     const target = size >= 100_000 ? 300 : 150;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-bench-firstview-'));
     try {
-      const caseId = await seed(dir, size);
+      const caseId = await seedLongCase(dir, size);
       const report: number[] = [];
       const claim: number[] = [];
       for (let i = 0; i < (opts.runs ?? 5); i++) {

@@ -32,6 +32,8 @@ const SUITES: readonly Suite[] = [
   // A quick entry on a 50,000-trial case, until the draft states it.
   // Opening a long case: first report and claim from the database.
   { name: 'firstview', run: async (quick) => (await import('./firstview-bench')).benchFirstView(quick ? { sizes: [20_000], runs: 2 } : {}) },
+  // A 100,000-event case file imported by `closeout case import`, end to end and in-process.
+  { name: 'import', run: async (quick) => (await import('./import-bench')).benchImport(quick ? { events: 20_000, runs: 1 } : {}) },
   { name: 'entry', run: async (quick) => (await import('./entry-bench')).benchQuickEntry(quick ? { trials: 10_000, entries: 15 } : {}) },
   // The signed report as PDF: 12-hour case, ~200 events, the timeline figure.
   { name: 'pdf', run: async (quick) => (await import('./pdf-bench')).benchPdf(quick ? { runs: 5 } : {}) },

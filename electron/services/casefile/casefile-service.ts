@@ -90,8 +90,8 @@ export function importCaseFile(ctx: ServiceContext, a: ArgsOut<'importCaseFile'>
   const staging = ImportStaging.open(ctx.store.db);
   try {
     const duplicate = dupOf(check);
-    const complete = feedCaseFileValue(check, a.file, (e, n) => staging.add(e, n, duplicate));
-    staging.flush(duplicate);
+    const complete = feedCaseFileValue(check, a.file, (e, n) => staging.add(e, n));
+    staging.finish(duplicate);
     return commit(ctx, check.finish(complete), staging, a.asNew);
   } finally {
     staging.close();
@@ -108,7 +108,7 @@ export async function importCaseFileStream(ctx: ServiceContext, bytes: CaseFileB
   const staging = ImportStaging.open(ctx.store.db);
   try {
     const duplicate = dupOf(check);
-    const reader = new CaseFileReader(check, (e, n) => staging.add(e, n, duplicate));
+    const reader = new CaseFileReader(check, (e, n) => staging.add(e, n));
     let conflictChecked = a.asNew;
     for await (const chunk of bytes) {
       reader.push(chunk);
@@ -122,7 +122,7 @@ export async function importCaseFileStream(ctx: ServiceContext, bytes: CaseFileB
       }
     }
     reader.end();
-    staging.flush(duplicate);
+    staging.finish(duplicate);
     const problem = reader.problem;
     if (problem?.kind === 'depth') throw new AppError('BAD_INPUT', `${tooDeepMessage(a.name)} (It goes deeper at byte ${problem.offset}.)`);
     if (problem) throw new AppError('BAD_INPUT', `${a.name} is not valid JSON (${problem.message}), so it is not a Closeout case file.`);

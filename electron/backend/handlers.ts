@@ -1,5 +1,6 @@
 import type { ArgsOut, Method, ResultOf } from '../../shared/contract/api';
 import type { ServiceContext } from '../services/context';
+import { damagedDatabase } from '../services/store/store-errors';
 
 // Each service module is loaded the first time one of its methods is called: a command that
 // lists cases does not compile the report drafter, the billing rules or the AI client (#15).
@@ -27,6 +28,18 @@ export async function warmHandlers(): Promise<void> {
 
 type Handler<M extends Method> = (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>>;
 export type Handlers = { [M in Method]: Handler<M> };
+
+/**
+ * Nothing leaves the workstation from a damaged file: before a case file, a PDF, an EHR send or a
+ * charge export, the whole-file check runs unless a clean one is less than a day old.
+ */
+function afterIntegrityCheck<M extends Method>(fn: Handler<M>): Handler<M> {
+  return async (ctx, a) => {
+    const r = await ctx.integrity?.ensureRecent();
+    if (r && !r.ok) throw damagedDatabase(`the data folder (${ctx.store.dataDir})`, r.detail);
+    return fn(ctx, a);
+  };
+}
 
 /** A handler whose module loads on first call (then from the module cache). */
 function lazy<T, M extends Method>(load: () => Promise<T>, pick: (m: T) => Handler<M>): Handler<M> {
@@ -78,7 +91,7 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   createCase: lazy(cases, (m) => m.createCase),
   updateCase: thenReindex(lazy(cases, (m) => m.updateCase), (_a, r) => r.id),
   setCaseStatus: thenReindex(lazy(cases, (m) => m.setCaseStatus), (_a, r) => r.id),
-  exportCaseFile: lazy(casefile, (m) => m.exportCaseFile),
+  exportCaseFile: afterIntegrityCheck(lazy(casefile, (m) => m.exportCaseFile)),
   importCaseFile: async (ctx, a) => afterImport(ctx, (await casefile()).importCaseFile(ctx, a)),
   listEvents: lazy(notes, (m) => m.listEvents),
   addNote: lazy(notes, (m) => m.addNote),
@@ -103,11 +116,11 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   getClaim: lazy(billing, (m) => m.getClaim),
   saveBillingDetails: lazy(billing, (m) => m.saveBillingDetails),
   overrideClaim: lazy(billing, (m) => m.overrideClaim),
-  exportCharges: lazy(billing, (m) => m.exportCharges),
+  exportCharges: afterIntegrityCheck(lazy(billing, (m) => m.exportCharges)),
   claimFromCaseFile: lazy(billing, (m) => m.claimFromCaseFile),
-  sendToEhr: lazy(ehr, (m) => m.sendToEhr),
+  sendToEhr: afterIntegrityCheck(lazy(ehr, (m) => m.sendToEhr)),
   listDeliveries: lazy(ehr, (m) => m.listDeliveries),
-  exportPdf: lazy(ehr, (m) => m.exportPdf),
+  exportPdf: afterIntegrityCheck(lazy(ehr, (m) => m.exportPdf)),
   getEhrSettings: lazy(ehr, (m) => m.getEhrSettings),
   saveEhrSettings: lazy(ehr, (m) => m.saveEhrSettings),
   getBillingSettings: lazy(billing, (m) => m.getBillingSettings),

@@ -10,7 +10,9 @@ import { err, ok, type Result } from '../../shared/util/result';
 import type { ServiceContext } from '../services/context';
 import { createLogger, silentLogger, type Logger } from '../services/log';
 import { Store } from '../services/store/store';
-import { AppError, classifyStorageError } from '../services/store/store-errors';
+import { IntegrityMonitor } from '../services/store/integrity-monitor';
+import { DB_FILE_NAME, lastCheckedOk, recordCheckedOk } from '../services/store/open-db';
+import { AppError, classifyStorageError, damagedDatabase } from '../services/store/store-errors';
 import { seedDemoOnFirstRun } from '../services/demo/seed-demo';
 import { demoFolder, startDemoCapture, type DemoHandle } from '../services/demo/demo-capture';
 import { afterImport, handlers, warmHandlers } from './handlers';
@@ -99,6 +101,23 @@ export function createBackend(opts: BackendOptions): Backend {
 
   let capture: CaptureService | null = null;
   let delivery: DeliveryWorker | null = null;
+  // Damage found while running is handled as damage found at open: said in the same words, and
+  // nothing more is written (capture and the EHR queue stop, every call is refused).
+  const integrity: IntegrityMonitor | null = store && new IntegrityMonitor({
+    file: path.join(opts.dataDir, DB_FILE_NAME),
+    nativeBinding: opts.nativeBinding,
+    now,
+    checkedOkAt: lastCheckedOk(opts.dataDir),
+    recordOk: (at) => recordCheckedOk(opts.dataDir, at),
+    onDamage: (detail) => {
+      const e = damagedDatabase(`the data folder (${opts.dataDir})`, detail);
+      health = { state: 'error', code: e.code, message: e.message };
+      log.error('store.damage_found', new Error('integrity check failed'));
+      void capture?.stop();
+      void delivery?.stop();
+      for (const l of listeners) l({ name: 'storeChanged', payload: {} });
+    },
+  });
   const ai = new AiRuntime(opts.aiKey ?? null);
   const ctx: ServiceContext | null = store && {
     store,
@@ -119,6 +138,7 @@ export function createBackend(opts: BackendOptions): Backend {
     get delivery() {
       return delivery;
     },
+    integrity,
   };
   let watchTimer: ReturnType<typeof setInterval> | null = null;
   if (ctx) {
@@ -163,6 +183,8 @@ export function createBackend(opts: BackendOptions): Backend {
   // The app (capture on) loads the services it will need once it is up; one-shot commands load
   // only what their call uses (#15: start-up).
   if (ctx && opts.capture) setTimeout(() => void warmHandlers().catch((e: unknown) => log.error('warm.failed', e)), 0).unref?.();
+  // A long-running backend checks the whole file when idle, then daily (integrity-monitor.ts).
+  if (opts.capture) integrity?.start();
 
   const status = (): AppStatus => ({ appVersion: opts.appVersion, dataDir: opts.dataDir, store: health });
 
@@ -174,13 +196,14 @@ export function createBackend(opts: BackendOptions): Backend {
     const parsed = api[method].args.safeParse(rawArgs ?? {});
     if (!parsed.success) return err('BAD_INPUT', DEFAULT_MESSAGES.BAD_INPUT, zodFieldErrors(parsed.error));
     if (method === 'getStatus') return ok(status());
+    integrity?.touch();
     const handler = handlers[method as Exclude<Method, 'getStatus'>] as (c: ServiceContext, a: unknown) => unknown;
     return run(method, (c) => handler(c, parsed.data));
   }
 
   /** Run a service function as a call: every outcome a Result, nothing thrown. */
   async function run<T>(method: string, fn: (c: ServiceContext) => T | Promise<T>): Promise<Result<T>> {
-    if (!ctx) {
+    if (!ctx || health.state === 'error') {
       return health.state === 'error' ? err(health.code, health.message) : err('DB_UNAVAILABLE', DEFAULT_MESSAGES.DB_UNAVAILABLE);
     }
     const started = performance.now();
@@ -215,6 +238,7 @@ export function createBackend(opts: BackendOptions): Backend {
       await delivery?.stop();
       listeners.clear();
       await capture?.stop();
+      await integrity?.stop();
       store?.close();
     },
     capture,

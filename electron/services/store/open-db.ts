@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
-import { AppError, classifyStorageError } from './store-errors';
+import { AppError, classifyStorageError, damagedDatabase } from './store-errors';
 import { makeDataFolderPrivate, withPrivateUmask, type PrivacyCheck } from './private-folder';
 
 export const DB_FILE_NAME = 'closeout.db';
@@ -69,10 +69,7 @@ function openUnchecked(opts: OpenDbOptions, said: (i: IntegrityCheck) => void = 
     const check = unchanged ? 'ok' : db.pragma('quick_check', { simple: true });
     said(unchanged ? 'unchanged since a clean close' : 'checked');
     if (check !== 'ok') {
-      throw new AppError(
-        'DB_CORRUPT',
-        `The case database in ${where} is damaged (${String(check).slice(0, 80)}). Closeout has left it untouched. Do not delete it: contact support, who can recover it.`,
-      );
+      throw damagedDatabase(where, String(check));
     }
     const version = schemaVersion(db);
     if (version > LATEST_SCHEMA_VERSION) {
@@ -93,6 +90,7 @@ function openUnchecked(opts: OpenDbOptions, said: (i: IntegrityCheck) => void = 
     db.pragma('foreign_keys = ON');
     migrate(db);
     markStore(opts.dataDir);
+    if (!unchanged) recordCheckedOk(opts.dataDir, Date.now());
     return db;
   } catch (e) {
     db?.close();
@@ -132,19 +130,21 @@ function fingerprint(file: string): Fingerprint | null {
   }
 }
 
-function readMarker(dataDir: string): { cleanClose?: Fingerprint | null } {
+type Marker = { cleanClose?: Fingerprint | null; checkedOkAt?: number | null };
+
+function readMarker(dataDir: string): Marker {
   try {
-    return JSON.parse(fs.readFileSync(path.join(dataDir, STORE_MARKER), 'utf8')) as { cleanClose?: Fingerprint | null };
+    return JSON.parse(fs.readFileSync(path.join(dataDir, STORE_MARKER), 'utf8')) as Marker;
   } catch {
     return {};
   }
 }
 
-function writeMarker(dataDir: string, cleanClose: Fingerprint | null): void {
+function writeMarker(dataDir: string, cleanClose: Fingerprint | null, checkedOkAt: number | null = readMarker(dataDir).checkedOkAt ?? null): void {
   const file = path.join(dataDir, STORE_MARKER);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, `${JSON.stringify({ note: 'Closeout keeps its case database in this folder.', cleanClose })}\n`, { mode: 0o600 });
+    fs.writeFileSync(tmp, `${JSON.stringify({ note: 'Closeout keeps its case database in this folder.', cleanClose, checkedOkAt })}\n`, { mode: 0o600 });
     fs.renameSync(tmp, file);
   } catch {
     fs.rmSync(tmp, { force: true });
@@ -162,6 +162,17 @@ function leftAsClosed(dataDir: string, file: string): boolean {
   const now = fingerprint(file);
   const wal = fileSize(`${file}-wal`);
   return !!last && !!now && last.size === now.size && last.mtimeMs === now.mtimeMs && !(wal !== null && wal > 0);
+}
+
+/** When the whole file last passed the integrity check (at an open or in the background), if known. */
+export function lastCheckedOk(dataDir: string): number | null {
+  return readMarker(dataDir).checkedOkAt ?? null;
+}
+
+/** The whole file passed the integrity check at `at`. */
+export function recordCheckedOk(dataDir: string, at: number): void {
+  const m = readMarker(dataDir);
+  writeMarker(dataDir, m.cleanClose ?? null, at);
 }
 
 /** The store is in use: until it closes cleanly, the next open checks the file whole. */

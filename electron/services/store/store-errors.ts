@@ -33,6 +33,11 @@ function size(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
+/** The plain message for a damaged database (found at open or by the background check). */
+export function damagedDatabase(where: string, detail: string): AppError {
+  return new AppError('DB_CORRUPT', `The case database in ${where} is damaged (${detail.slice(0, 80)}). Closeout has left it untouched. Do not delete it: contact support, who can recover it.`);
+}
+
 /** The plain message for a full disk: where, how much is left, and that what was saved is safe. */
 export function diskFullError(where: string, free: number | null): AppError {
   const left = free === null ? '' : ` (${size(free)} left)`;

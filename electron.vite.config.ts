@@ -8,9 +8,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // zod is bundled, not loaded from node_modules: as ~80 small ES modules its resolving and
-      // compiling cost every CLI command ~60 ms of start-up (#15); bundled it is one chunk.
-      externalizeDeps: { exclude: ['zod'] },
+      // Bundled, not loaded from node_modules (#15, start-up): zod as ~80 small ES modules cost
+      // every CLI command ~60 ms of resolving and compiling; pdf-lib and fontkit as CommonJS made
+      // Node run its CommonJS export scanner over 2 MB (~110 ms) before each PDF.
+      externalizeDeps: { exclude: ['zod', 'pdf-lib', '@pdf-lib/fontkit'] },
       rollupOptions: {
         input: {
           // Electron main: the thin shell.

@@ -18,6 +18,8 @@ export const MAX_VALUE_BYTES = 1024 * 1024;
 /** What a value costs besides its strings (object and array slots). */
 const SLOT_BYTES = 16;
 
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
 const MEMBER_LABELS: Readonly<Record<string, string>> = { case: 'case record', people: 'list of people', billing: 'billing section', events: 'list of events' };
 
 type Container = unknown[] | Record<string, unknown>;
@@ -43,12 +45,16 @@ export class CaseFileReader implements JsonSink {
   /** The tokenizer cut the string about to arrive (longer than MAX_STRING_BYTES). */
   #stringCut = false;
   #ended = false;
+  readonly #utf8 = new TextDecoder('utf-8');
 
   constructor(check: CaseFileChecker, onEvent: (e: CaseFileEvent, n: number) => void) {
     this.#check = check;
     this.#onEvent = onEvent;
     this.#tokens = new JsonTokenizer(this, {
       maxStringBytes: MAX_STRING_BYTES,
+      // An event taken whole is at most this large (no string in it can then need cutting); a larger
+      // one is read token by token, with the string and value limits below.
+      maxRawBytes: MAX_STRING_BYTES,
       maxDepth: MAX_JSON_DEPTH,
       onError: (message, offset) => {
         this.#problem ??= /^Nesting deeper than/.test(message) ? { kind: 'depth', offset } : { kind: 'syntax', message: `${message.replace(/\.$/, '')} at byte ${offset}` };
@@ -87,6 +93,27 @@ export class CaseFileReader implements JsonSink {
   }
 
   // ---- JsonSink
+
+  /** Each event of the list is taken whole and parsed natively (JSON.parse), a value at a time. */
+  rawValue(): boolean {
+    return this.#inEvents && this.#stack.length === 0 && !this.#tooLarge;
+  }
+
+  raw(bytes: Uint8Array): boolean {
+    const text = this.#utf8.decode(bytes);
+    // Where JSON.parse and the token path differ, the token path reads it: a \u escape of a
+    // surrogate (it makes a lone one U+FFFD) and a "__proto__" member.
+    if (SURROGATE_ESCAPE.test(text) || text.includes('"__proto__"')) return false;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Not valid JSON: the token path reads it again and says where, as for any other value.
+      return false;
+    }
+    this.#scalar(value);
+    return true;
+  }
 
   key(name: string): boolean {
     if (this.#depth === 1 && this.#stack.length === 0) {

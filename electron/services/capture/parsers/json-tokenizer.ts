@@ -22,6 +22,15 @@ export interface JsonSink {
   /** The number exactly as written, so integer digits stay exact (no double rounding). */
   number(raw: string): void;
   literal(value: boolean | null): void;
+  /**
+   * Optional fast path: asked as an object or array value begins. Return true to receive the value
+   * whole, as its bytes (`raw`), instead of token by token: a byte scan finds its end and the sink
+   * parses it natively. Values over `maxRawBytes`, deeper than the limit, or refused by `raw` are
+   * replayed through the token path, so limits, cut strings and error messages stay the same.
+   */
+  rawValue?(): boolean;
+  /** The bytes of a value asked for by `rawValue`. Return false to have it read token by token instead. */
+  raw?(bytes: Uint8Array): boolean;
 }
 
 export type JsonTokenizerOptions = Readonly<{
@@ -29,6 +38,8 @@ export type JsonTokenizerOptions = Readonly<{
   maxStringBytes?: number;
   /** Nesting limit for containers the sink reads (skipped ones are only counted). */
   maxDepth?: number;
+  /** Largest value handed to the sink whole (`rawValue`); a larger one goes token by token. Default 64 KB. */
+  maxRawBytes?: number;
   onError(message: string, byteOffset: number): void;
   onWarning(message: string, byteOffset: number): void;
 }>;
@@ -50,6 +61,7 @@ const S_SKIP_CONTAINER = 12;
 const S_SKIP_STRING = 13;
 const S_DONE = 14;
 const S_FAILED = 15;
+const S_RAW_CONTAINER = 16;
 
 const IN_OBJECT = 1;
 const IN_ARRAY = 2;
@@ -126,11 +138,23 @@ export class JsonTokenizer {
   private readonly utf8 = new TextDecoder('utf-8');
   private readonly maxStringBytes: number;
 
+  private readonly maxRawBytes: number;
+  private rawBuf = new Uint8Array(1024);
+  private rawLen = 0;
+  /** File offset of the raw value's first byte. */
+  private rawStart = 0;
+  private rawDepth = 0;
+  private rawInString = false;
+  private rawEscape = false;
+  /** Replaying a raw value token by token: it is not taken raw again. */
+  private replaying = false;
+
   constructor(
     private readonly sink: JsonSink,
     private readonly options: JsonTokenizerOptions,
   ) {
     this.maxStringBytes = options.maxStringBytes ?? 1024 * 1024;
+    this.maxRawBytes = options.maxRawBytes ?? 64 * 1024;
     this.stack = new Uint8Array(options.maxDepth ?? 256);
   }
 
@@ -152,6 +176,9 @@ export class JsonTokenizer {
         case S_SKIP_CONTAINER:
           i = this.skipContainer(chunk, i);
           break;
+        case S_RAW_CONTAINER:
+          i = this.rawContainer(chunk, i);
+          break;
         case S_STRING:
           i = this.stringBytes(chunk, i);
           break;
@@ -166,6 +193,8 @@ export class JsonTokenizer {
   }
 
   end(): void {
+    // A value cut off mid-way: read what there is token by token, so the message is the usual one.
+    if (this.state === S_RAW_CONTAINER) this.replayRaw();
     const at = this.base;
     switch (this.state) {
       case S_FAILED:
@@ -292,6 +321,16 @@ export class JsonTokenizer {
         this.fail(`Nesting deeper than ${this.stack.length} levels.`, this.base + i);
         return i;
       }
+      if (!this.replaying && this.sink.rawValue?.()) {
+        this.rawStart = this.base + i;
+        this.rawLen = 0;
+        this.rawDepth = 0;
+        this.rawInString = false;
+        this.rawEscape = false;
+        this.state = S_RAW_CONTAINER;
+        return i;
+      }
+      this.replaying = false;
       const isObject = c === 0x7b;
       this.stack[this.depth++] = isObject ? IN_OBJECT : IN_ARRAY;
       this.state = isObject ? S_KEY_OR_CLOSE : S_VALUE_OR_CLOSE;
@@ -552,6 +591,84 @@ export class JsonTokenizer {
     this.skipInString = inString;
     this.skipEscape = escape;
     return i;
+  }
+
+  /**
+   * Scans a value taken whole, as skipContainer does, keeping its bytes. At its end the sink gets
+   * them; too large, too deep, or refused, it is replayed token by token from its first byte.
+   */
+  private rawContainer(b: Uint8Array, i: number): number {
+    const n = b.length;
+    const from = i;
+    let depth = this.rawDepth;
+    let inString = this.rawInString;
+    let escape = this.rawEscape;
+    const room = this.stack.length - this.depth;
+    let closed = false;
+    let tooDeep = false;
+    while (i < n) {
+      const c = b[i++] as number;
+      if (inString) {
+        if (escape) escape = false;
+        else if (c === BACKSLASH) escape = true;
+        else if (c === QUOTE) inString = false;
+      } else if (c === QUOTE) inString = true;
+      else if (c === 0x5b || c === 0x7b) {
+        if (++depth > room) {
+          tooDeep = true;
+          break;
+        }
+      } else if (c === 0x5d || c === 0x7d) {
+        if (--depth === 0) {
+          closed = true;
+          break;
+        }
+      }
+    }
+    this.rawDepth = depth;
+    this.rawInString = inString;
+    this.rawEscape = escape;
+    const len = i - from;
+    if (this.rawLen + len > this.maxRawBytes || tooDeep) {
+      this.keepRaw(b, from, i);
+      this.replayRaw();
+      return i;
+    }
+    this.keepRaw(b, from, i);
+    if (!closed) return i;
+    if (this.sink.raw?.(this.rawBuf.subarray(0, this.rawLen))) {
+      this.rawLen = 0;
+      this.afterValue();
+      return i;
+    }
+    this.replayRaw();
+    return i;
+  }
+
+  private keepRaw(b: Uint8Array, from: number, to: number): void {
+    const needed = this.rawLen + (to - from);
+    if (needed > this.rawBuf.length) {
+      const grown = new Uint8Array(Math.max(needed, this.rawBuf.length * 2));
+      grown.set(this.rawBuf.subarray(0, this.rawLen));
+      this.rawBuf = grown;
+    }
+    this.rawBuf.set(b.subarray(from, to), this.rawLen);
+    this.rawLen = needed;
+  }
+
+  /** Read the kept bytes of the raw value token by token, as if it had never been taken whole. */
+  private replayRaw(): void {
+    const kept = this.rawBuf.slice(0, this.rawLen);
+    this.rawLen = 0;
+    // A large value must not pin a large buffer for the rest of the file.
+    if (this.rawBuf.length > this.maxRawBytes * 2) this.rawBuf = new Uint8Array(1024);
+    const base = this.base;
+    this.state = S_VALUE;
+    this.replaying = true;
+    this.base = this.rawStart;
+    this.write(kept);
+    this.base = base;
+    this.replaying = false;
   }
 
   private skipString(b: Uint8Array, i: number): number {

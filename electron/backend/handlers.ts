@@ -86,7 +86,8 @@ function thenReindex<M extends Method>(fn: Handler<M>, caseIdOf: (a: ArgsOut<M>,
 
 /** Contract method → service function. `getStatus` is answered by the host itself. */
 export const handlers: Omit<Handlers, 'getStatus'> = {
-  listCases: lazy(cases, (m) => m.listCases),
+  // A lookup in the store: listing cases must not load the case service and the report drafter behind it.
+  listCases: (ctx, a) => ctx.store.cases.list(a.search, a.limit),
   getCase: lazy(cases, (m) => m.getCase),
   createCase: lazy(cases, (m) => m.createCase),
   updateCase: thenReindex(lazy(cases, (m) => m.updateCase), (_a, r) => r.id),

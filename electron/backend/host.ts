@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { api, isMethod, type AppStatus, type Method, type StoreHealth } from '../../shared/contract/api';
+import type { AppStatus, Method, StoreHealth } from '../../shared/contract/api';
+import { isMethodName as isMethod } from '../../shared/contract/methods';
 import type { PushMessage } from '../../shared/contract/events';
 import { DEFAULT_MESSAGES } from '../../shared/contract/errors';
-import { zodFieldErrors } from '../../shared/domain/case';
+import { zodFieldErrors } from '../../shared/util/field-errors';
 import { localIsoDate } from '../../shared/util/time';
 import { tooDeepMessage, valueTooDeep } from '../../shared/util/json-depth';
 import { err, ok, type Result } from '../../shared/util/result';
@@ -13,8 +14,9 @@ import { Store } from '../services/store/store';
 import { IntegrityMonitor } from '../services/store/integrity-monitor';
 import { DB_FILE_NAME, lastCheckedOk, recordCheckedOk } from '../services/store/open-db';
 import { AppError, classifyStorageError, damagedDatabase } from '../services/store/store-errors';
-import { seedDemoOnFirstRun } from '../services/demo/seed-demo';
-import { demoFolder, startDemoCapture, type DemoHandle } from '../services/demo/demo-capture';
+import type { DemoHandle } from '../services/demo/demo-capture';
+import type * as DemoRuntimeModule from '../services/demo/demo-runtime';
+import type * as Contract from '../../shared/contract/api';
 import { afterImport, handlers, warmHandlers } from './handlers';
 import type { CaseFileBytes } from '../services/casefile/casefile-service';
 import type { CaseFileImport } from '../../shared/casefile/case-file';
@@ -23,6 +25,8 @@ import { DeliveryWorker } from '../services/ehr/delivery-worker';
 import { AiRuntime } from '../services/ai/ai-runtime';
 import type { AiKeySource } from '../../shared/report/ai-run';
 
+export type DemoRuntime = typeof DemoRuntimeModule;
+
 export type BackendOptions = Readonly<{
   dataDir: string;
   nativeBinding?: string | undefined;
@@ -30,13 +34,17 @@ export type BackendOptions = Readonly<{
   appVersion: string;
   /**
    * Put the bundled synthetic demo case in an empty store (the app's first start); with capture
-   * on, its events are played by the device simulator through the real watcher.
+   * on, its events are played by the device simulator through the real watcher. Handed in by
+   * the entry that wants it (`await import('../services/demo/demo-runtime')`), never imported
+   * here: a backend without the demo does not load it.
    */
-  seedDemo?: boolean;
-  /** Demo playback speed (simulated seconds per real second); default 60. */
-  demoSpeed?: number;
-  /** A pty pair for the demo's serial monitor (npm run demo, where socat exists). */
-  demoSerial?: Readonly<{ appPath: string; devicePath: string }>;
+  demo?: Readonly<{
+    runtime: DemoRuntime;
+    /** Playback speed (simulated seconds per real second); default 60. */
+    speed?: number;
+    /** A pty pair for the demo's serial monitor (npm run demo, where socat exists). */
+    serial?: Readonly<{ appPath: string; devicePath: string }>;
+  }>;
   /** Write the log file under dataDir/logs (the app); the CLI and tests keep quiet. */
   logToFile?: boolean;
   now?: () => number;
@@ -119,12 +127,17 @@ export function createBackend(opts: BackendOptions): Backend {
     },
   });
   const ai = new AiRuntime(opts.aiKey ?? null);
+  let zone: string | undefined;
   const ctx: ServiceContext | null = store && {
     store,
     actor: opts.actor,
     now,
     today: () => localIsoDate(now()),
-    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    // Asked when a case is made or an entry read, not at start: the first Intl call loads the
+    // time zone data (~12 ms), which a one-shot command that makes no case need not pay (#15).
+    get timeZone() {
+      return (zone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
+    },
     emit: (m) => {
       capture?.onPush(m);
       for (const l of listeners) l(m);
@@ -170,10 +183,11 @@ export function createBackend(opts: BackendOptions): Backend {
   }
 
   let demo: DemoHandle | null = null;
-  if (ctx && opts.seedDemo) {
+  if (ctx && opts.demo) {
+    const { runtime, speed, serial } = opts.demo;
     try {
-      seedDemoOnFirstRun(ctx);
-      if (opts.capture) demo = startDemoCapture(ctx, { folder: demoFolder(opts.dataDir), speed: opts.demoSpeed ?? 60, ...(opts.demoSerial ? { serial: opts.demoSerial } : {}) });
+      runtime.seedDemoOnFirstRun(ctx);
+      if (opts.capture) demo = runtime.startDemoCapture(ctx, { folder: runtime.demoFolder(opts.dataDir), speed: speed ?? 60, ...(serial ? { serial } : {}) });
     } catch (e) {
       // A failed demo must not keep a technologist out of real work.
       log.error('demo.seed_failed', e);
@@ -188,14 +202,19 @@ export function createBackend(opts: BackendOptions): Backend {
 
   const status = (): AppStatus => ({ appVersion: opts.appVersion, dataDir: opts.dataDir, store: health });
 
+  let contract: Promise<typeof Contract> | null = null;
+
   async function call(method: string, rawArgs: unknown): Promise<Result<unknown>> {
     if (!isMethod(method)) return err('BAD_INPUT', `Unknown request "${String(method).slice(0, 40)}".`);
     // Before anything recurses into the arguments (zod, JSON.stringify): a value nested thousands
     // deep would overflow the stack and come back as an internal error instead of bad input.
     if (valueTooDeep(rawArgs)) return err('BAD_INPUT', tooDeepMessage('The request'));
+    // getStatus takes no arguments (its schema is the empty object): answered without loading
+    // the contract's schemas, which a one-shot `closeout status` would otherwise pay for (#15).
+    if (method === 'getStatus') return isArgsObject(rawArgs) ? ok(status()) : err('BAD_INPUT', DEFAULT_MESSAGES.BAD_INPUT);
+    const { api } = await (contract ??= import('../../shared/contract/api'));
     const parsed = api[method].args.safeParse(rawArgs ?? {});
     if (!parsed.success) return err('BAD_INPUT', DEFAULT_MESSAGES.BAD_INPUT, zodFieldErrors(parsed.error));
-    if (method === 'getStatus') return ok(status());
     integrity?.touch();
     const handler = handlers[method as Exclude<Method, 'getStatus'>] as (c: ServiceContext, a: unknown) => unknown;
     return run(method, (c) => handler(c, parsed.data));
@@ -247,4 +266,9 @@ export function createBackend(opts: BackendOptions): Backend {
     caseIdsWithPrefix: (prefix) => store?.cases.idsWithPrefix(prefix) ?? [],
     importCaseFileStream: (bytes, a) => run('importCaseFileStream', async (c) => afterImport(c, await (await import('../services/casefile/casefile-service')).importCaseFileStream(c, bytes, a))),
   };
+}
+
+/** What `z.object({})` accepts: nothing, or an object that is not an array (extra keys ignored). */
+function isArgsObject(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v));
 }

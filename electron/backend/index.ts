@@ -7,6 +7,9 @@ import os from 'node:os';
 import { isWireRequest, isWireSecret, type WireFromBackend } from '../../shared/contract/wire';
 import { envAiKey } from '../services/ai/ai-config';
 import { createBackend } from './host';
+// The app's backend plays the demo on a first start; static, so no message arrives before the
+// listener below is set (a top-level await would open that window).
+import * as demoRuntime from '../services/demo/demo-runtime';
 
 type ParentPort = {
   on: (event: 'message', listener: (e: { data: unknown }) => void) => void;
@@ -36,7 +39,7 @@ const backend = createBackend({
   nativeBinding: process.env['CLOSEOUT_SQLITE_BINDING'] || undefined,
   actor: `app:${safeUserName()}`,
   appVersion: process.env['CLOSEOUT_APP_VERSION'] ?? '0.0.0',
-  seedDemo: process.env['CLOSEOUT_SEED_DEMO'] === '1',
+  ...(process.env['CLOSEOUT_SEED_DEMO'] === '1' ? { demo: { runtime: demoRuntime } } : {}),
   logToFile: true,
   capture: true,
   aiKey: envAiKey(),

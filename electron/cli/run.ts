@@ -19,7 +19,12 @@ const GROUPS: ReadonlyArray<Readonly<{ first: readonly string[]; load: () => Pro
   { first: ['case'], load: () => import('./commands/case').then((m) => m.caseCommands) },
   { first: ['people'], load: () => import('./commands/people').then((m) => m.peopleCommands) },
   {
-    first: ['note', 'events', 'status', 'audit', 'call', 'entry'],
+    first: ['events', 'status', 'audit', 'call'],
+    load: () => import('./commands/misc').then((m) => m.miscCommands),
+  },
+  // "note add" is in misc, "note record" with the quick entries.
+  {
+    first: ['note', 'entry'],
     load: async () => [...(await import('./commands/misc')).miscCommands, ...(await import('./commands/entry')).entryCommands],
   },
   { first: ['inspect'], load: () => import('./commands/inspect').then((m) => m.inspectCommands) },
@@ -33,7 +38,8 @@ const GROUPS: ReadonlyArray<Readonly<{ first: readonly string[]; load: () => Pro
 
 /** Every command (loads every group: for help and tests). */
 export async function allCommands(): Promise<Command[]> {
-  return (await Promise.all(GROUPS.map((g) => g.load()))).flat();
+  // A module in two groups gives the same command objects twice: list each once.
+  return [...new Set((await Promise.all(GROUPS.map((g) => g.load()))).flat())];
 }
 
 export type RunOptions = Readonly<{ appVersion: string }>;

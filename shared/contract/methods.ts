@@ -61,3 +61,10 @@ export const METHODS = [
   'deleteMappingRule',
   'getDashboard',
 ] as const satisfies readonly Method[];
+
+const METHOD_SET: ReadonlySet<string> = new Set(METHODS);
+
+/** A contract method's name, checked without loading the contract's schemas. */
+export function isMethodName(name: unknown): name is Method {
+  return typeof name === 'string' && METHOD_SET.has(name);
+}

@@ -123,17 +123,9 @@ export type CaseSummary = Readonly<{
 }>;
 
 /** Issues keyed by dotted field path, the shape the form shows under each field. */
-export type FieldErrors = Record<string, string>;
+import { zodFieldErrors, type FieldErrors } from '../util/field-errors';
 
-export function zodFieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.map(String).join('.') || '_';
-    // Keep the first message per field: it is the most basic problem.
-    if (!(key in out)) out[key] = issue.message;
-  }
-  return out;
-}
+export { zodFieldErrors, type FieldErrors };
 
 /**
  * Rules that depend on "today", on already-parsed fields. Taking today as an argument keeps the

@@ -7,22 +7,14 @@
  * note, nothing anyone typed. It answers with one `## <id>` line per section, so each section can
  * be shown as soon as its text arrives, and writes times as "T+45" tokens (ai-times.ts).
  */
-import { SECTION_IDS, SECTION_TITLES, type SectionId } from './draft';
+import { SECTION_IDS, SECTION_TITLES, type SectionId } from './sections';
+import { AI_SECTION_IDS, isAiSection, type AiSectionId } from './ai-sections';
+
+export { AI_SECTION_IDS, isAiSection, type AiSectionId };
 import type { AiFacts } from './deidentify';
 
 /** Bump when the wording changes, so stored narratives can say which prompt wrote them. */
 export const PROMPT_VERSION = 2;
-
-/**
- * The sections the model writes: the narrative ones. The patient section is made of identifiers
- * the model never sees, and the monitoring section of times and names; the draft keeps both.
- */
-export const AI_SECTION_IDS = ['modalities', 'anesthesia', 'baselines', 'events', 'closing', 'interpretation'] as const satisfies readonly SectionId[];
-export type AiSectionId = (typeof AI_SECTION_IDS)[number];
-
-export function isAiSection(id: SectionId): id is AiSectionId {
-  return (AI_SECTION_IDS as readonly SectionId[]).includes(id);
-}
 
 export type NarrativePrompt = Readonly<{
   system: string;

@@ -8,20 +8,10 @@ import { LIMB_LABELS, MODALITIES_WITHOUT_BASELINE, MODALITY_LABELS } from '../do
 import { wallClockFormatter } from '../domain/timeline';
 import { baselineValuesText, describeChannel, describeStimulation } from '../domain/recorded-setup';
 import type { AlertFact, CaseFacts, ModalityFact, PersonFact } from './facts';
+import { SECTION_IDS, SECTION_TITLES, type SectionId } from './sections';
 
-export const SECTION_IDS = ['patient', 'modalities', 'anesthesia', 'baselines', 'events', 'closing', 'interpretation', 'monitoring'] as const;
-export type SectionId = (typeof SECTION_IDS)[number];
+export { SECTION_IDS, SECTION_TITLES, type SectionId };
 
-export const SECTION_TITLES: Readonly<Record<SectionId, string>> = {
-  patient: 'Patient, procedure and indication',
-  modalities: 'Modalities monitored',
-  anesthesia: 'Anesthesia',
-  baselines: 'Baseline findings',
-  events: 'Intraoperative events',
-  closing: 'Closing status',
-  interpretation: 'Interpretation and conclusion',
-  monitoring: 'Monitoring times and personnel',
-};
 
 export type DraftSection = Readonly<{
   id: SectionId;

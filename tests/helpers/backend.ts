@@ -2,6 +2,7 @@ import type { ArgsIn, Method, ResultOf } from '../../shared/contract/api';
 import type { PushMessage } from '../../shared/contract/events';
 import type { Err } from '../../shared/util/result';
 import { createBackend, type Backend, type BackendOptions } from '../../electron/backend/host';
+import * as demoRuntime from '../../electron/services/demo/demo-runtime';
 import { tempDir } from './temp-dir';
 
 export type TestBackend = Backend & {
@@ -13,10 +14,20 @@ export type TestBackend = Backend & {
   fail<M extends Method>(method: M, args: unknown): Promise<Err>;
 };
 
+/** What a test asks of its backend: the backend's options, with the demo named as a flag. */
+export type TestBackendOptions = Partial<Omit<BackendOptions, 'demo'>> & {
+  /** Seed the bundled demo (and play it, with capture on), as the app's first start does. */
+  seedDemo?: boolean;
+  demoSpeed?: number;
+  demoSerial?: Readonly<{ appPath: string; devicePath: string }>;
+};
+
 /** A real backend on a real SQLite file in a fresh temp folder. */
-export function testBackend(opts: Partial<BackendOptions> = {}): TestBackend {
-  const dataDir = opts.dataDir ?? tempDir();
-  const b = createBackend({ dataDir, actor: 'test', appVersion: '0.0.0-test', ...opts });
+export function testBackend(opts: TestBackendOptions = {}): TestBackend {
+  const { seedDemo, demoSpeed, demoSerial, ...rest } = opts;
+  const dataDir = rest.dataDir ?? tempDir();
+  const demo = seedDemo ? { demo: { runtime: demoRuntime, ...(demoSpeed ? { speed: demoSpeed } : {}), ...(demoSerial ? { serial: demoSerial } : {}) } } : {};
+  const b = createBackend({ dataDir, actor: 'test', appVersion: '0.0.0-test', ...rest, ...demo });
   const pushes: PushMessage[] = [];
   b.onPush((m) => pushes.push(m));
   return {

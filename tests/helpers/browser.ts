@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startBridge, type Bridge } from '../../electron/devhost/ws-bridge';
-import type { BackendOptions } from '../../electron/backend/host';
-import { testBackend, type TestBackend } from './backend';
+import { testBackend, type TestBackend, type TestBackendOptions } from './backend';
 import { ROOT } from './cli';
 import { HANG_MS } from './patience';
 
@@ -19,7 +18,7 @@ export function launchChromium(): Promise<Browser> {
 export type Host = { backend: TestBackend; bridge: Bridge; restartBridge: () => Promise<void>; stopBridge: () => Promise<void>; close: () => Promise<void> };
 
 /** The real backend on a temp SQLite file, behind the WebSocket bridge, serving the built renderer. */
-export async function startHost(opts: Partial<BackendOptions> = {}): Promise<Host> {
+export async function startHost(opts: TestBackendOptions = {}): Promise<Host> {
   const backend = testBackend(opts);
   let bridge = await startBridge({ backend, staticDir: RENDERER });
   const host: Host = {

@@ -1,13 +1,16 @@
 import fs from 'node:fs';
 import type { CaseFields, CaseRecord } from '../../../shared/domain/case';
-import { personDisplayName, type Person } from '../../../shared/domain/person';
+import type { Person } from '../../../shared/domain/person';
 import { sortCaseList } from '../../../shared/domain/case-list';
 import { CASE_STATUSES, CASE_STATUS_LABELS, PAYER_TYPE_LABELS, READER_LOCATION_LABELS, SEX_LABELS, SIDE_LABELS, type CaseStatus } from '../../../shared/domain/vocabulary';
 import { localIsoDate } from '../../../shared/util/time';
 import { jsonOut, str, type Command } from '../command';
 import { batched, EXIT, inputBytes, jsonArg, printJson, readFileOrUsage, ResultError, table, UsageError, writePrivateFile } from '../io';
-import { caseFileChunks } from '../../../shared/casefile/codec';
-import { caseFileJsonSchemaText } from '../../../shared/casefile/json-schema';
+
+// The case file's codec and schema, and the people's schema module, load with the commands that
+// use them: `closeout case list` must not build every schema of the case file first (#15).
+const codec = () => import('../../../shared/casefile/codec');
+const jsonSchema = () => import('../../../shared/casefile/json-schema');
 
 export const caseCommands: readonly Command[] = [
   {
@@ -60,6 +63,7 @@ export const caseCommands: readonly Command[] = [
       if (values['json']) printJson(io, detail);
       else {
         io.stdout(describeCase(detail.case));
+        const { personDisplayName } = await import('../../../shared/domain/person');
         const who = (p: Person | null) => (p ? personDisplayName(p) : '—');
         io.stdout(`Surgeon:        ${who(detail.people.surgeon)}\nTechnologist:   ${who(detail.people.technologist)}\nPhysician:      ${who(detail.people.physician)}\n`);
         io.stdout(detail.gaps.length ? `\nStill needed:\n${detail.gaps.map((g) => `  - ${g.message}`).join('\n')}\n` : '\nNothing missing from the case record.\n');
@@ -109,6 +113,7 @@ export const caseCommands: readonly Command[] = [
     positionals: 1,
     async run({ io, session, args, values }) {
       const file = await session.call('exportCaseFile', { caseId: args[0] as string });
+      const { caseFileChunks } = await codec();
       const out = str(values, 'out');
       if (out === undefined) {
         for (const text of batched(caseFileChunks(file))) io.stdout(text);
@@ -155,6 +160,7 @@ export const caseCommands: readonly Command[] = [
     positionals: 0,
     async run({ io, values }) {
       const out = str(values, 'out');
+      const { caseFileJsonSchemaText } = await jsonSchema();
       if (out === undefined) io.stdout(caseFileJsonSchemaText());
       else {
         try {

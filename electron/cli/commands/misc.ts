@@ -1,4 +1,4 @@
-import { isMethod } from '../../../shared/contract/api';
+import { isMethodName as isMethod } from '../../../shared/contract/methods';
 import { EVENT_KIND_LABELS } from '../../../shared/domain/event-kinds';
 import { localClock } from '../../../shared/util/time';
 import { randomUUID } from 'node:crypto';

@@ -7,7 +7,7 @@
  * again, and what a person accepts is stored as report text.
  */
 import type { AiKeySource, AiRun, AiSectionState } from '../../../shared/report/ai-run';
-import { AI_SECTION_IDS, type AiSectionId } from '../../../shared/report/ai-prompt';
+import { AI_SECTION_IDS, type AiSectionId } from '../../../shared/report/ai-sections';
 import type { SectionUpdate } from '../../../shared/report/ai-prompt';
 import type { NarrativeResult } from './ai-narrative';
 

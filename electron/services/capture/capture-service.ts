@@ -11,10 +11,20 @@ import type { PushMessage } from '../../../shared/contract/events';
 import type { ServiceContext } from '../context';
 import { EventWriter } from './event-writer';
 import type { CaptureCase } from './file-ingest';
-import { FolderCapture } from './folder-capture';
-import { SerialSourceCapture } from './serial-source';
+import type { FolderCapture } from './folder-capture';
+import type { SerialSourceCapture } from './serial-source';
 
 type Running = FolderCapture | SerialSourceCapture;
+
+/**
+ * The readers (chokidar, the device parsers, serialport) are loaded by an active service only: a
+ * one-shot command asks for rules and statuses and must not pay for them at start (#15).
+ */
+type Readers = Readonly<{ FolderCapture: typeof FolderCapture; SerialSourceCapture: typeof SerialSourceCapture }>;
+async function loadReaders(): Promise<Readers> {
+  const [{ FolderCapture }, { SerialSourceCapture }] = await Promise.all([import('./folder-capture'), import('./serial-source')]);
+  return { FolderCapture, SerialSourceCapture };
+}
 
 const BUILTIN_RULES_KEY = 'mapping.builtinVersion';
 
@@ -34,12 +44,18 @@ export class CaptureService {
   #closed = false;
 
   readonly #active: boolean;
+  readonly #readers: Promise<Readers> | null;
+  /** The latest start under way (readers loading, the previous ones stopping). */
+  #starting: Promise<void> = Promise.resolve();
+  /** Counts stops: a start whose readers arrive after a later stop (or start) does nothing. */
+  #generation = 0;
 
   /** `active: false` (one-shot CLI commands): rules and statuses only, nothing is watched. */
   constructor(ctx: ServiceContext, opts: Readonly<{ active: boolean }>) {
     this.#ctx = ctx;
     this.#writer = new EventWriter(ctx);
     this.#active = opts.active;
+    this.#readers = opts.active ? loadReaders() : null;
   }
 
   /** Seed the built-in mapping rules and resume a case left capturing. */
@@ -67,7 +83,7 @@ export class CaptureService {
    * line without its line end is read as whole. Never done on a timer or when capture merely stops.
    */
   completeFiles(): void {
-    for (const r of this.#running.values()) if (r instanceof FolderCapture) r.completeFiles();
+    for (const r of this.#running.values()) if ('completeFiles' in r) r.completeFiles();
   }
 
   /** Follow case status changes pushed by the services. */
@@ -118,20 +134,26 @@ export class CaptureService {
   /** Read a held file anyway. */
   release(sourceId: string, path: string): boolean {
     const r = this.#running.get(sourceId);
-    if (!(r instanceof FolderCapture)) return false;
+    if (!r || !('release' in r)) return false;
     r.release(path);
     return true;
   }
 
   /** Wait until every folder source has read what it has seen (tests, CLI). */
   async idle(): Promise<void> {
-    await Promise.all([...this.#running.values()].map((r) => (r instanceof FolderCapture ? r.idle() : Promise.resolve())));
+    await this.#starting;
+    await Promise.all([...this.#running.values()].map((r) => ('idle' in r ? r.idle() : Promise.resolve())));
   }
 
   #startFor(caseId: string): void {
     const c = this.#ctx.store.cases.get(caseId);
-    if (!c) return;
-    void this.#stopAll().then(() => {
+    if (!c || !this.#readers) return;
+    const stopped = this.#stopAll();
+    // Starts and stops follow each other quickly (sources saved, the case reopened): only the
+    // latest start may open its sources, or two readers would fight over one serial port.
+    const generation = this.#generation;
+    this.#starting = Promise.all([this.#readers, stopped]).then(([{ FolderCapture, SerialSourceCapture }]) => {
+      if (generation !== this.#generation || this.#closed) return;
       this.#target = { id: c.id, dateOfService: c.dateOfService, patient: c.patient };
       const all = this.#ctx.store.capture.listSources();
       this.#sourcesSeen = JSON.stringify(all.map((s) => [s.id, s.updatedAt]));
@@ -147,10 +169,11 @@ export class CaptureService {
       }
       this.#ctx.log.info('capture.started', { caseId, count: this.#running.size });
       this.#publish();
-    });
+    }).catch((e: unknown) => this.#ctx.log.error('capture.start_failed', e));
   }
 
   #stopAll(): Promise<void> {
+    this.#generation++;
     const running = [...this.#running.values()];
     this.#running.clear();
     this.#target = null;

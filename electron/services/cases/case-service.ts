@@ -34,10 +34,6 @@ function mustGet(ctx: ServiceContext, id: string) {
   return c;
 }
 
-export function listCases(ctx: ServiceContext, a: ArgsOut<'listCases'>): ResultOf<'listCases'> {
-  return ctx.store.cases.list(a.search, a.limit);
-}
-
 export function getCase(ctx: ServiceContext, a: ArgsOut<'getCase'>): ResultOf<'getCase'> {
   const c = mustGet(ctx, a.id);
   // Viewing PHI is itself an audited act (HIPAA 164.312(b)).

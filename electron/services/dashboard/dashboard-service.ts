@@ -9,7 +9,7 @@ import { buildDashboard, type RuleInfo } from '../../../shared/dashboard/dashboa
 import { personDisplayName } from '../../../shared/domain/person';
 import type { ServiceContext } from '../context';
 import { caseClaim, getBillingSettings } from '../billing/billing-service';
-import { DEMO_CASE_KEY } from '../demo/seed-demo';
+import { DEMO_CASE_KEY } from '../demo/demo-keys';
 
 /**
  * Claims computed per view at most. A claim rebuilds the case's facts from its events (a few

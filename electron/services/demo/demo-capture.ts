@@ -10,7 +10,7 @@ import { CASE_DURATION_MS } from '../../simulator/scenario';
 import type { CaseClock } from '../../../shared/domain/case-clock';
 import type { ServiceContext } from '../context';
 import { setCaseStatus } from '../cases/case-service';
-import { DEMO_CASE_KEY } from './seed-demo';
+import { DEMO_CASE_KEY } from './demo-keys';
 import { CLOCK_KEY } from './demo-clock';
 
 const START_KEY = 'demo.start';

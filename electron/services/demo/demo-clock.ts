@@ -1,6 +1,6 @@
 import type { CaseClock } from '../../../shared/domain/case-clock';
 import type { ServiceContext } from '../context';
-import { DEMO_CASE_KEY } from './seed-demo';
+import { DEMO_CASE_KEY } from './demo-keys';
 
 /** The demo case's clock (shared/domain/case-clock.ts), written each time the demo starts playing. */
 export const CLOCK_KEY = 'demo.clock';

@@ -3,10 +3,8 @@ import { CaseInputSchema } from '../../../shared/domain/case';
 import { PersonInputSchema } from '../../../shared/domain/person';
 import type { ServiceContext } from '../context';
 import { hashPin } from '../users/pin';
+import { DEMO_CASE_KEY, DEMO_USER_KEY } from './demo-keys';
 
-export const DEMO_CASE_KEY = 'demo.caseId';
-/** The demo's physician user, who may sign the demo case only (PIN in the README). */
-export const DEMO_USER_KEY = 'demo.userId';
 export const DEMO_PIN = 'demo-sign';
 const SEEDED_KEY = 'demo.seededAt';
 

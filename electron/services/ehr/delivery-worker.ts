@@ -5,10 +5,17 @@
  */
 import { isSuccess, retryDelayMs, type DeliveryState } from '../../../shared/ehr/delivery';
 import type { ServiceContext } from '../context';
-import { isCertificateFailure, sendMllp, type MllpSendResult } from '../hl7/mllp-client';
+import type { MllpSendResult } from '../hl7/mllp-client';
 import type { StoredDelivery } from '../store/delivery-repo';
-import { deliverToFolder } from './drop-folder';
-import { ehrSettings, sidecarFor } from './ehr-settings';
+
+/**
+ * The senders (sockets, TLS, the drop folder, the EHR settings) load on the first delivery: every
+ * backend has a worker, most never send, and a one-shot command must not pay for them (#15).
+ */
+async function senders() {
+  const [mllp, folder, settings] = await Promise.all([import('../hl7/mllp-client'), import('./drop-folder'), import('./ehr-settings')]);
+  return { ...mllp, ...folder, ...settings };
+}
 
 /** How long a message marked "sent" may stay unanswered before a restart sends it again. */
 const IN_FLIGHT_GRACE_MS = 30_000;
@@ -84,6 +91,7 @@ export class DeliveryWorker {
 
   async #deliver(d: StoredDelivery): Promise<void> {
     const { store } = this.#ctx;
+    const { ehrSettings, sidecarFor, deliverToFolder, sendMllp, isCertificateFailure } = await senders();
     const dest = ehrSettings(this.#ctx).destinations.find((x) => x.id === d.destinationId);
     const attempts = d.attempts + 1;
     let outcome: Outcome;
@@ -100,7 +108,7 @@ export class DeliveryWorker {
         // again (same control id, which the receiver can recognise) instead of losing it.
         store.write(() => store.delivery.update(d.id, { state: 'sent', attempts, nextAttemptAt: this.#ctx.now() + dest.timeoutSeconds * 1000 + IN_FLIGHT_GRACE_MS, message: null, doneAt: null }));
         this.#changed(d.caseId);
-        outcome = mllpOutcome(await sendMllp({ host: dest.host, port: dest.port, ...(dest.tls ? { tls: dest.caPem ? { ca: dest.caPem } : {} } : {}), payload: d.payload ?? '', timeoutMs: dest.timeoutSeconds * 1000 }));
+        outcome = mllpOutcome(isCertificateFailure, await sendMllp({ host: dest.host, port: dest.port, ...(dest.tls ? { tls: dest.caPem ? { ca: dest.caPem } : {} } : {}), payload: d.payload ?? '', timeoutMs: dest.timeoutSeconds * 1000 }));
       }
     }
     const max = dest?.kind === 'mllp' ? dest.maxAttempts : 50;
@@ -131,7 +139,7 @@ export class DeliveryWorker {
   }
 }
 
-function mllpOutcome(r: MllpSendResult): Outcome {
+function mllpOutcome(isCertificateFailure: (r: Readonly<{ kind: string; code?: string }>) => boolean, r: MllpSendResult): Outcome {
   switch (r.kind) {
     case 'accepted':
       return { state: 'acknowledged', retry: false, message: r.text || null };

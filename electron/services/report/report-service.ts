@@ -22,7 +22,7 @@ import { AppError } from '../store/store-errors';
 import type { StoredVersion } from '../store/report-repo';
 import { digestEvents } from '../store/events-digest';
 import { authorizeUser } from '../users/authorize';
-import { DEMO_CASE_KEY, DEMO_USER_KEY } from '../demo/seed-demo';
+import { DEMO_CASE_KEY, DEMO_USER_KEY } from '../demo/demo-keys';
 
 function peopleOf(ctx: ServiceContext, c: CaseRecord) {
   const get = (id: string | null): Person | null => (id ? ctx.store.people.get(id) : null);

@@ -1,5 +1,8 @@
-/** One line of the `npm run bench` table: what is measured, its target, the median, pass/fail. */
-export type BenchRow = { measure: string; target: string; median: string; pass: boolean };
+/**
+ * One line of the `npm run bench` table: what is measured, its target, the median, pass/fail; and,
+ * where an end-to-end row is far from its inner row, why (printed under the table).
+ */
+export type BenchRow = { measure: string; target: string; median: string; pass: boolean; why?: string };
 
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);

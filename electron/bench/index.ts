@@ -86,11 +86,18 @@ for (const s of SUITES) {
 }
 
 const head = ['Measure', 'Target', 'Median', ''];
+const notes = rows.filter((r) => r.why);
+const marked = (r: Line) => (r.why ? `${r.measure} [${notes.indexOf(r) + 1}]` : r.measure);
 const body = rows.map((r) =>
-  r.notRun !== undefined ? [r.measure, '', `not run: ${r.notRun}`, 'NOT RUN'] : r.skipped !== undefined ? [r.measure, '', `skipped: ${r.skipped}`, '—'] : [r.measure, r.target, r.median, r.pass ? 'ok' : 'MISSED'],
+  r.notRun !== undefined ? [r.measure, '', `not run: ${r.notRun}`, 'NOT RUN'] : r.skipped !== undefined ? [r.measure, '', `skipped: ${r.skipped}`, '—'] : [marked(r), r.target, r.median, r.pass ? 'ok' : 'MISSED'],
 );
 const widths = head.map((_, i) => Math.max(...[head, ...body].map((r) => (r[i] ?? '').length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-const table = [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+const table = [
+  line(head),
+  `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+  ...body.map(line),
+  ...(notes.length ? ['', ...notes.map((r, i) => `[${i + 1}] ${r.why}`)] : []),
+].join('\n');
 // Exit once the table is written: a suite that failed midway may have left a handle open.
 process.stdout.write(`${table}\n`, () => process.exit(rows.every((r) => r.pass) ? 0 : 1));

@@ -164,6 +164,11 @@ export async function benchPdfCli(opts: { pairs?: number } = {}): Promise<BenchR
         target: `≤ 3× node -e 0 + render (${budget.toFixed(0)} ms)`,
         median: `${m.toFixed(0)} ms (node -e 0 ${median(node).toFixed(0)} ms, render ${median(inner).toFixed(0)} ms)`,
         pass: m <= budget,
+        ...(m > 3 * median(inner)
+          ? {
+              why: `The PDF from the command line takes ${(m / median(inner)).toFixed(1)}× the render row. That row is a warm render (the 5th in a running process). A fresh process first compiles pdf-lib and fontkit (1.9 MB of JavaScript), decodes the Brotli dictionary and Unicode tables fontkit carries, parses the two Noto fonts and runs all of it before V8's optimizer has warmed; opening the store and reading the case are a few ms. The app renders in its long-running backend, where the warm figure holds.`,
+            }
+          : {}),
       },
     ];
   } finally {

@@ -206,6 +206,34 @@ describe('inspect --json: the optimized writer gives the straightforward JSON', 
     expect(read).toBeGreaterThan(150);
   });
 
+  it('TALs of several texts: each text is its own, whatever the text before it at that place or in that record', () => {
+    // A long stimulus line repeated (Windows-1252), then a short label new in every record, with
+    // quotes, escapes, controls and non-ASCII among them; every 50th record swaps the two places
+    // and every 7th repeats the first text in the second place; 300 distinct long texts (more than
+    // the writer remembers); some with durations.
+    const labels = (r: number) => (r % 11 === 0 ? `Trial "${r}" \\ ok` : r % 13 === 0 ? `Trial\t${r}\x01` : r % 17 === 0 ? `Essai n°${r} ✓ 😀` : `Trial ${r}`);
+    const longText = (r: number) => (r % 5 === 0 ? `Train ${r % 300}: 100 mA, 500 µs pulses, 5 pulses, 2 ms ISI` : 'Stim: 25mA, 250µs, 3, 2ms, 2Hz');
+    const expected: string[] = [];
+    const data = writeEdf({
+      reserved: 'EDF+D',
+      recordDuration: '0.064',
+      signals: [...channels(1, 4200), ANNOT(120)],
+      recordCount: 1500,
+      annotations: (r) => {
+        const onset = `+${(r * 0.5).toFixed(3)}`;
+        const stim = r % 5 === 0 ? longText(r) : bytes('Stim: 25mA, 250', MU, 's, 3, 2ms, 2Hz');
+        const texts = r % 50 === 0 ? [labels(r), stim] : r % 7 === 0 ? [stim, stim] : [stim, labels(r)];
+        const decoded = texts.map((t) => (typeof t === 'string' ? t : longText(1)));
+        expected.push(...decoded);
+        return bytes(timekeeping(onset), tal(onset, texts, r % 9 === 0 ? '0.5' : undefined));
+      },
+    });
+    const json = expectSame(() => bytesSource(data));
+    const parsed = JSON.parse(json) as { annotations: Array<{ text: string; durationSec: number | null }> };
+    expect(parsed.annotations.map((a) => a.text)).toEqual(expected);
+    expect(parsed.annotations.filter((a) => a.durationSec === 0.5)).toHaveLength(2 * 167);
+  });
+
   it('the built CLI writes the same bytes to its stdout', () => {
     const cli = path.join(ROOT, 'out', 'main', 'cli.js');
     const file = path.join(tempDir(), 'sweeps.edf');

@@ -24,6 +24,12 @@ const NEXT_SEGMENT = enc('},{"startSec":');
 const END_SEC = enc(',"endSec":');
 const RECORDS = enc(',"records":');
 const NULL = enc('null');
+const NO_DURATION_TEXT = enc(',"durationSec":null,"text":');
+const CLOSE = enc('}');
+/** Texts up to this long are written as they come; longer ones are encoded once and remembered. */
+const SHORT_TEXT = 24;
+/** How many long texts are remembered (a file with more distinct ones encodes the rest each time). */
+const MAX_TAILS = 256;
 
 /** A growing run of JSON bytes in one reused buffer, flushed to a sink in blocks. */
 export class JsonBytes {
@@ -61,6 +67,28 @@ export class JsonBytes {
     const b = utf8.encode(s);
     this.room(b.length);
     this.bytes(b);
+  }
+
+  /**
+   * A string as JSON.stringify writes it, UTF-8 encoded; the caller made room (6 bytes per UTF-16
+   * unit, the longest escape, plus 2). Printable ASCII without quote or backslash is copied as is;
+   * anything else goes through JSON.stringify.
+   */
+  jsonString(s: string): void {
+    const buf = this.#buf;
+    const start = this.#pos;
+    let p = start;
+    buf[p++] = 0x22;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+        this.#pos = start + utf8.encodeInto(JSON.stringify(s), buf.subarray(start)).written;
+        return;
+      }
+      buf[p++] = c;
+    }
+    buf[p++] = 0x22;
+    this.#pos = p;
   }
 
   /** A whole number 0 ≤ v < 2^31; the caller made room (10 bytes). */
@@ -145,16 +173,33 @@ export function writeEdfJson(reader: EdfReader, sink: ByteSink): void {
   out.text(`${JSON.stringify(jsonHead(reader.header)).slice(0, -1)},"annotations":[`);
   let first = true;
   // The reader hands a repeated text over as the same string: encode it, with what follows the
-  // onset, once for all the annotations that share it.
+  // onset, once for all the annotations that share it. Remembered by text, not only the last one:
+  // devices alternate a few texts (a stimulus line, then a trial label, record after record).
+  const tails = new Map<string, Uint8Array>();
   let lastText: string | null = null;
   let lastDuration: number | null = null;
   let tail = NULL;
   const annotations: EdfAnnotationSink = {
     annotation(onsetSec, durationSec, text) {
       if (text !== lastText || durationSec !== lastDuration) {
+        const known = durationSec === null ? tails.get(text) : undefined;
+        if (known !== undefined) tail = known;
+        else if (durationSec === null && text.length <= SHORT_TEXT) {
+          // A short text (a trial label, often new each time) is written as it comes.
+          out.room(64 + 6 * text.length);
+          out.bytes(first ? FIRST_ANNOTATION : NEXT_ANNOTATION);
+          out.num(onsetSec);
+          out.bytes(NO_DURATION_TEXT);
+          out.jsonString(text);
+          out.bytes(CLOSE);
+          first = false;
+          return;
+        } else {
+          tail = utf8.encode(`,"durationSec":${durationSec === null ? 'null' : num(durationSec)},"text":${JSON.stringify(text)}}`);
+          if (durationSec === null && tails.size < MAX_TAILS) tails.set(text, tail);
+        }
         lastText = text;
         lastDuration = durationSec;
-        tail = utf8.encode(`,"durationSec":${durationSec === null ? 'null' : num(durationSec)},"text":${JSON.stringify(text)}}`);
       }
       out.room(64 + tail.length);
       out.bytes(first ? FIRST_ANNOTATION : NEXT_ANNOTATION);

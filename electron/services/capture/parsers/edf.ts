@@ -705,6 +705,23 @@ export interface EdfAnnotationSink {
  * allocates only for the annotations it finds and for warnings not seen before. With a sink it
  * hands annotations over instead of making objects, and makes no onset strings either.
  */
+/** Places in a TAL whose last text is remembered (a fourth text and later share the last slot). */
+const TEXT_SLOTS = 4;
+type TextSlot = { bytes: Uint8Array; length: number; text: string; fellBack: boolean };
+
+/** A text that is not its slot's last one again (scan compares as it looks for the text's end). */
+function decodeInto(slot: TextSlot, b: Uint8Array, t: number, q: number): string {
+  const n = q - t;
+  const text = decodeText(b, t, q);
+  slot.fellBack = lastDecodeFellBack;
+  if (n <= slot.bytes.length) {
+    slot.bytes.set(b.subarray(t, q));
+    slot.length = n;
+    slot.text = text;
+  } else slot.length = -1;
+  return text;
+}
+
 class TalScanner {
   record = 0;
   /** Whether this record has its time-keeping TAL; timekeepingRaw is its text ('' with a sink). */
@@ -713,12 +730,13 @@ class TalScanner {
   timekeepingSec = 0;
   annotations: EdfAnnotation[] | null = null;
 
-  /** The last text decoded, by its bytes: consecutive records often repeat one text (a mode's
-   * stimulus settings, a sleep stage), and sharing the string saves both decoding and memory. */
-  #lastBytes = new Uint8Array(256);
-  #lastLength = -1;
-  #lastText = '';
-  #lastFellBack = false;
+  /**
+   * The last text decoded at each place in a TAL (first text, second, …), by its bytes:
+   * consecutive records often repeat one text (a mode's stimulus settings, a sleep stage), and
+   * sharing the string saves both decoding and memory. By place, because a device that writes
+   * two texts per TAL (settings, then a trial number) would otherwise never repeat the last one.
+   */
+  readonly #last: TextSlot[] = Array.from({ length: TEXT_SLOTS }, () => ({ bytes: new Uint8Array(256), length: -1, text: '', fellBack: false }));
   #lastOnsetBytes = new Uint8Array(32);
   #lastOnsetLength = -1;
   #lastOnsetRaw = '';
@@ -807,8 +825,9 @@ class TalScanner {
           break;
         }
         const t = q;
-        // The end of the text, and on the way whether it repeats the last text decoded.
-        const last = this.#lastBytes;
+        // The end of the text, and on the way whether it repeats the last text decoded here.
+        const slot = this.#last[index < TEXT_SLOTS ? index : TEXT_SLOTS - 1] as TextSlot;
+        const last = slot.bytes;
         let same = true;
         while (q < end) {
           const c = b[q];
@@ -820,7 +839,7 @@ class TalScanner {
           this.warn('unterminated-tal', signal, p - start, 'an annotation text runs off the end of the annotation signal and was ignored');
           return;
         }
-        if (q > t) this.emit(b, t, q, same && q - t === this.#lastLength, onsetRaw, onsetSec, durationSec, signal, tal, index, timekeeping);
+        if (q > t) this.emit(b, t, q, slot, same && q - t === slot.length, onsetRaw, onsetSec, durationSec, signal, tal, index, timekeeping);
         index++;
         if (b[q] === NUL) {
           // Text closed by 0x00 without its 0x14: keep the text, the TAL ends here.
@@ -838,6 +857,7 @@ class TalScanner {
     b: Uint8Array,
     t: number,
     q: number,
+    slot: TextSlot,
     repeated: boolean,
     onsetRaw: string,
     onsetSec: number,
@@ -847,8 +867,8 @@ class TalScanner {
     index: number,
     timekeeping: boolean,
   ): void {
-    const text = repeated ? this.#lastText : this.#decode(b, t, q);
-    if (this.#lastFellBack) this.warn('not-utf8', signal, -1, 'annotation text is not UTF-8; read as Windows-1252');
+    const text = repeated ? slot.text : decodeInto(slot, b, t, q);
+    if (slot.fellBack) this.warn('not-utf8', signal, -1, 'annotation text is not UTF-8; read as Windows-1252');
     // EDF+ keeps the time-keeping TAL empty; some devices (Cadwell) write their text there.
     if (timekeeping) this.warn('timekeeping-text', signal, -1, 'the time-keeping TAL carries annotation text; kept as an annotation');
     if (this.sink !== null) {
@@ -883,22 +903,6 @@ class TalScanner {
       this.#lastOnsetLength = n;
     } else this.#lastOnsetLength = -1;
     return raw;
-  }
-
-  /** A text that is not the last one again (scan compares as it looks for the text's end). */
-  #decode(b: Uint8Array, t: number, q: number): string {
-    const n = q - t;
-    const text = decodeText(b, t, q);
-    if (n <= this.#lastBytes.length) {
-      this.#lastBytes.set(b.subarray(t, q));
-      this.#lastLength = n;
-      this.#lastText = text;
-      this.#lastFellBack = lastDecodeFellBack;
-    } else {
-      this.#lastLength = -1;
-      this.#lastFellBack = lastDecodeFellBack;
-    }
-    return text;
   }
 
   /** Builds the "where" text only for a warning kind not seen yet (a repeat is only counted). */

@@ -91,6 +91,34 @@ export class JsonBytes {
     this.#pos = p;
   }
 
+  #lastNum = Number.NaN;
+  readonly #lastNumBytes = new Uint8Array(32);
+  #lastNumLength = 0;
+
+  /**
+   * num(x), remembering the bytes of the last number: the annotations of one TAL share its onset
+   * (a device writing two texts per TAL writes every onset twice). The caller made room (32 bytes).
+   */
+  onset(x: number): void {
+    const buf = this.#buf;
+    if (x === this.#lastNum) {
+      const n = this.#lastNumLength;
+      const last = this.#lastNumBytes;
+      let p = this.#pos;
+      for (let i = 0; i < n; i++) buf[p++] = last[i] as number;
+      this.#pos = p;
+      return;
+    }
+    const start = this.#pos;
+    this.num(x);
+    const n = this.#pos - start;
+    if (n <= 32) {
+      for (let i = 0; i < n; i++) this.#lastNumBytes[i] = buf[start + i] as number;
+      this.#lastNumLength = n;
+      this.#lastNum = x;
+    } else this.#lastNum = Number.NaN;
+  }
+
   /** A whole number 0 ≤ v < 2^31; the caller made room (10 bytes). */
   uint(v: number): void {
     this.#pos = writeDigits(this.#buf, this.#pos, v | 0);
@@ -188,7 +216,7 @@ export function writeEdfJson(reader: EdfReader, sink: ByteSink): void {
           // A short text (a trial label, often new each time) is written as it comes.
           out.room(64 + 6 * text.length);
           out.bytes(first ? FIRST_ANNOTATION : NEXT_ANNOTATION);
-          out.num(onsetSec);
+          out.onset(onsetSec);
           out.bytes(NO_DURATION_TEXT);
           out.jsonString(text);
           out.bytes(CLOSE);
@@ -203,7 +231,7 @@ export function writeEdfJson(reader: EdfReader, sink: ByteSink): void {
       }
       out.room(64 + tail.length);
       out.bytes(first ? FIRST_ANNOTATION : NEXT_ANNOTATION);
-      out.num(onsetSec);
+      out.onset(onsetSec);
       out.bytes(tail);
       first = false;
     },

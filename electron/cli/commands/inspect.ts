@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { isatty } from 'node:tty';
-import { FileByteSource } from '../../services/capture/file-byte-source';
+import { StridedPrefetchSource } from '../../services/capture/strided-prefetch';
 import { EdfReader, NotEdfError, summariseEdf, type EdfSummary } from '../../services/capture/parsers/edf';
 import { jsonOut, type Command } from '../command';
 import { EXIT, type CliIo } from '../io';
@@ -29,9 +29,10 @@ export const inspectCommands: readonly Command[] = [
         const { inspectOther } = await import('./inspect-other');
         return inspectOther(io, file, values);
       }
-      let source: FileByteSource;
+      let source: StridedPrefetchSource;
       try {
-        source = new FileByteSource(file);
+        // A big file's annotation slices are read from both ends at once (strided-prefetch.ts).
+        source = new StridedPrefetchSource(file);
       } catch (e) {
         return cannotRead(io, file, e);
       }

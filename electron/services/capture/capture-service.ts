@@ -49,6 +49,8 @@ export class CaptureService {
   #starting: Promise<void> = Promise.resolve();
   /** Counts stops: a start whose readers arrive after a later stop (or start) does nothing. */
   #generation = 0;
+  /** The case capture was last started for, from the moment it is asked (the readers may still be loading). */
+  #wanted: string | null = null;
 
   /** `active: false` (one-shot CLI commands): rules and statuses only, nothing is watched. */
   constructor(ctx: ServiceContext, opts: Readonly<{ active: boolean }>) {
@@ -90,14 +92,14 @@ export class CaptureService {
   onPush(m: PushMessage): void {
     if (!this.#active || m.name !== 'caseChanged') return;
     const { caseId, status } = m.payload;
-    if (status === 'capturing' && this.#target?.id !== caseId) this.#startFor(caseId);
-    else if (status !== 'capturing' && this.#target?.id === caseId) void this.#stopAll();
+    if (status === 'capturing' && this.#wanted !== caseId) this.#startFor(caseId);
+    else if (status !== 'capturing' && this.#wanted === caseId) void this.#stopAll();
   }
 
   /** Sources were added, changed or removed: restart what runs. */
   async sourcesChanged(): Promise<void> {
     if (!this.#active) return;
-    const id = this.#target?.id;
+    const id = this.#wanted;
     await this.#stopAll();
     if (id) this.#startFor(id);
     else this.#publish();
@@ -109,7 +111,7 @@ export class CaptureService {
     this.#rules = null;
     const capturing = this.#ctx.store.cases.capturing();
     const sources = JSON.stringify(this.#ctx.store.capture.listSources().map((s) => [s.id, s.updatedAt]));
-    if (capturing?.id === this.#target?.id && sources === this.#sourcesSeen) return;
+    if (capturing?.id === this.#wanted && sources === this.#sourcesSeen) return;
     if (capturing) this.#startFor(capturing.id);
     else await this.#stopAll();
   }
@@ -149,6 +151,7 @@ export class CaptureService {
     const c = this.#ctx.store.cases.get(caseId);
     if (!c || !this.#readers) return;
     const stopped = this.#stopAll();
+    this.#wanted = c.id;
     // Starts and stops follow each other quickly (sources saved, the case reopened): only the
     // latest start may open its sources, or two readers would fight over one serial port.
     const generation = this.#generation;
@@ -174,6 +177,7 @@ export class CaptureService {
 
   #stopAll(): Promise<void> {
     this.#generation++;
+    this.#wanted = null;
     const running = [...this.#running.values()];
     this.#running.clear();
     this.#target = null;

@@ -1,22 +1,12 @@
-// Lint enforces the layers (style.md §b.5): shared/ runs everywhere, so it imports neither
-// Electron nor Node; services run under plain Node, so they never import Electron; only the
-// preload and the IPC router may touch raw IPC.
+// Lint enforces the layers (style.md §b.5) as an allow-list (electron/tools/eslint-layers.mjs):
+// shared/ imports only itself and zod; the renderer only react, react-dom, zod and shared/;
+// services never Electron; dynamic imports are checked like static ones. Only the preload and
+// the IPC router may touch raw IPC.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
-import { builtinModules } from 'node:module';
+import layers from './electron/tools/eslint-layers.mjs';
 
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-
-const restrict = (paths, patterns, message) => ({
-  'no-restricted-imports': [
-    'error',
-    {
-      paths: paths.map((name) => ({ name, message })),
-      patterns: patterns.map((group) => ({ group: [group], message })),
-    },
-  ],
-});
 
 export default tseslint.config(
   { ignores: ['out/**', 'release/**', 'node_modules/**', '.native/**', 'coverage/**', '.closeout-dev/**'] },
@@ -32,25 +22,27 @@ export default tseslint.config(
     },
   },
   {
-    files: ['shared/**/*.ts'],
-    rules: restrict(
-      ['electron', ...nodeBuiltins],
-      ['node:*', '**/electron/**', '**/renderer/**'],
-      'shared/ is pure and runs in the renderer too: no Electron, no Node APIs, no app layers.',
-    ),
+    // The layers as an allow-list: electron/tools/eslint-layers.mjs says who may import what.
+    files: ['shared/**/*.ts', 'renderer/**/*.{ts,tsx}', 'electron/**/*.ts'],
+    plugins: { closeout: layers },
+    rules: { 'closeout/layers': 'error' },
   },
   {
-    files: ['electron/services/**/*.ts', 'electron/backend/**/*.ts', 'electron/cli/**/*.ts', 'electron/devhost/**/*.ts'],
-    rules: restrict(['electron'], ['**/main/**', '**/preload/**', '**/renderer/**'], 'Services run under plain Node: they never import Electron or the shell.'),
+    // shared/ runs everywhere: ECMAScript's globals only, none of Node's or the browser's.
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['Buffer', 'process', 'global', 'require', 'module', 'exports', '__dirname', '__filename', 'setImmediate', 'clearImmediate', 'window', 'document', 'navigator', 'localStorage', 'fetch'].map((name) => ({
+          name,
+          message: 'shared/ is pure and runs everywhere: ECMAScript globals only.',
+        })),
+      ],
+    },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: restrict(
-      ['electron', ...nodeBuiltins],
-      ['node:*', '**/electron/**'],
-      'The renderer talks to the backend only through the typed client (renderer/src/api).',
-    ),
   },
   {
     // Raw IPC lives in two files only; everything else goes through the contract.
@@ -60,6 +52,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "ImportSpecifier[imported.name=/^ipc(Main|Renderer)$/]", message: 'Use the typed contract (ipc-router / preload), not raw IPC.' },
+        { selector: "MemberExpression[property.name=/^ipc(Main|Renderer)$/]", message: 'Use the typed contract (ipc-router / preload), not raw IPC.' },
       ],
     },
   },

@@ -14,8 +14,8 @@ import { Store } from '../services/store/store';
 import { IntegrityMonitor } from '../services/store/integrity-monitor';
 import { DB_FILE_NAME, lastCheckedOk, recordCheckedOk } from '../services/store/open-db';
 import { AppError, classifyStorageError, damagedDatabase } from '../services/store/store-errors';
-import type { DemoHandle } from '../services/demo/demo-capture';
-import type * as DemoRuntimeModule from '../services/demo/demo-runtime';
+import type { DemoHandle } from '../demo/demo-capture';
+import type * as DemoRuntimeModule from '../demo/demo-runtime';
 import type * as Contract from '../../shared/contract/api';
 import { afterImport, handlers, warmHandlers } from './handlers';
 import type { CaseFileBytes } from '../services/casefile/casefile-service';
@@ -35,7 +35,7 @@ export type BackendOptions = Readonly<{
   /**
    * Put the bundled synthetic demo case in an empty store (the app's first start); with capture
    * on, its events are played by the device simulator through the real watcher. Handed in by
-   * the entry that wants it (`await import('../services/demo/demo-runtime')`), never imported
+   * the entry that wants it (`await import('../demo/demo-runtime')`), never imported
    * here: a backend without the demo does not load it.
    */
   demo?: Readonly<{

@@ -9,7 +9,7 @@ import { envAiKey } from '../services/ai/ai-config';
 import { createBackend } from './host';
 // The app's backend plays the demo on a first start; static, so no message arrives before the
 // listener below is set (a top-level await would open that window).
-import * as demoRuntime from '../services/demo/demo-runtime';
+import * as demoRuntime from '../demo/demo-runtime';
 
 type ParentPort = {
   on: (event: 'message', listener: (e: { data: unknown }) => void) => void;

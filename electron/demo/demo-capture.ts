@@ -6,12 +6,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CASE_DURATION_MS } from '../../simulator/scenario';
-import type { CaseClock } from '../../../shared/domain/case-clock';
-import type { ServiceContext } from '../context';
-import { setCaseStatus } from '../cases/case-service';
-import { DEMO_CASE_KEY } from './demo-keys';
-import { CLOCK_KEY } from './demo-clock';
+import { CASE_DURATION_MS } from '../simulator/scenario';
+import type { CaseClock } from '../../shared/domain/case-clock';
+import type { ServiceContext } from '../services/context';
+import { setCaseStatus } from '../services/cases/case-service';
+import { DEMO_CASE_KEY } from '../services/demo/demo-keys';
+import { CLOCK_KEY } from '../services/demo/demo-clock';
 
 const START_KEY = 'demo.start';
 
@@ -65,7 +65,7 @@ export function startDemoCapture(ctx: ServiceContext, opts: DemoOptions): DemoHa
   ctx.log.info('demo.started', { caseId });
 
   // The simulator loads only when a demo plays, not with every backend (#15: start-up).
-  const sim = import('../../simulator/simulation').then(({ runSimulation }) =>
+  const sim = import('../simulator/simulation').then(({ runSimulation }) =>
     runSimulation({
       outDir: opts.folder,
       seed: 1,

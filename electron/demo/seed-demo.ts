@@ -1,9 +1,9 @@
-import demoJson from '../../../resources/demo/demo-case.json';
-import { CaseInputSchema } from '../../../shared/domain/case';
-import { PersonInputSchema } from '../../../shared/domain/person';
-import type { ServiceContext } from '../context';
-import { hashPin } from '../users/pin';
-import { DEMO_CASE_KEY, DEMO_USER_KEY } from './demo-keys';
+import demoJson from '../../resources/demo/demo-case.json';
+import { CaseInputSchema } from '../../shared/domain/case';
+import { PersonInputSchema } from '../../shared/domain/person';
+import type { ServiceContext } from '../services/context';
+import { hashPin } from '../services/users/pin';
+import { DEMO_CASE_KEY, DEMO_USER_KEY } from '../services/demo/demo-keys';
 
 export const DEMO_PIN = 'demo-sign';
 const SEEDED_KEY = 'demo.seededAt';

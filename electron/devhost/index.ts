@@ -63,7 +63,7 @@ const backend = createBackend({
   dataDir,
   actor: 'devhost',
   appVersion: version,
-  ...(values['no-demo'] ? {} : { demo: { runtime: await import('../services/demo/demo-runtime'), speed, ...(pty ? { serial: { appPath: pty.appPath, devicePath: pty.devicePath } } : {}) } }),
+  ...(values['no-demo'] ? {} : { demo: { runtime: await import('../demo/demo-runtime'), speed, ...(pty ? { serial: { appPath: pty.appPath, devicePath: pty.devicePath } } : {}) } }),
   logToFile: true,
   capture: true,
   aiKey: envAiKey(),

@@ -2,7 +2,7 @@ import type { ArgsIn, Method, ResultOf } from '../../shared/contract/api';
 import type { PushMessage } from '../../shared/contract/events';
 import type { Err } from '../../shared/util/result';
 import { createBackend, type Backend, type BackendOptions } from '../../electron/backend/host';
-import * as demoRuntime from '../../electron/services/demo/demo-runtime';
+import * as demoRuntime from '../../electron/demo/demo-runtime';
 import { tempDir } from './temp-dir';
 
 export type TestBackend = Backend & {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileByteSource } from '../services/capture/file-byte-source';
-import { cadwellTrials, inspectEdf, openCadwellEdf } from '../services/capture/parsers/edf';
+import { cadwellTrials, inspectEdf, openCadwellEdf } from '../../shared/parsers/edf';
 
 import { median, type BenchRow } from './bench-row';
 

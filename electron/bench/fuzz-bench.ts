@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStreamParser, type FileFormat } from '../services/capture/device-readers';
-import { bytesSource } from '../services/capture/parsers/byte-source';
-import { NotEdfError, openEdf } from '../services/capture/parsers/edf';
+import { bytesSource } from '../../shared/parsers/byte-source';
+import { NotEdfError, openEdf } from '../../shared/parsers/edf';
 import type { BenchRow } from './bench-row';
 import { mulberry32 } from '../../shared/util/seeded-random';
 

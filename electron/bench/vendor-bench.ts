@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CadwellJsonParser } from '../services/capture/parsers/cadwell-json';
+import { CadwellJsonParser } from '../../shared/parsers/cadwell-json';
 import { median, type BenchRow } from './bench-row';
 
 const CHILD_ENV = 'CLOSEOUT_VENDOR_BENCH_CHILD';

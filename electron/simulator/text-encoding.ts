@@ -3,7 +3,7 @@
  * exports in the system code page (Windows-1252 in the Americas and Western Europe), which Node
  * cannot encode by itself: TextEncoder only speaks UTF-8.
  */
-import { CP1252_80_9F } from '../services/capture/parsers/text-decoding';
+import { CP1252_80_9F } from '../../shared/parsers/text-decoding';
 
 export type DeviceTextEncoding = 'utf-8' | 'windows-1252';
 

@@ -1,7 +1,7 @@
-import { assertNever } from '../../../../shared/util/assert-never';
+import { assertNever } from '../util/assert-never';
 import { epochIsoDate, epochWallClock, readEpochTimestamp, type EpochReading, type EpochUnit } from './epoch-timestamp';
 import { JsonTokenizer, type JsonSink } from './json-tokenizer';
-import { hasContent, type RecordedSetup, type RecordingChannel, type Stimulation, type StimulusOutput } from '../../../../shared/domain/recorded-setup';
+import { hasContent, type RecordedSetup, type RecordingChannel, type Stimulation, type StimulusOutput } from '../domain/recorded-setup';
 import { WarningLog, type EventPushParser } from './push-parser';
 import type { DeviceEvent, ParseWarning } from './types';
 

@@ -10,8 +10,8 @@
  * so: a 200 MB message is not lost for one segment. Warnings name the message and segment by
  * number and never quote content.
  */
-import { decodeHl7Bytes, headerOf, parseHl7, parseSegmentLine, type Hl7Delimiters, type Hl7Header, type Hl7Segment } from '../../../../shared/hl7/parse';
-import { alertFact, notObservationsWarning, observationKind, resultFact, type ObxRow } from '../../../../shared/hl7/observations';
+import { decodeHl7Bytes, headerOf, parseHl7, parseSegmentLine, type Hl7Delimiters, type Hl7Header, type Hl7Segment } from '../hl7/parse';
+import { alertFact, notObservationsWarning, observationKind, resultFact, type ObxRow } from '../hl7/observations';
 import { WarningLog, type EventPushParser } from './push-parser';
 import type { DeviceEvent, ParseWarning } from './types';
 

@@ -1,4 +1,4 @@
-import { assertNever } from '../../../../shared/util/assert-never';
+import { assertNever } from '../util/assert-never';
 import { daysFromCivil, isValidCivil, MICROS_PER_SECOND } from './wall-clock';
 
 /**

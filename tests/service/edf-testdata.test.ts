@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withFileByteSource } from '../../electron/services/capture/file-byte-source';
-import { inspectEdf, openEdf, wallClockAt, type EdfSummary } from '../../electron/services/capture/parsers/edf';
+import { inspectEdf, openEdf, wallClockAt, type EdfSummary } from '../../shared/parsers/edf';
 import { TESTDATA } from '../helpers/temp-dir';
 
 type TruthSignal = {

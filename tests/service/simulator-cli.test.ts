@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HANG_MS } from '../helpers/patience';
 import { FileByteSource } from '../../electron/services/capture/file-byte-source';
-import { openCadwellEdf, type EdfHeader } from '../../electron/services/capture/parsers/edf';
+import { openCadwellEdf, type EdfHeader } from '../../shared/parsers/edf';
 import { EXIT, runSimulatorCli, type CliIo } from '../../electron/simulator/cli';
 import { ROOT } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';

@@ -2,7 +2,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { cadwellSyntheticChunks, emptySynthStats } from '../../electron/bench/vendor-bench';
-import { CadwellJsonParser } from '../../electron/services/capture/parsers/cadwell-json';
+import { CadwellJsonParser } from '../../shared/parsers/cadwell-json';
 
 /** A callable gc() without restarting vitest with --expose-gc. */
 function exposeGc(): () => void {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bytesSource, type ByteSource } from '../../electron/services/capture/parsers/byte-source';
+import { bytesSource, type ByteSource } from '../../shared/parsers/byte-source';
 import {
   cadwellTrials,
   decodeEdfText,
@@ -17,7 +17,7 @@ import {
   openEdf,
   parseCadwellStimulus,
   type EdfSummary,
-} from '../../electron/services/capture/parsers/edf';
+} from '../../shared/parsers/edf';
 import { bytes, tal, timekeeping, writeEdf, type EdfSpec, type SignalSpec } from '../helpers/edf-writer';
 import { TESTDATA } from '../helpers/temp-dir';
 import { mulberry32 as rng } from '../../shared/util/seeded-random';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { DeviceEvent, ParseWarning } from '../../electron/services/capture/parsers/types';
+import type { DeviceEvent, ParseWarning } from '../../shared/parsers/types';
 import { buildMessage, type SegmentSpec } from '../../shared/hl7/build';
 import { observationsFromMessage, type CaptureFact, type CaptureWarning } from '../../shared/hl7/observations';
 import { decodeHl7Bytes, parseHl7, type Hl7Message } from '../../shared/hl7/parse';

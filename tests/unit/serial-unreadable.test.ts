@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TextByteClassifier, unreadableShare } from '../../electron/services/capture/serial/text-bytes';
 import { UnreadableDetector } from '../../electron/services/capture/serial/unreadable-detector';
-import type { TextEncodingName } from '../../electron/services/capture/parsers/text-decoding';
+import type { TextEncodingName } from '../../shared/parsers/text-decoding';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { observationsFromMessage } from '../../shared/hl7/observations';
 import { headerOf, parseHl7 } from '../../shared/hl7/parse';
-import { parseCadwellStimulus } from '../../electron/services/capture/parsers/edf';
-import { decodeText } from '../../electron/services/capture/parsers/text-decoding';
+import { parseCadwellStimulus } from '../../shared/parsers/edf';
+import { decodeText } from '../../shared/parsers/text-decoding';
 import { parseSimulatorArgs, progressLine } from '../../electron/simulator/cli';
 import { createClock, defaultStartInstant, deviceWallMs, formatWallClock, parseStartOption, realDueMs } from '../../electron/simulator/clock';
 import { edfPlusPatientField, edfPlusRecordingField, talOnset } from '../../electron/simulator/edf-plus-d-writer';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CadwellJsonParser } from '../../electron/services/capture/parsers/cadwell-json';
-import { parseChunks } from '../../electron/services/capture/parsers/push-parser';
+import { CadwellJsonParser } from '../../shared/parsers/cadwell-json';
+import { parseChunks } from '../../shared/parsers/push-parser';
 import { BASELINE_SETUP, CASE_0, CASE_1, cadwellDocument, us, utcWallClock } from '../fixtures/vendor/cadwell-fixture';
 import { mutateSome, randomChunks, seededRng, utf8 } from '../fixtures/vendor/chunking';
 

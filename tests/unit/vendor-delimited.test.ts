@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DelimitedParser, type DelimitedOptions } from '../../electron/services/capture/parsers/delimited';
-import { validateDelimitedProfile, type DelimitedProfile } from '../../electron/services/capture/parsers/delimited-profile';
-import { parseChunks } from '../../electron/services/capture/parsers/push-parser';
-import { compileTimeFormat } from '../../electron/services/capture/parsers/time-format';
+import { DelimitedParser, type DelimitedOptions } from '../../shared/parsers/delimited';
+import { validateDelimitedProfile, type DelimitedProfile } from '../../shared/parsers/delimited-profile';
+import { parseChunks } from '../../shared/parsers/push-parser';
+import { compileTimeFormat } from '../../shared/parsers/time-format';
 import { mutateSome, parseBothWays, randomChunks, seededRng, utf8 } from '../fixtures/vendor/chunking';
 
 const CSV: DelimitedProfile = {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectFormat, type DetectedFormat } from '../../electron/services/capture/parsers/detect';
+import { detectFormat, type DetectedFormat } from '../../shared/parsers/detect';
 import { TESTDATA } from '../helpers/temp-dir';
 import { cadwellDocument } from '../fixtures/vendor/cadwell-fixture';
 import { utf8 } from '../fixtures/vendor/chunking';

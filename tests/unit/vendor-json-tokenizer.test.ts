@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonTokenizer, type JsonSink } from '../../electron/services/capture/parsers/json-tokenizer';
+import { JsonTokenizer, type JsonSink } from '../../shared/parsers/json-tokenizer';
 import { randomChunks, randomInt, seededRng, utf8, type Rng } from '../fixtures/vendor/chunking';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

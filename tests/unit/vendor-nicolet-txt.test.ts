@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NicoletTxtParser, parseDuration } from '../../electron/services/capture/parsers/nicolet-txt';
-import { parseChunks } from '../../electron/services/capture/parsers/push-parser';
+import { NicoletTxtParser, parseDuration } from '../../shared/parsers/nicolet-txt';
+import { parseChunks } from '../../shared/parsers/push-parser';
 import { mutateSome, parseBothWays, randomChunks, seededRng, utf8 } from '../fixtures/vendor/chunking';
 
 const TEXT = [

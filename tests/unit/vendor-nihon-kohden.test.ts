@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNihonKohden } from '../../electron/services/capture/parsers/nihon-kohden';
+import { parseNihonKohden } from '../../shared/parsers/nihon-kohden';
 import { mutateSome, seededRng, utf8 } from '../fixtures/vendor/chunking';
 import { writeNkCmt, writeNkLog, writeNkPnt, type NkRecord } from '../fixtures/vendor/nihon-kohden-writer';
 

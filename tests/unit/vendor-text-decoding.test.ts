@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText, sniffBom, StreamDecoder } from '../../electron/services/capture/parsers/text-decoding';
-import { TextLineReader } from '../../electron/services/capture/parsers/text-lines';
+import { decodeText, sniffBom, StreamDecoder } from '../../shared/parsers/text-decoding';
+import { TextLineReader } from '../../shared/parsers/text-lines';
 import { randomChunks, seededRng, utf8 } from '../fixtures/vendor/chunking';
 
 describe('text decoding', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseChunks } from '../../electron/services/capture/parsers/push-parser';
-import { XltekTxtParser, type XltekOptions } from '../../electron/services/capture/parsers/xltek-txt';
+import { parseChunks } from '../../shared/parsers/push-parser';
+import { XltekTxtParser, type XltekOptions } from '../../shared/parsers/xltek-txt';
 import { mutateSome, parseBothWays, randomChunks, seededRng, utf8 } from '../fixtures/vendor/chunking';
 
 /** Synthetic export: header with a date, start 23:12:03, a case running past midnight. */

@@ -6,7 +6,7 @@
  * byte for byte what JSON.stringify gives for the same object (tests/service/cli-inspect-json.test.ts).
  */
 import fs from 'node:fs';
-import { scanAnnotations, type EdfAnnotationSink, type EdfHeader, type EdfReader } from '../../services/capture/parsers/edf';
+import { scanAnnotations, type EdfAnnotationSink, type EdfHeader, type EdfReader } from '../../../shared/parsers/edf';
 
 /** Takes each block of output before the writer reuses its buffer. */
 export type ByteSink = (bytes: Uint8Array) => void;

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { isatty } from 'node:tty';
 import { StridedPrefetchSource } from '../../services/capture/strided-prefetch';
-import { EdfReader, NotEdfError, summariseEdf, type EdfSummary } from '../../services/capture/parsers/edf';
+import { EdfReader, NotEdfError, summariseEdf, type EdfSummary } from '../../../shared/parsers/edf';
 import { jsonOut, type Command } from '../command';
 import { EXIT, type CliIo } from '../io';
 import { fdSink, OutputClosed, textSink, writeEdfJson } from './inspect-json';

@@ -4,7 +4,7 @@ import { isValidRuleFields, type MappingRuleFields } from '../../../shared/domai
 import { isValidTimeZone } from '../../../shared/util/zoned-time';
 import type { ServiceContext } from '../context';
 import { AppError } from '../store/store-errors';
-import { validateDelimitedProfile } from './parsers/delimited-profile';
+import { validateDelimitedProfile } from '../../../shared/parsers/delimited-profile';
 import { listSerialPorts as listPorts } from './serial/list-ports';
 
 function capture(ctx: ServiceContext) {

@@ -5,16 +5,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DeviceEvent, ParseWarning } from '../../../shared/domain/device-event';
-import { CadwellJsonParser } from './parsers/cadwell-json';
-import { XltekTxtParser } from './parsers/xltek-txt';
-import { NicoletTxtParser } from './parsers/nicolet-txt';
-import { DelimitedParser } from './parsers/delimited';
-import { validateDelimitedProfile } from './parsers/delimited-profile';
-import { parseNihonKohden } from './parsers/nihon-kohden';
-import { Hl7FileParser } from './parsers/hl7-file';
-import { detectFormat, DETECT_BYTES, type DetectedFormat } from './parsers/detect';
-import type { EventPushParser } from './parsers/push-parser';
-import type { TextEncodingName } from './parsers/text-decoding';
+import { CadwellJsonParser } from '../../../shared/parsers/cadwell-json';
+import { XltekTxtParser } from '../../../shared/parsers/xltek-txt';
+import { NicoletTxtParser } from '../../../shared/parsers/nicolet-txt';
+import { DelimitedParser } from '../../../shared/parsers/delimited';
+import { validateDelimitedProfile } from '../../../shared/parsers/delimited-profile';
+import { parseNihonKohden } from '../../../shared/parsers/nihon-kohden';
+import { Hl7FileParser } from '../../../shared/parsers/hl7-file';
+import { detectFormat, DETECT_BYTES, type DetectedFormat } from '../../../shared/parsers/detect';
+import type { EventPushParser } from '../../../shared/parsers/push-parser';
+import type { TextEncodingName } from '../../../shared/parsers/text-decoding';
 
 /** The formats a watched folder can hold, after detection or a source's fixed setting. */
 export type FileFormat = 'edf' | 'cadwell-edf' | 'cadwell-json' | 'xltek-txt' | 'nicolet-txt' | 'nihon-kohden' | 'delimited' | 'hl7';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { ByteSource } from './parsers/byte-source';
+import type { ByteSource } from '../../../shared/parsers/byte-source';
 
 /**
  * A ByteSource over an open file: positioned reads (pread) into one reusable buffer, so reading

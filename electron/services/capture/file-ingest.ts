@@ -19,10 +19,10 @@ import type { EventWriter} from './event-writer';
 import { FactKeys, type Fact } from './event-writer';
 import { createStreamParser, detectFileFormat, readHead, readNihonKohdenFiles, UnreadableFileError, type FileFormat } from './device-readers';
 import { FileByteSource } from './file-byte-source';
-import { cadwellTrials, NotEdfError, openCadwellEdf, openEdf, type EdfHeader } from './parsers/edf';
-import { CadwellJsonParser } from './parsers/cadwell-json';
-import type { EventPushParser } from './parsers/push-parser';
-import type { TextEncodingName } from './parsers/text-decoding';
+import { cadwellTrials, NotEdfError, openCadwellEdf, openEdf, type EdfHeader } from '../../../shared/parsers/edf';
+import { CadwellJsonParser } from '../../../shared/parsers/cadwell-json';
+import type { EventPushParser } from '../../../shared/parsers/push-parser';
+import type { TextEncodingName } from '../../../shared/parsers/text-decoding';
 
 export type CaptureCase = Readonly<{ id: string; dateOfService: string; patient: CasePatient }>;
 

@@ -17,7 +17,7 @@ import { storageProblem, type CaptureCase } from './file-ingest';
 import type { AppError } from '../store/store-errors';
 import { startSerialCapture, type SerialStatus } from './serial/serial-capture';
 import { MESSAGE_KEY } from './serial/hl7-reader';
-import { validateDelimitedProfile, type DelimitedProfile } from './parsers/delimited-profile';
+import { validateDelimitedProfile, type DelimitedProfile } from '../../../shared/parsers/delimited-profile';
 
 export type SerialSourceDeps = Readonly<{
   ctx: ServiceContext;

@@ -11,7 +11,7 @@
  * under us: the worker stops and those slices are read here).
  */
 import { Worker } from 'node:worker_threads';
-import type { ByteSource } from './parsers/byte-source';
+import type { ByteSource } from '../../../shared/parsers/byte-source';
 import { FileByteSource } from './file-byte-source';
 
 /** Below this many slices, a worker's start costs more than it saves. */

@@ -9,7 +9,7 @@
 import type { CaseFileChecker } from '../../../shared/casefile/codec';
 import type { CaseFileEvent } from '../../../shared/casefile/case-file';
 import { MAX_JSON_DEPTH } from '../../../shared/util/json-depth';
-import { JsonTokenizer, type JsonSink } from '../capture/parsers/json-tokenizer';
+import { JsonTokenizer, type JsonSink } from '../../../shared/parsers/json-tokenizer';
 
 /** One string read at most: an event text beyond it is cut anyway (event-limits.ts); any other such string makes the event too large. */
 const MAX_STRING_BYTES = 64 * 1024;

@@ -13,7 +13,7 @@ import { observationsFromMessage } from '../../../../shared/hl7/observations';
 import { decodeHl7Bytes, headerOf, parseHl7, type Hl7Message } from '../../../../shared/hl7/parse';
 import { assertNever } from '../../../../shared/util/assert-never';
 import { zoneOffsetMs } from '../../../../shared/util/zoned-time';
-import { CP1252_80_9F, decodeText, type TextEncodingName } from '../parsers/text-decoding';
+import { CP1252_80_9F, decodeText, type TextEncodingName } from '../../../../shared/parsers/text-decoding';
 import { NOTHING, type FrameReader, type ReadResult, type ReaderCounts } from './frame-reader';
 
 export type Hl7Framing = 'mllp' | 'hl7-lines';

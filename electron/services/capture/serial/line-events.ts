@@ -10,10 +10,10 @@
  */
 import type { DeviceEvent } from '../../../../shared/domain/device-event';
 import { instantToWallClock } from '../../../../shared/util/zoned-time';
-import { DelimitedParser } from '../parsers/delimited';
-import type { DelimitedProfile } from '../parsers/delimited-profile';
-import { compileTimeFormat } from '../parsers/time-format';
-import { formatIsoDate, MICROS_PER_DAY, parseWallClock as parseWallPoint } from '../parsers/wall-clock';
+import { DelimitedParser } from '../../../../shared/parsers/delimited';
+import type { DelimitedProfile } from '../../../../shared/parsers/delimited-profile';
+import { compileTimeFormat } from '../../../../shared/parsers/time-format';
+import { formatIsoDate, MICROS_PER_DAY, parseWallClock as parseWallPoint } from '../../../../shared/parsers/wall-clock';
 
 export function lineKey(receivedAt: number, sequence: number): string {
   return `${receivedAt}:${sequence}`;

@@ -4,8 +4,8 @@
  * control bytes, decoded with the port's encoding and turned into one event (line-events.ts).
  */
 import type { DeviceEvent } from '../../../../shared/domain/device-event';
-import type { DelimitedProfile } from '../parsers/delimited-profile';
-import { decodeText, type TextEncodingName } from '../parsers/text-decoding';
+import type { DelimitedProfile } from '../../../../shared/parsers/delimited-profile';
+import { decodeText, type TextEncodingName } from '../../../../shared/parsers/text-decoding';
 import { emptyCounts, NOTHING, type FrameReader, type ReadResult, type ReaderCounts } from './frame-reader';
 import { freeTextEvent, ProfiledLineReader } from './line-events';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './line-splitter';

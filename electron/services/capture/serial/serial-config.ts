@@ -5,8 +5,8 @@
  * in shared/util/result.ts), before a capture is started with it.
  */
 import { isValidTimeZone } from '../../../../shared/util/zoned-time';
-import { validateDelimitedProfile, type DelimitedProfile } from '../parsers/delimited-profile';
-import { isTextEncodingName, TEXT_ENCODINGS, type TextEncodingName } from '../parsers/text-decoding';
+import { validateDelimitedProfile, type DelimitedProfile } from '../../../../shared/parsers/delimited-profile';
+import { isTextEncodingName, TEXT_ENCODINGS, type TextEncodingName } from '../../../../shared/parsers/text-decoding';
 
 /** The standard rates every USB adapter and UART supports (same list as shared/domain/capture-source.ts). */
 export const SERIAL_BAUD_RATES = [300, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600] as const;

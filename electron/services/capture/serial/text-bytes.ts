@@ -14,7 +14,7 @@
  *                 valid pairs easily, so detection is weaker for GBK sources.
  */
 import { assertNever } from '../../../../shared/util/assert-never';
-import type { TextEncodingName } from '../parsers/text-decoding';
+import type { TextEncodingName } from '../../../../shared/parsers/text-decoding';
 
 /** Receives verdicts in stream order; `count` bytes at once for a completed multi-byte sequence. */
 export type VerdictSink = (readable: boolean, count: number) => void;

@@ -7,7 +7,7 @@
  * the state, and a minimum sample keeps the few junk bytes an adapter emits when a device
  * powers up from raising the alarm on their own.
  */
-import type { TextEncodingName } from '../parsers/text-decoding';
+import type { TextEncodingName } from '../../../../shared/parsers/text-decoding';
 import { TextByteClassifier, type VerdictSink } from './text-bytes';
 
 export type UnreadableOptions = Readonly<{

@@ -7,7 +7,7 @@ import { damagedDatabase } from '../services/store/store-errors';
 const cases = () => import('../services/cases/case-service');
 const casefile = () => import('../services/casefile/casefile-service');
 const people = () => import('../services/people/people-service');
-const notes = () => import('../services/events/notes-service');
+const notes = () => import('../services/events/events-service');
 const entries = () => import('../services/events/entry-service');
 const capture = () => import('../services/capture/capture-handlers');
 const report = () => import('../services/report/report-service');
@@ -91,7 +91,12 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   getCase: lazy(cases, (m) => m.getCase),
   createCase: lazy(cases, (m) => m.createCase),
   updateCase: thenReindex(lazy(cases, (m) => m.updateCase), (_a, r) => r.id),
-  setCaseStatus: thenReindex(lazy(cases, (m) => m.setCaseStatus), (_a, r) => r.id),
+  // On close, the report's lag clock is stamped in the same transaction: the step belongs to the
+  // report, so it is handed to the case service here rather than the two services importing each other.
+  setCaseStatus: thenReindex(async (ctx, a) => {
+    const [c, r] = await Promise.all([cases(), report()]);
+    return c.setCaseStatus(ctx, a, (closed) => r.stampReportTimes(ctx, closed));
+  }, (_a, r) => r.id),
   exportCaseFile: afterIntegrityCheck(lazy(casefile, (m) => m.exportCaseFile)),
   importCaseFile: async (ctx, a) => afterImport(ctx, (await casefile()).importCaseFile(ctx, a)),
   listEvents: lazy(notes, (m) => m.listEvents),

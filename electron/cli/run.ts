@@ -18,14 +18,12 @@ import { CliSession } from './session';
 const GROUPS: ReadonlyArray<Readonly<{ first: readonly string[]; load: () => Promise<readonly Command[]> }>> = [
   { first: ['case'], load: () => import('./commands/case').then((m) => m.caseCommands) },
   { first: ['people'], load: () => import('./commands/people').then((m) => m.peopleCommands) },
-  {
-    first: ['events', 'status', 'audit', 'call'],
-    load: () => import('./commands/misc').then((m) => m.miscCommands),
-  },
-  // "note add" is in misc, "note record" with the quick entries.
+  { first: ['status', 'audit', 'call'], load: () => import('./commands/workstation').then((m) => m.workstationCommands) },
+  { first: ['events'], load: () => import('./commands/events').then((m) => m.eventCommands) },
+  // "note add" is with the events, "note record" with the quick entries.
   {
     first: ['note', 'entry'],
-    load: async () => [...(await import('./commands/misc')).miscCommands, ...(await import('./commands/entry')).entryCommands],
+    load: async () => [...(await import('./commands/events')).eventCommands, ...(await import('./commands/entry')).entryCommands],
   },
   { first: ['inspect'], load: () => import('./commands/inspect').then((m) => m.inspectCommands) },
   { first: ['capture'], load: () => import('./commands/capture').then((m) => m.captureCommands) },

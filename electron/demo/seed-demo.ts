@@ -43,7 +43,7 @@ export function seedDemoOnFirstRun(ctx: ServiceContext): string | null {
     });
     const c = store.cases.insert({ id: ctx.newId(), status: 'open', timeZone: ctx.timeZone, now, fields });
     const reader = ids.get(demo.case.physician) ?? null;
-    const user = store.report.insertUser({ id: ctx.newId(), name: 'Morgan Example (demo)', role: 'physician', personId: reader, pinHash: hashPin(DEMO_PIN), active: true }, now);
+    const user = store.users.insert({ id: ctx.newId(), name: 'Morgan Example (demo)', role: 'physician', personId: reader, pinHash: hashPin(DEMO_PIN), active: true }, now);
     store.audit.append({ actor: 'system', action: 'demo.seed', caseId: c.id }, now);
     store.settings.set(SEEDED_KEY, now);
     store.settings.set(DEMO_CASE_KEY, c.id);

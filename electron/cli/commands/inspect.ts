@@ -26,7 +26,7 @@ export const inspectCommands: readonly Command[] = [
     async run({ io, args, values }) {
       const file = args[0] as string;
       if (!looksLikeEdf(file)) {
-        const { inspectOther } = await import('./inspect-other');
+        const { inspectOther } = await import('./inspect-events');
         return inspectOther(io, file, values);
       }
       let source: StridedPrefetchSource;

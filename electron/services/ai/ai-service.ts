@@ -12,9 +12,8 @@ import { checkNarrative } from '../../../shared/report/fact-check';
 import { isRecordLocked } from '../../../shared/domain/case-status';
 import type { CaseRecord } from '../../../shared/domain/case';
 import type { ServiceContext } from '../context';
-import { mustGetCase } from '../cases/case-service';
 import { AppError } from '../store/store-errors';
-import { liveReportFor } from '../report/report-service';
+import { liveReportFor } from '../report/live-reports';
 import { DEFAULT_AI_CONFIG, resolveAiConfig, type AiConfig } from './ai-config';
 import { MESSAGES, writeNarrative } from './ai-narrative';
 import type { AiRuntime } from './ai-runtime';
@@ -69,12 +68,12 @@ export function setAiKey(ctx: ServiceContext, a: ArgsOut<'setAiKey'>): ResultOf<
 }
 
 export function getAiNarrative(ctx: ServiceContext, a: ArgsOut<'getAiNarrative'>): ResultOf<'getAiNarrative'> {
-  mustGetCase(ctx, a.caseId);
+  ctx.store.cases.mustGet(a.caseId);
   return { run: runtime(ctx).latest(a.caseId) };
 }
 
 export async function cancelAiNarrative(ctx: ServiceContext, a: ArgsOut<'cancelAiNarrative'>): Promise<ResultOf<'cancelAiNarrative'>> {
-  mustGetCase(ctx, a.caseId);
+  ctx.store.cases.mustGet(a.caseId);
   const e = runtime(ctx).cancel(a.caseId);
   return { run: e ? await e.finished : runtime(ctx).latest(a.caseId) };
 }
@@ -89,7 +88,7 @@ function identifiersFor(ctx: ServiceContext, c: CaseRecord, facts: Parameters<ty
 
 export async function startAiNarrative(ctx: ServiceContext, a: ArgsOut<'startAiNarrative'>): Promise<ResultOf<'startAiNarrative'>> {
   const ai = runtime(ctx);
-  const c = mustGetCase(ctx, a.caseId);
+  const c = ctx.store.cases.mustGet(a.caseId);
   if (isRecordLocked(c.status) || ctx.store.report.versions(c.id).length > 0) {
     throw new AppError('INVALID_STATE', 'This report is signed and cannot change. Add an addendum instead.');
   }

@@ -2,14 +2,13 @@ import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
 import { auditVerdict } from '../../../shared/domain/audit-judge';
 import type { ServiceContext } from '../context';
 import { checkSignedVersions } from './signed-check';
-import { mustGetCase } from '../cases/case-service';
 
 /**
  * `closeout audit verify`: the chain, its anchor, every signed version and the events behind it.
  * Reads only; exit 3 (in the CLI) when anything was found.
  */
 export function verifyAudit(ctx: ServiceContext, a: ArgsOut<'verifyAudit'>): ResultOf<'verifyAudit'> {
-  if (a.caseId) mustGetCase(ctx, a.caseId);
+  if (a.caseId) ctx.store.cases.mustGet(a.caseId);
   const chain = ctx.store.audit.verify();
   const signed = checkSignedVersions(ctx.store, a.caseId);
   const problems = [...chain.problems, ...signed.problems];

@@ -21,8 +21,7 @@ import type { CaseEvent } from '../../../shared/domain/event';
 import type { Person } from '../../../shared/domain/person';
 import { hasBillingRights } from '../../../shared/domain/user';
 import type { ServiceContext } from '../context';
-import { mustGetCase } from '../cases/case-service';
-import { liveReportFor } from '../report/report-service';
+import { liveReportFor } from '../report/live-reports';
 import { AppError } from '../store/store-errors';
 import { adminGuard, authorizeUser } from '../users/authorize';
 import { addDays } from '../../../shared/util/time';
@@ -139,11 +138,11 @@ export function caseClaim(ctx: ServiceContext, c: CaseRecord, indexNeighbours = 
 }
 
 export function getClaim(ctx: ServiceContext, a: ArgsOut<'getClaim'>): ResultOf<'getClaim'> {
-  return caseClaim(ctx, mustGetCase(ctx, a.caseId));
+  return caseClaim(ctx, ctx.store.cases.mustGet(a.caseId));
 }
 
 export function saveBillingDetails(ctx: ServiceContext, a: ArgsOut<'saveBillingDetails'>): ResultOf<'saveBillingDetails'> {
-  const c = mustGetCase(ctx, a.caseId);
+  const c = ctx.store.cases.mustGet(a.caseId);
   ctx.store.write(() => {
     ctx.store.billing.saveDetails(c.id, a.details, ctx.actor, ctx.now());
     ctx.store.audit.append({ actor: ctx.actor, action: 'billing.details', caseId: c.id }, ctx.now());
@@ -153,7 +152,7 @@ export function saveBillingDetails(ctx: ServiceContext, a: ArgsOut<'saveBillingD
 }
 
 export function overrideClaim(ctx: ServiceContext, a: ArgsOut<'overrideClaim'>): ResultOf<'overrideClaim'> {
-  const c = mustGetCase(ctx, a.caseId);
+  const c = ctx.store.cases.mustGet(a.caseId);
   const current = caseClaim(ctx, c);
   if (current.clean) throw new AppError('INVALID_STATE', 'This claim is clean: there is nothing to override.');
   const user = authorizeUser(ctx, a.userId, a.pin, {
@@ -184,7 +183,7 @@ export function exportCharges(ctx: ServiceContext, a: ArgsOut<'exportCharges'>):
   let cases = 0;
   const npi = practice(ctx).billingNpi;
   for (const id of ids) {
-    const c = mustGetCase(ctx, id);
+    const c = ctx.store.cases.mustGet(id);
     if (RUNNING.has(c.status)) {
       skipped.push({ caseId: c.id, dateOfService: c.dateOfService, why: 'The case is still open: close it first.' });
       continue;
@@ -250,6 +249,6 @@ export function claimFromCaseFile(ctx: ServiceContext, a: ArgsOut<'claimFromCase
 /** Recompute every case's claim, so the cross-case rules see all of them (after an import or upgrade). */
 export function reindexClaims(ctx: ServiceContext): { cases: number } {
   const ids = ctx.store.cases.allIds();
-  for (const id of ids) caseClaim(ctx, mustGetCase(ctx, id));
+  for (const id of ids) caseClaim(ctx, ctx.store.cases.mustGet(id));
   return { cases: ids.length };
 }

@@ -13,7 +13,6 @@ import { tooDeepMessage } from '../../../shared/util/json-depth';
 import type { Person, PersonFields } from '../../../shared/domain/person';
 import { CASE_STATUS_LABELS, type CaseStatus } from '../../../shared/domain/vocabulary';
 import type { ServiceContext } from '../context';
-import { mustGetCase } from '../cases/case-service';
 import { AppError } from '../store/store-errors';
 import { CaseFileReader } from './case-file-reader';
 import { ImportStaging } from './import-staging';
@@ -22,7 +21,7 @@ export function exportCaseFile(ctx: ServiceContext, a: ArgsOut<'exportCaseFile'>
   // One IMMEDIATE transaction: a consistent snapshot while capture may be writing, and the
   // export is audited (it hands out PHI) exactly when it happens.
   const file = ctx.store.write(() => {
-    const c = mustGetCase(ctx, a.caseId);
+    const c = ctx.store.cases.mustGet(a.caseId);
     const get = (id: string | null) => (id ? ctx.store.people.get(id) : null);
     const people = { surgeon: get(c.surgeonId), technologist: get(c.technologistId), physician: get(c.physicianId) };
     const details = ctx.store.billing.details(c.id) as Record<string, unknown> | null;

@@ -1,12 +1,11 @@
 import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
-import { caseDateProblems, changedCaseFields, type CaseFields, type FieldErrors } from '../../../shared/domain/case';
+import { caseDateProblems, changedCaseFields, type CaseFields, type CaseRecord, type FieldErrors } from '../../../shared/domain/case';
 import { caseRecordGaps } from '../../../shared/domain/case-gaps';
 import { canMoveManually, isRecordLocked, manualMovesFrom } from '../../../shared/domain/case-status';
 import { CASE_STATUS_LABELS, PERSON_ROLE_LABELS, type PersonRole } from '../../../shared/domain/vocabulary';
 import type { Person } from '../../../shared/domain/person';
 import type { ServiceContext } from '../context';
 import { AppError } from '../store/store-errors';
-import { buildReport } from '../report/report-service';
 import { caseClockOf } from '../demo/demo-clock';
 
 const REFS: ReadonlyArray<readonly [keyof CaseFields & ('surgeonId' | 'technologistId' | 'physicianId'), PersonRole]> = [
@@ -28,14 +27,8 @@ function checkCase(ctx: ServiceContext, f: CaseFields): void {
   if (Object.keys(fields).length) throw new AppError('BAD_INPUT', 'Some fields need attention.', fields);
 }
 
-function mustGet(ctx: ServiceContext, id: string) {
-  const c = ctx.store.cases.get(id);
-  if (!c) throw new AppError('NOT_FOUND', `No case with ID ${id}. Check the ID, or pick the case from the list.`);
-  return c;
-}
-
 export function getCase(ctx: ServiceContext, a: ArgsOut<'getCase'>): ResultOf<'getCase'> {
-  const c = mustGet(ctx, a.id);
+  const c = ctx.store.cases.mustGet(a.id);
   // Viewing PHI is itself an audited act (HIPAA 164.312(b)).
   ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'case.view', caseId: c.id }, ctx.now()));
   const get = (id: string | null) => (id ? ctx.store.people.get(id) : null);
@@ -59,7 +52,7 @@ export function createCase(ctx: ServiceContext, f: ArgsOut<'createCase'>): Resul
 
 export function updateCase(ctx: ServiceContext, a: ArgsOut<'updateCase'>): ResultOf<'updateCase'> {
   const updated = ctx.store.write(() => {
-    const before = mustGet(ctx, a.id);
+    const before = ctx.store.cases.mustGet(a.id);
     if (isRecordLocked(before.status)) {
       throw new AppError('INVALID_STATE', `This case is ${CASE_STATUS_LABELS[before.status].toLowerCase()}. Its record can only change by addendum.`);
     }
@@ -67,7 +60,7 @@ export function updateCase(ctx: ServiceContext, a: ArgsOut<'updateCase'>): Resul
     if (!ctx.store.cases.update(a.id, a.version, a.fields, ctx.now())) {
       throw new AppError('CONFLICT', 'This case was changed elsewhere while you were editing. Your changes were not saved: reload the case and enter them again.');
     }
-    const after = mustGet(ctx, a.id);
+    const after = ctx.store.cases.mustGet(a.id);
     ctx.store.audit.append({ actor: ctx.actor, action: 'case.update', caseId: a.id, detail: { changed: changedCaseFields(before, after) } }, ctx.now());
     return after;
   });
@@ -75,9 +68,9 @@ export function updateCase(ctx: ServiceContext, a: ArgsOut<'updateCase'>): Resul
   return updated;
 }
 
-export function setCaseStatus(ctx: ServiceContext, a: ArgsOut<'setCaseStatus'>): ResultOf<'setCaseStatus'> {
+export function setCaseStatus(ctx: ServiceContext, a: ArgsOut<'setCaseStatus'>, onClose?: (closed: CaseRecord) => void): ResultOf<'setCaseStatus'> {
   const updated = ctx.store.write(() => {
-    const before = mustGet(ctx, a.id);
+    const before = ctx.store.cases.mustGet(a.id);
     if (before.status === a.status) return before;
     if (!canMoveManually(before.status, a.status)) {
       throw new AppError(
@@ -94,18 +87,12 @@ export function setCaseStatus(ctx: ServiceContext, a: ArgsOut<'setCaseStatus'>):
     }
     ctx.store.cases.setStatus(a.id, a.status, ctx.now());
     ctx.store.audit.append({ actor: ctx.actor, action: 'case.status', caseId: a.id, detail: { from: before.status, to: a.status } }, ctx.now());
-    const after = mustGet(ctx, a.id);
-    if (a.status === 'closed') {
-      // The report lag clock: monitoring end, case close, and (when nothing is missing) the draft.
-      const report = buildReport(ctx, after);
-      if (report.facts.monitoring.end !== null) ctx.store.report.markTime(a.id, 'monitoring_ended', report.facts.monitoring.end);
-      ctx.store.report.markTime(a.id, 'closed', ctx.now());
-      if (report.gaps.length === 0) ctx.store.report.markTime(a.id, 'draft_complete', ctx.now());
-    }
+    const after = ctx.store.cases.mustGet(a.id);
+    // What closing means beyond the status (the report's lag clock) is handed in by the caller,
+    // inside this transaction: the case service does not know the report.
+    if (a.status === 'closed') onClose?.(after);
     return after;
   });
   ctx.emit({ name: 'caseChanged', payload: { caseId: updated.id, status: updated.status } });
   return updated;
 }
-
-export { mustGet as mustGetCase };

@@ -9,8 +9,8 @@ import { mdmInput } from '../../../shared/ehr/mdm-input';
 import { buildMdm } from '../../../shared/hl7/mdm';
 import { zonedIsoDate } from '../../../shared/util/zoned-time';
 import type { ServiceContext } from '../context';
-import { mustGetCase } from '../cases/case-service';
-import { buildReport, liveReportFor } from '../report/report-service';
+import { buildReport } from '../report/report-service';
+import { liveReportFor } from '../report/live-reports';
 import { AppError } from '../store/store-errors';
 import { adminGuard, authorizeUser } from '../users/authorize';
 
@@ -48,7 +48,7 @@ async function signedDocument(ctx: ServiceContext, caseId: string): Promise<{ ve
 }
 
 export async function sendToEhr(ctx: ServiceContext, a: ArgsOut<'sendToEhr'>): Promise<ResultOf<'sendToEhr'>> {
-  const c = mustGetCase(ctx, a.caseId);
+  const c = ctx.store.cases.mustGet(a.caseId);
   const settings = ehrSettings(ctx);
   const chosen = settings.destinations.filter((d) => d.enabled && (!a.destinations || a.destinations.some((x) => x === d.id || x.toLowerCase() === d.name.toLowerCase())));
   if (settings.destinations.filter((d) => d.enabled).length === 0) throw new AppError('INVALID_STATE', 'No EHR destination is set up. An administrator adds one under Settings → EHR.');
@@ -85,13 +85,13 @@ export async function sendToEhr(ctx: ServiceContext, a: ArgsOut<'sendToEhr'>): P
 }
 
 export function listDeliveries(ctx: ServiceContext, a: ArgsOut<'listDeliveries'>): ResultOf<'listDeliveries'> {
-  mustGetCase(ctx, a.caseId);
+  ctx.store.cases.mustGet(a.caseId);
   return ctx.store.delivery.forCase(a.caseId).map(({ payload: _p, ...d }) => d);
 }
 
 /** The report as a PDF for "Save as / print": the signed one as kept, else a DRAFT. */
 export async function exportPdf(ctx: ServiceContext, a: ArgsOut<'exportPdf'>): Promise<ResultOf<'exportPdf'>> {
-  const c = mustGetCase(ctx, a.caseId);
+  const c = ctx.store.cases.mustGet(a.caseId);
   const signed = ctx.store.report.versions(c.id).length > 0;
   const { exportReportPdf, glyphWarnings, loadPdfAssets, toPdfLetterhead } = await pdfModules();
   const pdf = signed ? (await signedDocument(ctx, c.id)).pdf : await exportReportPdf(ctx, c.id, ehrSettings(ctx).letterhead);

@@ -14,8 +14,7 @@ import { compileRules, limbOfText, type CompiledRules } from '../../../shared/do
 import { readText } from '../../../shared/domain/normalize';
 import { entryEvents, type AlertRef, type EntryEvent } from '../../../shared/domain/quick-entry';
 import type { ServiceContext } from '../context';
-import { mustGetCase } from '../cases/case-service';
-import { liveReportFor } from '../report/report-service';
+import { liveReportFor } from '../report/live-reports';
 import { AppError } from '../store/store-errors';
 import { caseNow } from '../../../shared/domain/case-clock';
 import { caseClockOf } from '../demo/demo-clock';
@@ -55,7 +54,7 @@ export function checkTypedTime(
 export function storeTyped(ctx: ServiceContext, caseId: string, made: readonly EntryEvent[], at: number, key: string, payload: Record<string, unknown> | null, action: string): CaseEvent[] {
   const now = ctx.now();
   const stored = ctx.store.write(() => {
-    const fresh = mustGetCase(ctx, caseId);
+    const fresh = ctx.store.cases.mustGet(caseId);
     if (!acceptsEvents(fresh.status)) throw new AppError('INVALID_STATE', whyNoEvents(fresh.status));
     const rows = made.map((m) =>
       ctx.store.events.append({
@@ -100,7 +99,7 @@ function alertFor(ctx: ServiceContext, c: CaseRecord, alertEventId: number | nul
 export function addEntry(ctx: ServiceContext, a: ArgsOut<'addEntry'>): ResultOf<'addEntry'> {
   checkTypedTime(ctx, a.caseId, a.occurredAt, 'occurredAt');
   if (a.keyedAt !== null) checkTypedTime(ctx, a.caseId, a.keyedAt, 'keyedAt');
-  const c = mustGetCase(ctx, a.caseId);
+  const c = ctx.store.cases.mustGet(a.caseId);
   if (!acceptsEvents(c.status)) throw new AppError('INVALID_STATE', whyNoEvents(c.status));
   const alert = a.entry.kind === 'alert_resolved' ? alertFor(ctx, c, a.entry.alertEventId) : null;
   const made = entryEvents(a.entry, alert, limbOfText);
@@ -117,7 +116,7 @@ export function noteReading(ctx: ServiceContext, text: string): Record<string, u
 }
 
 export function acceptNoteReading(ctx: ServiceContext, a: ArgsOut<'acceptNoteReading'>): ResultOf<'acceptNoteReading'> {
-  const c = mustGetCase(ctx, a.caseId);
+  const c = ctx.store.cases.mustGet(a.caseId);
   const note = ctx.store.events.get(c.id, a.noteId);
   if (!note || note.kind !== 'note' || note.source !== 'keyboard') throw new AppError('NOT_FOUND', 'That typed note is not on this case.');
   // Read again now: the rules may have changed since the note was typed.

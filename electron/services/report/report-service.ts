@@ -8,26 +8,18 @@ import { createHash } from 'node:crypto';
 import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
 import { canonicalJson } from '../../../shared/domain/audit';
 import { INTERPRETATION_GAP, SECTION_TITLES, type SectionId } from '../../../shared/report/draft';
-import { LiveReport } from '../../../shared/report/live-report';
 import type { Report, ReportSection, ReportVersion, SignedContent } from '../../../shared/report/report';
 import { isAiSection } from '../../../shared/report/ai-prompt';
 import { checkNarrative } from '../../../shared/report/fact-check';
 import { signingBlockers } from '../../../shared/report/sign-rules';
 import { isRecordLocked } from '../../../shared/domain/case-status';
 import type { CaseRecord } from '../../../shared/domain/case';
-import type { Person } from '../../../shared/domain/person';
 import type { ServiceContext } from '../context';
-import { mustGetCase } from '../cases/case-service';
+import { liveReportFor } from './live-reports';
 import { AppError } from '../store/store-errors';
 import type { StoredVersion } from '../store/report-repo';
 import { digestEvents } from '../store/events-digest';
 import { authorizeUser } from '../users/authorize';
-import { DEMO_CASE_KEY, DEMO_USER_KEY } from '../demo/demo-keys';
-
-function peopleOf(ctx: ServiceContext, c: CaseRecord) {
-  const get = (id: string | null): Person | null => (id ? ctx.store.people.get(id) : null);
-  return { surgeon: get(c.surgeonId), technologist: get(c.technologistId), physician: get(c.physicianId) };
-}
 
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -48,32 +40,14 @@ function versionOf(v: StoredVersion): ReportVersion {
 }
 
 /**
- * Live reports of recently viewed cases: each keeps its events indexed, so while a case captures
- * a refresh reads only the events stored since the last one (the bench's "incremental update").
+ * On close, the report lag clock: monitoring end, case close, and (when nothing is missing) the
+ * draft complete. Called by the handlers inside the close's own transaction.
  */
-const LIVE_LIMIT = 8;
-const live = new WeakMap<ServiceContext['store'], Map<string, { report: LiveReport; key: string }>>();
-
-export function liveReportFor(ctx: ServiceContext, c: CaseRecord): LiveReport {
-  let byCase = live.get(ctx.store);
-  if (!byCase) {
-    byCase = new Map();
-    live.set(ctx.store, byCase);
-  }
-  const people = peopleOf(ctx, c);
-  // Record edits and people edits change the facts: they are part of the cache key.
-  const key = `${c.version}|${[people.surgeon, people.technologist, people.physician].map((p) => (p ? `${p.id}@${p.updatedAt}` : '-')).join(',')}`;
-  let entry = byCase.get(c.id);
-  if (!entry) {
-    entry = { report: new LiveReport(c, people), key };
-    byCase.set(c.id, entry);
-    if (byCase.size > LIVE_LIMIT) byCase.delete(byCase.keys().next().value as string);
-  } else if (entry.key !== key) {
-    entry.report.setRecord(c, people);
-    entry.key = key;
-  }
-  entry.report.add(ctx.store.events.forReport(c.id, entry.report.maxId));
-  return entry.report;
+export function stampReportTimes(ctx: ServiceContext, c: CaseRecord): void {
+  const report = buildReport(ctx, c);
+  if (report.facts.monitoring.end !== null) ctx.store.report.markTime(c.id, 'monitoring_ended', report.facts.monitoring.end);
+  ctx.store.report.markTime(c.id, 'closed', ctx.now());
+  if (report.gaps.length === 0) ctx.store.report.markTime(c.id, 'draft_complete', ctx.now());
 }
 
 /** The report as it stands now. Pure reads; the caller audits the view. */
@@ -106,7 +80,7 @@ export function buildReport(ctx: ServiceContext, c: CaseRecord): Report {
 }
 
 export function getReport(ctx: ServiceContext, a: ArgsOut<'getReport'>): ResultOf<'getReport'> {
-  const c = mustGetCase(ctx, a.caseId);
+  const c = ctx.store.cases.mustGet(a.caseId);
   const report = buildReport(ctx, c);
   ctx.store.write(() => {
     ctx.store.audit.append({ actor: ctx.actor, action: 'report.view', caseId: c.id }, ctx.now());
@@ -119,7 +93,7 @@ export function getReport(ctx: ServiceContext, a: ArgsOut<'getReport'>): ResultO
 }
 
 export function saveSection(ctx: ServiceContext, a: ArgsOut<'saveSection'>): ResultOf<'saveSection'> {
-  const c = mustGetCase(ctx, a.caseId);
+  const c = ctx.store.cases.mustGet(a.caseId);
   ctx.store.write(() => {
     if (ctx.store.report.versions(c.id).length > 0 || isRecordLocked(c.status)) {
       ctx.store.audit.append({ actor: ctx.actor, action: 'report.edit_refused', caseId: c.id, detail: { code: 'signed' } }, ctx.now());
@@ -167,21 +141,14 @@ function checkSigner(ctx: ServiceContext, caseId: string, userRef: string, pin: 
     notAllowed: (name) => `${name} is not an interpreting physician, so cannot sign reports.`,
     notAllowedCode: 'not_physician',
     nothingDone: 'Nothing was signed.',
+    demoVerb: 'sign',
   });
-  const refuse = (code: string, message: string): never => {
-    ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'report.sign_refused', caseId, detail: { code } }, ctx.now()));
-    throw new AppError('BAD_INPUT', message, { userId: message });
-  };
-  // The demo physician's PIN is published: it signs the demo case and nothing else.
-  if (user.id === ctx.store.settings.get<string>(DEMO_USER_KEY) && caseId !== ctx.store.settings.get<string>(DEMO_CASE_KEY)) {
-    return refuse('demo_user', 'The demo physician can sign only the demo case.');
-  }
   const person = user.personId ? ctx.store.people.get(user.personId) : null;
   return { user, credential: person?.credential ?? '' };
 }
 
 export function signReport(ctx: ServiceContext, a: ArgsOut<'signReport'>): ResultOf<'signReport'> {
-  const c = mustGetCase(ctx, a.caseId);
+  const c = ctx.store.cases.mustGet(a.caseId);
   if (ctx.store.report.versions(c.id).length > 0 || isRecordLocked(c.status)) {
     ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: 'report.sign_refused', caseId: c.id, detail: { code: 'already_signed' } }, ctx.now()));
     throw new AppError('INVALID_STATE', 'This report is already signed. A change now is an addendum.');
@@ -228,7 +195,7 @@ export function signReport(ctx: ServiceContext, a: ArgsOut<'signReport'>): Resul
 }
 
 export function addAddendum(ctx: ServiceContext, a: ArgsOut<'addAddendum'>): ResultOf<'addAddendum'> {
-  const c = mustGetCase(ctx, a.caseId);
+  const c = ctx.store.cases.mustGet(a.caseId);
   const versions = ctx.store.report.versions(c.id);
   const last = versions.at(-1);
   if (!last) throw new AppError('INVALID_STATE', 'The report is not signed yet: edit it directly, then sign.');

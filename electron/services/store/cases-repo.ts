@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { CaseFields, CaseRecord, CaseSummary } from '../../../shared/domain/case';
 import { caseSearchKey, foldForSearch, likePattern } from '../../../shared/domain/case-list';
 import type { CaseStatus } from '../../../shared/domain/vocabulary';
+import { AppError } from './store-errors';
 
 type CaseRow = {
   id: string;
@@ -145,6 +146,13 @@ export class CasesRepo {
   capturing(): CaseRecord | null {
     const row = this.#capturing.get();
     return row ? fromRow(row) : null;
+  }
+
+  /** The case, or NOT_FOUND in the words a person reads (every service looks a case up this way). */
+  mustGet(id: string): CaseRecord {
+    const c = this.get(id);
+    if (!c) throw new AppError('NOT_FOUND', `No case with ID ${id}. Check the ID, or pick the case from the list.`);
+    return c;
   }
 
   get(id: string): CaseRecord | null {

@@ -1,9 +1,4 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { User, UserRole } from '../../../shared/domain/user';
-
-type UserRow = { id: string; name: string; role: UserRole; person_id: string | null; pin_hash: string | null; active: 0 | 1 };
-
-export type StoredUser = User & Readonly<{ pinHash: string | null }>;
 
 export type SectionEdit = Readonly<{ sectionId: string; text: string; origin: 'person' | 'ai'; basedOn: string; editedBy: string; editedAt: number }>;
 
@@ -18,18 +13,8 @@ export type StoredVersion = Readonly<{
   signedAt: number;
 }>;
 
-function userFromRow(r: UserRow): StoredUser {
-  return { id: r.id, name: r.name, role: r.role, personId: r.person_id, hasPin: r.pin_hash !== null, active: r.active === 1, pinHash: r.pin_hash };
-}
-
-/** Users, report section edits, signed versions and case step times. */
+/** Report section edits, signed versions and case step times. */
 export class ReportRepo {
-  readonly #users: Statement<[], UserRow>;
-  readonly #user: Statement<[string], UserRow>;
-  readonly #userByName: Statement<[string], UserRow>;
-  readonly #insertUser: Statement;
-  readonly #updateUser: Statement;
-  readonly #setPin: Statement<[string | null, number, string]>;
   readonly #edits: Statement<[string], { section_id: string; text: string; origin: 'person' | 'ai'; based_on: string; edited_by: string; edited_at: number }>;
   readonly #saveEdit: Statement;
   readonly #dropEdit: Statement<[string, string]>;
@@ -42,12 +27,6 @@ export class ReportRepo {
 
   constructor(db: Database) {
     this.#signedCases = db.prepare('SELECT DISTINCT case_id FROM report_versions ORDER BY case_id');
-    this.#users = db.prepare('SELECT * FROM users ORDER BY name COLLATE NOCASE');
-    this.#user = db.prepare('SELECT * FROM users WHERE id = ?');
-    this.#userByName = db.prepare('SELECT * FROM users WHERE name = ? COLLATE NOCASE');
-    this.#insertUser = db.prepare('INSERT INTO users (id, name, role, person_id, pin_hash, active, created_at, updated_at) VALUES (@id, @name, @role, @person_id, @pin_hash, @active, @now, @now)');
-    this.#updateUser = db.prepare('UPDATE users SET name = @name, role = @role, person_id = @person_id, active = @active, updated_at = @now WHERE id = @id');
-    this.#setPin = db.prepare('UPDATE users SET pin_hash = ?, updated_at = ? WHERE id = ?');
     this.#edits = db.prepare('SELECT section_id, text, origin, based_on, edited_by, edited_at FROM report_sections WHERE case_id = ?');
     this.#saveEdit = db.prepare(
       `INSERT INTO report_sections (case_id, section_id, text, origin, based_on, edited_by, edited_at) VALUES (@case_id, @section_id, @text, @origin, @based_on, @edited_by, @edited_at)
@@ -61,34 +40,6 @@ export class ReportRepo {
     );
     this.#times = db.prepare('SELECT what, at FROM case_times WHERE case_id = ?');
     this.#markTime = db.prepare('INSERT INTO case_times (case_id, what, at) VALUES (?, ?, ?) ON CONFLICT (case_id, what) DO NOTHING');
-  }
-
-  listUsers(): StoredUser[] {
-    return this.#users.all().map(userFromRow);
-  }
-
-  getUser(id: string): StoredUser | null {
-    const r = this.#user.get(id);
-    return r ? userFromRow(r) : null;
-  }
-
-  findUserByName(name: string): StoredUser | null {
-    const r = this.#userByName.get(name);
-    return r ? userFromRow(r) : null;
-  }
-
-  insertUser(u: Readonly<{ id: string; name: string; role: UserRole; personId: string | null; pinHash: string | null; active: boolean }>, now: number): StoredUser {
-    this.#insertUser.run({ id: u.id, name: u.name, role: u.role, person_id: u.personId, pin_hash: u.pinHash, active: u.active ? 1 : 0, now });
-    return this.getUser(u.id) as StoredUser;
-  }
-
-  updateUser(u: Readonly<{ id: string; name: string; role: UserRole; personId: string | null; active: boolean }>, now: number): StoredUser {
-    this.#updateUser.run({ id: u.id, name: u.name, role: u.role, person_id: u.personId, active: u.active ? 1 : 0, now });
-    return this.getUser(u.id) as StoredUser;
-  }
-
-  setPinHash(id: string, hash: string | null, now: number): void {
-    this.#setPin.run(hash, now, id);
   }
 
   edits(caseId: string): SectionEdit[] {

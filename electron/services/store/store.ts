@@ -10,6 +10,7 @@ import { AuditAnchor } from './audit-anchor';
 import { SettingsRepo } from './settings-repo';
 import { CaptureRepo } from './capture-repo';
 import { ReportRepo } from './report-repo';
+import { UsersRepo } from './users-repo';
 import { BillingRepo } from './billing-repo';
 import { DeliveryRepo } from './delivery-repo';
 import { DashboardRepo } from './dashboard-repo';
@@ -24,6 +25,7 @@ export class Store {
   readonly settings: SettingsRepo;
   readonly capture: CaptureRepo;
   readonly report: ReportRepo;
+  readonly users: UsersRepo;
   readonly billing: BillingRepo;
   readonly delivery: DeliveryRepo;
   readonly dashboard: DashboardRepo;
@@ -43,6 +45,7 @@ export class Store {
     this.settings = new SettingsRepo(db);
     this.capture = new CaptureRepo(db);
     this.report = new ReportRepo(db);
+    this.users = new UsersRepo(db);
     this.billing = new BillingRepo(db);
     this.delivery = new DeliveryRepo(db);
     this.dashboard = new DashboardRepo(db);

@@ -5,8 +5,9 @@
  */
 import type { UserRole } from '../../../shared/domain/user';
 import type { ServiceContext } from '../context';
-import type { StoredUser } from '../store/report-repo';
+import type { StoredUser } from '../store/users-repo';
 import { AppError } from '../store/store-errors';
+import { DEMO_CASE_KEY, DEMO_USER_KEY } from '../demo/demo-keys';
 import { verifyPin } from './pin';
 
 export type Guard = Readonly<{
@@ -20,10 +21,12 @@ export type Guard = Readonly<{
   notAllowedCode: string;
   /** What did not happen, for the wrong-PIN message ("Nothing was signed."). */
   nothingDone: string;
+  /** The verb for the demo physician's refusal ("sign"); "act on" when not given. */
+  demoVerb?: string;
 }>;
 
 export function authorizeUser(ctx: ServiceContext, userRef: string, pin: string, g: Guard): StoredUser {
-  const user = ctx.store.report.getUser(userRef) ?? ctx.store.report.findUserByName(userRef);
+  const user = ctx.store.users.get(userRef) ?? ctx.store.users.findByName(userRef);
   const refuse = (code: string, message: string): never => {
     ctx.store.write(() => ctx.store.audit.append({ actor: ctx.actor, action: g.refusedAction, caseId: g.caseId, detail: { code } }, ctx.now()));
     throw new AppError('BAD_INPUT', message, code === 'pin' ? { pin: message } : { userId: message });
@@ -32,6 +35,10 @@ export function authorizeUser(ctx: ServiceContext, userRef: string, pin: string,
   if (!g.allowed(user.role)) return refuse(g.notAllowedCode, g.notAllowed(user.name));
   if (!user.pinHash) return refuse('no_pin', `${user.name} has no PIN yet. Set one under People → Users first.`);
   if (!verifyPin(pin, user.pinHash)) return refuse('pin', `That PIN is not right. ${g.nothingDone}`);
+  // The demo physician's PIN is published (README): it acts on the demo case and nothing else.
+  if (user.id === ctx.store.settings.get<string>(DEMO_USER_KEY) && (g.caseId === null || g.caseId !== ctx.store.settings.get<string>(DEMO_CASE_KEY))) {
+    return refuse('demo_user', `The demo physician can ${g.demoVerb ?? 'act on'} only the demo case.`);
+  }
   return user;
 }
 

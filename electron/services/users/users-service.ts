@@ -2,7 +2,7 @@ import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
 import type { User } from '../../../shared/domain/user';
 import type { ServiceContext } from '../context';
 import { AppError } from '../store/store-errors';
-import type { StoredUser } from '../store/report-repo';
+import type { StoredUser } from '../store/users-repo';
 import { hashPin, pinProblem, verifyPin } from './pin';
 
 function pub(u: StoredUser): User {
@@ -11,7 +11,7 @@ function pub(u: StoredUser): User {
 }
 
 export function listUsers(ctx: ServiceContext): ResultOf<'listUsers'> {
-  return ctx.store.report.listUsers().map(pub);
+  return ctx.store.users.list().map(pub);
 }
 
 export function saveUser(ctx: ServiceContext, a: ArgsOut<'saveUser'>): ResultOf<'saveUser'> {
@@ -22,14 +22,14 @@ export function saveUser(ctx: ServiceContext, a: ArgsOut<'saveUser'>): ResultOf<
   if (problem) throw new AppError('BAD_INPUT', problem, { pin: problem });
   const pinHash = a.pin ? hashPin(a.pin) : null;
   const saved = ctx.store.write(() => {
-    const same = ctx.store.report.findUserByName(u.name);
+    const same = ctx.store.users.findByName(u.name);
     if (same && same.id !== a.id) throw new AppError('BAD_INPUT', 'That name is taken.', { name: `There is already a user called ${same.name}.` });
     if (u.personId && !ctx.store.people.get(u.personId)) throw new AppError('BAD_INPUT', 'That person is not in the people list.', { personId: 'Pick the person from the list.' });
-    const existing = a.id ? ctx.store.report.getUser(a.id) : null;
+    const existing = a.id ? ctx.store.users.get(a.id) : null;
     if (a.id && !existing) throw new AppError('NOT_FOUND', 'That user no longer exists.');
     const row = existing
-      ? ctx.store.report.updateUser({ id: existing.id, name: u.name, role: u.role, personId: u.personId, active: u.active }, ctx.now())
-      : ctx.store.report.insertUser({ id: ctx.newId(), name: u.name, role: u.role, personId: u.personId, pinHash, active: u.active }, ctx.now());
+      ? ctx.store.users.update({ id: existing.id, name: u.name, role: u.role, personId: u.personId, active: u.active }, ctx.now())
+      : ctx.store.users.insert({ id: ctx.newId(), name: u.name, role: u.role, personId: u.personId, pinHash, active: u.active }, ctx.now());
     ctx.store.audit.append({ actor: ctx.actor, action: existing ? 'user.update' : 'user.create', caseId: null, detail: { personId: row.personId, kind: row.role } }, ctx.now());
     if (pinHash) ctx.store.audit.append({ actor: ctx.actor, action: 'user.pin_set', caseId: null, detail: { kind: row.role } }, ctx.now());
     return row;
@@ -40,7 +40,7 @@ export function saveUser(ctx: ServiceContext, a: ArgsOut<'saveUser'>): ResultOf<
 }
 
 export function setUserPin(ctx: ServiceContext, a: ArgsOut<'setUserPin'>): ResultOf<'setUserPin'> {
-  const user = ctx.store.report.getUser(a.id);
+  const user = ctx.store.users.get(a.id);
   if (!user) throw new AppError('NOT_FOUND', 'That user no longer exists.');
   const problem = pinProblem(a.newPin);
   if (problem) throw new AppError('BAD_INPUT', problem, { newPin: problem });
@@ -50,9 +50,9 @@ export function setUserPin(ctx: ServiceContext, a: ArgsOut<'setUserPin'>): Resul
   }
   const hash = hashPin(a.newPin);
   ctx.store.write(() => {
-    ctx.store.report.setPinHash(user.id, hash, ctx.now());
+    ctx.store.users.setPinHash(user.id, hash, ctx.now());
     ctx.store.audit.append({ actor: ctx.actor, action: 'user.pin_set', caseId: null, detail: { kind: user.role } }, ctx.now());
   });
   ctx.emit({ name: 'peopleChanged', payload: {} });
-  return pub(ctx.store.report.getUser(user.id) as StoredUser);
+  return pub(ctx.store.users.get(user.id) as StoredUser);
 }

@@ -4,8 +4,8 @@
  * The caller audits the export and decides where the bytes go.
  */
 import type { ServiceContext } from '../../context';
-import { mustGetCase } from '../../cases/case-service';
-import { buildReport, liveReportFor } from '../../report/report-service';
+import { buildReport } from '../../report/report-service';
+import { liveReportFor } from '../../report/live-reports';
 import { loadPdfAssets, type PdfAssets } from './pdf-assets';
 import { renderReportPdf, type PdfLetterhead } from './report-pdf';
 
@@ -20,7 +20,7 @@ export function toPdfLetterhead(l: LetterheadInput): PdfLetterhead {
 }
 
 export async function exportReportPdf(ctx: ServiceContext, caseId: string, letterhead: LetterheadInput, assets?: PdfAssets): Promise<Uint8Array> {
-  const record = mustGetCase(ctx, caseId);
+  const record = ctx.store.cases.mustGet(caseId);
   const report = buildReport(ctx, record);
   const timeline = liveReportFor(ctx, record).timeline();
   return renderReportPdf({ record, report, facts: report.facts, timeline, letterhead: toPdfLetterhead(letterhead), generatedAt: ctx.now() }, assets ?? (await loadPdfAssets()));

@@ -1,14 +1,13 @@
 import type { ArgsOut, ResultOf } from '../../../shared/contract/api';
 import type { ServiceContext } from '../context';
-import { liveReportFor } from '../report/report-service';
-import { mustGetCase } from '../cases/case-service';
+import { liveReportFor } from '../report/live-reports';
 import { AppError } from '../store/store-errors';
 import { checkTypedTime, noteReading, storeTyped } from './entry-service';
 import { caseNow } from '../../../shared/domain/case-clock';
 import { caseClockOf } from '../demo/demo-clock';
 
 export function listEvents(ctx: ServiceContext, a: ArgsOut<'listEvents'>): ResultOf<'listEvents'> {
-  mustGetCase(ctx, a.caseId);
+  ctx.store.cases.mustGet(a.caseId);
   return ctx.store.events.listNewestFirst(a.caseId, a.limit, a.before, a.excludeKinds);
 }
 
@@ -27,7 +26,7 @@ export function addNote(ctx: ServiceContext, a: ArgsOut<'addNote'>): ResultOf<'a
 
 export function getTimeline(ctx: ServiceContext, a: ArgsOut<'getTimeline'>): ResultOf<'getTimeline'> {
   // The live report keeps the case's events indexed: refreshing reads only what is new.
-  return liveReportFor(ctx, mustGetCase(ctx, a.caseId)).timeline();
+  return liveReportFor(ctx, ctx.store.cases.mustGet(a.caseId)).timeline();
 }
 
 /** Marker from the global shortcut: the time is the key press, the case is the one capturing. */

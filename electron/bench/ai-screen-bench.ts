@@ -11,10 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createBackend } from '../backend/host';
 import { startBridge } from '../devhost/ws-bridge';
 import { narrateFacts, splitEvery, startFakeAnthropic } from '../../tests/helpers/fake-anthropic';
+import { launchChromium } from '../../tests/helpers/chromium';
 import { median, percentile, type BenchRow } from './bench-row';
 
 /**
@@ -56,10 +57,7 @@ export async function measureAiOnScreen(opts: Readonly<{ runs?: number; warmup?:
   const latencies: number[] = [];
   try {
     // Inside the try: a browser that cannot start must not leave the servers above running.
-    browser = await chromium.launch({
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
-    });
+    browser = await launchChromium();
     const call = async (method: string, args: unknown) => {
       const r = await backend.call(method, args);
       if (!r.ok) throw new Error(`${method}: ${r.message}`);

@@ -290,32 +290,6 @@ describe('closeout dashboard and roi', () => {
 });
 
 describe('the store side', () => {
-  it('migration 0006: claim index rows kept, the two new columns empty until recomputed; clean at close written once', () => {
-    const db = new Database(':memory:');
-    migrate(db, 5);
-    db.exec(`INSERT INTO cases (id, status, patient_last_name, patient_first_name, patient_mrn, patient_dob, patient_sex, procedure_text, date_of_service, time_zone, created_at, updated_at)
-      VALUES ('c1', 'signed', 'T', 'A', 'M1', '1970-01-01', 'F', 'P', '2026-11-26', 'UTC', 0, 5);
-      INSERT INTO claim_index (case_id, reader_id, payer_type, time_code, or_room, date_of_service, minutes, clean, blocking, warnings, top_rules, updated_at)
-      VALUES ('c1', NULL, NULL, NULL, '', '2026-11-26', 95, 1, 0, 0, '[]', 9);`);
-    expect(migrate(db, 6)).toBe(6);
-    expect(db.prepare('SELECT minutes, clean, monitored_minutes, clean_at_close FROM claim_index').get()).toEqual({ minutes: 95, clean: 1, monitored_minutes: null, clean_at_close: null });
-    expect(() => db.exec("UPDATE claim_index SET clean_at_close = 2 WHERE case_id = 'c1'")).toThrow(/CHECK/);
-    const repo = new DashboardRepo(db);
-    // Before 0006 the row lacks the new figures: stale, so the dashboard recomputes it.
-    expect(repo.rows('2026-01-01', '2026-12-31')[0]).toMatchObject({ caseId: 'c1', stale: true, claim: { billedMinutes: 95, monitoredMinutes: null, cleanAtClose: null } });
-    db.close();
-
-    const store = Store.open({ dataDir: tempDir() });
-    store.db.exec(`INSERT INTO cases (id, status, patient_last_name, patient_first_name, patient_mrn, patient_dob, patient_sex, procedure_text, date_of_service, time_zone, created_at, updated_at)
-      VALUES ('c2', 'closed', 'T', 'A', 'M1', '1970-01-01', 'F', 'P', '2026-11-26', 'UTC', 0, 5)`);
-    const row = { caseId: 'c2', readerId: null, payerType: null, timeCode: null, orRoom: '', dateOfService: '2026-11-26', minutes: 10, clean: false, blocking: 1, warnings: 0, topRules: ['C04'], intervals: [] };
-    store.write(() => store.billing.index({ ...row, monitoredMinutes: 12, cleanAtClose: false }, 10));
-    store.write(() => store.billing.index({ ...row, monitoredMinutes: 14, cleanAtClose: true, clean: true, blocking: 0, topRules: [] }, 20));
-    expect(store.billing.indexed('c2')).toMatchObject({ monitoredMinutes: 14, cleanAtClose: false, clean: true });
-    expect(store.dashboard.rows('2026-11-26', '2026-11-26')[0]!.stale).toBe(false);
-    store.close();
-  });
-
   it('the dashboard query scans the date index and looks up claims and step times by key', () => {
     const db = new Database(':memory:');
     migrate(db);

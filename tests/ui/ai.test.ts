@@ -3,33 +3,22 @@
  * the sections stream in, see an invented value marked and refused until corrected, accept one
  * section, keep the standard text for another. The real SDK talks to the fake API on 127.0.0.1.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HANG_MS } from '../helpers/patience';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowser, type Host } from '../helpers/browser';
 import { narrateFacts, splitEvery, startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { findIdentifiers, identifiersOf } from '../../shared/report/deidentify';
 
 const KEY = 'sk-ant-ui-test-key-never-real';
 
-let browser: Browser;
-let context: BrowserContext;
-let host: Host;
 let fake: FakeAnthropic;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+// Registered before the browser's own: after hooks run last-registered first, so the fake API
+// closes after the pages and the host.
 afterEach(async () => {
-  await context?.close();
-  await host?.close();
   await fake?.close();
-  expect(errors).toEqual([]);
 });
+const ui = useBrowser({ viewport: { width: 1360, height: 900 } });
+let host: Host;
 
 /** A faithful model (it writes from the facts it is sent), except one invented time in the events. */
 function reply(body: Record<string, unknown> | null, wrongTime: string): string {
@@ -40,7 +29,7 @@ describe('AI narrative in the browser', () => {
   it('is set up in Settings, streams into the report, marks an invented time, and accepts only what matches the record', async () => {
     let wrongTime = '00:00';
     fake = await startFakeAnthropic({ reply: (r) => reply(r.body, wrongTime), split: splitEvery(6), deltaDelayMs: 4 });
-    host = await startHost({ seedDemo: true, capture: true, demoSpeed: 50_000 });
+    host = await ui.host({ seedDemo: true, capture: true, demoSpeed: 50_000 });
     await host.backend.demo?.done;
     await host.backend.capture?.idle();
     const caseId = (await host.backend.ok('listCases', {}))[0]!.id;
@@ -48,10 +37,7 @@ describe('AI narrative in the browser', () => {
     const draft = (await host.backend.ok('getReport', { caseId })).sections.map((s) => s.text).join('\n');
     for (let m = 0; draft.includes(wrongTime); m++) wrongTime = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    const page: Page = await context.newPage();
-    page.setDefaultTimeout(HANG_MS);
-    errors = watchErrors(page);
+    const page: Page = await ui.page();
 
     // Settings: off until turned on and given a key.
     await page.goto(`${host.bridge.pageUrl}#/settings`);
@@ -130,13 +116,11 @@ describe('AI narrative in the browser', () => {
 
   it('a service that does not answer leaves the standard draft and says so', async () => {
     fake = await startFakeAnthropic({ failures: ['hang', 'hang'] });
-    host = await startHost();
+    host = await ui.host();
     const c = await host.backend.ok('createCase', (await import('../helpers/backend')).sampleCase());
     await host.backend.ok('saveAiSettings', { enabled: true, model: 'claude-sonnet-5-5', baseURL: fake.url, timeoutSeconds: 1 });
     await host.backend.ok('setAiKey', { key: KEY });
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    const page = await context.newPage();
-    errors = watchErrors(page);
+    const page = await ui.page();
     await page.goto(`${host.bridge.pageUrl}#/cases/${c.id}`);
     await page.getByRole('tab', { name: /Report/ }).click();
     const report = page.getByRole('tabpanel', { name: 'Report' });

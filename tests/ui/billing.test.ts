@@ -5,35 +5,17 @@
  * the case while it captures. Settings → Billing: an administrator turns a rule off with a PIN.
  */
 import fs from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HANG_MS } from '../helpers/patience';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import type { Locator, Page } from 'playwright-core';
+import { useBrowser, type Host } from '../helpers/browser';
 import { CHARGE_COLUMNS } from '../../shared/billing/charges';
 
-let browser: Browser;
-let context: BrowserContext;
+const ui = useBrowser({ viewport: { width: 1440, height: 1000 } });
 let host: Host;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await context?.close();
-  await host?.close();
-  expect(errors).toEqual([]);
-});
 
 async function newPage(timeout = HANG_MS): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(timeout);
-  errors = watchErrors(page);
-  return page;
+  return ui.page({ timeout });
 }
 
 /** The rule ids of a findings list, in order. */
@@ -41,7 +23,7 @@ const rulesIn = (list: Locator) => list.locator(':scope > li').evaluateAll((els)
 
 describe('billing in the browser', () => {
   it('demo case: coding questions answered in the checklist, lines on the claim, a biller overrides, charges exported as CSV', async () => {
-    host = await startHost({ seedDemo: true, capture: true, demoSpeed: 50_000 });
+    host = await ui.host({ seedDemo: true, capture: true, demoSpeed: 50_000 });
     await host.backend.demo?.done;
     await host.backend.capture?.idle();
     const b = host.backend;
@@ -130,7 +112,7 @@ describe('billing in the browser', () => {
 
   it('the checklist follows the demo case live while it captures, refetching at most about once a second', async () => {
     // 600× speed: monitoring starts ~3 s in and ends ~16 s in; the checklist must follow.
-    host = await startHost({ seedDemo: true, capture: true, demoSpeed: 600 });
+    host = await ui.host({ seedDemo: true, capture: true, demoSpeed: 600 });
     const b = host.backend;
     let finished = false;
     void b.demo?.done.then(() => (finished = true));
@@ -167,7 +149,7 @@ describe('billing in the browser', () => {
   });
 
   it('Settings → Billing: an administrator turns R31 off with a PIN; the rule sets JSON is checked; every version is kept', async () => {
-    host = await startHost();
+    host = await ui.host();
     const b = host.backend;
     const admin = await b.ok('saveUser', { user: { name: 'Ada Admin', role: 'admin' } });
     await b.ok('setUserPin', { id: admin.id, newPin: 'admin-pin-1' });

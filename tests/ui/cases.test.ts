@@ -1,36 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HANG_MS } from '../helpers/patience';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowser, type Host } from '../helpers/browser';
 import { sampleCase } from '../helpers/backend';
 import { tempDir } from '../helpers/temp-dir';
 import { DB_FILE_NAME } from '../../electron/services/store/open-db';
 
-let browser: Browser;
-let context: BrowserContext;
+const ui = useBrowser({ viewport: { width: 1360, height: 900 } });
 let host: Host;
 let errors: string[];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await context?.close();
-  await host?.close();
-  expect(errors).toEqual([]);
-});
-
-async function open(opts: Parameters<typeof startHost>[0] = {}): Promise<Page> {
-  host = await startHost(opts);
-  context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(HANG_MS);
-  errors = watchErrors(page);
+async function open(opts: Parameters<typeof ui.host>[0] = {}): Promise<Page> {
+  host = await ui.host(opts);
+  const page = await ui.page();
+  errors = ui.errors(page);
   await page.goto(host.bridge.pageUrl);
   return page;
 }

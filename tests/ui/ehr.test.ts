@@ -9,48 +9,34 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../helpers/patience';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CHARGE_COLUMNS } from '../../shared/billing/charges';
 import { parseHl7 } from '../../shared/hl7/parse';
 import { completeReport, sampleCase } from '../helpers/backend';
-import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { useBrowser, type Host } from '../helpers/browser';
 import { ROOT } from '../helpers/cli';
 import { startMllpListener, type MllpListener } from '../helpers/mllp-listener';
 import { tempDir } from '../helpers/temp-dir';
 
-let browser: Browser;
-let context: BrowserContext;
-let host: Host;
 let listener: MllpListener | null = null;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+// Registered before the browser's own: after hooks run last-registered first, so the receiver
+// stops after the pages and the host are closed, as a delivery in flight expects.
 afterEach(async () => {
-  await context?.close();
-  await host?.close();
   await listener?.stop();
   listener = null;
-  expect(errors).toEqual([]);
 });
+const ui = useBrowser({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+let host: Host;
 
 async function newPage(timeout = HANG_MS): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(timeout);
-  errors = watchErrors(page);
-  return page;
+  return ui.page({ timeout });
 }
 
 /** The demo case, captured to the end (still "capturing"), and an administrator with a PIN. */
 async function demoHost(): Promise<{ caseId: string }> {
-  host = await startHost({ seedDemo: true, capture: true, demoSpeed: 50_000 });
+  host = await ui.host({ seedDemo: true, capture: true, demoSpeed: 50_000 });
   await host.backend.demo?.done;
   await host.backend.capture?.idle();
   const b = host.backend;

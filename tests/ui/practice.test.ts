@@ -5,43 +5,25 @@
  * downloads a table as CSV, and hands its measured figures to the calculator.
  */
 import fs from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HANG_MS } from '../helpers/patience';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { useBrowser, type Host } from '../helpers/browser';
 import { completeReport, sampleCase } from '../helpers/backend';
 import { computeRoi, num, ROI_DEFAULTS, usd } from '../../shared/roi/roi';
 
-let browser: Browser;
-let context: BrowserContext;
+const ui = useBrowser({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
 let host: Host;
-let errors: string[];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await context?.close();
-  await host?.close();
-  expect(errors).toEqual([]);
-});
-
-async function newPage(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(HANG_MS);
-  errors = watchErrors(page);
-  return page;
+async function newPage(timeout = HANG_MS): Promise<Page> {
+  return ui.page({ timeout });
 }
 
 const cell = (page: Page, line: string, which: 'now-monthly' | 'with-monthly') => page.locator(`tr[data-line="${line}"] td[data-cell="${which}"]`).textContent();
 
 describe('ROI calculator', () => {
   it('an input changed: the figures, their arithmetic and the chart follow at once; out of range is refused plainly', async () => {
-    host = await startHost();
+    host = await ui.host();
     const page = await newPage();
     await page.goto(host.bridge.pageUrl);
     await page.getByRole('link', { name: 'Practice' }).click();
@@ -97,7 +79,7 @@ describe('ROI calculator', () => {
 
 describe('dashboard', () => {
   it('shows the demo case closed and signed, follows a new case live, exports a table, and feeds the calculator', async () => {
-    host = await startHost({ seedDemo: true, capture: true, demoSpeed: 50_000 });
+    host = await ui.host({ seedDemo: true, capture: true, demoSpeed: 50_000 });
     await host.backend.demo?.done;
     await host.backend.capture?.idle();
     const b = host.backend;

@@ -3,27 +3,13 @@
  * marks the whole case with one key (and Enter) per fact, corrects a time, and records a typed
  * note as the alert it reads as. The timeline, the report and the claim then hold those facts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, openPage, startHost, type Host } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowser, type Host } from '../helpers/browser';
 import { sampleCase } from '../helpers/backend';
 
-let browser: Browser;
-let context: BrowserContext;
+const ui = useBrowser();
 let host: Host;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await context?.close();
-  await host?.close();
-  expect(errors).toEqual([]);
-});
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** The clock time the page shows for an instant (same machine, same zone). */
@@ -51,15 +37,12 @@ async function enter(page: Page, key: string, form: string, minutesAgo: number, 
 
 describe('quick entry on a case with no device source', () => {
   it('one key per fact, a corrected time, a typed note recorded as the alert it reads as: timeline, report and claim follow', async () => {
-    host = await startHost();
+    host = await ui.host();
     const b = host.backend;
     const surgeon = await b.ok('createPerson', { role: 'surgeon', lastName: 'Sample', firstName: 'Sam', credential: 'MD', npi: '1000000012' });
     const c = await b.ok('createCase', sampleCase({ surgeonId: surgeon.id, readerLocation: 'in_room' }));
     await b.ok('setCaseStatus', { id: c.id, status: 'capturing' });
-    const opened = await openPage(browser);
-    context = opened.context;
-    errors = opened.errors;
-    const page = opened.page;
+    const page = await ui.page();
     await page.goto(`${host.bridge.pageUrl}#/cases/${c.id}`);
     await expect.poll(() => page.getByRole('toolbar', { name: 'Record at this moment' }).isVisible()).toBe(true);
 
@@ -128,14 +111,11 @@ describe('quick entry on a case with no device source', () => {
   });
 
   it('a refused entry comes back as it was filled, with the reason beside it; corrected, it is recorded once', async () => {
-    host = await startHost();
+    host = await ui.host();
     const b = host.backend;
     const c = await b.ok('createCase', sampleCase());
     await b.ok('setCaseStatus', { id: c.id, status: 'capturing' });
-    const opened = await openPage(browser);
-    context = opened.context;
-    errors = opened.errors;
-    const page = opened.page;
+    const page = await ui.page();
     await page.goto(`${host.bridge.pageUrl}#/cases/${c.id}`);
     await expect.poll(() => page.getByRole('toolbar', { name: 'Record at this moment' }).isVisible()).toBe(true);
 

@@ -1,32 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HANG_MS } from '../helpers/patience';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, startHost, watchErrors, type Host } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowser, type Host } from '../helpers/browser';
 import { completeReport, sampleCase } from '../helpers/backend';
 
-let browser: Browser;
-let context: BrowserContext;
+const ui = useBrowser({ viewport: { width: 1360, height: 900 } });
 let host: Host;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await context?.close();
-  await host?.close();
-  expect(errors).toEqual([]);
-});
 
 async function open(): Promise<Page> {
-  host = await startHost();
-  context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(HANG_MS);
-  errors = watchErrors(page);
+  host = await ui.host();
+  const page = await ui.page();
   await page.goto(host.bridge.pageUrl);
   return page;
 }

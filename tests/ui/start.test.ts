@@ -7,25 +7,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, openPage } from '../helpers/browser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useBrowser } from '../helpers/browser';
 import { closedPort, fakeProject, offlineEnv } from '../helpers/launcher';
 import { tempDir } from '../helpers/temp-dir';
 import { DB_FILE_NAME } from '../../electron/services/store/open-db';
 
-let browser: Browser;
 const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
+const ui = useBrowser();
 
 type Started = { child: ChildProcess; out: () => string; err: () => string; url: string; exited: Promise<number | null> };
 
@@ -54,14 +46,11 @@ async function npmStart(project: string, env: NodeJS.ProcessEnv): Promise<Starte
 }
 
 async function seesTheDemoCase(url: string): Promise<void> {
-  const { context, page, errors } = await openPage(browser);
-  try {
-    await page.goto(url);
-    await expect.poll(() => page.getByText('Testpatient, Ada').first().isVisible()).toBe(true);
-    expect(errors).toEqual([]);
-  } finally {
-    await context.close();
-  }
+  const page = await ui.page();
+  await page.goto(url);
+  await expect.poll(() => page.getByText('Testpatient, Ada').first().isVisible()).toBe(true);
+  // Closed before the test stops the app, which the page would otherwise see go away.
+  await ui.close(page);
 }
 
 /** The paragraph a user reads: no build tool's chatter, no stack. */

@@ -14,6 +14,7 @@ import { Store } from '../services/store/store';
 import { IntegrityMonitor } from '../services/store/integrity-monitor';
 import { DB_FILE_NAME, lastCheckedOk, recordCheckedOk } from '../services/store/open-db';
 import { AppError, classifyStorageError, damagedDatabase } from '../services/store/store-errors';
+import { removeImportLeftovers } from '../services/casefile/import-staging';
 import type { DemoHandle } from '../demo/demo-capture';
 import type * as DemoRuntimeModule from '../demo/demo-runtime';
 import type * as Contract from '../../shared/contract/api';
@@ -99,6 +100,9 @@ export function createBackend(opts: BackendOptions): Backend {
     log.info('store.opened', { schemaVersion: store.schemaVersion });
     if (store.privacy.tightened.length) log.info('store.made_private', { count: store.privacy.tightened.length });
     if (store.privacy.warnings.length) log.warn('store.not_private', { count: store.privacy.warnings.length });
+    // What a killed import left beside the store (PHI) goes at the next start.
+    const leftovers = removeImportLeftovers(opts.dataDir);
+    if (leftovers.length) log.info('import.leftovers_removed', { count: leftovers.length });
   } catch (e) {
     const known = e instanceof AppError ? e : classifyStorageError(e, `the data folder (${opts.dataDir})`, opts.dataDir);
     if (!known) log.error('store.open_failed', e);

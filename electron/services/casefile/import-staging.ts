@@ -16,6 +16,48 @@ import type { CaseFileEvent } from '../../../shared/casefile/case-file';
 
 const BATCH = 2000;
 
+/** `.import-<pid>-<8 hex>.db` (and its journal): a scratch database, named by the process that made it. */
+const SCRATCH = /^\.import-(\d+)-[0-9a-f]{8}\.db(-journal)?$/;
+
+/**
+ * Remove the scratch databases of imports that died (killed, power cut): they hold PHI like the
+ * store and must not outlive the import. One whose process still runs is left alone (an import
+ * under way in another window or the command line), and so is this process's own. Returns the
+ * names removed. Never throws: a leftover that cannot be removed now is tried again next time.
+ */
+export function removeImportLeftovers(dataDir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dataDir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = SCRATCH.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || isRunning(pid)) continue;
+    try {
+      fs.rmSync(path.join(dataDir, name), { force: true });
+      removed.push(name);
+    } catch {
+      // next time
+    }
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 let attached = 0;
 
 export type Duplicate = (first: number, n: number, source: string, key: string) => void;

@@ -32,6 +32,25 @@ describe('folder capture (real chokidar, real files, real SQLite)', () => {
     expect(files).toEqual([expect.objectContaining({ path: 'events.txt', status: 'done', events: 5, format: 'xltek-txt' })]);
   });
 
+  it('a small text log growing line by line is read from where it stopped: each new line arrives as its own event', async () => {
+    // Below 64 KB the file's whole head changes with every line; it used to be read again from
+    // its start each time, and past 20 lines the screen got a reload instead of the new event.
+    const r = await rig();
+    const file = writeFile(r.exportDir, 'events.txt', xltekText([['08:00:00', 'Incision']]));
+    await eventually(async () => expect(await r.events()).toHaveLength(1));
+    const pushes = r.backend.pushes;
+    const seen = pushes.length;
+    for (let i = 0; i < 40; i++) {
+      fs.appendFileSync(file, `${i + 2} 08:${String(i + 1).padStart(2, '0')}:00 Note ${i}\r\n`);
+      // Each line read before the next is written, as a device writes them.
+      await eventually(async () => expect(await r.events()).toHaveLength(i + 2));
+    }
+    const after = pushes.slice(seen);
+    expect(after.filter((m) => m.name === 'eventsCaptured')).toEqual([]);
+    expect(after.filter((m) => m.name === 'eventCaptured').map((m) => (m.payload as { event: { text: string } }).event.text)).toEqual(Array.from({ length: 40 }, (_, i) => `Note ${i}`));
+    expect(fs.statSync(file).size).toBeLessThan(64 * 1024);
+  });
+
   it('idle() means read: files written just before are in, even before their watcher events arrive', async () => {
     const r = await rig();
     for (let i = 0; i < 20; i++) writeFile(r.exportDir, `events-${i}.txt`, xltekText([['08:05:00', `Incision ${i}`]]));

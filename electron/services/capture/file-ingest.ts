@@ -46,7 +46,12 @@ const SLICE = 32 << 20;
 /** Files last written this long before the day of the case belong to an earlier case. */
 const STALE_MS = 12 * 3600_000;
 
-type Live = { parser: EventPushParser; offset: number; headHash: string; keys: FactKeys };
+/**
+ * A file being tailed. `head` is its first bytes as last read: the file is the same one, grown,
+ * while its head still starts with them (a small file's head grows with every line, so comparing
+ * hashes of the head would read it again from the start at each line).
+ */
+type Live = { parser: EventPushParser; offset: number; head: Buffer; keys: FactKeys };
 
 export type FolderIngestDeps = Readonly<{
   ctx: ServiceContext;
@@ -118,7 +123,7 @@ export class FolderIngest {
         case 'xltek-txt':
         case 'nicolet-txt':
         case 'delimited':
-          return this.#ingestStream(abs, rel, format, base, target, st.size, force);
+          return this.#ingestStream(abs, rel, format, base, target, st.size, force, head);
       }
     } catch (e) {
       // The database could not take it (a full disk): not the file's fault, and nothing to record
@@ -195,16 +200,16 @@ export class FolderIngest {
     return this.#settle({ ...base, status: 'held', message: mismatchMessage(v.differs) });
   }
 
-  #ingestStream(abs: string, rel: string, format: FileFormat, base: FileState, target: CaptureCase, size: number, force: boolean): IngestOutcome {
+  #ingestStream(abs: string, rel: string, format: FileFormat, base: FileState, target: CaptureCase, size: number, force: boolean, head: Buffer): IngestOutcome {
     let live = this.#live.get(rel);
-    if (!live || live.headHash !== base.headHash || size < live.offset) {
+    if (!live || !startsWith(head, live.head) || size < live.offset) {
       // New, replaced or truncated: read from the start (keys make re-reading harmless).
       const parser = createStreamParser(format, this.#readerOptions(target));
       if (!parser) return this.#settle({ ...base, status: 'error', message: 'This file cannot be read as a stream.' });
       if ('error' in parser) return this.#settle({ ...base, status: 'error', message: parser.error });
-      live = { parser, offset: 0, headHash: base.headHash, keys: new FactKeys() };
+      live = { parser, offset: 0, head, keys: new FactKeys() };
       this.#live.set(rel, live);
-    }
+    } else live.head = head;
     const warnings: string[] = [];
     let inserted = 0;
     let newest: number | null = null;
@@ -404,4 +409,9 @@ export function readProblem(e: unknown): string {
     default:
       return 'The file could not be read; it will be tried again when it changes.';
   }
+}
+
+/** Whether `b` begins with the bytes of `prefix`. */
+function startsWith(b: Buffer, prefix: Buffer): boolean {
+  return b.length >= prefix.length && b.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 }

@@ -8,19 +8,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createBackend } from '../backend/host';
 import { median, type BenchRow } from './bench-row';
+import { closeoutBin } from './fresh-process';
 import { seedLongCase } from './firstview-bench';
 
 const TARGET_PER_S = 80_000;
 
-function closeoutBin(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const found = [path.resolve(here, '../../bin/closeout.js'), path.resolve(here, '../../../bin/closeout.js')].find((p) => fs.existsSync(p));
-  if (!found) throw new Error('bin/closeout.js not found (run from a built checkout)');
-  return found;
-}
 
 async function exportCase(dir: string, caseId: string, file: string): Promise<number> {
   const backend = createBackend({ dataDir: dir, actor: 'bench', appVersion: '0.0.0-bench' });

@@ -102,17 +102,14 @@ export async function benchPdf(opts: { runs?: number; warmup?: number } = {}): P
  * cost: 3× `node -e 0` (measured in the same run, alternated) plus the in-process render time.
  */
 export async function benchPdfCli(opts: { pairs?: number } = {}): Promise<BenchRow[]> {
-  const { spawnSync } = await import('node:child_process');
   const os = await import('node:os');
-  const { fileURLToPath } = await import('node:url');
   const { createBackend } = await import('../backend/host');
   const { Store } = await import('../services/store/store');
   const pairs = opts.pairs ?? 7;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-bench-pdfcli-'));
   try {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    const bin = [path.resolve(here, '../../bin/closeout.js'), path.resolve(here, '../../../bin/closeout.js')].find((p) => fs.existsSync(p));
-    if (!bin) throw new Error('bin/closeout.js not found (run from a built checkout)');
+    const { cleanEnv, closeoutBin, wallMs } = await import('./fresh-process');
+    const bin = closeoutBin();
     const backend = createBackend({ dataDir: dir, actor: 'bench', appVersion: '0.0.0-bench' });
     let caseId: string;
     try {
@@ -133,13 +130,8 @@ export async function benchPdfCli(opts: { pairs?: number } = {}): Promise<BenchR
     } finally {
       store.close();
     }
-    const env = { PATH: process.env['PATH'], HOME: process.env['HOME'], CLOSEOUT_DATA_DIR: dir };
-    const wall = (args: readonly string[]) => {
-      const t0 = performance.now();
-      const r = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
-      if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-      return performance.now() - t0;
-    };
+    const env = cleanEnv(dir);
+    const wall = (args: readonly string[]) => wallMs(args, env);
     const out = path.join(dir, 'report.pdf');
     wall([bin, 'export', caseId, '--pdf', out]);
     const input = pdfBenchInput();

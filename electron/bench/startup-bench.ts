@@ -4,37 +4,22 @@
  * alternated pair by pair (the machine is shared and noisy); the row is the median of the
  * per-pair ratios. The data folder is a real one with its database made beforehand.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { median, type BenchRow } from './bench-row';
+import { cleanEnv, closeoutBin, wallMs } from './fresh-process';
 
 const TARGET_RATIO = 3;
 
-/** bin/closeout.js from out/main/bench.js or out/main/chunks/*.js. */
-function closeoutBin(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const found = [path.resolve(here, '../../bin/closeout.js'), path.resolve(here, '../../../bin/closeout.js')].find((p) => fs.existsSync(p));
-  if (!found) throw new Error('bin/closeout.js not found (run from a built checkout)');
-  return found;
-}
 
-function wallMs(args: readonly string[], env: NodeJS.ProcessEnv): number {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-  return ms;
-}
 
 export function benchStartup(opts: { pairs?: number } = {}): BenchRow[] {
   const pairs = opts.pairs ?? 9;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-bench-startup-'));
   try {
     const bin = closeoutBin();
-    const env = { PATH: process.env['PATH'], HOME: process.env['HOME'], CLOSEOUT_DATA_DIR: dir };
+    const env = cleanEnv(dir);
     // The database exists before the first timed run (a first start creates it).
     wallMs([bin, 'status'], env);
     const rows: BenchRow[] = [];

@@ -10,15 +10,14 @@
  * times stamped and the claim indexed at close); their events are written straight to the store,
  * as capture writes them, in one transaction per case.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createBackend } from '../backend/host';
 import { Store } from '../services/store/store';
 import { DB_FILE_NAME } from '../services/store/open-db';
 import { median, type BenchRow } from './bench-row';
+import { cleanEnv, closeoutBin, wallMs } from './fresh-process';
 
 /** Bump when what is generated changes: an older kept database is then made again. */
 const GENERATOR_VERSION = 1;
@@ -32,12 +31,6 @@ async function ok<T>(p: Promise<Ok>): Promise<T> {
   return r.value as T;
 }
 
-function closeoutBin(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const found = [path.resolve(here, '../../bin/closeout.js'), path.resolve(here, '../../../bin/closeout.js')].find((p) => fs.existsSync(p));
-  if (!found) throw new Error('bin/closeout.js not found (run from a built checkout)');
-  return found;
-}
 
 /**
  * One case's events: monitoring start and end, SSEP and MEP trials spread over `hours`, baselines
@@ -133,13 +126,6 @@ function keptYear(dir: string, cases: number, eventsPerCase: number): string[] |
   }
 }
 
-function wallMs(args: readonly string[], env: NodeJS.ProcessEnv): number {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-  return ms;
-}
 
 /** The file's size, its events, and the bytes of the events table and each of its indexes (SQLite's dbstat). */
 function eventBytes(dir: string): { file: number; events: number; parts: Array<{ name: string; bytes: number }> } {
@@ -173,7 +159,7 @@ export async function benchYear(opts: { cases?: number; eventsPerCase?: number; 
   const label = `${cases} cases × ${perCase.toLocaleString('en-US')} events`;
   try {
     const bin = closeoutBin();
-    const env = (d: string) => ({ PATH: process.env['PATH'], HOME: process.env['HOME'], CLOSEOUT_DATA_DIR: d });
+    const env = cleanEnv;
     wallMs([bin, 'status'], env(empty));
     wallMs([bin, 'status'], env(dir));
 

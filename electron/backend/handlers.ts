@@ -17,13 +17,14 @@ const billing = () => import('../services/billing/billing-service');
 const ehr = () => import('../services/ehr/ehr-service');
 const dashboard = () => import('../services/dashboard/dashboard-service');
 const audit = () => import('../services/audit/audit-service');
+const sync = () => import('../services/sync/sync-service');
 
 /**
  * Load every service module now. The app calls it once it has started (a long-running process
  * whose first opened case should not wait for the report drafter to compile); the CLI never does.
  */
 export async function warmHandlers(): Promise<void> {
-  await Promise.all([cases, casefile, people, notes, entries, capture, report, users, ai, billing, ehr, dashboard, audit].map((load) => load()));
+  await Promise.all([cases, casefile, people, notes, entries, capture, report, users, ai, billing, ehr, dashboard, audit, sync].map((load) => load()));
 }
 
 type Handler<M extends Method> = (ctx: ServiceContext, args: ArgsOut<M>) => ResultOf<M> | Promise<ResultOf<M>>;
@@ -145,4 +146,7 @@ export const handlers: Omit<Handlers, 'getStatus'> = {
   saveMappingRule: lazy(capture, (m) => m.saveMappingRule),
   deleteMappingRule: lazy(capture, (m) => m.deleteMappingRule),
   getDashboard: lazy(dashboard, (m) => m.getDashboard),
+  getSyncStatus: lazy(sync, (m) => m.getSyncStatus),
+  enrollSync: lazy(sync, (m) => m.enrollSync),
+  syncNow: lazy(sync, (m) => m.syncNow),
 };

@@ -25,6 +25,7 @@ import { CaptureService } from '../services/capture/capture-service';
 import { DeliveryWorker } from '../services/ehr/delivery-worker';
 import { AiRuntime } from '../services/ai/ai-runtime';
 import type { AiKeySource } from '../../shared/report/ai-run';
+import type { SyncEngine } from '../services/sync/sync-engine';
 
 export type DemoRuntime = typeof DemoRuntimeModule;
 
@@ -58,6 +59,8 @@ export type BackendOptions = Readonly<{
   capture?: boolean;
   /** Run the EHR delivery queue in this process (default: with capture, i.e. the app). */
   deliver?: boolean;
+  /** Send to the practice server in the background (default: with capture, i.e. the app). */
+  sync?: boolean;
   /** The AI narrative's API key at start: from the environment (CLI, dev host) or the OS secure store (app). */
   aiKey?: Readonly<{ value: string; source: AiKeySource }> | null;
 }>;
@@ -131,6 +134,13 @@ export function createBackend(opts: BackendOptions): Backend {
     },
   });
   const ai = new AiRuntime(opts.aiKey ?? null);
+  let sync: Promise<SyncEngine> | null = null;
+  let closing = false;
+  const loadSync = (): Promise<SyncEngine> =>
+    (sync ??= import('../services/sync/sync-engine').then(({ SyncEngine }) => {
+      if (!store) throw new Error('no store');
+      return new SyncEngine({ store, log, now, onStatus: (s) => ctx?.emit({ name: 'syncStatus', payload: s }) });
+    }));
   let zone: string | undefined;
   const ctx: ServiceContext | null = store && {
     store,
@@ -156,6 +166,7 @@ export function createBackend(opts: BackendOptions): Backend {
       return delivery;
     },
     integrity,
+    loadSync,
   };
   let watchTimer: ReturnType<typeof setInterval> | null = null;
   if (ctx) {
@@ -184,6 +195,8 @@ export function createBackend(opts: BackendOptions): Backend {
     // process sends (the app); the CLI only when asked (`closeout send`).
     delivery = new DeliveryWorker(ctx);
     if (opts.deliver ?? opts.capture === true) delivery.start();
+    // The app sends to the practice server in the background once joined; one-shot commands only when asked.
+    if (opts.sync ?? opts.capture === true) void loadSync().then((e) => closing || e.start()).catch((e: unknown) => log.error('sync.start_failed', e));
   }
 
   let demo: DemoHandle | null = null;
@@ -253,9 +266,11 @@ export function createBackend(opts: BackendOptions): Backend {
     },
     status,
     async close() {
+      closing = true;
       if (watchTimer) clearInterval(watchTimer);
       await demo?.stop();
       await ai.stop();
+      await sync?.then((e) => e.stop()).catch(() => {});
       await delivery?.stop();
       listeners.clear();
       await capture?.stop();

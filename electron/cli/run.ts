@@ -31,6 +31,7 @@ const GROUPS: ReadonlyArray<Readonly<{ first: readonly string[]; load: () => Pro
   { first: ['ai'], load: () => import('./commands/ai').then((m) => m.aiCommands) },
   { first: ['export', 'send', 'deliveries', 'ehr'], load: () => import('./commands/ehr').then((m) => m.ehrCommands) },
   { first: ['claim', 'charges', 'billing'], load: () => import('./commands/claim').then((m) => m.claimCommands) },
+  { first: ['sync'], load: () => import('./commands/sync').then((m) => m.syncCommands) },
   { first: ['roi', 'dashboard'], load: () => import('./commands/practice').then((m) => m.practiceCommands) },
 ];
 

@@ -4,6 +4,7 @@ import type { Logger } from './log';
 import type { CaptureService } from './capture/capture-service';
 import type { AiRuntime } from './ai/ai-runtime';
 import type { DeliveryWorker } from './ehr/delivery-worker';
+import type { SyncEngine } from './sync/sync-engine';
 import type { IntegrityMonitor } from './store/integrity-monitor';
 
 /** What every service call gets: the store, who is acting, the clock, and the push channel. */
@@ -25,6 +26,11 @@ export type ServiceContext = Readonly<{
   ai: AiRuntime | null;
   /** The EHR delivery queue's worker; null where nothing is delivered (a bare test context). */
   delivery: DeliveryWorker | null;
+  /**
+   * The sender of what the practice server has not received (#17), made at first use (a one-shot
+   * command that does not sync does not load it); null in a bare test context.
+   */
+  loadSync: (() => Promise<SyncEngine>) | null;
   /** The background whole-file check (store/integrity-monitor.ts); null in a bare test context. */
   integrity: IntegrityMonitor | null;
 }>;

@@ -28,6 +28,7 @@ import type { Delivery } from '../ehr/delivery';
 import type { Dashboard } from '../dashboard/dashboard';
 import type { CaseClock } from '../domain/case-clock';
 import type { AuditProblem } from '../domain/audit-judge';
+import type { SyncStatus } from '../domain/sync';
 
 export type StoreHealth =
   /** `warnings`: what is not as it should be but does not stop work (a data folder others can read). */
@@ -174,4 +175,16 @@ export const callProcedures = {
       .object({ from: isoDate('from date').optional(), to: isoDate('to date').optional() })
       .refine((a) => !a.from || !a.to || a.from <= a.to, { error: 'The from date is after the to date.', path: ['to'] }),
   ).returns<Dashboard>(),
+  /** Where this workstation stands with the practice server (#17): synced, N waiting, unreachable since. */
+  getSyncStatus: procedure(() => z.object({})).returns<SyncStatus>(),
+  /** Join the practice server: its address, the certificate fingerprint the administrator gave, and a one-time code. */
+  enrollSync: procedure(() =>
+    z.object({
+      url: z.string().trim().url('Give the server address, e.g. https://closeout.practice.local:8443.').max(300),
+      fingerprint: z.string().trim().min(64, 'Give the certificate fingerprint the administrator gave you (64 hex digits, with or without colons).').max(200),
+      code: z.string().trim().min(16, 'Give the enrollment code (four groups of four).').max(40),
+    }),
+  ).returns<SyncStatus>(),
+  /** Send what is waiting now; answers when nothing is left or the server failed (the status says which). */
+  syncNow: procedure(() => z.object({})).returns<SyncStatus>(),
 } as const;

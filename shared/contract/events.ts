@@ -3,6 +3,7 @@ import type { CaseEvent } from '../domain/event';
 import type { CaseStatus } from '../domain/vocabulary';
 import type { SourceStatus } from '../domain/capture-source';
 import type { AiRun } from '../report/ai-run';
+import type { SyncStatus } from '../domain/sync';
 
 export type PushEvents = {
   caseChanged: Readonly<{ caseId: string; status: CaseStatus }>;
@@ -19,10 +20,12 @@ export type PushEvents = {
   claimChanged: Readonly<{ caseId: string }>;
   /** A delivery of the case's report to the EHR was queued or moved on. */
   deliveryChanged: Readonly<{ caseId: string }>;
+  /** Where the workstation stands with the practice server changed (synced, N waiting, unreachable). */
+  syncStatus: SyncStatus;
   /** Another program (the CLI, a second window) changed the database: reload what is shown. */
   storeChanged: Readonly<Record<string, never>>;
 };
 export type PushEventName = keyof PushEvents;
 export type PushMessage = { [K in PushEventName]: Readonly<{ name: K; payload: PushEvents[K] }> }[PushEventName];
 
-export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'eventsCaptured', 'captureStatus', 'peopleChanged', 'reportChanged', 'aiNarrative', 'claimChanged', 'deliveryChanged', 'storeChanged'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENT_NAMES = ['caseChanged', 'eventCaptured', 'eventsCaptured', 'captureStatus', 'peopleChanged', 'reportChanged', 'aiNarrative', 'claimChanged', 'deliveryChanged', 'syncStatus', 'storeChanged'] as const satisfies readonly PushEventName[];

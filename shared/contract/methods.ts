@@ -60,6 +60,9 @@ export const METHODS = [
   'saveMappingRule',
   'deleteMappingRule',
   'getDashboard',
+  'getSyncStatus',
+  'enrollSync',
+  'syncNow',
 ] as const satisfies readonly Method[];
 
 const METHOD_SET: ReadonlySet<string> = new Set(METHODS);

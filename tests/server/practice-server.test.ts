@@ -207,7 +207,7 @@ describe('practice database migrations', () => {
     try {
       await expect(migrate(s.db.pool)).rejects.toMatchObject({ code: 'DB_NEWER' });
       const tables = await s.db.pool.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`);
-      expect(tables.rows[0].n).toBe(7);
+      expect(tables.rows[0].n).toBe(10);
     } finally {
       await s.db.pool.query('DELETE FROM schema_migrations WHERE version = 999');
     }

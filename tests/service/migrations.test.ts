@@ -170,4 +170,26 @@ describe('migrations', () => {
     expect((db.prepare("SELECT value FROM settings WHERE key = 'audit.storeId'").get() as { value: string }).value).toBe(id);
     db.close();
   });
+
+  it('0008 (sync): existing cases are marked to send; a new case and each change mark it again; events are not touched', () => {
+    const db = new Database(':memory:');
+    migrate(db, 7);
+    const insert = (id: string) =>
+      db.exec(`INSERT INTO cases (id, status, patient_last_name, patient_first_name, patient_mrn, patient_dob, patient_sex, procedure_text, date_of_service, time_zone, created_at, updated_at)
+        VALUES ('${id}', 'open', 'T', 'A', 'M1', '1970-01-01', 'F', 'P', '2026-11-26', 'UTC', 0, 5)`);
+    insert('before');
+    expect(migrate(db, 8)).toBe(8);
+    // A case from before the step is not marked by it: enrolling marks everything (sync-repo).
+    expect(db.prepare('SELECT count(*) AS n FROM sync_dirty').get()).toEqual({ n: 0 });
+    insert('after');
+    expect(db.prepare('SELECT entity, key, seq FROM sync_dirty').all()).toEqual([{ entity: 'case', key: 'after', seq: 1 }]);
+    db.exec("UPDATE cases SET status = 'capturing' WHERE id = 'before'");
+    db.exec("UPDATE cases SET status = 'capturing' WHERE id = 'after'");
+    expect(db.prepare('SELECT key, seq FROM sync_dirty ORDER BY seq').all()).toEqual([
+      { key: 'before', seq: 2 },
+      { key: 'after', seq: 3 },
+    ]);
+    expect(migrate(db)).toBe(LATEST_SCHEMA_VERSION);
+    db.close();
+  });
 });

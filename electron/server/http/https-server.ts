@@ -16,10 +16,12 @@ import { createAccount, hasRole, listAccounts, login, logout, sessionAccount, ty
 import { certificateFingerprint } from '../security/certificate';
 import type { ServerConfig } from '../server-config';
 import { ServerError } from '../server-error';
+import { listPracticeCases, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
 export const SESSION_COOKIE = 'closeout_session';
-const MAX_BODY = 1024 * 1024;
+/** Request bodies: small for people's calls; a workstation's batch (2,000 events) is larger. */
+const MAX_BODY = 64 * 1024;
 
 type Caller =
   | Readonly<{ kind: 'anonymous'; ip: string }>
@@ -34,6 +36,7 @@ type Route = Readonly<{
   method: 'GET' | 'POST';
   pattern: string;
   who: readonly Who[];
+  maxBody?: number;
   handle: (ctx: RouteContext) => Promise<Reply>;
 }>;
 
@@ -175,6 +178,30 @@ function routes(deps: ServerDeps): Route[] {
       },
     },
     {
+      method: 'POST',
+      pattern: '/api/sync/push',
+      who: ['workstation'],
+      maxBody: 32 * 1024 * 1024,
+      handle: async ({ caller, body }) => {
+        if (caller.kind !== 'workstation') throw new ServerError('FORBIDDEN', 'Workstations only.');
+        return { json: { ok: true, ...(await receivePush(pool, caller.workstation.id, body)) } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/cases',
+      who: ['physician', 'billing', 'admin'],
+      handle: async ({ caller, query }) => ({
+        json: { cases: await listPracticeCases(pool, actorOf(caller), { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined }) },
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: '/api/cases/:id',
+      who: ['physician', 'billing', 'admin'],
+      handle: async ({ caller, params, query }) => ({ json: await readPracticeCase(pool, actorOf(caller), params.id ?? '', Number(query.get('after') ?? 0) || 0) }),
+    },
+    {
       method: 'GET',
       pattern: '/api/workstation/ping',
       who: ['workstation'],
@@ -231,7 +258,7 @@ function allowed(route: Route, caller: Caller): boolean {
   return false;
 }
 
-async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson(req: http.IncomingMessage, maxBody: number): Promise<Record<string, unknown>> {
   if (req.method !== 'POST') return {};
   if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
     // Also what keeps a cross-site form from posting here with the session cookie.
@@ -241,7 +268,7 @@ async function readJson(req: http.IncomingMessage): Promise<Record<string, unkno
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new ServerError('BAD_INPUT', 'The request is too large.');
+    if (size > maxBody) throw new ServerError('BAD_INPUT', 'The request is too large.');
     chunks.push(c as Buffer);
   }
   if (size === 0) return {};
@@ -300,7 +327,7 @@ export async function startHttpsServer(deps: ServerDeps, serverDir: string, list
           ? new ServerError('UNAUTHENTICATED', 'Log in first (your session may have expired).')
           : new ServerError('FORBIDDEN', 'Your account is not allowed to do this.');
       }
-      const body = await readJson(req);
+      const body = await readJson(req, route.maxBody ?? MAX_BODY);
       const reply = await route.handle({ caller, body, params: match(route.pattern, url.pathname) ?? {}, query: url.searchParams });
       send(reply.status ?? 200, reply);
     })().catch((e: unknown) => {

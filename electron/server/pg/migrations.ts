@@ -78,6 +78,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX access_log_case ON access_log (case_id, at);
     `,
   },
+  {
+    version: 2,
+    name: 'what workstations send: case records, events, audit rows',
+    sql: `
+      -- The workstation owns the case record and its capture: the server keeps copies, one row per
+      -- thing sent, whatever number of times it was sent.
+      CREATE TABLE ws_cases (
+        case_id text PRIMARY KEY,
+        workstation_id uuid NOT NULL REFERENCES workstations(id),
+        version integer NOT NULL,
+        status text NOT NULL,
+        date_of_service text NOT NULL,
+        record jsonb NOT NULL,
+        updated_at bigint NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX ws_cases_date ON ws_cases (date_of_service, case_id);
+      CREATE INDEX ws_cases_status ON ws_cases (status, date_of_service);
+      CREATE TABLE ws_events (
+        workstation_id uuid NOT NULL REFERENCES workstations(id),
+        local_id bigint NOT NULL,
+        case_id text NOT NULL,
+        kind text NOT NULL,
+        occurred_at bigint NOT NULL,
+        source text NOT NULL,
+        dedupe_key text NOT NULL,
+        row jsonb NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (workstation_id, local_id)
+      );
+      CREATE INDEX ws_events_case ON ws_events (case_id, occurred_at, local_id);
+      CREATE TABLE ws_audit (
+        workstation_id uuid NOT NULL REFERENCES workstations(id),
+        seq bigint NOT NULL,
+        case_id text,
+        action text NOT NULL,
+        row jsonb NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (workstation_id, seq)
+      );
+      CREATE INDEX ws_audit_case ON ws_audit (case_id, seq);
+    `,
+  },
 ];
 
 export const LATEST_SERVER_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -11,6 +11,7 @@ import { SettingsRepo } from './settings-repo';
 import { CaptureRepo } from './capture-repo';
 import { ReportRepo } from './report-repo';
 import { UsersRepo } from './users-repo';
+import { SyncRepo } from '../sync/sync-repo';
 import { BillingRepo } from './billing-repo';
 import { DeliveryRepo } from './delivery-repo';
 import { DashboardRepo } from './dashboard-repo';
@@ -26,6 +27,8 @@ export class Store {
   readonly capture: CaptureRepo;
   readonly report: ReportRepo;
   readonly users: UsersRepo;
+  /** What the practice server has not received yet (#17). */
+  readonly sync: SyncRepo;
   readonly billing: BillingRepo;
   readonly delivery: DeliveryRepo;
   readonly dashboard: DashboardRepo;
@@ -46,6 +49,7 @@ export class Store {
     this.capture = new CaptureRepo(db);
     this.report = new ReportRepo(db);
     this.users = new UsersRepo(db);
+    this.sync = new SyncRepo(db, this.settings);
     this.billing = new BillingRepo(db);
     this.delivery = new DeliveryRepo(db);
     this.dashboard = new DashboardRepo(db);

@@ -1,0 +1,140 @@
+/**
+ * What a workstation sends, kept once: a batch is applied in one transaction, and sending it
+ * again (the answer was lost, the workstation restarted) changes nothing. The workstation owns
+ * its cases: a case record is replaced only by a newer copy from the workstation that first sent
+ * it; another workstation's copy of the same case is refused and counted, never merged.
+ */
+import type pg from 'pg';
+import { z } from 'zod';
+import { logAccess, type Actor } from './access-log';
+import { ServerError } from './server-error';
+
+const CaseRow = z.looseObject({
+  id: z.string().min(1).max(64),
+  version: z.number().int().positive(),
+  status: z.string().min(1).max(20),
+  date_of_service: z.string().max(10),
+  updated_at: z.number().int(),
+});
+const EventRow = z.looseObject({
+  id: z.number().int().positive(),
+  case_id: z.string().min(1).max(64),
+  kind: z.string().min(1).max(40),
+  occurred_at: z.number().int(),
+  source: z.string().max(200),
+  dedupe_key: z.string().max(1000),
+});
+const AuditRow = z.looseObject({ seq: z.number().int().positive(), action: z.string().max(100), case_id: z.string().max(64).nullable() });
+
+export const PushSchema = z.object({
+  cases: z.array(CaseRow).max(1000).default([]),
+  events: z.array(EventRow).max(5000).default([]),
+  audit: z.array(AuditRow).max(5000).default([]),
+});
+
+export type PushResult = Readonly<{ cases: number; events: number; audit: number; refusedCases: readonly string[] }>;
+
+export async function receivePush(pool: pg.Pool, workstationId: string, raw: unknown): Promise<PushResult> {
+  const parsed = PushSchema.safeParse(raw);
+  if (!parsed.success) throw new ServerError('BAD_INPUT', `The batch is not as expected: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
+  const { cases, events, audit } = parsed.data;
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const refused: string[] = [];
+    let casesKept = 0;
+    for (const row of cases) {
+      const r = await c.query<{ workstation_id: string }>(
+        `INSERT INTO ws_cases (case_id, workstation_id, version, status, date_of_service, record, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (case_id) DO UPDATE SET version = excluded.version, status = excluded.status, date_of_service = excluded.date_of_service,
+           record = excluded.record, updated_at = excluded.updated_at, received_at = now()
+         WHERE ws_cases.workstation_id = excluded.workstation_id AND (excluded.version, excluded.updated_at) >= (ws_cases.version, ws_cases.updated_at)
+         RETURNING workstation_id`,
+        [row.id, workstationId, row.version, row.status, row.date_of_service, JSON.stringify(row), row.updated_at],
+      );
+      if (r.rowCount === 1) casesKept += 1;
+      else {
+        const owner = await c.query<{ workstation_id: string }>('SELECT workstation_id FROM ws_cases WHERE case_id = $1', [row.id]);
+        if (owner.rows[0]?.workstation_id !== workstationId) refused.push(row.id);
+      }
+    }
+    const ev = events.length
+      ? await c.query(
+          `INSERT INTO ws_events (workstation_id, local_id, case_id, kind, occurred_at, source, dedupe_key, row)
+           SELECT $1, (e->>'id')::bigint, e->>'case_id', e->>'kind', (e->>'occurred_at')::bigint, e->>'source', e->>'dedupe_key', e
+             FROM jsonb_array_elements($2::jsonb) AS e
+           ON CONFLICT DO NOTHING`,
+          [workstationId, JSON.stringify(events)],
+        )
+      : { rowCount: 0 };
+    const au = audit.length
+      ? await c.query(
+          `INSERT INTO ws_audit (workstation_id, seq, case_id, action, row)
+           SELECT $1, (a->>'seq')::bigint, a->>'case_id', a->>'action', a FROM jsonb_array_elements($2::jsonb) AS a
+           ON CONFLICT DO NOTHING`,
+          [workstationId, JSON.stringify(audit)],
+        )
+      : { rowCount: 0 };
+    await c.query('COMMIT');
+    return { cases: casesKept, events: ev.rowCount ?? 0, audit: au.rowCount ?? 0, refusedCases: refused };
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
+export type PracticeCase = Readonly<{
+  caseId: string;
+  workstation: string;
+  status: string;
+  dateOfService: string;
+  patient: string;
+  procedure: string;
+  events: number;
+  lastEventAt: number | null;
+}>;
+
+/** Every workstation's cases over a date range (newest first), each read written to the access log. */
+export async function listPracticeCases(pool: pg.Pool, actor: Actor, range: { from?: string | undefined; to?: string | undefined; limit?: number }): Promise<PracticeCase[]> {
+  for (const d of [range.from, range.to]) if (d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new ServerError('BAD_INPUT', 'Give dates as YYYY-MM-DD.');
+  const r = await pool.query<{ case_id: string; name: string; status: string; date_of_service: string; record: Record<string, unknown>; n: string; last: string | null }>(
+    `SELECT c.case_id, w.name, c.status, c.date_of_service, c.record,
+            (SELECT count(*) FROM ws_events e WHERE e.case_id = c.case_id) AS n,
+            (SELECT max(occurred_at) FROM ws_events e WHERE e.case_id = c.case_id) AS last
+       FROM ws_cases c JOIN workstations w ON w.id = c.workstation_id
+      WHERE ($1::text IS NULL OR c.date_of_service >= $1) AND ($2::text IS NULL OR c.date_of_service <= $2)
+      ORDER BY c.date_of_service DESC, c.case_id LIMIT $3`,
+    [range.from ?? null, range.to ?? null, Math.min(range.limit ?? 500, 5000)],
+  );
+  const list = r.rows.map((x) => ({
+    caseId: x.case_id,
+    workstation: x.name,
+    status: x.status,
+    dateOfService: x.date_of_service,
+    patient: `${String(x.record.patient_last_name ?? '')}, ${String(x.record.patient_first_name ?? '')}`,
+    procedure: String(x.record.procedure_text ?? ''),
+    events: Number(x.n),
+    lastEventAt: x.last === null ? null : Number(x.last),
+  }));
+  // Names on a list are PHI read: one access-log row per case shown.
+  if (list.length) {
+    await pool.query(
+      `INSERT INTO access_log (actor_kind, actor_id, actor_name, action, case_id, ip) SELECT $1, $2, $3, 'case.list', unnest($4::text[]), $5`,
+      [actor.kind, actor.id, actor.name, list.map((c) => c.caseId), actor.ip],
+    );
+  }
+  return list;
+}
+
+/** One case as the server holds it: the record and its events in time order (read logged). */
+export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: string, afterLocalId = 0): Promise<{ record: Record<string, unknown>; workstation: string; events: Record<string, unknown>[] }> {
+  const c = await pool.query<{ record: Record<string, unknown>; name: string }>('SELECT c.record, w.name FROM ws_cases c JOIN workstations w ON w.id = c.workstation_id WHERE c.case_id = $1', [caseId]);
+  const row = c.rows[0];
+  if (!row) throw new ServerError('NOT_FOUND', 'There is no such case on the practice server (yet).');
+  const ev = await pool.query<{ row: Record<string, unknown> }>('SELECT row FROM ws_events WHERE case_id = $1 AND local_id > $2 ORDER BY occurred_at, local_id', [caseId, afterLocalId]);
+  await logAccess(pool, actor, 'case.read', caseId, { events: ev.rowCount });
+  return { record: row.record, workstation: row.name, events: ev.rows.map((x) => x.row) };
+}

@@ -1,0 +1,196 @@
+/**
+ * Sends what the practice server has not received, in the background, in order, and says where
+ * it stands. Never in the OR's way: it reads in short transactions, talks to the server outside
+ * them, and on any failure waits (1 s, doubling to 30 s) and tries again. A batch is acknowledged
+ * in the store only after the server confirmed it, so a stop at any point re-sends at most one
+ * batch, which the server keeps once.
+ */
+import type { SyncStatus } from '../../../shared/domain/sync';
+import type { Logger } from '../log';
+import type { Store } from '../store/store';
+import { fetchPinnedCertificate, normalizeFingerprint, PracticeServerError, requestJson } from './practice-client';
+import type { Batch, PracticeLink } from './sync-repo';
+
+export const BATCH_LIMITS = { cases: 200, events: 2000, audit: 2000 } as const;
+
+export type SyncEngineOptions = Readonly<{
+  store: Store;
+  log: Logger;
+  now: () => number;
+  /** Told whenever the status changes (the status bar). */
+  onStatus?: (s: SyncStatus) => void;
+  /** How often to look for new records while idle (ms). */
+  pollMs?: number;
+}>;
+
+export class SyncEngine {
+  readonly #o: SyncEngineOptions;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #running = false;
+  #stopped = true;
+  #stopping = false;
+  #inFlight: Promise<void> | null = null;
+  #failures = 0;
+  #unreachableSince: number | null = null;
+  #lastSyncedAt: number | null = null;
+  #problem: string | null = null;
+  #revoked = false;
+  #last: string | null = null;
+
+  constructor(o: SyncEngineOptions) {
+    this.#o = o;
+  }
+
+  /** Run in the background until stop(). */
+  start(): void {
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#stopping = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#inFlight;
+  }
+
+  status(): SyncStatus {
+    const repo = this.#o.store.sync;
+    const link = repo.link();
+    if (!link) return { state: 'off', waiting: 0, unreachableSince: null, lastSyncedAt: null, server: null, problem: null };
+    const waiting = repo.waiting();
+    const state = this.#revoked ? 'revoked' : this.#unreachableSince !== null ? 'unreachable' : waiting > 0 ? 'waiting' : 'synced';
+    return {
+      state,
+      waiting,
+      unreachableSince: this.#unreachableSince,
+      lastSyncedAt: this.#lastSyncedAt,
+      server: { url: link.url, workstationName: link.workstationName, fingerprint: link.fingerprint },
+      problem: this.#problem,
+    };
+  }
+
+  /**
+   * Send everything now (`closeout sync now`, the Sync button): resolves when nothing is waiting
+   * or the server failed (the status says which).
+   */
+  async syncNow(): Promise<SyncStatus> {
+    await this.#inFlight;
+    const run = this.#drain();
+    this.#inFlight = run;
+    await run;
+    return this.status();
+  }
+
+  /** Join the practice server with a one-time code; everything held here is then sent. */
+  async enroll(input: { url: string; fingerprint: string; code: string }): Promise<PracticeLink> {
+    const fingerprint = normalizeFingerprint(input.fingerprint);
+    const url = new URL(input.url).origin;
+    const certPem = await fetchPinnedCertificate(url, fingerprint);
+    const target = { url, fingerprint, certPem };
+    const r = await requestJson(target, 'POST', '/api/enroll', { body: { code: input.code } });
+    const ws = r.body.workstation as { id: string; name: string };
+    const link: PracticeLink = { url, fingerprint, certPem, workstationId: ws.id, workstationName: ws.name, enrolledAt: this.#o.now() };
+    this.#o.store.sync.enroll(link, String(r.body.credential));
+    this.#revoked = false;
+    this.#unreachableSince = null;
+    this.#problem = null;
+    this.#failures = 0;
+    this.#o.log.info('sync.enrolled', { workstationId: ws.id });
+    this.#changed();
+    if (!this.#stopped) this.#schedule(0);
+    return link;
+  }
+
+  #schedule(ms: number): void {
+    if (this.#stopped) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (this.#running) return;
+      const run = this.#drain().finally(() => {
+        const delay = this.#failures > 0 ? Math.min(30_000, 1000 * 2 ** (this.#failures - 1)) : (this.#o.pollMs ?? 500);
+        this.#schedule(delay);
+      });
+      this.#inFlight = run;
+    }, ms);
+    this.#timer.unref?.();
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      const repo = this.#o.store.sync;
+      for (;;) {
+        const link = repo.link();
+        const credential = repo.credential();
+        if (!link || !credential || this.#revoked || !this.#o.store.db.open) return;
+        const batch = repo.nextBatch(BATCH_LIMITS);
+        if (batch.cases.length === 0 && batch.events.length === 0 && batch.audit.length === 0) {
+          if (this.#unreachableSince !== null || this.#failures > 0) await this.#ping(link, credential);
+          else this.#lastSyncedAt = this.#o.now();
+          this.#changed();
+          return;
+        }
+        await this.#send(link, credential, batch);
+        repo.acknowledge(batch);
+        this.#reachable();
+        // Stopping: the batch in hand is sent and acknowledged; the rest waits for the next start.
+        if (this.#stopping) return;
+      }
+    } catch (e) {
+      this.#failed(e);
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #send(link: PracticeLink, credential: string, batch: Batch): Promise<void> {
+    await requestJson(link, 'POST', '/api/sync/push', {
+      credential,
+      body: { workstationId: link.workstationId, cases: batch.cases, events: batch.events, audit: batch.audit },
+      timeoutMs: 30_000,
+    });
+  }
+
+  async #ping(link: PracticeLink, credential: string): Promise<void> {
+    await requestJson(link, 'GET', '/api/workstation/ping', { credential, timeoutMs: 10_000 });
+    this.#reachable();
+    this.#lastSyncedAt = this.#o.now();
+  }
+
+  #reachable(): void {
+    this.#failures = 0;
+    this.#unreachableSince = null;
+    this.#problem = null;
+  }
+
+  #failed(e: unknown): void {
+    this.#failures += 1;
+    if (e instanceof PracticeServerError && (e.status === 401 || e.status === 403)) {
+      this.#revoked = true;
+      this.#problem = e.message;
+      this.#o.log.warn('sync.refused', { status: e.status });
+    } else if (e instanceof PracticeServerError && e.unreachable) {
+      this.#unreachableSince ??= this.#o.now();
+      // The message names the network failure only (no request content).
+      this.#problem = e.message;
+      if (this.#failures === 1) this.#o.log.warn('sync.unreachable', { code: e.code });
+    } else {
+      this.#unreachableSince ??= this.#o.now();
+      this.#problem = e instanceof Error ? e.message : 'unknown error';
+      this.#o.log.error('sync.failed', e);
+    }
+    this.#changed();
+  }
+
+  #changed(): void {
+    const s = this.status();
+    const key = `${s.state}:${s.waiting}:${s.unreachableSince}`;
+    if (key === this.#last) return;
+    this.#last = key;
+    this.#o.onStatus?.(s);
+  }
+}

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpsServer } from '../../electron/server/http/https-server';
+import { readServerConfig } from '../../electron/server/server-config';
+import { sampleCase, testBackend, type TestBackend } from '../helpers/backend';
+import { until } from '../helpers/patience';
+import { addUser, loginCookie, request, serverCli, startTestServer, type TestServer } from '../helpers/practice-server';
+
+let s: TestServer;
+let port: number;
+let physicianCookie: string;
+const backends: TestBackend[] = [];
+
+beforeAll(async () => {
+  s = await startTestServer();
+  port = s.server.port;
+  physicianCookie = await loginCookie(s, 'dr.sync', await addUser(s.dir, 'dr.sync', ['physician']));
+});
+
+afterAll(async () => {
+  for (const b of backends) await b.close();
+  await s?.stop();
+});
+
+async function enrollCode(name: string): Promise<string> {
+  const r = await serverCli(['enroll-code', '--dir', s.dir, '--workstation', name, '--json']);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout).code as string;
+}
+
+function workstation(dataDir?: string): TestBackend {
+  const b = testBackend({ ...(dataDir ? { dataDir } : {}), sync: false });
+  backends.push(b);
+  return b;
+}
+
+/** The HTTPS front stopped (the practice server down) and started again on the same port; PostgreSQL keeps its data. */
+async function serverDown(): Promise<void> {
+  await s.server.close();
+}
+async function serverUp(): Promise<void> {
+  const server = await startHttpsServer({ pool: s.db.pool, config: readServerConfig(s.dir), version: '0.0.0-test', log: (l) => s.logLines.push(JSON.stringify(l)) }, s.dir, { host: '127.0.0.1', port });
+  (s as { server: typeof server }).server = server;
+}
+
+let noteN = 0;
+async function notes(b: TestBackend, caseId: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    noteN += 1;
+    await b.ok('addNote', { caseId, text: `Synthetic note ${noteN}`, occurredAt: Date.now(), clientId: `sync-test-${noteN}-${caseId.slice(0, 8)}` });
+  }
+}
+
+async function serverCounts(caseId: string): Promise<{ rows: number; distinct: number; ids: number[] }> {
+  const r = await s.db.pool.query<{ local_id: string }>('SELECT local_id FROM ws_events WHERE case_id = $1 ORDER BY local_id', [caseId]);
+  const ids = r.rows.map((x) => Number(x.local_id));
+  return { rows: ids.length, distinct: new Set(ids).size, ids };
+}
+
+function localIds(b: TestBackend, caseId: string): Promise<number[]> {
+  return b.ok('listEvents', { caseId, limit: 5000 }).then((ev) => ev.map((e) => e.id).sort((x, y) => x - y));
+}
+
+async function startCapturing(b: TestBackend): Promise<string> {
+  const c = await b.ok('createCase', sampleCase());
+  await b.ok('setCaseStatus', { id: c.id, status: 'capturing' });
+  return c.id;
+}
+
+describe('workstation → practice server sync (real PostgreSQL, real HTTPS, real SQLite workstations)', () => {
+  it('a workstation joins with the code and the fingerprint; a wrong fingerprint or code joins nothing and says why', async () => {
+    const b = workstation();
+    const code = await enrollCode('OR 1');
+    const wrongFp = await b.fail('enrollSync', { url: `https://127.0.0.1:${port}`, fingerprint: 'AB'.repeat(32), code });
+    expect(wrongFp.code).toBe('BAD_INPUT');
+    expect(wrongFp.message).toMatch(/is not the one you were given: its certificate fingerprint is/);
+    expect((await b.ok('getSyncStatus', {})).state).toBe('off');
+    const wrongCode = await b.fail('enrollSync', { url: `https://127.0.0.1:${port}`, fingerprint: s.server.fingerprint, code: 'AAAA-BBBB-CCCC-DDDD' });
+    expect(wrongCode.message).toMatch(/enrollment code is not valid/);
+    const ok = await b.ok('enrollSync', { url: `https://127.0.0.1:${port}`, fingerprint: s.server.fingerprint.replace(/:/g, '').toLowerCase(), code });
+    expect(ok.server).toMatchObject({ workstationName: 'OR 1', fingerprint: s.server.fingerprint });
+    // The code worked once.
+    const again = await workstation().fail('enrollSync', { url: `https://127.0.0.1:${port}`, fingerprint: s.server.fingerprint, code });
+    expect(again.message).toMatch(/used already/);
+  });
+
+  it('sends the case and every event once, in order; the physician reads them, each read in the access log', async () => {
+    const b = workstation();
+    const caseId = await startCapturing(b);
+    await notes(b, caseId, 30);
+    await b.ok('enrollSync', { url: `https://127.0.0.1:${port}`, fingerprint: s.server.fingerprint, code: await enrollCode('OR 2') });
+    expect((await b.ok('getSyncStatus', {})).waiting).toBeGreaterThan(30);
+    const after = await b.ok('syncNow', {});
+    expect(after).toMatchObject({ state: 'synced', waiting: 0 });
+    const local = await localIds(b, caseId);
+    const remote = await serverCounts(caseId);
+    expect(remote.ids).toEqual(local);
+    // Sending again changes nothing.
+    await b.ok('syncNow', {});
+    expect((await serverCounts(caseId)).rows).toBe(local.length);
+
+    const list = await request(s, 'GET', '/api/cases', { cookie: physicianCookie });
+    expect(list.status).toBe(200);
+    const row = list.body.cases.find((c: { caseId: string }) => c.caseId === caseId);
+    expect(row).toMatchObject({ workstation: 'OR 2', status: 'capturing', events: local.length });
+    const one = await request(s, 'GET', `/api/cases/${caseId}`, { cookie: physicianCookie });
+    expect(one.body.events.map((e: { text: string }) => e.text).filter((t: string) => t.startsWith('Synthetic note'))).toHaveLength(30);
+    const log = await s.db.pool.query(`SELECT action FROM access_log WHERE case_id = $1 AND actor_name = 'dr.sync'`, [caseId]);
+    expect(log.rows.map((r) => r.action)).toEqual(['case.list', 'case.read']);
+    // A billing account reads too; a workstation credential reads no case.
+    const billing = await loginCookie(s, 'billing.sync', await addUser(s.dir, 'billing.sync', ['billing']));
+    expect((await request(s, 'GET', `/api/cases/${caseId}`, { cookie: billing })).status).toBe(200);
+  });
+
+  it('server down for the length of a case: the workstation keeps working, says so, and catches up exactly once', async () => {
+    const b = workstation();
+    await b.ok('enrollSync', { url: `https://127.0.0.1:${port}`, fingerprint: s.server.fingerprint, code: await enrollCode('OR 3') });
+    await b.ok('syncNow', {});
+    await serverDown();
+    const caseId = await startCapturing(b);
+    await notes(b, caseId, 120);
+    await b.ok('setCaseStatus', { id: caseId, status: 'closed' });
+    const down = await b.ok('syncNow', {});
+    expect(down.state).toBe('unreachable');
+    expect(down.waiting).toBeGreaterThan(120);
+    expect(down.unreachableSince).not.toBeNull();
+    // Local work is untouched by the outage.
+    expect((await b.ok('getReport', { caseId })).caseId).toBe(caseId);
+    await serverUp();
+    expect(await b.ok('syncNow', {})).toMatchObject({ state: 'synced', waiting: 0, unreachableSince: null });
+    const remote = await serverCounts(caseId);
+    expect(remote.ids).toEqual(await localIds(b, caseId));
+    expect(remote.distinct).toBe(remote.rows);
+    const c = await s.db.pool.query('SELECT status FROM ws_cases WHERE case_id = $1', [caseId]);
+    expect(c.rows[0].status).toBe('closed');
+  });
+
+  it('stopped at random points 24 times (server cut mid-request, workstation closed mid-sync): nothing lost, nothing doubled', async () => {
+    let b = workstation();
+    const dataDir = b.dataDir;
+    await b.ok('enrollSync', { url: `https://127.0.0.1:${port}`, fingerprint: s.server.fingerprint, code: await enrollCode('OR 4') });
+    const caseId = await startCapturing(b);
+    // Deterministic "random" so a failure can be replayed.
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 24; round++) {
+      await notes(b, caseId, 40 + Math.floor(rnd() * 80));
+      const sending = b.call('syncNow', {});
+      await new Promise((r) => setTimeout(r, Math.floor(rnd() * 15)));
+      if (round % 2 === 0) {
+        await serverDown();
+        await sending;
+        await serverUp();
+      } else {
+        await sending.catch(() => {});
+        await b.close();
+        b = workstation(dataDir);
+      }
+    }
+    expect(await b.ok('syncNow', {})).toMatchObject({ state: 'synced', waiting: 0 });
+    const local = await localIds(b, caseId);
+    const remote = await serverCounts(caseId);
+    expect(remote.rows).toBe(local.length);
+    expect(remote.distinct).toBe(remote.rows);
+    expect(remote.ids).toEqual(local);
+    const audit = await s.db.pool.query<{ n: number; d: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM ws_audit a JOIN workstations w ON w.id = a.workstation_id WHERE w.name = 'OR 4'`,
+    );
+    expect(audit.rows[0]!.n).toBe(audit.rows[0]!.d);
+  });
+
+  it('in the background, an event stored on the workstation reaches the physician within seconds', async () => {
+    const b = testBackend({ sync: true });
+    backends.push(b);
+    await b.ok('enrollSync', { url: `https://127.0.0.1:${port}`, fingerprint: s.server.fingerprint, code: await enrollCode('OR 5') });
+    const caseId = await startCapturing(b);
+    await notes(b, caseId, 1);
+    await until('the note on the physician’s side', async () => {
+      const r = await request(s, 'GET', `/api/cases/${caseId}`, { cookie: physicianCookie });
+      return r.status === 200 && r.body.events.some((e: { text: string }) => e.text === `Synthetic note ${noteN}`);
+    });
+    expect(b.pushes.some((m) => m.name === 'syncStatus')).toBe(true);
+  });
+
+  it('another workstation cannot overwrite a case it does not own; a revoked workstation is told and keeps working', async () => {
+    const a = workstation();
+    await a.ok('enrollSync', { url: `https://127.0.0.1:${port}`, fingerprint: s.server.fingerprint, code: await enrollCode('OR 6') });
+    const caseId = await startCapturing(a);
+    await a.ok('syncNow', {});
+    const { receivePush } = await import('../../electron/server/sync-receive');
+    const other = await s.db.pool.query<{ id: string }>(`SELECT id FROM workstations WHERE name = 'OR 1'`);
+    const stolen = await receivePush(s.db.pool, other.rows[0]!.id, { cases: [{ id: caseId, version: 99, status: 'signed', date_of_service: '2026-12-05', updated_at: Date.now() }] });
+    expect(stolen.refusedCases).toEqual([caseId]);
+    expect((await s.db.pool.query('SELECT status FROM ws_cases WHERE case_id = $1', [caseId])).rows[0].status).toBe('capturing');
+
+    const id = (await s.db.pool.query<{ id: string }>(`SELECT id FROM workstations WHERE name = 'OR 6'`)).rows[0]!.id;
+    expect((await serverCli(['workstation', 'revoke', id, '--dir', s.dir])).code).toBe(0);
+    await notes(a, caseId, 3);
+    const st = await a.ok('syncNow', {});
+    expect(st.state).toBe('revoked');
+    expect(st.waiting).toBeGreaterThanOrEqual(3);
+    // Capture goes on locally.
+    await notes(a, caseId, 1);
+    expect((await a.ok('listEvents', { caseId })).length).toBe(4);
+  });
+});

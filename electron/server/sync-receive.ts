@@ -16,6 +16,20 @@ const CaseRow = z.looseObject({
   date_of_service: z.string().max(10),
   updated_at: z.number().int(),
 });
+const ClaimRow = z.looseObject({
+  case_id: z.string().min(1).max(64),
+  date_of_service: z.string().max(10),
+  clean: z.number().int(),
+  blocking: z.number().int(),
+  warnings: z.number().int(),
+  updated_at: z.number().int(),
+});
+const VersionRow = z.looseObject({ case_id: z.string().min(1).max(64), version: z.number().int().positive(), content_sha256: z.string().max(64), signed_at: z.number().int() });
+const Record_ = z.object({
+  entity: z.enum(['case', 'claim', 'section', 'version']),
+  key: z.string().min(1).max(200),
+  row: z.record(z.string(), z.unknown()).nullable(),
+});
 const EventRow = z.looseObject({
   id: z.number().int().positive(),
   case_id: z.string().min(1).max(64),
@@ -27,36 +41,85 @@ const EventRow = z.looseObject({
 const AuditRow = z.looseObject({ seq: z.number().int().positive(), action: z.string().max(100), case_id: z.string().max(64).nullable() });
 
 export const PushSchema = z.object({
-  cases: z.array(CaseRow).max(1000).default([]),
+  records: z.array(Record_).max(1000).default([]),
   events: z.array(EventRow).max(5000).default([]),
   audit: z.array(AuditRow).max(5000).default([]),
 });
 
-export type PushResult = Readonly<{ cases: number; events: number; audit: number; refusedCases: readonly string[] }>;
+function rowOf<T>(schema: z.ZodType<T>, row: unknown, what: string): T {
+  const r = schema.safeParse(row);
+  if (!r.success) throw new ServerError('BAD_INPUT', `A ${what} in the batch is not as expected: ${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? ''}`.trim());
+  return r.data;
+}
+
+export type PushResult = Readonly<{ records: number; events: number; audit: number; refusedCases: readonly string[]; versionConflicts: readonly string[] }>;
 
 export async function receivePush(pool: pg.Pool, workstationId: string, raw: unknown): Promise<PushResult> {
   const parsed = PushSchema.safeParse(raw);
   if (!parsed.success) throw new ServerError('BAD_INPUT', `The batch is not as expected: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
-  const { cases, events, audit } = parsed.data;
+  const { records, events, audit } = parsed.data;
   const c = await pool.connect();
   try {
     await c.query('BEGIN');
     const refused: string[] = [];
-    let casesKept = 0;
-    for (const row of cases) {
-      const r = await c.query<{ workstation_id: string }>(
-        `INSERT INTO ws_cases (case_id, workstation_id, version, status, date_of_service, record, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (case_id) DO UPDATE SET version = excluded.version, status = excluded.status, date_of_service = excluded.date_of_service,
-           record = excluded.record, updated_at = excluded.updated_at, received_at = now()
-         WHERE ws_cases.workstation_id = excluded.workstation_id AND (excluded.version, excluded.updated_at) >= (ws_cases.version, ws_cases.updated_at)
-         RETURNING workstation_id`,
-        [row.id, workstationId, row.version, row.status, row.date_of_service, JSON.stringify(row), row.updated_at],
-      );
-      if (r.rowCount === 1) casesKept += 1;
-      else {
-        const owner = await c.query<{ workstation_id: string }>('SELECT workstation_id FROM ws_cases WHERE case_id = $1', [row.id]);
-        if (owner.rows[0]?.workstation_id !== workstationId) refused.push(row.id);
+    const versionConflicts: string[] = [];
+    let kept = 0;
+    // A case this workstation does not own: nothing of it is taken from this workstation.
+    const owned = async (caseId: string): Promise<boolean> => {
+      const o = await c.query<{ workstation_id: string }>('SELECT workstation_id FROM ws_cases WHERE case_id = $1', [caseId]);
+      const ok = !o.rows[0] || o.rows[0].workstation_id === workstationId;
+      if (!ok && !refused.includes(caseId)) refused.push(caseId);
+      return ok;
+    };
+    for (const rec of records) {
+      if (rec.entity === 'case') {
+        if (!rec.row) continue;
+        const row = rowOf(CaseRow, rec.row, 'case record');
+        if (!(await owned(row.id))) continue;
+        const r = await c.query(
+          `INSERT INTO ws_cases (case_id, workstation_id, version, status, date_of_service, record, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (case_id) DO UPDATE SET version = excluded.version, status = excluded.status, date_of_service = excluded.date_of_service,
+             record = excluded.record, updated_at = excluded.updated_at, received_at = now()
+           WHERE ws_cases.workstation_id = excluded.workstation_id AND (excluded.version, excluded.updated_at) >= (ws_cases.version, ws_cases.updated_at)`,
+          [row.id, workstationId, row.version, row.status, row.date_of_service, JSON.stringify(row), row.updated_at],
+        );
+        kept += r.rowCount ?? 0;
+      } else if (rec.entity === 'claim') {
+        if (!rec.row) continue;
+        const row = rowOf(ClaimRow, rec.row, 'claim summary');
+        if (!(await owned(row.case_id))) continue;
+        const r = await c.query(
+          `INSERT INTO ws_claims (case_id, workstation_id, date_of_service, clean, blocking, warnings, row, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (case_id) DO UPDATE SET date_of_service = excluded.date_of_service, clean = excluded.clean, blocking = excluded.blocking,
+             warnings = excluded.warnings, row = excluded.row, updated_at = excluded.updated_at, received_at = now()
+           WHERE ws_claims.workstation_id = excluded.workstation_id AND excluded.updated_at >= ws_claims.updated_at`,
+          [row.case_id, workstationId, row.date_of_service, row.clean === 1, row.blocking, row.warnings, JSON.stringify(row), row.updated_at],
+        );
+        kept += r.rowCount ?? 0;
+      } else if (rec.entity === 'section') {
+        const [caseId, sectionId] = [rec.key.slice(0, rec.key.lastIndexOf('/')), rec.key.slice(rec.key.lastIndexOf('/') + 1)];
+        if (!caseId || !sectionId || !(await owned(caseId))) continue;
+        const r = await c.query(
+          `INSERT INTO ws_sections (case_id, section_id, workstation_id, row) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (case_id, section_id) DO UPDATE SET row = excluded.row, received_at = now() WHERE ws_sections.workstation_id = excluded.workstation_id`,
+          [caseId, sectionId, workstationId, rec.row === null ? null : JSON.stringify(rec.row)],
+        );
+        kept += r.rowCount ?? 0;
+      } else {
+        if (!rec.row) continue;
+        const row = rowOf(VersionRow, rec.row, 'signed version');
+        if (!(await owned(row.case_id))) continue;
+        const r = await c.query(
+          `INSERT INTO ws_report_versions (case_id, version, workstation_id, content_sha256, signed_at, row) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+          [row.case_id, row.version, workstationId, row.content_sha256, row.signed_at, JSON.stringify(row)],
+        );
+        if (r.rowCount === 0) {
+          const have = await c.query<{ content_sha256: string }>('SELECT content_sha256 FROM ws_report_versions WHERE case_id = $1 AND version = $2', [row.case_id, row.version]);
+          // The same version sent again is nothing; a different text under the same number is said, never merged.
+          if (have.rows[0]?.content_sha256 !== row.content_sha256) versionConflicts.push(`${row.case_id}/${row.version}`);
+        }
+        kept += r.rowCount ?? 0;
       }
     }
     const ev = events.length
@@ -64,6 +127,7 @@ export async function receivePush(pool: pg.Pool, workstationId: string, raw: unk
           `INSERT INTO ws_events (workstation_id, local_id, case_id, kind, occurred_at, source, dedupe_key, row)
            SELECT $1, (e->>'id')::bigint, e->>'case_id', e->>'kind', (e->>'occurred_at')::bigint, e->>'source', e->>'dedupe_key', e
              FROM jsonb_array_elements($2::jsonb) AS e
+            WHERE NOT EXISTS (SELECT 1 FROM ws_cases k WHERE k.case_id = e->>'case_id' AND k.workstation_id <> $1)
            ON CONFLICT DO NOTHING`,
           [workstationId, JSON.stringify(events)],
         )
@@ -77,7 +141,7 @@ export async function receivePush(pool: pg.Pool, workstationId: string, raw: unk
         )
       : { rowCount: 0 };
     await c.query('COMMIT');
-    return { cases: casesKept, events: ev.rowCount ?? 0, audit: au.rowCount ?? 0, refusedCases: refused };
+    return { records: kept, events: ev.rowCount ?? 0, audit: au.rowCount ?? 0, refusedCases: refused, versionConflicts };
   } catch (e) {
     await c.query('ROLLBACK').catch(() => {});
     throw e;
@@ -137,4 +201,61 @@ export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: stri
   const ev = await pool.query<{ row: Record<string, unknown> }>('SELECT row FROM ws_events WHERE case_id = $1 AND local_id > $2 ORDER BY occurred_at, local_id', [caseId, afterLocalId]);
   await logAccess(pool, actor, 'case.read', caseId, { events: ev.rowCount });
   return { record: row.record, workstation: row.name, events: ev.rows.map((x) => x.row) };
+}
+
+export type WorklistClaim = Readonly<{
+  caseId: string;
+  workstation: string;
+  patient: string;
+  dateOfService: string;
+  /** Whole days since the date of service (UTC calendar). */
+  ageDays: number;
+  clean: boolean;
+  blocking: number;
+  warnings: number;
+  /** The scrubber's first findings (rule ids), as the workstation last computed them. */
+  findings: readonly string[];
+  minutes: number;
+  caseStatus: string;
+}>;
+
+/** Every workstation's claims, not clean first, then oldest first (each listing logged per case). */
+export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?: string | undefined; to?: string | undefined; limit?: number }): Promise<WorklistClaim[]> {
+  for (const d of [range.from, range.to]) if (d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new ServerError('BAD_INPUT', 'Give dates as YYYY-MM-DD.');
+  const r = await pool.query<{ case_id: string; name: string; date_of_service: string; clean: boolean; blocking: number; warnings: number; row: Record<string, unknown>; record: Record<string, unknown> | null; status: string | null; age: number }>(
+    `SELECT q.case_id, w.name, q.date_of_service, q.clean, q.blocking, q.warnings, q.row, c.record, c.status,
+            (current_date - q.date_of_service::date) AS age
+       FROM ws_claims q JOIN workstations w ON w.id = q.workstation_id LEFT JOIN ws_cases c ON c.case_id = q.case_id
+      WHERE ($1::text IS NULL OR q.date_of_service >= $1) AND ($2::text IS NULL OR q.date_of_service <= $2)
+      ORDER BY q.clean, q.date_of_service, q.case_id LIMIT $3`,
+    [range.from ?? null, range.to ?? null, Math.min(range.limit ?? 1000, 10_000)],
+  );
+  const list = r.rows.map((x) => {
+    let findings: string[] = [];
+    try {
+      findings = JSON.parse(String(x.row.top_rules ?? '[]')) as string[];
+    } catch {
+      findings = [];
+    }
+    return {
+      caseId: x.case_id,
+      workstation: x.name,
+      patient: x.record ? `${String(x.record.patient_last_name ?? '')}, ${String(x.record.patient_first_name ?? '')}` : '',
+      dateOfService: x.date_of_service,
+      ageDays: Number(x.age),
+      clean: x.clean,
+      blocking: x.blocking,
+      warnings: x.warnings,
+      findings,
+      minutes: Number(x.row.minutes ?? 0),
+      caseStatus: x.status ?? 'unknown',
+    };
+  });
+  if (list.length) {
+    await pool.query(
+      `INSERT INTO access_log (actor_kind, actor_id, actor_name, action, case_id, ip) SELECT $1, $2, $3, 'claim.list', unnest($4::text[]), $5`,
+      [actor.kind, actor.id, actor.name, list.map((c) => c.caseId), actor.ip],
+    );
+  }
+  return list;
 }

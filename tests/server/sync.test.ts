@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpsServer } from '../../electron/server/http/https-server';
 import { readServerConfig } from '../../electron/server/server-config';
-import { sampleCase, testBackend, type TestBackend } from '../helpers/backend';
+import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
 import { until } from '../helpers/patience';
 import { addUser, loginCookie, request, serverCli, startTestServer, type TestServer } from '../helpers/practice-server';
 
@@ -188,9 +188,13 @@ describe('workstation → practice server sync (real PostgreSQL, real HTTPS, rea
     await a.ok('syncNow', {});
     const { receivePush } = await import('../../electron/server/sync-receive');
     const other = await s.db.pool.query<{ id: string }>(`SELECT id FROM workstations WHERE name = 'OR 1'`);
-    const stolen = await receivePush(s.db.pool, other.rows[0]!.id, { cases: [{ id: caseId, version: 99, status: 'signed', date_of_service: '2026-12-05', updated_at: Date.now() }] });
+    const stolen = await receivePush(s.db.pool, other.rows[0]!.id, {
+      records: [{ entity: 'case', key: caseId, row: { id: caseId, version: 99, status: 'signed', date_of_service: '2026-12-05', updated_at: Date.now() } }],
+      events: [{ id: 1, case_id: caseId, kind: 'note', occurred_at: Date.now(), source: 'keyboard', dedupe_key: 'x', text: 'not mine' }],
+    });
     expect(stolen.refusedCases).toEqual([caseId]);
     expect((await s.db.pool.query('SELECT status FROM ws_cases WHERE case_id = $1', [caseId])).rows[0].status).toBe('capturing');
+    expect(stolen.events).toBe(0);
 
     const id = (await s.db.pool.query<{ id: string }>(`SELECT id FROM workstations WHERE name = 'OR 6'`)).rows[0]!.id;
     expect((await serverCli(['workstation', 'revoke', id, '--dir', s.dir])).code).toBe(0);
@@ -201,5 +205,47 @@ describe('workstation → practice server sync (real PostgreSQL, real HTTPS, rea
     // Capture goes on locally.
     await notes(a, caseId, 1);
     expect((await a.ok('listEvents', { caseId })).length).toBe(4);
+  });
+
+  it('a closed, signed case: its claim reaches the billing worklist (not clean first, with findings and age), its sections and signed version the server', async () => {
+    const b = workstation();
+    await b.ok('enrollSync', { url: `https://127.0.0.1:${port}`, fingerprint: s.server.fingerprint, code: await enrollCode('OR 7') });
+    const doc = await b.ok('createPerson', { role: 'physician', lastName: 'Reader', firstName: 'Rita', credential: 'MD', npi: '1234567893' });
+    const clean = await b.ok('createCase', sampleCase({ physicianId: doc.id, readerLocation: 'in_room' }));
+    const t0 = Date.now() - 3 * 3600_000;
+    const note = (min: number, text: string, kind: 'note' | 'monitoring_start' | 'monitoring_end' = 'note') =>
+      b.ok('addNote', { caseId: clean.id, text, occurredAt: t0 + min * 60_000, clientId: `sync-signed-${min}-${kind}`, kind });
+    await note(0, 'Monitoring start', 'monitoring_start');
+    for (let m = 5; m < 60; m += 5) await note(m, `Check ${m}: all modalities at baseline`);
+    await note(65, 'Monitoring end', 'monitoring_end');
+    const user = await b.ok('saveUser', { user: { name: 'Dr Reader', role: 'physician', personId: doc.id } });
+    await b.ok('setUserPin', { id: user.id, newPin: 'correct-horse' });
+    await b.ok('setCaseStatus', { id: clean.id, status: 'closed' });
+    await completeReport(b, clean.id, 'Monitoring as documented.');
+    const signed = await b.ok('signReport', { caseId: clean.id, userId: user.id, pin: 'correct-horse' });
+    // A second case, closed with nothing captured: its claim is not clean.
+    const bare = await b.ok('createCase', sampleCase({ dateOfService: '2026-11-02' }));
+    await b.ok('setCaseStatus', { id: bare.id, status: 'closed' });
+    expect(await b.ok('syncNow', {})).toMatchObject({ state: 'synced', waiting: 0 });
+
+    const v = await s.db.pool.query('SELECT content_sha256, row FROM ws_report_versions WHERE case_id = $1', [clean.id]);
+    expect(v.rows).toHaveLength(1);
+    expect(v.rows[0].content_sha256).toBe(signed.contentSha256);
+    const sections = await s.db.pool.query('SELECT section_id FROM ws_sections WHERE case_id = $1 AND row IS NOT NULL', [clean.id]);
+    expect(sections.rows.map((r) => r.section_id)).toContain('interpretation');
+
+    const billing = await loginCookie(s, 'billing.work', await addUser(s.dir, 'billing.work', ['billing']));
+    const w = await request(s, 'GET', '/api/claims', { cookie: billing });
+    expect(w.status).toBe(200);
+    const mine = w.body.claims.filter((c: { workstation: string }) => c.workstation === 'OR 7');
+    expect(mine.map((c: { caseId: string }) => c.caseId)).toEqual([bare.id, clean.id]);
+    expect(mine[0]).toMatchObject({ clean: false, dateOfService: '2026-11-02', caseStatus: 'closed' });
+    expect(mine[0].findings.length).toBeGreaterThan(0);
+    expect(mine[0].ageDays).toBeGreaterThanOrEqual(1);
+    // Not clean comes before clean across the whole list.
+    const firstClean = w.body.claims.findIndex((c: { clean: boolean }) => c.clean);
+    if (firstClean >= 0) expect(w.body.claims.slice(firstClean).every((c: { clean: boolean }) => c.clean)).toBe(true);
+    // A physician does not see the billing worklist.
+    expect((await request(s, 'GET', '/api/claims', { cookie: physicianCookie })).status).toBe(403);
   });
 });

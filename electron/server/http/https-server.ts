@@ -16,7 +16,7 @@ import { createAccount, hasRole, listAccounts, login, logout, sessionAccount, ty
 import { certificateFingerprint } from '../security/certificate';
 import type { ServerConfig } from '../server-config';
 import { ServerError } from '../server-error';
-import { listPracticeCases, readPracticeCase, receivePush } from '../sync-receive';
+import { claimWorklist, listPracticeCases, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
 export const SESSION_COOKIE = 'closeout_session';
@@ -193,6 +193,14 @@ function routes(deps: ServerDeps): Route[] {
       who: ['physician', 'billing', 'admin'],
       handle: async ({ caller, query }) => ({
         json: { cases: await listPracticeCases(pool, actorOf(caller), { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined }) },
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: '/api/claims',
+      who: ['billing', 'admin'],
+      handle: async ({ caller, query }) => ({
+        json: { claims: await claimWorklist(pool, actorOf(caller), { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined }) },
       }),
     },
     {

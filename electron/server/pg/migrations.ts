@@ -80,7 +80,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'what workstations send: case records, events, audit rows',
+    name: 'what workstations send: case records, events, audit rows, claims, report sections and signed versions',
     sql: `
       -- The workstation owns the case record and its capture: the server keeps copies, one row per
       -- thing sent, whatever number of times it was sent.
@@ -119,6 +119,38 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (workstation_id, seq)
       );
       CREATE INDEX ws_audit_case ON ws_audit (case_id, seq);
+      -- The claim as the workstation's scrubber sees it now: the billing office's worklist.
+      CREATE TABLE ws_claims (
+        case_id text PRIMARY KEY,
+        workstation_id uuid NOT NULL REFERENCES workstations(id),
+        date_of_service text NOT NULL,
+        clean boolean NOT NULL,
+        blocking integer NOT NULL,
+        warnings integer NOT NULL,
+        row jsonb NOT NULL,
+        updated_at bigint NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX ws_claims_worklist ON ws_claims (clean, date_of_service);
+      CREATE TABLE ws_sections (
+        case_id text NOT NULL,
+        section_id text NOT NULL,
+        workstation_id uuid NOT NULL REFERENCES workstations(id),
+        row jsonb,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (case_id, section_id)
+      );
+      -- A signed version never changes wherever it was made: the first copy is kept.
+      CREATE TABLE ws_report_versions (
+        case_id text NOT NULL,
+        version integer NOT NULL,
+        workstation_id uuid NOT NULL REFERENCES workstations(id),
+        content_sha256 text NOT NULL,
+        signed_at bigint NOT NULL,
+        row jsonb NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (case_id, version)
+      );
     `,
   },
 ];

@@ -11,7 +11,7 @@ import type { Store } from '../store/store';
 import { fetchPinnedCertificate, normalizeFingerprint, PracticeServerError, requestJson } from './practice-client';
 import type { Batch, PracticeLink } from './sync-repo';
 
-export const BATCH_LIMITS = { cases: 200, events: 2000, audit: 2000 } as const;
+export const BATCH_LIMITS = { records: 200, events: 2000, audit: 2000 } as const;
 
 export type SyncEngineOptions = Readonly<{
   store: Store;
@@ -128,7 +128,7 @@ export class SyncEngine {
         const credential = repo.credential();
         if (!link || !credential || this.#revoked || !this.#o.store.db.open) return;
         const batch = repo.nextBatch(BATCH_LIMITS);
-        if (batch.cases.length === 0 && batch.events.length === 0 && batch.audit.length === 0) {
+        if (batch.records.length === 0 && batch.events.length === 0 && batch.audit.length === 0) {
           if (this.#unreachableSince !== null || this.#failures > 0) await this.#ping(link, credential);
           else this.#lastSyncedAt = this.#o.now();
           this.#changed();
@@ -150,7 +150,7 @@ export class SyncEngine {
   async #send(link: PracticeLink, credential: string, batch: Batch): Promise<void> {
     await requestJson(link, 'POST', '/api/sync/push', {
       credential,
-      body: { workstationId: link.workstationId, cases: batch.cases, events: batch.events, audit: batch.audit },
+      body: { workstationId: link.workstationId, records: batch.records, events: batch.events, audit: batch.audit },
       timeoutMs: 30_000,
     });
   }

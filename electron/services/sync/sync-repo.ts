@@ -18,14 +18,17 @@ export type PracticeLink = Readonly<{
   enrolledAt: number;
 }>;
 
-export type CaseRowOut = Record<string, unknown> & { id: string };
+export type Entity = 'case' | 'claim' | 'section' | 'version';
+
+/** One changed thing, as it stands now; `row` null: it no longer exists (a section put back to the draft). */
+export type RecordOut = Readonly<{ entity: Entity; key: string; row: Record<string, unknown> | null }>;
 export type EventRowOut = Record<string, unknown> & { id: number; case_id: string };
 export type AuditRowOut = Record<string, unknown> & { seq: number };
 
 export type Batch = Readonly<{
-  cases: readonly CaseRowOut[];
-  /** seq of each case's dirty mark as read: acknowledged only if unchanged since. */
-  caseSeqs: readonly number[];
+  records: readonly RecordOut[];
+  /** seq of each record's dirty mark as read: acknowledged only if unchanged since. */
+  seqs: readonly number[];
   events: readonly EventRowOut[];
   audit: readonly AuditRowOut[];
 }>;
@@ -36,24 +39,29 @@ const CREDENTIAL_KEY = 'sync.credential';
 export class SyncRepo {
   readonly #db: Database;
   readonly #settings: SettingsRepo;
-  readonly #dirtyCases: Statement<[number], { key: string; seq: number }>;
-  readonly #case: Statement<[string], CaseRowOut>;
+  readonly #dirty: Statement<[number], { entity: Entity; key: string; seq: number }>;
+  readonly #read: Readonly<Record<Entity, Statement<[string], Record<string, unknown>>>>;
   readonly #cursor: Statement<[string], { last: number }>;
   readonly #setCursor: Statement<[string, number]>;
   readonly #events: Statement<[number, number], EventRowOut>;
   readonly #audit: Statement<[number, number], AuditRowOut>;
-  readonly #ackCase: Statement<[string, number]>;
+  readonly #ack: Statement<[Entity, string, number]>;
 
   constructor(db: Database, settings: SettingsRepo) {
     this.#db = db;
     this.#settings = settings;
-    this.#dirtyCases = db.prepare(`SELECT key, seq FROM sync_dirty WHERE entity = 'case' ORDER BY seq LIMIT ?`);
-    this.#case = db.prepare('SELECT * FROM cases WHERE id = ?');
+    this.#dirty = db.prepare('SELECT entity, key, seq FROM sync_dirty ORDER BY seq LIMIT ?');
+    this.#read = {
+      case: db.prepare('SELECT * FROM cases WHERE id = ?'),
+      claim: db.prepare('SELECT * FROM claim_index WHERE case_id = ?'),
+      section: db.prepare(`SELECT * FROM report_sections WHERE case_id || '/' || section_id = ?`),
+      version: db.prepare(`SELECT * FROM report_versions WHERE case_id || '/' || version = ?`),
+    };
     this.#cursor = db.prepare('SELECT last FROM sync_cursor WHERE stream = ?');
     this.#setCursor = db.prepare('INSERT INTO sync_cursor (stream, last) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET last = max(last, excluded.last)');
     this.#events = db.prepare('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?');
     this.#audit = db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.#ackCase = db.prepare(`DELETE FROM sync_dirty WHERE entity = 'case' AND key = ? AND seq = ?`);
+    this.#ack = db.prepare('DELETE FROM sync_dirty WHERE entity = ? AND key = ? AND seq = ?');
   }
 
   link(): PracticeLink | null {
@@ -73,7 +81,15 @@ export class SyncRepo {
       this.#settings.set(LINK_KEY, link);
       this.#settings.set(CREDENTIAL_KEY, credential);
       this.#db.exec(`DELETE FROM sync_cursor; DELETE FROM sync_dirty;`);
-      this.#db.exec(`INSERT INTO sync_dirty (entity, key, seq) SELECT 'case', id, row_number() OVER (ORDER BY created_at, id) FROM cases`);
+      // Cases first (what the rest names), then their claims, sections and signed versions.
+      this.#db.exec(`
+        INSERT INTO sync_dirty (entity, key, seq)
+        SELECT entity, key, row_number() OVER (ORDER BY o, at, key) FROM (
+          SELECT 'case' AS entity, id AS key, 0 AS o, created_at AS at FROM cases
+          UNION ALL SELECT 'claim', case_id, 1, updated_at FROM claim_index
+          UNION ALL SELECT 'section', case_id || '/' || section_id, 2, edited_at FROM report_sections
+          UNION ALL SELECT 'version', case_id || '/' || version, 3, signed_at FROM report_versions
+        )`);
     }).immediate();
   }
 
@@ -84,29 +100,21 @@ export class SyncRepo {
     }).immediate();
   }
 
-  /** The next things to send, oldest first: changed cases before events (an event names its case). */
-  nextBatch(limits: { cases: number; events: number; audit: number }): Batch {
+  /** The next things to send, in the order they changed (a case before what names it). */
+  nextBatch(limits: { records: number; events: number; audit: number }): Batch {
     return this.#db.transaction((): Batch => {
-      const dirty = this.#dirtyCases.all(limits.cases);
-      const cases: CaseRowOut[] = [];
-      const caseSeqs: number[] = [];
-      for (const d of dirty) {
-        const row = this.#case.get(d.key);
-        if (row) {
-          cases.push(row);
-          caseSeqs.push(d.seq);
-        }
-      }
+      const dirty = this.#dirty.all(limits.records);
+      const records: RecordOut[] = dirty.map((d) => ({ entity: d.entity, key: d.key, row: this.#read[d.entity].get(d.key) ?? null }));
       const events = this.#events.all(this.#cursorOf('events'), limits.events);
       const audit = this.#audit.all(this.#cursorOf('audit'), limits.audit);
-      return { cases, caseSeqs, events, audit };
+      return { records, seqs: dirty.map((d) => d.seq), events, audit };
     })();
   }
 
   /** The server has what `batch` held. */
   acknowledge(batch: Batch): void {
     this.#db.transaction(() => {
-      batch.cases.forEach((c, i) => this.#ackCase.run(c.id, batch.caseSeqs[i]!));
+      batch.records.forEach((r, i) => this.#ack.run(r.entity, r.key, batch.seqs[i]!));
       const lastEvent = batch.events.at(-1);
       if (lastEvent) this.#setCursor.run('events', lastEvent.id);
       const lastAudit = batch.audit.at(-1);

@@ -19,6 +19,7 @@ export type Account = Readonly<{
   username: string;
   displayName: string;
   credential: string;
+  npi: string | null;
   roles: readonly ServerRole[];
   disabled: boolean;
 }>;
@@ -31,6 +32,13 @@ export const NewAccountSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9._-]{1,59}$/, 'A user name is 2 to 60 letters, digits, dots, dashes or underscores.'),
   displayName: z.string().trim().min(1, 'Give the person’s name.').max(120),
   credential: z.string().trim().max(40).default(''),
+  /** A physician's NPI (10 digits): the cases that name them on any workstation are theirs to sign. */
+  npi: z
+    .string()
+    .trim()
+    .regex(/^\d{10}$/, 'An NPI is 10 digits.')
+    .nullable()
+    .default(null),
   roles: z.array(z.enum(SERVER_ROLES)).min(1, 'Give at least one role: physician, billing or admin.').max(3),
   password: z.string(),
 });
@@ -43,6 +51,7 @@ type UserRow = {
   username: string;
   display_name: string;
   credential: string;
+  npi: string | null;
   roles: ServerRole[];
   password_hash: string;
   totp_secret: string;
@@ -51,7 +60,7 @@ type UserRow = {
 };
 
 function toAccount(r: UserRow): Account {
-  return { id: r.id, username: r.username, displayName: r.display_name, credential: r.credential, roles: r.roles, disabled: r.disabled_at !== null };
+  return { id: r.id, username: r.username, displayName: r.display_name, credential: r.credential, npi: r.npi, roles: r.roles, disabled: r.disabled_at !== null };
 }
 
 /** Add an account; its TOTP secret is returned once, for the person's authenticator app. */
@@ -65,15 +74,15 @@ export async function createAccount(pool: pg.Pool, input: z.input<typeof NewAcco
   const id = crypto.randomUUID();
   try {
     await pool.query(
-      `INSERT INTO users (id, username, display_name, credential, roles, password_hash, totp_secret) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, a.username, a.displayName, a.credential, [...new Set(a.roles)], await hashPassword(a.password), secret],
+      `INSERT INTO users (id, username, display_name, credential, npi, roles, password_hash, totp_secret) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, a.username, a.displayName, a.credential, a.npi, [...new Set(a.roles)], await hashPassword(a.password), secret],
     );
   } catch (e) {
     if ((e as { code?: string }).code === '23505') throw new ServerError('CONFLICT', `There is already a user named "${a.username}".`);
     throw e;
   }
   return {
-    account: { id, username: a.username, displayName: a.displayName, credential: a.credential, roles: [...new Set(a.roles)], disabled: false },
+    account: { id, username: a.username, displayName: a.displayName, credential: a.credential, npi: a.npi, roles: [...new Set(a.roles)], disabled: false },
     totpSecret: secret,
     totpUri: totpUri(secret, a.username),
   };

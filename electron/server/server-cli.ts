@@ -37,7 +37,7 @@ Commands:
   start             Run the server (HTTPS) until Ctrl-C. Options: --host ADDR, --port N.
   status            Where the server keeps its data, its database and certificate.
   user add          Add an account: --username U --name "Full Name" --role physician|billing|admin (repeatable)
-                    [--credential MD] --password-stdin. Prints the TOTP secret for the person's authenticator app, once.
+                    [--credential MD] [--npi 10DIGITS: a physician's cases on every workstation] --password-stdin. Prints the TOTP secret for the person's authenticator app, once.
   user list         List accounts.
   enroll-code       A one-time code for a workstation to join: --workstation "OR 3" [--hours 24].
   workstation list  Enrolled workstations.
@@ -69,6 +69,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIo, app
         username: { type: 'string' },
         role: { type: 'string', multiple: true },
         credential: { type: 'string' },
+        npi: { type: 'string' },
         'password-stdin': { type: 'boolean' },
         workstation: { type: 'string' },
         hours: { type: 'string' },
@@ -113,6 +114,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIo, app
           username: String(values.username ?? ''),
           displayName: String(values.name?.[0] ?? ''),
           credential: String(values.credential ?? ''),
+          npi: typeof values.npi === 'string' ? values.npi : null,
           roles: roles as ServerRole[],
           password,
         });

@@ -24,9 +24,10 @@ const ClaimRow = z.looseObject({
   warnings: z.number().int(),
   updated_at: z.number().int(),
 });
+const PersonRow = z.looseObject({ id: z.string().min(1).max(64), role: z.string().max(20), npi: z.string().max(20).nullable() });
 const VersionRow = z.looseObject({ case_id: z.string().min(1).max(64), version: z.number().int().positive(), content_sha256: z.string().max(64), signed_at: z.number().int() });
 const Record_ = z.object({
-  entity: z.enum(['case', 'claim', 'section', 'version']),
+  entity: z.enum(['person', 'case', 'claim', 'section', 'version']),
   key: z.string().min(1).max(200),
   row: z.record(z.string(), z.unknown()).nullable(),
 });
@@ -72,7 +73,16 @@ export async function receivePush(pool: pg.Pool, workstationId: string, raw: unk
       return ok;
     };
     for (const rec of records) {
-      if (rec.entity === 'case') {
+      if (rec.entity === 'person') {
+        if (!rec.row) continue;
+        const row = rowOf(PersonRow, rec.row, 'person');
+        const r = await c.query(
+          `INSERT INTO ws_people (workstation_id, person_id, role, npi, row) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (workstation_id, person_id) DO UPDATE SET role = excluded.role, npi = excluded.npi, row = excluded.row, received_at = now()`,
+          [workstationId, row.id, row.role, row.npi, JSON.stringify(row)],
+        );
+        kept += r.rowCount ?? 0;
+      } else if (rec.entity === 'case') {
         if (!rec.row) continue;
         const row = rowOf(CaseRow, rec.row, 'case record');
         if (!(await owned(row.id))) continue;
@@ -254,6 +264,42 @@ export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?:
   if (list.length) {
     await pool.query(
       `INSERT INTO access_log (actor_kind, actor_id, actor_name, action, case_id, ip) SELECT $1, $2, $3, 'claim.list', unnest($4::text[]), $5`,
+      [actor.kind, actor.id, actor.name, list.map((c) => c.caseId), actor.ip],
+    );
+  }
+  return list;
+}
+
+export type QueueEntry = Readonly<{ caseId: string; workstation: string; patient: string; procedure: string; dateOfService: string; closedAt: number; waitingHours: number }>;
+
+/**
+ * A physician's cases waiting for their signature, on every workstation: closed, not signed, and
+ * naming them as the interpreting physician (their NPI on the workstation's person record). Oldest first.
+ */
+export async function physicianQueue(pool: pg.Pool, actor: Actor, npi: string | null): Promise<QueueEntry[]> {
+  if (!npi) throw new ServerError('BAD_INPUT', 'Your account has no NPI, so no case can be matched to you. Ask the administrator to add it.');
+  const r = await pool.query<{ case_id: string; name: string; record: Record<string, unknown>; date_of_service: string; updated_at: string }>(
+    `SELECT c.case_id, w.name, c.record, c.date_of_service, c.updated_at
+       FROM ws_people p
+       JOIN ws_cases c ON c.workstation_id = p.workstation_id AND c.record->>'physician_id' = p.person_id AND c.status = 'closed'
+       JOIN workstations w ON w.id = c.workstation_id
+      WHERE p.npi = $1 AND p.role = 'physician'
+      ORDER BY c.updated_at, c.case_id LIMIT 1000`,
+    [npi],
+  );
+  const now = Date.now();
+  const list = r.rows.map((x) => ({
+    caseId: x.case_id,
+    workstation: x.name,
+    patient: `${String(x.record.patient_last_name ?? '')}, ${String(x.record.patient_first_name ?? '')}`,
+    procedure: String(x.record.procedure_text ?? ''),
+    dateOfService: x.date_of_service,
+    closedAt: Number(x.updated_at),
+    waitingHours: Math.max(0, Math.round(((now - Number(x.updated_at)) / 3_600_000) * 10) / 10),
+  }));
+  if (list.length) {
+    await pool.query(
+      `INSERT INTO access_log (actor_kind, actor_id, actor_name, action, case_id, ip) SELECT $1, $2, $3, 'queue.list', unnest($4::text[]), $5`,
       [actor.kind, actor.id, actor.name, list.map((c) => c.caseId), actor.ip],
     );
   }

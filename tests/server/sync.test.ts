@@ -248,4 +248,27 @@ describe('workstation → practice server sync (real PostgreSQL, real HTTPS, rea
     // A physician does not see the billing worklist.
     expect((await request(s, 'GET', '/api/claims', { cookie: physicianCookie })).status).toBe(403);
   });
+
+  it("the physician's queue: closed cases naming them (by NPI) on any workstation, oldest first; signed ones leave it", async () => {
+    const cookie = await loginCookie(s, 'dr.queue', await addUser(s.dir, 'dr.queue', ['physician'], { npi: '1234567893' }));
+    const b = workstation();
+    await b.ok('enrollSync', { url: `https://127.0.0.1:${port}`, fingerprint: s.server.fingerprint, code: await enrollCode('OR 8') });
+    const me = await b.ok('createPerson', { role: 'physician', lastName: 'Queue', firstName: 'Quinn', credential: 'MD', npi: '1234567893' });
+    const other = await b.ok('createPerson', { role: 'physician', lastName: 'Other', firstName: 'Olga', credential: 'MD', npi: '1245319599' });
+    const mine = await b.ok('createCase', sampleCase({ physicianId: me.id, readerLocation: 'remote' }));
+    const theirs = await b.ok('createCase', sampleCase({ physicianId: other.id, readerLocation: 'remote' }));
+    const open = await b.ok('createCase', sampleCase({ physicianId: me.id, readerLocation: 'remote' }));
+    for (const c of [mine, theirs]) await b.ok('setCaseStatus', { id: c.id, status: 'closed' });
+    await b.ok('syncNow', {});
+    const q = await request(s, 'GET', '/api/queue', { cookie });
+    expect(q.status).toBe(200);
+    expect(q.body.queue.map((e: { caseId: string }) => e.caseId)).toEqual([mine.id]);
+    expect(q.body.queue[0]).toMatchObject({ workstation: 'OR 8', patient: 'Testpatient, Bea' });
+    expect(q.body.queue[0].waitingHours).toBeGreaterThanOrEqual(0);
+    expect(q.body.queue.map((e: { caseId: string }) => e.caseId)).not.toContain(open.id);
+    // An account without an NPI is told why its queue is empty.
+    const noNpi = await request(s, 'GET', '/api/queue', { cookie: physicianCookie });
+    expect(noNpi.status).toBe(400);
+    expect(noNpi.body.message).toMatch(/no NPI/);
+  });
 });

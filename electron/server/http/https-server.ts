@@ -16,7 +16,7 @@ import { createAccount, hasRole, listAccounts, login, logout, sessionAccount, ty
 import { certificateFingerprint } from '../security/certificate';
 import type { ServerConfig } from '../server-config';
 import { ServerError } from '../server-error';
-import { claimWorklist, listPracticeCases, readPracticeCase, receivePush } from '../sync-receive';
+import { claimWorklist, listPracticeCases, physicianQueue, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
 export const SESSION_COOKIE = 'closeout_session';
@@ -114,6 +114,7 @@ function routes(deps: ServerDeps): Route[] {
           username: str(body, 'username', 60),
           displayName: str(body, 'displayName', 120),
           credential: typeof body.credential === 'string' ? body.credential : '',
+          npi: typeof body.npi === 'string' ? body.npi : null,
           roles: Array.isArray(body.roles) ? (body.roles as ServerRole[]) : [],
           password: str(body, 'password', 256),
         });
@@ -194,6 +195,15 @@ function routes(deps: ServerDeps): Route[] {
       handle: async ({ caller, query }) => ({
         json: { cases: await listPracticeCases(pool, actorOf(caller), { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined }) },
       }),
+    },
+    {
+      method: 'GET',
+      pattern: '/api/queue',
+      who: ['physician'],
+      handle: async ({ caller }) => {
+        if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Physicians only.');
+        return { json: { queue: await physicianQueue(pool, actorOf(caller), caller.account.npi) } };
+      },
     },
     {
       method: 'GET',

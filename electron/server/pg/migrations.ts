@@ -18,6 +18,8 @@ export const MIGRATIONS: readonly Migration[] = [
         username text NOT NULL UNIQUE CHECK (username = lower(username) AND length(username) BETWEEN 2 AND 60),
         display_name text NOT NULL,
         credential text NOT NULL DEFAULT '',
+        -- A physician's NPI: how the server knows which workstation cases name them.
+        npi text CHECK (npi IS NULL OR npi ~ '^[0-9]{10}$'),
         roles text[] NOT NULL CHECK (cardinality(roles) > 0 AND roles <@ ARRAY['physician','billing','admin']::text[]),
         password_hash text NOT NULL,
         totp_secret text NOT NULL,
@@ -119,6 +121,18 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (workstation_id, seq)
       );
       CREATE INDEX ws_audit_case ON ws_audit (case_id, seq);
+      -- The people each workstation's cases name (its own ids); physicians are matched to accounts by NPI.
+      CREATE TABLE ws_people (
+        workstation_id uuid NOT NULL REFERENCES workstations(id),
+        person_id text NOT NULL,
+        role text NOT NULL,
+        npi text,
+        row jsonb NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (workstation_id, person_id)
+      );
+      CREATE INDEX ws_people_npi ON ws_people (npi) WHERE npi IS NOT NULL;
+      CREATE INDEX ws_cases_physician ON ws_cases ((record->>'physician_id'), status);
       -- The claim as the workstation's scrubber sees it now: the billing office's worklist.
       CREATE TABLE ws_claims (
         case_id text PRIMARY KEY,

@@ -18,7 +18,7 @@ export type PracticeLink = Readonly<{
   enrolledAt: number;
 }>;
 
-export type Entity = 'case' | 'claim' | 'section' | 'version';
+export type Entity = 'person' | 'case' | 'claim' | 'section' | 'version';
 
 /** One changed thing, as it stands now; `row` null: it no longer exists (a section put back to the draft). */
 export type RecordOut = Readonly<{ entity: Entity; key: string; row: Record<string, unknown> | null }>;
@@ -52,6 +52,7 @@ export class SyncRepo {
     this.#settings = settings;
     this.#dirty = db.prepare('SELECT entity, key, seq FROM sync_dirty ORDER BY seq LIMIT ?');
     this.#read = {
+      person: db.prepare('SELECT * FROM people WHERE id = ?'),
       case: db.prepare('SELECT * FROM cases WHERE id = ?'),
       claim: db.prepare('SELECT * FROM claim_index WHERE case_id = ?'),
       section: db.prepare(`SELECT * FROM report_sections WHERE case_id || '/' || section_id = ?`),
@@ -81,14 +82,15 @@ export class SyncRepo {
       this.#settings.set(LINK_KEY, link);
       this.#settings.set(CREDENTIAL_KEY, credential);
       this.#db.exec(`DELETE FROM sync_cursor; DELETE FROM sync_dirty;`);
-      // Cases first (what the rest names), then their claims, sections and signed versions.
+      // People and cases first (what the rest names), then claims, sections and signed versions.
       this.#db.exec(`
         INSERT INTO sync_dirty (entity, key, seq)
         SELECT entity, key, row_number() OVER (ORDER BY o, at, key) FROM (
-          SELECT 'case' AS entity, id AS key, 0 AS o, created_at AS at FROM cases
-          UNION ALL SELECT 'claim', case_id, 1, updated_at FROM claim_index
-          UNION ALL SELECT 'section', case_id || '/' || section_id, 2, edited_at FROM report_sections
-          UNION ALL SELECT 'version', case_id || '/' || version, 3, signed_at FROM report_versions
+          SELECT 'person' AS entity, id AS key, 0 AS o, created_at AS at FROM people
+          UNION ALL SELECT 'case', id, 1, created_at FROM cases
+          UNION ALL SELECT 'claim', case_id, 2, updated_at FROM claim_index
+          UNION ALL SELECT 'section', case_id || '/' || section_id, 3, edited_at FROM report_sections
+          UNION ALL SELECT 'version', case_id || '/' || version, 4, signed_at FROM report_versions
         )`);
     }).immediate();
   }

@@ -3,7 +3,7 @@ import type { Migration } from './types';
 /**
  * What the practice server has not received yet (#17). Append-only tables (events, the audit
  * log) are sent by cursor: every row after the last one the server acknowledged, in commit order.
- * What changes in place (the case record, its claim summary, a report section; a signed version
+ * What changes in place (the people a case names, the case record, its claim summary, a report section; a signed version
  * is new each time) is marked dirty by a trigger in the same transaction as the change, and sent
  * as it stands when the sender gets to it (a later change re-marks it; a removed section is sent
  * as removed). Nothing is sent before the workstation is enrolled; enrolling marks everything.
@@ -13,7 +13,7 @@ export const migration0008: Migration = {
   name: 'sync',
   up: `
     CREATE TABLE sync_dirty (
-      entity  TEXT NOT NULL CHECK (entity IN ('case', 'claim', 'section', 'version')),
+      entity  TEXT NOT NULL CHECK (entity IN ('person', 'case', 'claim', 'section', 'version')),
       key     TEXT NOT NULL,
       seq     INTEGER NOT NULL,
       PRIMARY KEY (entity, key)
@@ -25,6 +25,8 @@ export const migration0008: Migration = {
     ) STRICT;
     ${(
       [
+      ['person', 'people', 'INSERT', 'NEW.id'],
+      ['person', 'people', 'UPDATE', 'NEW.id'],
       ['case', 'cases', 'INSERT', 'NEW.id'],
       ['case', 'cases', 'UPDATE', 'NEW.id'],
       ['claim', 'claim_index', 'INSERT', 'NEW.case_id'],

@@ -230,8 +230,13 @@ export type WorklistClaim = Readonly<{
 }>;
 
 /** Every workstation's claims, not clean first, then oldest first (each listing logged per case). */
-export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?: string | undefined; to?: string | undefined; limit?: number }): Promise<WorklistClaim[]> {
+export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?: string | undefined; to?: string | undefined; limit?: number }): Promise<{ claims: WorklistClaim[]; total: number; notClean: number }> {
   for (const d of [range.from, range.to]) if (d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new ServerError('BAD_INPUT', 'Give dates as YYYY-MM-DD.');
+  const counts = await pool.query<{ total: number; not_clean: number }>(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT clean)::int AS not_clean FROM ws_claims
+      WHERE ($1::text IS NULL OR date_of_service >= $1) AND ($2::text IS NULL OR date_of_service <= $2)`,
+    [range.from ?? null, range.to ?? null],
+  );
   const r = await pool.query<{ case_id: string; name: string; date_of_service: string; clean: boolean; blocking: number; warnings: number; row: Record<string, unknown>; record: Record<string, unknown> | null; status: string | null; age: number }>(
     `SELECT q.case_id, w.name, q.date_of_service, q.clean, q.blocking, q.warnings, q.row, c.record, c.status,
             (current_date - q.date_of_service::date) AS age
@@ -267,7 +272,7 @@ export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?:
       [actor.kind, actor.id, actor.name, list.map((c) => c.caseId), actor.ip],
     );
   }
-  return list;
+  return { claims: list, total: counts.rows[0]?.total ?? 0, notClean: counts.rows[0]?.not_clean ?? 0 };
 }
 
 export type QueueEntry = Readonly<{ caseId: string; workstation: string; patient: string; procedure: string; dateOfService: string; closedAt: number; waitingHours: number }>;
@@ -284,7 +289,7 @@ export async function physicianQueue(pool: pg.Pool, actor: Actor, npi: string | 
        JOIN ws_cases c ON c.workstation_id = p.workstation_id AND c.record->>'physician_id' = p.person_id AND c.status = 'closed'
        JOIN workstations w ON w.id = c.workstation_id
       WHERE p.npi = $1 AND p.role = 'physician'
-      ORDER BY c.updated_at, c.case_id LIMIT 1000`,
+      ORDER BY c.updated_at, c.case_id`,
     [npi],
   );
   const now = Date.now();

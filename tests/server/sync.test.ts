@@ -237,6 +237,8 @@ describe('workstation → practice server sync (real PostgreSQL, real HTTPS, rea
     const billing = await loginCookie(s, 'billing.work', await addUser(s.dir, 'billing.work', ['billing']));
     const w = await request(s, 'GET', '/api/claims', { cookie: billing });
     expect(w.status).toBe(200);
+    expect(w.body.total).toBeGreaterThanOrEqual(2);
+    expect(w.body.notClean).toBeGreaterThanOrEqual(1);
     const mine = w.body.claims.filter((c: { workstation: string }) => c.workstation === 'OR 7');
     expect(mine.map((c: { caseId: string }) => c.caseId)).toEqual([bare.id, clean.id]);
     expect(mine[0]).toMatchObject({ clean: false, dateOfService: '2026-11-02', caseStatus: 'closed' });

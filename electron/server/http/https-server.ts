@@ -210,7 +210,7 @@ function routes(deps: ServerDeps): Route[] {
       pattern: '/api/claims',
       who: ['billing', 'admin'],
       handle: async ({ caller, query }) => ({
-        json: { claims: await claimWorklist(pool, actorOf(caller), { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined }) },
+        json: await claimWorklist(pool, actorOf(caller), { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined }),
       }),
     },
     {

@@ -1,0 +1,176 @@
+/**
+ * The practice server (#17), measured on real components: its own PostgreSQL, HTTPS on loopback,
+ * real workstation backends on real SQLite files.
+ *
+ * - Sync lag: 10 workstations capture at once (each a note every 200 ms, the background sender
+ *   running as in the app); for every event, from the moment the workstation stored it to the
+ *   moment the server holds it (a reader 25 ms apart polls the server's copy), p95.
+ * - Scale: 25,000 cases from 50 workstations, sent through the server's own receiving path; the
+ *   physician's queue and the billing worklist, each the whole HTTPS call a person waits for.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { median, percentile, type BenchRow } from './bench-row';
+
+const LAG_TARGET_MS = 2000;
+const READ_TARGET_MS = 200;
+
+export async function benchPracticeServer(opts: { seconds?: number; workstations?: number; cases?: number; runs?: number } = {}): Promise<BenchRow[]> {
+  const { startTestServer, addUser, loginCookie, request, serverCli } = await import('../../tests/helpers/practice-server');
+  const { createBackend } = await import('../backend/host');
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-bench-ws-'));
+    dirs.push(d);
+    return d;
+  };
+  const { receivePush } = await import('../server/sync-receive');
+  const seconds = opts.seconds ?? 20;
+  const nWs = opts.workstations ?? 10;
+  const nCases = opts.cases ?? 25_000;
+  const runs = opts.runs ?? 15;
+  const s = await startTestServer();
+  const backends: Array<ReturnType<typeof createBackend>> = [];
+  try {
+    const url = `https://127.0.0.1:${s.server.port}`;
+    // ---- lag ----
+    const stored = new Map<string, number>(); // `${ws}:${localId}` → stored at
+    const wsIds: string[] = [];
+    const caseIds: string[] = [];
+    for (let i = 0; i < nWs; i++) {
+      const b = createBackend({ dataDir: tempDir(), actor: 'bench', appVersion: '0.0.0-bench', sync: true });
+      backends.push(b);
+      const code = JSON.parse((await serverCli(['enroll-code', '--dir', s.dir, '--workstation', `Bench OR ${i + 1}`, '--json'])).stdout).code as string;
+      const e = await b.call('enrollSync', { url, fingerprint: s.server.fingerprint, code });
+      if (!e.ok) throw new Error(e.message);
+      const st = e.value as { server: { workstationName: string } };
+      const ws = await s.db.pool.query<{ id: string }>('SELECT id FROM workstations WHERE name = $1', [st.server.workstationName]);
+      wsIds.push(ws.rows[0]!.id);
+      const c = await b.call('createCase', {
+        patient: { lastName: 'Bench', firstName: `Lag${i}`, mrn: `LAG-${i}`, dateOfBirth: '1970-01-01', sex: 'U' },
+        procedure: { description: 'Lumbar fusion' },
+        dateOfService: new Date().toISOString().slice(0, 10),
+      });
+      if (!c.ok) throw new Error(c.message);
+      const caseId = (c.value as { id: string }).id;
+      caseIds.push(caseId);
+      await b.call('setCaseStatus', { id: caseId, status: 'capturing' });
+    }
+    const seen = new Map<string, number>();
+    let watching = true;
+    const watcher = (async () => {
+      const last = new Map<string, number>();
+      while (watching) {
+        const r = await s.db.pool.query<{ workstation_id: string; local_id: string }>(
+          'SELECT workstation_id, local_id FROM ws_events WHERE workstation_id = ANY($1::uuid[]) AND local_id > 0 ORDER BY local_id',
+          [wsIds],
+        );
+        const t = performance.now();
+        for (const row of r.rows) {
+          const k = `${row.workstation_id}:${row.local_id}`;
+          if (!seen.has(k)) seen.set(k, t);
+          last.set(row.workstation_id, Math.max(last.get(row.workstation_id) ?? 0, Number(row.local_id)));
+        }
+        await new Promise((res) => setTimeout(res, 25));
+      }
+    })();
+    const until = performance.now() + seconds * 1000;
+    let n = 0;
+    await Promise.all(
+      backends.map(async (b, i) => {
+        while (performance.now() < until) {
+          n += 1;
+          const r = await b.call('addNote', { caseId: caseIds[i]!, text: `Bench note ${n}`, occurredAt: Date.now(), clientId: `bench-lag-${i}-${n}` });
+          if (r.ok) stored.set(`${wsIds[i]}:${(r.value as { id: number }).id}`, performance.now());
+          await new Promise((res) => setTimeout(res, 200));
+        }
+      }),
+    );
+    const deadline = performance.now() + 30_000;
+    while ([...stored.keys()].some((k) => !seen.has(k)) && performance.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    watching = false;
+    await watcher;
+    const lags = [...stored].map(([k, t]) => (seen.get(k) ?? Number.POSITIVE_INFINITY) - t);
+    const p95 = percentile(lags, 95);
+    const missing = lags.filter((l) => !Number.isFinite(l)).length;
+    for (const b of backends) await b.close();
+    backends.length = 0;
+
+    // ---- scale ----
+    const npi = '1234567893';
+    const physician = await loginCookie(s, 'dr.bench', await addUser(s.dir, 'dr.bench', ['physician'], { npi }));
+    const billing = await loginCookie(s, 'billing.bench', await addUser(s.dir, 'billing.bench', ['billing']));
+    const perWs = Math.ceil(nCases / 50);
+    const t0 = Date.now() - 90 * 86_400_000;
+    for (let w = 0; w < 50; w++) {
+      const code = JSON.parse((await serverCli(['enroll-code', '--dir', s.dir, '--workstation', `Scale OR ${w + 1}`, '--json'])).stdout).code as string;
+      const e = await request(s, 'POST', '/api/enroll', { body: { code } });
+      const wsId = e.body.workstation.id as string;
+      const people = [
+        { entity: 'person', key: `p-${w}-me`, row: { id: `p-${w}-me`, role: 'physician', npi, last_name: 'Bench', first_name: 'Doc' } },
+        { entity: 'person', key: `p-${w}-other`, row: { id: `p-${w}-other`, role: 'physician', npi: null, last_name: 'Other', first_name: 'Doc' } },
+      ];
+      await receivePush(s.db.pool, wsId, { records: people });
+      for (let start = 0; start < perWs; start += 200) {
+        const records: unknown[] = [];
+        for (let k = start; k < Math.min(perWs, start + 200); k++) {
+          const i = w * perWs + k;
+          const id = `scale-${w}-${k}`;
+          const dos = new Date(t0 + (i % 90) * 86_400_000).toISOString().slice(0, 10);
+          const status = i % 10 === 0 ? 'closed' : 'signed';
+          records.push({
+            entity: 'case',
+            key: id,
+            row: { id, version: 1, status, date_of_service: dos, updated_at: t0 + i, patient_last_name: 'Scale', patient_first_name: `P${i}`, procedure_text: 'Fusion', physician_id: i % 20 === 0 ? `p-${w}-me` : `p-${w}-other` },
+          });
+          records.push({
+            entity: 'claim',
+            key: id,
+            row: { case_id: id, date_of_service: dos, clean: i % 4 === 0 ? 0 : 1, blocking: i % 4 === 0 ? 1 : 0, warnings: 0, top_rules: i % 4 === 0 ? '["C04"]' : '[]', minutes: 120, updated_at: t0 + i },
+          });
+        }
+        await receivePush(s.db.pool, wsId, { records });
+      }
+    }
+    await s.db.pool.query('ANALYZE');
+    const time = async (path: string, cookie: string): Promise<number[]> => {
+      const out: number[] = [];
+      for (let i = 0; i < runs + 2; i++) {
+        const a = performance.now();
+        const r = await request(s, 'GET', path, { cookie });
+        if (r.status !== 200) throw new Error(`${path}: ${r.status} ${r.text}`);
+        if (i >= 2) out.push(performance.now() - a);
+      }
+      return out;
+    };
+    const queue = await time('/api/queue', physician);
+    const worklist = await time('/api/claims', billing);
+    const queueSize = (await request(s, 'GET', '/api/queue', { cookie: physician })).body.queue.length as number;
+    const worklistTotal = ((await request(s, 'GET', '/api/claims', { cookie: billing })).body.total as number).toLocaleString('en-US');
+    return [
+      {
+        measure: `Sync lag: workstation event stored → on the practice server, ${nWs} workstations capturing at once (${stored.size} events over ${seconds} s), p95`,
+        target: `≤ ${LAG_TARGET_MS} ms, none lost`,
+        median: `${p95.toFixed(0)} ms (median ${median(lags).toFixed(0)} ms${missing ? `, ${missing} never arrived` : ''})`,
+        pass: p95 <= LAG_TARGET_MS && missing === 0,
+      },
+      {
+        measure: `Practice server, 25,000 cases from 50 workstations: physician's queue over HTTPS (${queueSize} waiting; ${runs} runs)`,
+        target: `≤ ${READ_TARGET_MS} ms`,
+        median: `${median(queue).toFixed(0)} ms`,
+        pass: median(queue) <= READ_TARGET_MS,
+      },
+      {
+        measure: `Practice server, 25,000 cases from 50 workstations: billing worklist over HTTPS (first 1,000 of ${worklistTotal}, not clean first; ${runs} runs)`,
+        target: `≤ ${READ_TARGET_MS} ms`,
+        median: `${median(worklist).toFixed(0)} ms`,
+        pass: median(worklist) <= READ_TARGET_MS,
+      },
+    ];
+  } finally {
+    for (const b of backends) await b.close();
+    await s.stop();
+    for (const d of [...dirs, s.dir]) fs.rmSync(d, { recursive: true, force: true });
+  }
+}

@@ -164,22 +164,36 @@ export function signReport(ctx: ServiceContext, a: ArgsOut<'signReport'>): Resul
     throw new AppError('INVALID_STATE', `Not signed. ${blockers.map((b) => b.message).join(' ')}`);
   }
   const { user, credential } = checkSigner(ctx, c.id, a.userId, a.pin);
-  const signedAt = ctx.now();
+  return versionOf(commitOriginal(ctx, c, report, { userId: user.id, name: user.name, credential }, ctx.now(), `user:${user.id}`));
+}
+
+export type Signer = Readonly<{ userId: string; name: string; credential: string }>;
+
+function patientOf(c: CaseRecord): SignedContent['patient'] {
+  return { lastName: c.patient.lastName, firstName: c.patient.firstName, mrn: c.patient.mrn, dateOfBirth: c.patient.dateOfBirth };
+}
+
+/**
+ * The report as it stands, signed: stored as version 1, the case marked signed, the audit entry
+ * carrying the text's hash and the events' digest. The one path for a PIN at the workstation and
+ * for a physician who signed on the practice server (`remote` says so in the audit entry).
+ */
+export function commitOriginal(ctx: ServiceContext, c: CaseRecord, report: Report, signer: Signer, signedAt: number, actor: string, remote?: Readonly<Record<string, unknown>>): StoredVersion {
   const content: SignedContent = {
     caseId: c.id,
     version: 1,
     kind: 'original',
-    patient: { lastName: c.patient.lastName, firstName: c.patient.firstName, mrn: c.patient.mrn, dateOfBirth: c.patient.dateOfBirth },
+    patient: patientOf(c),
     dateOfService: c.dateOfService,
     procedure: c.procedure.description,
     sections: report.sections.map((s) => ({ id: s.id, title: s.title, text: s.text })),
     addendumText: null,
     parentSha256: null,
-    signer: { userId: user.id, name: user.name, credential },
+    signer,
     signedAt,
   };
   const text = canonicalJson(content);
-  const stored: StoredVersion = { version: 1, kind: 'original', content: text, contentSha256: sha256(text), signerUserId: user.id, signerName: user.name, signerCredential: credential, signedAt };
+  const stored: StoredVersion = { version: 1, kind: 'original', content: text, contentSha256: sha256(text), signerUserId: signer.userId, signerName: signer.name, signerCredential: signer.credential, signedAt };
   ctx.store.write(() => {
     ctx.store.report.insertVersion(c.id, stored);
     ctx.store.cases.setStatus(c.id, 'signed', signedAt);
@@ -187,11 +201,38 @@ export function signReport(ctx: ServiceContext, a: ArgsOut<'signReport'>): Resul
     ctx.store.report.markTime(c.id, 'draft_complete', signedAt);
     // The signing entry carries what was signed (the text's hash) and what it was drawn from (the
     // events' digest): it sits in the anchored chain, so neither can be rewritten to match an edit.
-    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'report.sign', caseId: c.id, detail: { version: 1, contentSha256: stored.contentSha256, events: digestEvents(ctx.store.db, c.id) } }, signedAt);
+    ctx.store.audit.append({ actor, action: remote ? 'report.sign_remote' : 'report.sign', caseId: c.id, detail: { version: 1, contentSha256: stored.contentSha256, events: digestEvents(ctx.store.db, c.id), ...(remote ? { remote } : {}) } }, signedAt);
   });
   ctx.emit({ name: 'caseChanged', payload: { caseId: c.id, status: 'signed' } });
   ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });
-  return versionOf(stored);
+  return stored;
+}
+
+/** An addendum after the newest version: stored, the case marked amended, audited. */
+export function commitAddendum(ctx: ServiceContext, c: CaseRecord, last: StoredVersion, signer: Signer, addendum: string, signedAt: number, actor: string, remote?: Readonly<Record<string, unknown>>): StoredVersion {
+  const content: SignedContent = {
+    caseId: c.id,
+    version: last.version + 1,
+    kind: 'addendum',
+    patient: patientOf(c),
+    dateOfService: c.dateOfService,
+    procedure: c.procedure.description,
+    sections: [],
+    addendumText: addendum,
+    parentSha256: last.contentSha256,
+    signer,
+    signedAt,
+  };
+  const text = canonicalJson(content);
+  const stored: StoredVersion = { version: last.version + 1, kind: 'addendum', content: text, contentSha256: sha256(text), signerUserId: signer.userId, signerName: signer.name, signerCredential: signer.credential, signedAt };
+  ctx.store.write(() => {
+    ctx.store.report.insertVersion(c.id, stored);
+    ctx.store.cases.setStatus(c.id, 'amended', signedAt);
+    ctx.store.audit.append({ actor, action: remote ? 'report.addendum_remote' : 'report.addendum', caseId: c.id, detail: { version: stored.version, contentSha256: stored.contentSha256, events: digestEvents(ctx.store.db, c.id), ...(remote ? { remote } : {}) } }, signedAt);
+  });
+  ctx.emit({ name: 'caseChanged', payload: { caseId: c.id, status: 'amended' } });
+  ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });
+  return stored;
 }
 
 export function addAddendum(ctx: ServiceContext, a: ArgsOut<'addAddendum'>): ResultOf<'addAddendum'> {
@@ -200,30 +241,7 @@ export function addAddendum(ctx: ServiceContext, a: ArgsOut<'addAddendum'>): Res
   const last = versions.at(-1);
   if (!last) throw new AppError('INVALID_STATE', 'The report is not signed yet: edit it directly, then sign.');
   const { user, credential } = checkSigner(ctx, c.id, a.userId, a.pin);
-  const signedAt = ctx.now();
-  const content: SignedContent = {
-    caseId: c.id,
-    version: last.version + 1,
-    kind: 'addendum',
-    patient: { lastName: c.patient.lastName, firstName: c.patient.firstName, mrn: c.patient.mrn, dateOfBirth: c.patient.dateOfBirth },
-    dateOfService: c.dateOfService,
-    procedure: c.procedure.description,
-    sections: [],
-    addendumText: a.text,
-    parentSha256: last.contentSha256,
-    signer: { userId: user.id, name: user.name, credential },
-    signedAt,
-  };
-  const text = canonicalJson(content);
-  const stored: StoredVersion = { version: last.version + 1, kind: 'addendum', content: text, contentSha256: sha256(text), signerUserId: user.id, signerName: user.name, signerCredential: credential, signedAt };
-  ctx.store.write(() => {
-    ctx.store.report.insertVersion(c.id, stored);
-    ctx.store.cases.setStatus(c.id, 'amended', signedAt);
-    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'report.addendum', caseId: c.id, detail: { version: stored.version, contentSha256: stored.contentSha256, events: digestEvents(ctx.store.db, c.id) } }, signedAt);
-  });
-  ctx.emit({ name: 'caseChanged', payload: { caseId: c.id, status: 'amended' } });
-  ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });
-  return versionOf(stored);
+  return versionOf(commitAddendum(ctx, c, last, { userId: user.id, name: user.name, credential }, a.text, ctx.now(), `user:${user.id}`));
 }
 
 export { SECTION_TITLES };

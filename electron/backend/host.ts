@@ -139,7 +139,23 @@ export function createBackend(opts: BackendOptions): Backend {
   const loadSync = (): Promise<SyncEngine> =>
     (sync ??= import('../services/sync/sync-engine').then(({ SyncEngine }) => {
       if (!store) throw new Error('no store');
-      return new SyncEngine({ store, log, now, onStatus: (s) => ctx?.emit({ name: 'syncStatus', payload: s }) });
+      const c = ctx;
+      const remoteSigning = () => import('../services/report/remote-signature');
+      return new SyncEngine({
+        store,
+        log,
+        now,
+        onStatus: (s) => ctx?.emit({ name: 'syncStatus', payload: s }),
+        ...(c
+          ? {
+              remote: {
+                drafts: async () => (await remoteSigning()).signableDrafts(c),
+                apply: async (sig) => (await remoteSigning()).applyRemoteSignature(c, sig),
+                afterApplied: async (caseId) => (await remoteSigning()).deliverAfterRemoteSignature(c, caseId),
+              },
+            }
+          : {}),
+      });
     }));
   let zone: string | undefined;
   const ctx: ServiceContext | null = store && {

@@ -24,10 +24,16 @@ const ClaimRow = z.looseObject({
   warnings: z.number().int(),
   updated_at: z.number().int(),
 });
+const DraftRow = z.object({
+  caseId: z.string().min(1).max(64),
+  draftSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sections: z.array(z.object({ id: z.string().max(40), title: z.string().max(200), text: z.string().max(50_000) })).max(40),
+  blockers: z.array(z.string().max(2000)).max(40),
+});
 const PersonRow = z.looseObject({ id: z.string().min(1).max(64), role: z.string().max(20), npi: z.string().max(20).nullable() });
 const VersionRow = z.looseObject({ case_id: z.string().min(1).max(64), version: z.number().int().positive(), content_sha256: z.string().max(64), signed_at: z.number().int() });
 const Record_ = z.object({
-  entity: z.enum(['person', 'case', 'claim', 'section', 'version']),
+  entity: z.enum(['person', 'case', 'claim', 'section', 'version', 'draft']),
   key: z.string().min(1).max(200),
   row: z.record(z.string(), z.unknown()).nullable(),
 });
@@ -80,6 +86,20 @@ export async function receivePush(pool: pg.Pool, workstationId: string, raw: unk
           `INSERT INTO ws_people (workstation_id, person_id, role, npi, row) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (workstation_id, person_id) DO UPDATE SET role = excluded.role, npi = excluded.npi, row = excluded.row, received_at = now()`,
           [workstationId, row.id, row.role, row.npi, JSON.stringify(row)],
+        );
+        kept += r.rowCount ?? 0;
+      } else if (rec.entity === 'draft') {
+        if (!(await owned(rec.key))) continue;
+        if (rec.row === null) {
+          const r = await c.query('DELETE FROM ws_drafts WHERE case_id = $1 AND workstation_id = $2', [rec.key, workstationId]);
+          kept += r.rowCount ?? 0;
+          continue;
+        }
+        const row = rowOf(DraftRow, rec.row, 'report draft');
+        const r = await c.query(
+          `INSERT INTO ws_drafts (case_id, workstation_id, draft_sha256, draft) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (case_id) DO UPDATE SET draft_sha256 = excluded.draft_sha256, draft = excluded.draft, received_at = now() WHERE ws_drafts.workstation_id = excluded.workstation_id`,
+          [row.caseId, workstationId, row.draftSha256, JSON.stringify(row)],
         );
         kept += r.rowCount ?? 0;
       } else if (rec.entity === 'case') {
@@ -204,13 +224,33 @@ export async function listPracticeCases(pool: pg.Pool, actor: Actor, range: { fr
 }
 
 /** One case as the server holds it: the record and its events in time order (read logged). */
-export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: string, afterLocalId = 0): Promise<{ record: Record<string, unknown>; workstation: string; events: Record<string, unknown>[] }> {
+export type PracticeCaseDetail = Readonly<{
+  record: Record<string, unknown>;
+  workstation: string;
+  events: Record<string, unknown>[];
+  /** The report as the workstation drafted it, while the case is closed and unsigned. */
+  draft: Record<string, unknown> | null;
+  signatures: ReadonlyArray<Readonly<{ id: string; signerName: string; signedAt: number; state: string; version: number | null; reason: string | null }>>;
+}>;
+
+export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: string, afterLocalId = 0): Promise<PracticeCaseDetail> {
   const c = await pool.query<{ record: Record<string, unknown>; name: string }>('SELECT c.record, w.name FROM ws_cases c JOIN workstations w ON w.id = c.workstation_id WHERE c.case_id = $1', [caseId]);
   const row = c.rows[0];
   if (!row) throw new ServerError('NOT_FOUND', 'There is no such case on the practice server (yet).');
   const ev = await pool.query<{ row: Record<string, unknown> }>('SELECT row FROM ws_events WHERE case_id = $1 AND local_id > $2 ORDER BY occurred_at, local_id', [caseId, afterLocalId]);
+  const draft = await pool.query<{ draft: Record<string, unknown> }>('SELECT draft FROM ws_drafts WHERE case_id = $1', [caseId]);
+  const sigs = await pool.query<{ id: string; signer_name: string; signed_at: string; state: string; version: number | null; reason: string | null }>(
+    'SELECT id, signer_name, signed_at, state, version, reason FROM remote_signatures WHERE case_id = $1 ORDER BY signed_at',
+    [caseId],
+  );
   await logAccess(pool, actor, 'case.read', caseId, { events: ev.rowCount });
-  return { record: row.record, workstation: row.name, events: ev.rows.map((x) => x.row) };
+  return {
+    record: row.record,
+    workstation: row.name,
+    events: ev.rows.map((x) => x.row),
+    draft: draft.rows[0]?.draft ?? null,
+    signatures: sigs.rows.map((x) => ({ id: x.id, signerName: x.signer_name, signedAt: Number(x.signed_at), state: x.state, version: x.version, reason: x.reason })),
+  };
 }
 
 export type WorklistClaim = Readonly<{

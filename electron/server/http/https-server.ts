@@ -16,6 +16,7 @@ import { createAccount, hasRole, listAccounts, login, logout, sessionAccount, ty
 import { certificateFingerprint } from '../security/certificate';
 import type { ServerConfig } from '../server-config';
 import { ServerError } from '../server-error';
+import { pendingFor, settle, signRemotely } from '../remote-signing';
 import { claimWorklist, listPracticeCases, physicianQueue, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
@@ -195,6 +196,31 @@ function routes(deps: ServerDeps): Route[] {
       handle: async ({ caller, query }) => ({
         json: { cases: await listPracticeCases(pool, actorOf(caller), { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined }) },
       }),
+    },
+    {
+      method: 'POST',
+      pattern: '/api/cases/:id/sign',
+      who: ['physician'],
+      handle: async ({ caller, params, body }) => {
+        if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Physicians only.');
+        const sig = await signRemotely(pool, actorOf(caller), caller.account, params.id ?? '', { draftSha256: str(body, 'draftSha256', 64), password: str(body, 'password', 256) });
+        return { status: 202, json: { signature: { id: sig.id, state: 'pending', signedAt: sig.signedAt } } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/sync/pull',
+      who: ['workstation'],
+      handle: async ({ caller }) => ({ json: { signatures: caller.kind === 'workstation' ? await pendingFor(pool, caller.workstation.id) : [] } }),
+    },
+    {
+      method: 'POST',
+      pattern: '/api/sync/signatures/:id/outcome',
+      who: ['workstation'],
+      handle: async ({ caller, params, body }) => {
+        if (caller.kind === 'workstation') await settle(pool, caller.workstation.id, params.id ?? '', body);
+        return { json: { ok: true } };
+      },
     },
     {
       method: 'GET',

@@ -154,6 +154,33 @@ export const MIGRATIONS: readonly Migration[] = [
         received_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (case_id, section_id)
       );
+      -- The report of a closed, unsigned case as its workstation drafted it: what a remote physician reads and signs.
+      CREATE TABLE ws_drafts (
+        case_id text PRIMARY KEY,
+        workstation_id uuid NOT NULL REFERENCES workstations(id),
+        draft_sha256 text NOT NULL,
+        draft jsonb NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- A physician's signature made here, for the text they read (its hash); the workstation applies
+      -- it (its report still says exactly that) or refuses it with the reason.
+      CREATE TABLE remote_signatures (
+        id uuid PRIMARY KEY,
+        case_id text NOT NULL,
+        workstation_id uuid NOT NULL REFERENCES workstations(id),
+        draft_sha256 text NOT NULL,
+        signer_user_id uuid NOT NULL REFERENCES users(id),
+        signer_name text NOT NULL,
+        signer_credential text NOT NULL,
+        signer_npi text,
+        signed_at bigint NOT NULL,
+        state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'applied', 'refused')),
+        version integer,
+        reason text,
+        settled_at timestamptz
+      );
+      CREATE UNIQUE INDEX remote_signatures_one_pending ON remote_signatures (case_id) WHERE state = 'pending';
+      CREATE INDEX remote_signatures_ws ON remote_signatures (workstation_id, state);
       -- A signed version never changes wherever it was made: the first copy is kept.
       CREATE TABLE ws_report_versions (
         case_id text NOT NULL,

@@ -176,7 +176,7 @@ function patientOf(c: CaseRecord): SignedContent['patient'] {
 /**
  * The report as it stands, signed: stored as version 1, the case marked signed, the audit entry
  * carrying the text's hash and the events' digest. The one path for a PIN at the workstation and
- * for a physician who signed on the practice server (`remote` says so in the audit entry).
+ * for a physician who signed on the practice server (`remote` in the audit entry's detail says so).
  */
 export function commitOriginal(ctx: ServiceContext, c: CaseRecord, report: Report, signer: Signer, signedAt: number, actor: string, remote?: Readonly<Record<string, unknown>>): StoredVersion {
   const content: SignedContent = {
@@ -201,7 +201,8 @@ export function commitOriginal(ctx: ServiceContext, c: CaseRecord, report: Repor
     ctx.store.report.markTime(c.id, 'draft_complete', signedAt);
     // The signing entry carries what was signed (the text's hash) and what it was drawn from (the
     // events' digest): it sits in the anchored chain, so neither can be rewritten to match an edit.
-    ctx.store.audit.append({ actor, action: remote ? 'report.sign_remote' : 'report.sign', caseId: c.id, detail: { version: 1, contentSha256: stored.contentSha256, events: digestEvents(ctx.store.db, c.id), ...(remote ? { remote } : {}) } }, signedAt);
+    // The same signing entry wherever it was signed (audit verify finds it); `remote` says where.
+    ctx.store.audit.append({ actor, action: 'report.sign', caseId: c.id, detail: { version: 1, contentSha256: stored.contentSha256, events: digestEvents(ctx.store.db, c.id), ...(remote ? { remote } : {}) } }, signedAt);
   });
   ctx.emit({ name: 'caseChanged', payload: { caseId: c.id, status: 'signed' } });
   ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });
@@ -228,7 +229,7 @@ export function commitAddendum(ctx: ServiceContext, c: CaseRecord, last: StoredV
   ctx.store.write(() => {
     ctx.store.report.insertVersion(c.id, stored);
     ctx.store.cases.setStatus(c.id, 'amended', signedAt);
-    ctx.store.audit.append({ actor, action: remote ? 'report.addendum_remote' : 'report.addendum', caseId: c.id, detail: { version: stored.version, contentSha256: stored.contentSha256, events: digestEvents(ctx.store.db, c.id), ...(remote ? { remote } : {}) } }, signedAt);
+    ctx.store.audit.append({ actor, action: 'report.addendum', caseId: c.id, detail: { version: stored.version, contentSha256: stored.contentSha256, events: digestEvents(ctx.store.db, c.id), ...(remote ? { remote } : {}) } }, signedAt);
   });
   ctx.emit({ name: 'caseChanged', payload: { caseId: c.id, status: 'amended' } });
   ctx.emit({ name: 'reportChanged', payload: { caseId: c.id } });

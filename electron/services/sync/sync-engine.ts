@@ -9,7 +9,8 @@ import type { SyncStatus } from '../../../shared/domain/sync';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import { fetchPinnedCertificate, normalizeFingerprint, PracticeServerError, requestJson } from './practice-client';
-import type { Batch, PracticeLink } from './sync-repo';
+import type { RemoteOutcome, RemoteSignature, SignableDraft } from '../report/remote-signature';
+import type { Batch, PracticeLink, RecordOut } from './sync-repo';
 
 export const BATCH_LIMITS = { records: 200, events: 2000, audit: 2000 } as const;
 
@@ -21,6 +22,15 @@ export type SyncEngineOptions = Readonly<{
   onStatus?: (s: SyncStatus) => void;
   /** How often to look for new records while idle (ms). */
   pollMs?: number;
+  /**
+   * Remote signing (the host wires the report service in): the drafts a remote physician may
+   * sign, and how a signature made on the server is applied here (then sent to the EHR).
+   */
+  remote?: Readonly<{
+    drafts: () => Promise<SignableDraft[]>;
+    apply: (sig: RemoteSignature) => Promise<RemoteOutcome>;
+    afterApplied: (caseId: string) => Promise<void>;
+  }>;
 }>;
 
 export class SyncEngine {
@@ -36,6 +46,7 @@ export class SyncEngine {
   #problem: string | null = null;
   #revoked = false;
   #last: string | null = null;
+  #draftMark: string | null = null;
 
   constructor(o: SyncEngineOptions) {
     this.#o = o;
@@ -129,8 +140,12 @@ export class SyncEngine {
         if (!link || !credential || this.#revoked || !this.#o.store.db.open) return;
         const batch = repo.nextBatch(BATCH_LIMITS);
         if (batch.records.length === 0 && batch.events.length === 0 && batch.audit.length === 0) {
-          if (this.#unreachableSince !== null || this.#failures > 0) await this.#ping(link, credential);
-          else this.#lastSyncedAt = this.#o.now();
+          if (this.#o.remote) {
+            await this.#sendDrafts(link, credential);
+            await this.#pullSignatures(link, credential);
+          } else if (this.#unreachableSince !== null || this.#failures > 0) await this.#ping(link, credential);
+          this.#reachable();
+          this.#lastSyncedAt = this.#o.now();
           this.#changed();
           return;
         }
@@ -153,6 +168,50 @@ export class SyncEngine {
       body: { workstationId: link.workstationId, records: batch.records, events: batch.events, audit: batch.audit },
       timeoutMs: 30_000,
     });
+  }
+
+  /** Closed, unsigned cases' drafts, sent when they changed (and their removal once signed or reopened). */
+  async #sendDrafts(link: PracticeLink, credential: string): Promise<void> {
+    const repo = this.#o.store.sync;
+    const mark = repo.changeMark();
+    if (mark === this.#draftMark || !this.#o.remote) return;
+    const drafts = await this.#o.remote.drafts();
+    const sent = repo.sentDrafts();
+    const records: RecordOut[] = [];
+    const done: Array<readonly [string, string | null]> = [];
+    for (const d of drafts) {
+      if (sent.get(d.caseId) === d.draftSha256) continue;
+      records.push({ entity: 'draft', key: d.caseId, row: { ...d } });
+      done.push([d.caseId, d.draftSha256]);
+    }
+    const open = new Set(drafts.map((d) => d.caseId));
+    for (const caseId of sent.keys()) {
+      if (open.has(caseId)) continue;
+      records.push({ entity: 'draft', key: caseId, row: null });
+      done.push([caseId, null]);
+    }
+    for (let i = 0; i < records.length; i += 50) {
+      await requestJson(link, 'POST', '/api/sync/push', { credential, body: { workstationId: link.workstationId, records: records.slice(i, i + 50) }, timeoutMs: 30_000 });
+      repo.draftsSent(done.slice(i, i + 50));
+    }
+    this.#draftMark = mark;
+  }
+
+  /** Signatures a physician made on the server for this workstation's cases: applied (or refused) here, the answer sent back. */
+  async #pullSignatures(link: PracticeLink, credential: string): Promise<void> {
+    if (!this.#o.remote) return;
+    const r = await requestJson(link, 'GET', '/api/sync/pull', { credential, timeoutMs: 10_000 });
+    const signatures = (r.body.signatures ?? []) as RemoteSignature[];
+    for (const sig of signatures) {
+      const outcome = await this.#o.remote.apply(sig);
+      await requestJson(link, 'POST', `/api/sync/signatures/${encodeURIComponent(sig.id)}/outcome`, { credential, body: outcome, timeoutMs: 10_000 });
+      this.#o.log.info('sync.remote_signature', { state: outcome.state });
+      if (outcome.state === 'applied') {
+        // The signed version and its case status are news for the server too: sent on the next round.
+        this.#draftMark = null;
+        await this.#o.remote.afterApplied(sig.caseId).catch((e: unknown) => this.#o.log.error('sync.remote_delivery_failed', e));
+      }
+    }
   }
 
   async #ping(link: PracticeLink, credential: string): Promise<void> {

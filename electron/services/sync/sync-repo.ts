@@ -19,9 +19,11 @@ export type PracticeLink = Readonly<{
 }>;
 
 export type Entity = 'person' | 'case' | 'claim' | 'section' | 'version';
+/** Also sent, but not from the dirty marks: the draft of a closed, unsigned case (see sync-engine). */
+export type SentEntity = Entity | 'draft';
 
 /** One changed thing, as it stands now; `row` null: it no longer exists (a section put back to the draft). */
-export type RecordOut = Readonly<{ entity: Entity; key: string; row: Record<string, unknown> | null }>;
+export type RecordOut = Readonly<{ entity: SentEntity; key: string; row: Record<string, unknown> | null }>;
 export type EventRowOut = Record<string, unknown> & { id: number; case_id: string };
 export type AuditRowOut = Record<string, unknown> & { seq: number };
 
@@ -116,12 +118,34 @@ export class SyncRepo {
   /** The server has what `batch` held. */
   acknowledge(batch: Batch): void {
     this.#db.transaction(() => {
-      batch.records.forEach((r, i) => this.#ack.run(r.entity, r.key, batch.seqs[i]!));
+      batch.records.forEach((r, i) => {
+        if (r.entity !== 'draft') this.#ack.run(r.entity, r.key, batch.seqs[i]!);
+      });
       const lastEvent = batch.events.at(-1);
       if (lastEvent) this.#setCursor.run('events', lastEvent.id);
       const lastAudit = batch.audit.at(-1);
       if (lastAudit) this.#setCursor.run('audit', lastAudit.seq);
     }).immediate();
+  }
+
+  /** The drafts as last sent: case → hash. */
+  sentDrafts(): Map<string, string> {
+    return new Map((this.#db.prepare('SELECT case_id, sha256 FROM sync_drafts').all() as Array<{ case_id: string; sha256: string }>).map((r) => [r.case_id, r.sha256]));
+  }
+
+  /** The server has these drafts (sha) and knows these are gone (null). */
+  draftsSent(sent: ReadonlyArray<readonly [string, string | null]>): void {
+    this.#db.transaction(() => {
+      for (const [caseId, sha] of sent) {
+        if (sha === null) this.#db.prepare('DELETE FROM sync_drafts WHERE case_id = ?').run(caseId);
+        else this.#db.prepare('INSERT INTO sync_drafts (case_id, sha256) VALUES (?, ?) ON CONFLICT (case_id) DO UPDATE SET sha256 = excluded.sha256').run(caseId, sha);
+      }
+    }).immediate();
+  }
+
+  /** Something was written since `mark` (this connection or another): drafts may have moved. */
+  changeMark(): string {
+    return `${String(this.#db.pragma('data_version', { simple: true }))}:${String(this.#db.prepare('SELECT total_changes()').pluck().get())}`;
   }
 
   /** How many things are waiting to be sent. */

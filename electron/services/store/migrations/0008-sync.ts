@@ -19,6 +19,21 @@ export const migration0008: Migration = {
       PRIMARY KEY (entity, key)
     ) STRICT;
     CREATE INDEX sync_dirty_seq ON sync_dirty (seq);
+    -- Signatures made on the practice server, once applied or refused here (an answer lost on the
+    -- way back gets the same answer again).
+    CREATE TABLE sync_remote_signatures (
+      id       TEXT PRIMARY KEY,
+      case_id  TEXT NOT NULL,
+      outcome  TEXT NOT NULL CHECK (outcome IN ('applied', 'refused')),
+      version  INTEGER,
+      reason   TEXT,
+      at       INTEGER NOT NULL
+    ) STRICT;
+    -- The draft of each closed, unsigned case as last sent (its hash): sent again only when it changes.
+    CREATE TABLE sync_drafts (
+      case_id  TEXT PRIMARY KEY,
+      sha256   TEXT NOT NULL
+    ) STRICT;
     CREATE TABLE sync_cursor (
       stream  TEXT PRIMARY KEY CHECK (stream IN ('events', 'audit')),
       last    INTEGER NOT NULL

@@ -1,0 +1,106 @@
+/**
+ * Signing from anywhere (#17): a physician signs, on the practice server, the report of a closed
+ * case that names them, exactly as its workstation drafted it (the hash of the text they read).
+ * The password is asked again at signing. The workstation applies the signature when its report
+ * still says that text, or refuses it with the reason; either way the physician sees the outcome.
+ */
+import crypto from 'node:crypto';
+import type pg from 'pg';
+import { logAccess, type Actor } from './access-log';
+import type { Account } from './accounts';
+import { verifyPassword } from './security/password';
+import { ServerError } from './server-error';
+
+export type PendingSignature = Readonly<{
+  id: string;
+  caseId: string;
+  draftSha256: string;
+  signer: Readonly<{ serverUserId: string; name: string; credential: string; npi: string | null }>;
+  signedAt: number;
+}>;
+
+export async function signRemotely(pool: pg.Pool, actor: Actor, account: Account, caseId: string, input: { draftSha256: string; password: string }): Promise<PendingSignature> {
+  if (!account.npi) throw new ServerError('FORBIDDEN', 'Your account has no NPI, so no case can be matched to you. Ask the administrator to add it.');
+  const hash = await pool.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [account.id]);
+  if (!(await verifyPassword(input.password.slice(0, 256), hash.rows[0]?.password_hash ?? ''))) {
+    await pool.query('INSERT INTO login_attempts (username, ip, ok) VALUES ($1, $2, false)', [account.username, actor.ip ?? '?']);
+    await logAccess(pool, actor, 'case.sign_refused', caseId, { code: 'password' });
+    throw new ServerError('UNAUTHENTICATED', 'That password is not right. Nothing was signed.');
+  }
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const found = await c.query<{ workstation_id: string; status: string; draft_sha256: string | null; draft: { blockers?: string[] } | null }>(
+      `SELECT k.workstation_id, k.status, d.draft_sha256, d.draft
+         FROM ws_cases k
+         JOIN ws_people p ON p.workstation_id = k.workstation_id AND p.person_id = k.record->>'physician_id' AND p.role = 'physician' AND p.npi = $2
+         LEFT JOIN ws_drafts d ON d.case_id = k.case_id
+        WHERE k.case_id = $1
+        FOR UPDATE OF k`,
+      [caseId, account.npi],
+    );
+    const row = found.rows[0];
+    if (!row) throw new ServerError('FORBIDDEN', 'This case does not name you as its interpreting physician, so you cannot sign it.');
+    if (row.status !== 'closed' || !row.draft_sha256) throw new ServerError('CONFLICT', 'This case is not waiting for a signature (it is open, or signed already).');
+    if (row.draft_sha256 !== input.draftSha256) {
+      throw new ServerError('CONFLICT', 'The report changed on the workstation while you were reading it (a new event or an edit). Read it again, then sign.');
+    }
+    if (row.draft?.blockers?.length) throw new ServerError('CONFLICT', `Not signed. ${row.draft.blockers.join(' ')}`);
+    const sig: PendingSignature = {
+      id: crypto.randomUUID(),
+      caseId,
+      draftSha256: input.draftSha256,
+      signer: { serverUserId: account.id, name: account.displayName, credential: account.credential, npi: account.npi },
+      signedAt: Date.now(),
+    };
+    try {
+      await c.query(
+        `INSERT INTO remote_signatures (id, case_id, workstation_id, draft_sha256, signer_user_id, signer_name, signer_credential, signer_npi, signed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [sig.id, caseId, row.workstation_id, sig.draftSha256, account.id, sig.signer.name, sig.signer.credential, sig.signer.npi, sig.signedAt],
+      );
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') throw new ServerError('CONFLICT', 'This report is signed already and waiting for its workstation to take the signature.');
+      throw e;
+    }
+    await logAccess(c, actor, 'case.sign', caseId, { signatureId: sig.id, draftSha256: sig.draftSha256 });
+    await c.query('COMMIT');
+    return sig;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
+/** Signatures waiting for this workstation to apply them, oldest first. */
+export async function pendingFor(pool: pg.Pool, workstationId: string): Promise<PendingSignature[]> {
+  const r = await pool.query<{ id: string; case_id: string; draft_sha256: string; signer_user_id: string; signer_name: string; signer_credential: string; signer_npi: string | null; signed_at: string }>(
+    `SELECT * FROM remote_signatures WHERE workstation_id = $1 AND state = 'pending' ORDER BY signed_at LIMIT 100`,
+    [workstationId],
+  );
+  return r.rows.map((x) => ({
+    id: x.id,
+    caseId: x.case_id,
+    draftSha256: x.draft_sha256,
+    signer: { serverUserId: x.signer_user_id, name: x.signer_name, credential: x.signer_credential, npi: x.signer_npi },
+    signedAt: Number(x.signed_at),
+  }));
+}
+
+/** The workstation's answer: applied as version N, or refused with why. */
+export async function settle(pool: pg.Pool, workstationId: string, id: string, outcome: unknown): Promise<void> {
+  const o = outcome as { state?: unknown; version?: unknown; reason?: unknown };
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ServerError('BAD_INPUT', 'Not a signature id.');
+  if (o.state !== 'applied' && o.state !== 'refused') throw new ServerError('BAD_INPUT', 'The outcome is "applied" or "refused".');
+  const version = o.state === 'applied' && Number.isInteger(o.version) ? Number(o.version) : null;
+  const reason = o.state === 'refused' ? String(o.reason ?? '').slice(0, 2000) : null;
+  await pool.query(`UPDATE remote_signatures SET state = $3, version = $4, reason = $5, settled_at = now() WHERE id = $1 AND workstation_id = $2 AND state = 'pending'`, [
+    id,
+    workstationId,
+    o.state,
+    version,
+    reason,
+  ]);
+}

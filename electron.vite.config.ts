@@ -52,7 +52,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: r('out/renderer'),
-      rollupOptions: { input: r('renderer/index.html') },
+      // The workstation app, and the practice server's page (#17) over the same components.
+      rollupOptions: { input: { index: r('renderer/index.html'), practice: r('renderer/practice.html') } },
     },
   },
 });

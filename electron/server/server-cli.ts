@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { accessLogCsv, readAccessLog, logAccess, type Actor } from './access-log';
 import { createAccount, listAccounts, SERVER_ROLES, type ServerRole } from './accounts';
@@ -256,7 +257,7 @@ async function start(dir: string, values: Values, io: ServerCliIo, out: (h: stri
   let server: Awaited<ReturnType<typeof startHttpsServer>> | null = null;
   try {
     server = await startHttpsServer(
-      { pool: db.pool, config, version, log: (line) => io.stderr(`${JSON.stringify(line)}\n`) },
+      { pool: db.pool, config, version, log: (line) => io.stderr(`${JSON.stringify(line)}\n`), webDir: findWebDir() },
       dir,
       { host: typeof values.host === 'string' ? values.host : config.https.host, port: port(values.port, config.https.port) },
     );
@@ -272,4 +273,13 @@ async function start(dir: string, values: Values, io: ServerCliIo, out: (h: stri
     await server?.close();
     await db.close();
   }
+}
+
+/** The built practice page (out/renderer), wherever this code was bundled to (out/main or out/main/chunks). */
+export function findWebDir(): string | null {
+  for (const rel of ['../renderer/', '../../renderer/', '../../out/renderer/', '../../../out/renderer/']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (fs.existsSync(path.join(dir, 'practice.html'))) return dir;
+  }
+  return null;
 }

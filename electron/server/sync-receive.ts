@@ -6,6 +6,8 @@
  */
 import type pg from 'pg';
 import { z } from 'zod';
+import { buildTimeline, type Timeline } from '../../shared/domain/timeline';
+import { eventFromRow, type EventRow as StoredEventRow } from '../../shared/domain/event-row';
 import { logAccess, type Actor } from './access-log';
 import { ServerError } from './server-error';
 
@@ -230,6 +232,9 @@ export type PracticeCaseDetail = Readonly<{
   events: Record<string, unknown>[];
   /** The report as the workstation drafted it, while the case is closed and unsigned. */
   draft: Record<string, unknown> | null;
+  /** The case's shape (lanes, monitoring, alerts), computed as the workstation computes it. */
+  timeline: Timeline;
+  timeZone: string;
   signatures: ReadonlyArray<Readonly<{ id: string; signerName: string; signedAt: number; state: string; version: number | null; reason: string | null }>>;
 }>;
 
@@ -237,7 +242,9 @@ export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: stri
   const c = await pool.query<{ record: Record<string, unknown>; name: string }>('SELECT c.record, w.name FROM ws_cases c JOIN workstations w ON w.id = c.workstation_id WHERE c.case_id = $1', [caseId]);
   const row = c.rows[0];
   if (!row) throw new ServerError('NOT_FOUND', 'There is no such case on the practice server (yet).');
-  const ev = await pool.query<{ row: Record<string, unknown> }>('SELECT row FROM ws_events WHERE case_id = $1 AND local_id > $2 ORDER BY occurred_at, local_id', [caseId, afterLocalId]);
+  const all = await pool.query<{ row: StoredEventRow }>('SELECT row FROM ws_events WHERE case_id = $1 ORDER BY occurred_at, local_id', [caseId]);
+  const events = all.rows.map((x) => eventFromRow(x.row));
+  const ev = { rowCount: events.length, rows: all.rows.filter((x) => x.row.id > afterLocalId) };
   const draft = await pool.query<{ draft: Record<string, unknown> }>('SELECT draft FROM ws_drafts WHERE case_id = $1', [caseId]);
   const sigs = await pool.query<{ id: string; signer_name: string; signed_at: string; state: string; version: number | null; reason: string | null }>(
     'SELECT id, signer_name, signed_at, state, version, reason FROM remote_signatures WHERE case_id = $1 ORDER BY signed_at',
@@ -249,6 +256,8 @@ export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: stri
     workstation: row.name,
     events: ev.rows.map((x) => x.row),
     draft: draft.rows[0]?.draft ?? null,
+    timeline: buildTimeline(events),
+    timeZone: String(row.record.time_zone ?? 'UTC'),
     signatures: sigs.rows.map((x) => ({ id: x.id, signerName: x.signer_name, signedAt: Number(x.signed_at), state: x.state, version: x.version, reason: x.reason })),
   };
 }

@@ -57,8 +57,8 @@ export function makeServerDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'closeout-server-'));
 }
 
-/** Init (when needed) and start a server in `dir` (a fresh temp folder by default). */
-export async function startTestServer(dir = makeServerDir()): Promise<TestServer> {
+/** Init (when needed) and start a server in `dir`; `web`: also serve the built practice page (out/renderer). */
+export async function startTestServer(dir = makeServerDir(), opts: { web?: boolean } = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(dir, 'server.json'))) {
     const r = await serverCli(['init', '--dir', dir, '--port', '0', '--name', 'localhost', '--name', '127.0.0.1', ...pgUserArgs()]);
     if (r.code !== 0) throw new Error(`closeout-server init failed: ${r.stderr}`);
@@ -66,7 +66,11 @@ export async function startTestServer(dir = makeServerDir()): Promise<TestServer
   const config = readServerConfig(dir);
   const db = await openPracticeDb(dir, config, { ...process.env, DATABASE_URL: '' });
   const logLines: string[] = [];
-  const server = await startHttpsServer({ pool: db.pool, config, version: '0.0.0-test', log: (l) => logLines.push(JSON.stringify(l)) }, dir, { host: '127.0.0.1', port: 0 });
+  const server = await startHttpsServer(
+    { pool: db.pool, config, version: '0.0.0-test', log: (l) => logLines.push(JSON.stringify(l)), webDir: opts.web ? path.resolve('out/renderer') : null },
+    dir,
+    { host: '127.0.0.1', port: 0 },
+  );
   return {
     dir,
     db,

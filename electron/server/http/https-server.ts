@@ -43,7 +43,37 @@ type Route = Readonly<{
 
 type RouteContext = Readonly<{ caller: Caller; body: Record<string, unknown>; params: Record<string, string>; query: URLSearchParams }>;
 
-export type ServerDeps = Readonly<{ pool: pg.Pool; config: ServerConfig; version: string; log: (line: Record<string, unknown>) => void }>;
+export type ServerDeps = Readonly<{
+  pool: pg.Pool;
+  config: ServerConfig;
+  version: string;
+  log: (line: Record<string, unknown>) => void;
+  /** The built web pages (out/renderer): the practice page at "/" and its assets. Null: API only. */
+  webDir?: string | null;
+}>;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** A file of the practice page, or null (only "/" and /assets/*: nothing else of the folder is served). */
+function webFile(webDir: string, pathname: string): string | null {
+  const rel = pathname === '/' ? 'practice.html' : pathname === '/favicon.svg' ? 'favicon.svg' : pathname.startsWith('/assets/') ? pathname.slice(1) : null;
+  if (!rel || rel.includes('..') || rel.includes('\\') || rel.includes('\0')) return null;
+  const file = path.resolve(webDir, rel);
+  if (!file.startsWith(path.resolve(webDir) + path.sep)) return null;
+  try {
+    return fs.statSync(file).isFile() ? file : null;
+  } catch {
+    return null;
+  }
+}
 
 function actorOf(c: Caller): Actor {
   if (c.kind === 'user') return { kind: 'user', id: c.account.id, name: c.account.username, ip: c.ip };
@@ -358,6 +388,19 @@ export async function startHttpsServer(deps: ServerDeps, serverDir: string, list
       deps.log({ at: new Date().toISOString(), method: req.method, route: pattern, status, ms: Math.round(performance.now() - started) });
     };
     void (async () => {
+      if (req.method === 'GET' && !url.pathname.startsWith('/api/') && deps.webDir) {
+        const file = webFile(deps.webDir, url.pathname);
+        if (file) {
+          pattern = url.pathname === '/' ? '/' : '/assets/*';
+          const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' };
+          // Hashed asset names never change: they may be kept; the page itself is not.
+          if (url.pathname.startsWith('/assets/')) headers['Cache-Control'] = 'public, max-age=31536000, immutable';
+          res.writeHead(200, headers);
+          res.end(fs.readFileSync(file));
+          deps.log({ at: new Date().toISOString(), method: req.method, route: pattern, status: 200, ms: Math.round(performance.now() - started) });
+          return;
+        }
+      }
       const candidates = table.filter((r) => match(r.pattern, url.pathname));
       const route = candidates.find((r) => r.method === req.method);
       if (!route) {

@@ -1,44 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { CaseEvent } from '../../../shared/domain/event';
-import type { EventKind } from '../../../shared/domain/event-kinds';
+import { eventFromRow, type EventRow } from '../../../shared/domain/event-row';
 
-type EventRow = {
-  id: number;
-  case_id: string;
-  kind: EventKind;
-  modality: string | null;
-  side: string | null;
-  limb: string | null;
-  modality_name: string | null;
-  text: string;
-  occurred_at: number;
-  received_at: number;
-  source: string;
-  dedupe_key: string;
-  raw: string | null;
-  clock_zone: string | null;
-  payload: string | null;
-};
-
-function fromRow(r: EventRow): CaseEvent {
-  return {
-    id: r.id,
-    caseId: r.case_id,
-    kind: r.kind,
-    modality: r.modality,
-    side: r.side,
-    limb: r.limb,
-    modalityName: r.modality_name,
-    text: r.text,
-    occurredAt: r.occurred_at,
-    receivedAt: r.received_at,
-    source: r.source,
-    dedupeKey: r.dedupe_key,
-    raw: r.raw,
-    clockZone: r.clock_zone,
-    payload: r.payload === null ? null : (JSON.parse(r.payload) as Record<string, unknown>),
-  };
-}
+// One mapping for the workstation and the practice server (shared/domain/event-row.ts).
+const fromRow = eventFromRow;
 
 export type NewEvent = Omit<CaseEvent, 'id'>;
 

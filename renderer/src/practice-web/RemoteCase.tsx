@@ -1,0 +1,128 @@
+import { useState, type FormEvent } from 'react';
+import type { Timeline } from '../../../shared/domain/timeline';
+import { TimelineFigure } from '../features/cases/TimelineFigure';
+import { api, ApiError, type Account } from './practice-api';
+import { usePolled } from './usePolled';
+
+type Draft = Readonly<{ caseId: string; draftSha256: string; sections: ReadonlyArray<{ id: string; title: string; text: string }>; blockers: readonly string[] }>;
+type Signature = Readonly<{ id: string; signerName: string; signedAt: number; state: string; version: number | null; reason: string | null }>;
+type EventRow = Readonly<{ id: number; kind: string; text: string; occurred_at: number; modality: string | null }>;
+type Detail = Readonly<{
+  record: Record<string, unknown>;
+  workstation: string;
+  events: EventRow[];
+  draft: Draft | null;
+  timeline: Timeline;
+  timeZone: string;
+  signatures: readonly Signature[];
+}>;
+
+function clock(ms: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone }).format(ms);
+}
+
+/**
+ * One case as the remote physician follows it: the timeline and events as they arrive from the
+ * OR (every 2 s), the report as the workstation drafted it, and signing it with the password.
+ */
+export function RemoteCase({ caseId, account }: { caseId: string; account: Account }) {
+  const { data, error, reload } = usePolled(() => api.get<Detail>(`/api/cases/${encodeURIComponent(caseId)}`), 2000, [caseId]);
+  if (error && !data) return <p className="banner banner-error">{error.message}</p>;
+  if (!data) return <p className="muted">Loading the case…</p>;
+  const r = data.record;
+  const status = String(r.status ?? '');
+  const latest = data.signatures.at(-1);
+  return (
+    <section className="page remote-case">
+      <div className="page-head">
+        <h1>
+          {String(r.patient_last_name)}, {String(r.patient_first_name)} <span className="muted">MRN {String(r.patient_mrn)}</span>
+        </h1>
+        <p>
+          {String(r.procedure_text)} · {String(r.date_of_service)} · {data.workstation} · <span className={`chip chip-${status}`}>{status}</span>
+        </p>
+      </div>
+      {error && <p className="banner banner-warn">{error.message} (showing what was last received)</p>}
+      <div className="card">
+        <h2 className="card-title">Timeline</h2>
+        <TimelineFigure timeline={data.timeline} timeZone={data.timeZone} now={status === 'capturing' ? Date.now() : null} />
+      </div>
+      <div className="card">
+        <h2 className="card-title">Latest events ({data.events.length.toLocaleString('en-US')})</h2>
+        <ol className="event-list" aria-label="Latest events">
+          {data.events
+            .slice(-30)
+            .reverse()
+            .map((e) => (
+              <li key={e.id} className={`event kind-${e.kind}`}>
+                <span className="mono">{clock(e.occurred_at, data.timeZone)}</span> <span className="kind">{e.kind.replace(/_/g, ' ')}</span> {e.text}
+              </li>
+            ))}
+        </ol>
+      </div>
+      {latest && (
+        <p className={`banner ${latest.state === 'refused' ? 'banner-error' : latest.state === 'pending' ? 'banner-warn' : ''}`} role="status">
+          {latest.state === 'pending' && `Signed by ${latest.signerName}; waiting for the workstation to take the signature.`}
+          {latest.state === 'applied' && `Signed by ${latest.signerName}: the workstation has it as version ${latest.version ?? 1}.`}
+          {latest.state === 'refused' && `The workstation did not take ${latest.signerName}'s signature: ${latest.reason ?? ''}`}
+        </p>
+      )}
+      {data.draft && <DraftReport draft={data.draft} canSign={account.roles.includes('physician') && latest?.state !== 'pending'} caseId={caseId} onSigned={reload} />}
+    </section>
+  );
+}
+
+function DraftReport({ draft, canSign, caseId, onSigned }: { draft: Draft; canSign: boolean; caseId: string; onSigned: () => void }) {
+  const [password, setPassword] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const sign = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setMessage(null);
+    try {
+      await api.post(`/api/cases/${encodeURIComponent(caseId)}/sign`, { draftSha256: draft.draftSha256, password });
+      setPassword('');
+      onSigned();
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : 'The signature did not go through.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="card report">
+      <h2 className="card-title">Report, as drafted on the workstation</h2>
+      {draft.sections.map((s) => (
+        <section key={s.id} className="report-section">
+          <h3>{s.title}</h3>
+          <p className="section-text">{s.text}</p>
+        </section>
+      ))}
+      {draft.blockers.length > 0 && (
+        <ul className="sign-blockers" aria-label="Why it cannot be signed yet">
+          {draft.blockers.map((b) => (
+            <li key={b}>{b}</li>
+          ))}
+        </ul>
+      )}
+      {canSign && draft.blockers.length === 0 && (
+        <form className="sign-panel" onSubmit={sign} aria-label="Sign the report">
+          <p className="sign-hint">You sign exactly the text above. If the OR changes it before the workstation takes your signature, it is refused and comes back to you.</p>
+          <label className="field">
+            Your password, to sign
+            <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          </label>
+          {message && (
+            <p className="banner banner-error" role="alert">
+              {message}
+            </p>
+          )}
+          <button className="primary" type="submit" disabled={busy}>
+            {busy ? 'Signing…' : 'Sign report'}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
+import { launchChromium } from '../helpers/chromium';
+import { watchErrors } from '../helpers/browser';
+import { until } from '../helpers/patience';
+import { addUser, freshTotp, serverCli, startTestServer, type TestServer } from '../helpers/practice-server';
+
+const NPI = '1234567893';
+let s: TestServer;
+let browser: Browser;
+let ws: TestBackend;
+let physicianSecret: string;
+let billingSecret: string;
+
+beforeAll(async () => {
+  s = await startTestServer(undefined, { web: true });
+  physicianSecret = await addUser(s.dir, 'dr.web', ['physician'], { npi: NPI });
+  billingSecret = await addUser(s.dir, 'billing.web', ['billing']);
+  browser = await launchChromium();
+  // The workstation in the OR, on its own port and folder, syncing in the background as the app does.
+  ws = testBackend({ sync: true });
+  const code = JSON.parse((await serverCli(['enroll-code', '--dir', s.dir, '--workstation', 'OR Web', '--json'])).stdout).code as string;
+  await ws.ok('enrollSync', { url: `https://127.0.0.1:${s.server.port}`, fingerprint: s.server.fingerprint, code });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await ws?.close();
+  await s?.stop();
+});
+
+/**
+ * Page errors other than the HTTP answers the test provokes (Chromium logs every 4xx a fetch
+ * gets: the first look at /api/me before logging in, the wrong code, the refused signature).
+ */
+function unexpected(errors: readonly string[]): string[] {
+  return errors.filter((e) => !/^Failed to load resource: the server responded with a status of (401|403)/.test(e));
+}
+
+/** A browser at the practice server (its certificate is self-signed: this test trusts it as a pinned workstation does). */
+async function openServerPage(): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`https://127.0.0.1:${s.server.port}/`);
+  return { page, errors, close: () => context.close() };
+}
+
+async function logIn(page: Page, username: string, secret: string): Promise<void> {
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill('a long enough passphrase');
+  await page.getByLabel('Six-digit code from your authenticator app').fill(freshTotp(secret));
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+describe("the practice server's page in the browser (real Chromium, HTTPS, PostgreSQL, a syncing workstation)", () => {
+  it('the remote physician follows the case live, reads the report and signs it; the workstation takes the signature', async () => {
+    const doc = await ws.ok('createPerson', { role: 'physician', lastName: 'Web', firstName: 'Wanda', credential: 'MD', npi: NPI });
+    const c = await ws.ok('createCase', sampleCase({ physicianId: doc.id, readerLocation: 'remote' }));
+    await ws.ok('setCaseStatus', { id: c.id, status: 'capturing' });
+    const t0 = Date.now() - 2 * 3600_000;
+    await ws.ok('addNote', { caseId: c.id, text: 'Monitoring start', occurredAt: t0, clientId: 'web-start-1', kind: 'monitoring_start' });
+
+    const { page, errors, close } = await openServerPage();
+    try {
+      // A wrong code is said plainly.
+      await page.getByLabel('User name').fill('dr.web');
+      await page.getByLabel('Password').fill('a long enough passphrase');
+      await page.getByLabel('Six-digit code from your authenticator app').fill('000000');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('six-digit code is not right');
+      await logIn(page, 'dr.web', physicianSecret);
+      await page.getByRole('heading', { name: 'Waiting for my signature' }).waitFor();
+
+      // Live: the case page follows the OR.
+      await until('the case on the server', async () => (await s.db.pool.query('SELECT 1 FROM ws_cases WHERE case_id = $1', [c.id])).rowCount === 1);
+      await page.goto(`https://127.0.0.1:${s.server.port}/#/case/${c.id}`);
+      await page.getByRole('heading', { name: /Testpatient, Bea/ }).waitFor();
+      expect(await page.locator('svg').count()).toBeGreaterThan(0);
+      await ws.ok('addNote', { caseId: c.id, text: 'MEP amplitude down 60% left TA', occurredAt: Date.now() - 60_000, clientId: 'web-alert-1' });
+      await page.getByText('MEP amplitude down 60% left TA').waitFor();
+
+      // The case closes in the OR; the report arrives; the physician signs it with the password.
+      for (let m = 5; m < 60; m += 5) await ws.ok('addNote', { caseId: c.id, text: `Check ${m}: stable`, occurredAt: t0 + m * 60_000, clientId: `web-check-${m}` });
+      await ws.ok('addNote', { caseId: c.id, text: 'Monitoring end', occurredAt: t0 + 65 * 60_000, clientId: 'web-end-1', kind: 'monitoring_end' });
+      await ws.ok('setCaseStatus', { id: c.id, status: 'closed' });
+      await completeReport(ws, c.id, 'Transient left TA MEP change that recovered; no lasting change.');
+      await page.getByText('Transient left TA MEP change that recovered; no lasting change.').waitFor();
+      await page.getByLabel('Your password, to sign').fill('a long enough passphrase');
+      await page.getByRole('button', { name: 'Sign report' }).click();
+      await page.getByRole('status').filter({ hasText: 'the workstation has it as version 1' }).waitFor();
+      const v = (await ws.ok('getReport', { caseId: c.id })).versions;
+      expect(v.map((x) => x.signerName)).toEqual(['Synthetic dr.web']);
+
+      // The queue no longer lists it.
+      await page.goto(`https://127.0.0.1:${s.server.port}/#/queue`);
+      await page.getByText('Nothing is waiting for your signature.').waitFor();
+      expect(unexpected(errors)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('billing sees every workstation’s claims, not clean first, and cannot reach the signing page', async () => {
+    const bare = await ws.ok('createCase', sampleCase({ dateOfService: '2026-11-03' }));
+    await ws.ok('setCaseStatus', { id: bare.id, status: 'closed' });
+    await until('the claim on the server', async () => (await s.db.pool.query('SELECT 1 FROM ws_claims WHERE case_id = $1', [bare.id])).rowCount === 1);
+    const { page, errors, close } = await openServerPage();
+    try {
+      await logIn(page, 'billing.web', billingSecret);
+      const table = page.getByRole('table', { name: 'Claim worklist' });
+      await table.waitFor();
+      const first = table.locator('tbody tr').first();
+      await expect.poll(() => first.textContent()).toContain('Not clean');
+      expect(await table.textContent()).toContain('2026-11-03');
+      expect(await page.getByRole('link', { name: 'My queue' }).count()).toBe(0);
+      // The API refuses a billing account's signature whatever the page shows.
+      const refused = await page.evaluate(async (id) => (await fetch(`/api/cases/${id}/sign`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ draftSha256: 'a'.repeat(64), password: 'x' }) })).status, bare.id);
+      expect(refused).toBe(403);
+      expect(unexpected(errors)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});

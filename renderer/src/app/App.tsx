@@ -6,6 +6,7 @@ import { PeoplePage } from '../features/people/PeoplePage';
 import { CapturePage } from '../features/capture/CapturePage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { PracticePage } from '../features/practice/PracticePage';
+import { SyncStatusLine } from '../features/settings/PracticeServerCard';
 import { href, useRoute, type Route } from './router';
 import { assertNever } from '../../../shared/util/assert-never';
 
@@ -34,7 +35,10 @@ export function App() {
         <a href={href({ name: 'settings' })} className={route.name === 'settings' ? 'active' : ''}>
           Settings
         </a>
-        <div className="sidebar-foot">{status.data ? `v${status.data.appVersion}` : ''}</div>
+        <div className="sidebar-foot">
+          <SyncStatusLine />
+          {status.data ? `v${status.data.appVersion}` : ''}
+        </div>
       </nav>
       <main className="content">
         {connection !== 'up' && (

@@ -2,6 +2,7 @@ import { AiSettingsCard } from './AiSettingsCard';
 import { BillingSettingsCard } from './BillingSettingsCard';
 import { ChargesExportCard } from './ChargesExportCard';
 import { EhrSettingsCard } from './EhrSettingsCard';
+import { PracticeServerCard } from './PracticeServerCard';
 
 export function SettingsPage() {
   return (
@@ -11,6 +12,7 @@ export function SettingsPage() {
       <EhrSettingsCard />
       <BillingSettingsCard />
       <ChargesExportCard />
+      <PracticeServerCard />
     </section>
   );
 }

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpsServer } from '../../electron/server/http/https-server';
 import { readServerConfig } from '../../electron/server/server-config';
 import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
+import { cli } from '../helpers/cli';
 import { until } from '../helpers/patience';
+import { tempDir } from '../helpers/temp-dir';
 import { addUser, loginCookie, request, serverCli, startTestServer, type TestServer } from '../helpers/practice-server';
 
 let s: TestServer;
@@ -272,5 +274,32 @@ describe('workstation → practice server sync (real PostgreSQL, real HTTPS, rea
     const noNpi = await request(s, 'GET', '/api/queue', { cookie: physicianCookie });
     expect(noNpi.status).toBe(400);
     expect(noNpi.body.message).toMatch(/no NPI/);
+  });
+
+  it('closeout sync: enroll, status and now from the command line, with --json and exit codes', async () => {
+    const dir = tempDir();
+    const off = await cli(dir, ['sync', 'status', '--json']);
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.stdout)).toMatchObject({ state: 'off', waiting: 0 });
+    const notJoined = await cli(dir, ['sync', 'now']);
+    expect(notJoined.code).toBe(2);
+    expect(notJoined.stderr).toMatch(/not joined to a practice server/);
+    expect((await cli(dir, ['sync', 'enroll', '--server', `https://127.0.0.1:${port}`])).code).toBe(2);
+    const joined = await cli(dir, ['sync', 'enroll', '--server', `https://127.0.0.1:${port}`, '--fingerprint', s.server.fingerprint, '--code', await enrollCode('OR CLI')]);
+    expect(joined.code).toBe(0);
+    expect(joined.stdout).toMatch(/^Joined https:\/\/127\.0\.0\.1:\d+ as "OR CLI"\./);
+    await cli(dir, ['case', 'new', '--json', JSON.stringify(sampleCase())]);
+    const waiting = JSON.parse((await cli(dir, ['sync', 'status', '--json'])).stdout);
+    expect(waiting.waiting).toBeGreaterThan(0);
+    const now = await cli(dir, ['sync', 'now', '--json']);
+    expect(now.code).toBe(0);
+    expect(JSON.parse(now.stdout)).toMatchObject({ state: 'synced', waiting: 0 });
+    await serverDown();
+    await cli(dir, ['case', 'new', '--json', JSON.stringify(sampleCase())]);
+    const down = await cli(dir, ['sync', 'now']);
+    expect(down.code).toBe(3);
+    expect(down.stdout).toMatch(/Practice server unreachable since \d\d:\d\d; \d+ waiting/);
+    await serverUp();
+    expect((await cli(dir, ['sync', 'now'])).code).toBe(0);
   });
 });

@@ -30,7 +30,7 @@ describe('npm run bench', () => {
   it('an unknown suite name is bad input: exit 2, the suites listed', () => {
     const r = bench(['--only', 'dashbord']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('bench: no suite named dashbord (suites: startup, store, open, edf, vendor, capture, report, firstview, import, entry, pdf, pdf-cli, billing, dashboard, ai, ai-screen, fuzz, serial, year)');
+    expect(r.stderr).toContain('bench: no suite named dashbord (suites: startup, store, open, edf, vendor, capture, report, firstview, import, entry, pdf, pdf-cli, billing, dashboard, ai, ai-screen, fuzz, serial, server, year)');
     expect(r.stdout).toBe('');
   });
 });

@@ -151,6 +151,7 @@ export function createBackend(opts: BackendOptions): Backend {
               remote: {
                 drafts: async () => (await remoteSigning()).signableDrafts(c),
                 apply: async (sig) => (await remoteSigning()).applyRemoteSignature(c, sig),
+                applyEdit: async (edit) => (await remoteSigning()).applyRemoteEdit(c, edit),
                 afterApplied: async (caseId) => (await remoteSigning()).deliverAfterRemoteSignature(c, caseId),
               },
             }

@@ -104,3 +104,51 @@ export async function settle(pool: pg.Pool, workstationId: string, id: string, o
     reason,
   ]);
 }
+
+export type PendingEdit = Readonly<{ id: string; caseId: string; sectionId: 'interpretation'; text: string; author: Readonly<{ serverUserId: string; name: string }>; at: number }>;
+
+/** The physician's interpretation, written here for a case that names them; the workstation applies it as their own text. */
+export async function writeInterpretation(pool: pg.Pool, actor: Actor, account: Account, caseId: string, text: string): Promise<PendingEdit> {
+  if (!account.npi) throw new ServerError('FORBIDDEN', 'Your account has no NPI, so no case can be matched to you. Ask the administrator to add it.');
+  const clean = text.replace(/\r\n?/g, '\n').trim();
+  if (!clean) throw new ServerError('BAD_INPUT', 'Write the interpretation first.');
+  if (clean.length > 20_000) throw new ServerError('BAD_INPUT', 'The interpretation is too long (20,000 characters at most).');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(clean)) throw new ServerError('BAD_INPUT', 'The interpretation contains characters that cannot be stored.');
+  const found = await pool.query<{ workstation_id: string; status: string }>(
+    `SELECT k.workstation_id, k.status FROM ws_cases k
+       JOIN ws_people p ON p.workstation_id = k.workstation_id AND p.person_id = k.record->>'physician_id' AND p.role = 'physician' AND p.npi = $2
+      WHERE k.case_id = $1`,
+    [caseId, account.npi],
+  );
+  const row = found.rows[0];
+  if (!row) throw new ServerError('FORBIDDEN', 'This case does not name you as its interpreting physician.');
+  if (!['open', 'capturing', 'closed'].includes(row.status)) throw new ServerError('CONFLICT', 'This report is signed; a change now is an addendum (on the workstation).');
+  const edit: PendingEdit = { id: crypto.randomUUID(), caseId, sectionId: 'interpretation', text: clean, author: { serverUserId: account.id, name: account.displayName }, at: Date.now() };
+  await pool.query(
+    `INSERT INTO remote_edits (id, case_id, workstation_id, section_id, text, author_user_id, author_name, at) VALUES ($1, $2, $3, 'interpretation', $4, $5, $6, $7)`,
+    [edit.id, caseId, row.workstation_id, edit.text, account.id, account.displayName, edit.at],
+  );
+  await logAccess(pool, actor, 'case.interpretation', caseId, { editId: edit.id });
+  return edit;
+}
+
+export async function pendingEditsFor(pool: pg.Pool, workstationId: string): Promise<PendingEdit[]> {
+  const r = await pool.query<{ id: string; case_id: string; text: string; author_user_id: string; author_name: string; at: string }>(
+    `SELECT * FROM remote_edits WHERE workstation_id = $1 AND state = 'pending' ORDER BY at LIMIT 100`,
+    [workstationId],
+  );
+  return r.rows.map((x) => ({ id: x.id, caseId: x.case_id, sectionId: 'interpretation', text: x.text, author: { serverUserId: x.author_user_id, name: x.author_name }, at: Number(x.at) }));
+}
+
+export async function settleEdit(pool: pg.Pool, workstationId: string, id: string, outcome: unknown): Promise<void> {
+  const o = outcome as { state?: unknown; reason?: unknown };
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ServerError('BAD_INPUT', 'Not an edit id.');
+  if (o.state !== 'applied' && o.state !== 'refused') throw new ServerError('BAD_INPUT', 'The outcome is "applied" or "refused".');
+  await pool.query(`UPDATE remote_edits SET state = $3, reason = $4, settled_at = now() WHERE id = $1 AND workstation_id = $2 AND state = 'pending'`, [
+    id,
+    workstationId,
+    o.state,
+    o.state === 'refused' ? String(o.reason ?? '').slice(0, 2000) : null,
+  ]);
+}

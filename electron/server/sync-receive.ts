@@ -30,6 +30,7 @@ const DraftRow = z.object({
   caseId: z.string().min(1).max(64),
   draftSha256: z.string().regex(/^[0-9a-f]{64}$/),
   sections: z.array(z.object({ id: z.string().max(40), title: z.string().max(200), text: z.string().max(50_000) })).max(40),
+  interpretation: z.object({ written: z.boolean(), suggestion: z.string().max(20_000).nullable() }),
   blockers: z.array(z.string().max(2000)).max(40),
 });
 const PersonRow = z.looseObject({ id: z.string().min(1).max(64), role: z.string().max(20), npi: z.string().max(20).nullable() });
@@ -236,6 +237,8 @@ export type PracticeCaseDetail = Readonly<{
   timeline: Timeline;
   timeZone: string;
   signatures: ReadonlyArray<Readonly<{ id: string; signerName: string; signedAt: number; state: string; version: number | null; reason: string | null }>>;
+  /** Interpretations written here, and whether the workstation took them. */
+  edits: ReadonlyArray<Readonly<{ id: string; authorName: string; at: number; state: string; reason: string | null }>>;
 }>;
 
 export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: string, afterLocalId = 0): Promise<PracticeCaseDetail> {
@@ -246,6 +249,10 @@ export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: stri
   const events = all.rows.map((x) => eventFromRow(x.row));
   const ev = { rowCount: events.length, rows: all.rows.filter((x) => x.row.id > afterLocalId) };
   const draft = await pool.query<{ draft: Record<string, unknown> }>('SELECT draft FROM ws_drafts WHERE case_id = $1', [caseId]);
+  const edits = await pool.query<{ id: string; author_name: string; at: string; state: string; reason: string | null }>(
+    'SELECT id, author_name, at, state, reason FROM remote_edits WHERE case_id = $1 ORDER BY at',
+    [caseId],
+  );
   const sigs = await pool.query<{ id: string; signer_name: string; signed_at: string; state: string; version: number | null; reason: string | null }>(
     'SELECT id, signer_name, signed_at, state, version, reason FROM remote_signatures WHERE case_id = $1 ORDER BY signed_at',
     [caseId],
@@ -259,6 +266,7 @@ export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: stri
     timeline: buildTimeline(events),
     timeZone: String(row.record.time_zone ?? 'UTC'),
     signatures: sigs.rows.map((x) => ({ id: x.id, signerName: x.signer_name, signedAt: Number(x.signed_at), state: x.state, version: x.version, reason: x.reason })),
+    edits: edits.rows.map((x) => ({ id: x.id, authorName: x.author_name, at: Number(x.at), state: x.state, reason: x.reason })),
   };
 }
 

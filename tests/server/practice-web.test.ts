@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
+import { sampleCase, testBackend, type TestBackend } from '../helpers/backend';
 import { launchChromium } from '../helpers/chromium';
 import { watchErrors } from '../helpers/browser';
 import { until } from '../helpers/patience';
@@ -85,8 +85,17 @@ describe("the practice server's page in the browser (real Chromium, HTTPS, Postg
       for (let m = 5; m < 60; m += 5) await ws.ok('addNote', { caseId: c.id, text: `Check ${m}: stable`, occurredAt: t0 + m * 60_000, clientId: `web-check-${m}` });
       await ws.ok('addNote', { caseId: c.id, text: 'Monitoring end', occurredAt: t0 + 65 * 60_000, clientId: 'web-end-1', kind: 'monitoring_end' });
       await ws.ok('setCaseStatus', { id: c.id, status: 'closed' });
-      await completeReport(ws, c.id, 'Transient left TA MEP change that recovered; no lasting change.');
-      await page.getByText('Transient left TA MEP change that recovered; no lasting change.').waitFor();
+      // The technologist settles the sections with gaps; the interpretation is the physician's, written here.
+      const r = await ws.ok('getReport', { caseId: c.id });
+      for (const sec of r.sections) if (sec.id !== 'interpretation' && sec.gaps.length > 0) await ws.ok('saveSection', { caseId: c.id, sectionId: sec.id, text: sec.text });
+      const form = page.getByRole('form', { name: 'Interpretation' });
+      await form.getByRole('heading', { name: 'Write the interpretation' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Sign report' }).count()).toBe(0);
+      await form.getByLabel('Interpretation and conclusion').fill('Transient left TA MEP change that recovered; no lasting change.');
+      await form.getByRole('button', { name: 'Save interpretation' }).click();
+      await form.getByRole('heading', { name: 'Interpretation (yours)' }).waitFor();
+      const interp = (await ws.ok('getReport', { caseId: c.id })).sections.find((x) => x.id === 'interpretation')!;
+      expect(interp).toMatchObject({ origin: 'person', text: 'Transient left TA MEP change that recovered; no lasting change.' });
       await page.getByLabel('Your password, to sign').fill('a long enough passphrase');
       await page.getByRole('button', { name: 'Sign report' }).click();
       await page.getByRole('status').filter({ hasText: 'the workstation has it as version 1' }).waitFor();

@@ -16,7 +16,7 @@ import { createAccount, hasRole, listAccounts, login, logout, sessionAccount, ty
 import { certificateFingerprint } from '../security/certificate';
 import type { ServerConfig } from '../server-config';
 import { ServerError } from '../server-error';
-import { pendingFor, settle, signRemotely } from '../remote-signing';
+import { pendingEditsFor, pendingFor, settle, settleEdit, signRemotely, writeInterpretation } from '../remote-signing';
 import { claimWorklist, listPracticeCases, physicianQueue, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
@@ -241,7 +241,8 @@ function routes(deps: ServerDeps): Route[] {
       method: 'GET',
       pattern: '/api/sync/pull',
       who: ['workstation'],
-      handle: async ({ caller }) => ({ json: { signatures: caller.kind === 'workstation' ? await pendingFor(pool, caller.workstation.id) : [] } }),
+      handle: async ({ caller }) =>
+        caller.kind === 'workstation' ? { json: { edits: await pendingEditsFor(pool, caller.workstation.id), signatures: await pendingFor(pool, caller.workstation.id) } } : { json: { edits: [], signatures: [] } },
     },
     {
       method: 'POST',
@@ -249,6 +250,25 @@ function routes(deps: ServerDeps): Route[] {
       who: ['workstation'],
       handle: async ({ caller, params, body }) => {
         if (caller.kind === 'workstation') await settle(pool, caller.workstation.id, params.id ?? '', body);
+        return { json: { ok: true } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/cases/:id/interpretation',
+      who: ['physician'],
+      handle: async ({ caller, params, body }) => {
+        if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Physicians only.');
+        const edit = await writeInterpretation(pool, actorOf(caller), caller.account, params.id ?? '', str(body, 'text', 20_000));
+        return { status: 202, json: { edit: { id: edit.id, state: 'pending', at: edit.at } } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/sync/edits/:id/outcome',
+      who: ['workstation'],
+      handle: async ({ caller, params, body }) => {
+        if (caller.kind === 'workstation') await settleEdit(pool, caller.workstation.id, params.id ?? '', body);
         return { json: { ok: true } };
       },
     },

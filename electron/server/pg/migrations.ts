@@ -180,6 +180,21 @@ export const MIGRATIONS: readonly Migration[] = [
         settled_at timestamptz
       );
       CREATE UNIQUE INDEX remote_signatures_one_pending ON remote_signatures (case_id) WHERE state = 'pending';
+      -- The interpretation a physician writes here, applied on the workstation as their own text.
+      CREATE TABLE remote_edits (
+        id uuid PRIMARY KEY,
+        case_id text NOT NULL,
+        workstation_id uuid NOT NULL REFERENCES workstations(id),
+        section_id text NOT NULL CHECK (section_id = 'interpretation'),
+        text text NOT NULL,
+        author_user_id uuid NOT NULL REFERENCES users(id),
+        author_name text NOT NULL,
+        at bigint NOT NULL,
+        state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'applied', 'refused')),
+        reason text,
+        settled_at timestamptz
+      );
+      CREATE INDEX remote_edits_ws ON remote_edits (workstation_id, state, at);
       CREATE INDEX remote_signatures_ws ON remote_signatures (workstation_id, state);
       -- A signed version never changes wherever it was made: the first copy is kept.
       CREATE TABLE ws_report_versions (

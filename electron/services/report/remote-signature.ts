@@ -18,6 +18,8 @@ export type SignableDraft = Readonly<{
   /** SHA-256 of what a signature covers besides who and when: the patient, the case and every section's text. */
   draftSha256: string;
   sections: ReadonlyArray<Readonly<{ id: string; title: string; text: string }>>;
+  /** The interpretation: whether a person wrote it (else it is the draft's placeholder) and the wording the draft suggests. */
+  interpretation: Readonly<{ written: boolean; suggestion: string | null }>;
   /** Why it cannot be signed yet, in words (empty: it can). */
   blockers: readonly string[];
 }>;
@@ -64,7 +66,14 @@ function draftOf(ctx: ServiceContext, caseId: string, report: ReturnType<typeof 
     procedure: c.procedure.description,
     sections,
   });
-  return { caseId, draftSha256, sections, blockers: signingBlockers(report).map((b) => b.message) };
+  const interp = report.sections.find((s) => s.id === 'interpretation');
+  return {
+    caseId,
+    draftSha256,
+    sections,
+    interpretation: { written: !!interp && interp.origin !== 'draft', suggestion: interp?.suggestion ?? null },
+    blockers: signingBlockers(report).map((b) => b.message),
+  };
 }
 
 /** The local account a remote physician's versions name (never able to sign here: it has no PIN). */
@@ -140,4 +149,44 @@ export async function deliverAfterRemoteSignature(ctx: ServiceContext, caseId: s
     if (!(e instanceof AppError)) throw e;
     ctx.log.warn('sync.remote_delivery_not_started', { code: e.code });
   }
+}
+
+/** The interpretation a physician wrote on the practice server, for one case. */
+export type RemoteEdit = Readonly<{
+  id: string;
+  caseId: string;
+  sectionId: 'interpretation';
+  text: string;
+  author: Readonly<{ serverUserId: string; name: string }>;
+  at: number;
+}>;
+
+/**
+ * Apply an interpretation written on the practice server: saved as that physician's own text
+ * (the audit names them), as if typed here. Refused when the report is signed already.
+ * Idempotent as signatures are (same table, same answer).
+ */
+export async function applyRemoteEdit(ctx: ServiceContext, edit: RemoteEdit): Promise<RemoteOutcome> {
+  const db = ctx.store.db;
+  const seen = db.prepare('SELECT outcome, version, reason FROM sync_remote_signatures WHERE id = ?').get(edit.id) as { outcome: string; version: number | null; reason: string | null } | undefined;
+  if (seen) return seen.outcome === 'applied' ? { state: 'applied', version: 0 } : { state: 'refused', reason: seen.reason ?? '' };
+  let outcome: RemoteOutcome;
+  try {
+    const { saveSection } = await import('./report-service');
+    // The edit is the remote physician's: the audit and the section's "edited by" name them.
+    saveSection({ ...ctx, actor: `remote:${edit.author.serverUserId}` }, { caseId: edit.caseId, sectionId: edit.sectionId, text: edit.text, origin: 'person' });
+    outcome = { state: 'applied', version: 0 };
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    outcome = { state: 'refused', reason: e.message };
+  }
+  db.prepare('INSERT INTO sync_remote_signatures (id, case_id, outcome, version, reason, at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    edit.id,
+    edit.caseId,
+    outcome.state,
+    null,
+    outcome.state === 'refused' ? outcome.reason : null,
+    ctx.now(),
+  );
+  return outcome;
 }

@@ -9,7 +9,7 @@ import type { SyncStatus } from '../../../shared/domain/sync';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import { fetchPinnedCertificate, normalizeFingerprint, PracticeServerError, requestJson } from './practice-client';
-import type { RemoteOutcome, RemoteSignature, SignableDraft } from '../report/remote-signature';
+import type { RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../report/remote-signature';
 import type { Batch, PracticeLink, RecordOut } from './sync-repo';
 
 export const BATCH_LIMITS = { records: 200, events: 2000, audit: 2000 } as const;
@@ -29,6 +29,7 @@ export type SyncEngineOptions = Readonly<{
   remote?: Readonly<{
     drafts: () => Promise<SignableDraft[]>;
     apply: (sig: RemoteSignature) => Promise<RemoteOutcome>;
+    applyEdit: (edit: RemoteEdit) => Promise<RemoteOutcome>;
     afterApplied: (caseId: string) => Promise<void>;
   }>;
 }>;
@@ -201,6 +202,13 @@ export class SyncEngine {
   async #pullSignatures(link: PracticeLink, credential: string): Promise<void> {
     if (!this.#o.remote) return;
     const r = await requestJson(link, 'GET', '/api/sync/pull', { credential, timeoutMs: 10_000 });
+    // Interpretations first: a physician writes, then signs what they wrote.
+    for (const edit of (r.body.edits ?? []) as RemoteEdit[]) {
+      const outcome = await this.#o.remote.applyEdit(edit);
+      await requestJson(link, 'POST', `/api/sync/edits/${encodeURIComponent(edit.id)}/outcome`, { credential, body: outcome, timeoutMs: 10_000 });
+      this.#draftMark = null;
+    }
+    if (this.#draftMark === null && ((r.body.edits ?? []) as unknown[]).length > 0) await this.#sendDrafts(link, credential);
     const signatures = (r.body.signatures ?? []) as RemoteSignature[];
     for (const sig of signatures) {
       const outcome = await this.#o.remote.apply(sig);

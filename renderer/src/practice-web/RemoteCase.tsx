@@ -4,7 +4,14 @@ import { TimelineFigure } from '../features/cases/TimelineFigure';
 import { api, ApiError, type Account } from './practice-api';
 import { usePolled } from './usePolled';
 
-type Draft = Readonly<{ caseId: string; draftSha256: string; sections: ReadonlyArray<{ id: string; title: string; text: string }>; blockers: readonly string[] }>;
+type Draft = Readonly<{
+  caseId: string;
+  draftSha256: string;
+  sections: ReadonlyArray<{ id: string; title: string; text: string }>;
+  interpretation: Readonly<{ written: boolean; suggestion: string | null }>;
+  blockers: readonly string[];
+}>;
+type Edit = Readonly<{ id: string; authorName: string; at: number; state: string; reason: string | null }>;
 type Signature = Readonly<{ id: string; signerName: string; signedAt: number; state: string; version: number | null; reason: string | null }>;
 type EventRow = Readonly<{ id: number; kind: string; text: string; occurred_at: number; modality: string | null }>;
 type Detail = Readonly<{
@@ -15,6 +22,7 @@ type Detail = Readonly<{
   timeline: Timeline;
   timeZone: string;
   signatures: readonly Signature[];
+  edits: readonly Edit[];
 }>;
 
 function clock(ms: number, timeZone: string): string {
@@ -67,8 +75,56 @@ export function RemoteCase({ caseId, account }: { caseId: string; account: Accou
           {latest.state === 'refused' && `The workstation did not take ${latest.signerName}'s signature: ${latest.reason ?? ''}`}
         </p>
       )}
-      {data.draft && <DraftReport draft={data.draft} canSign={account.roles.includes('physician') && latest?.state !== 'pending'} caseId={caseId} onSigned={reload} />}
+      {data.draft && account.roles.includes('physician') && <InterpretationForm draft={data.draft} caseId={caseId} lastEdit={data.edits.at(-1)} onSaved={reload} />}
+      {data.draft && <DraftReport draft={data.draft} canSign={account.roles.includes('physician') && latest?.state !== 'pending' && data.edits.at(-1)?.state !== 'pending'} caseId={caseId} onSigned={reload} />}
     </section>
+  );
+}
+
+/** The interpretation is the physician's own: written (or the suggested wording adopted) here, applied on the workstation as theirs. */
+function InterpretationForm({ draft, caseId, lastEdit, onSaved }: { draft: Draft; caseId: string; lastEdit: Edit | undefined; onSaved: () => void }) {
+  const current = draft.sections.find((x) => x.id === 'interpretation');
+  const [text, setText] = useState(draft.interpretation.written ? (current?.text ?? '') : '');
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setMessage(null);
+    try {
+      await api.post(`/api/cases/${encodeURIComponent(caseId)}/interpretation`, { text });
+      onSaved();
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : 'The interpretation did not go through.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card" onSubmit={save} aria-label="Interpretation">
+      <h2 className="card-title">{draft.interpretation.written ? 'Interpretation (yours)' : 'Write the interpretation'}</h2>
+      {lastEdit?.state === 'pending' && <p className="banner banner-warn" role="status">Your interpretation is on its way to the workstation.</p>}
+      {lastEdit?.state === 'refused' && <p className="banner banner-error">The workstation did not take your interpretation: {lastEdit.reason}</p>}
+      <label className="field field-wide">
+        Interpretation and conclusion
+        <textarea rows={5} value={text} onChange={(e) => setText(e.target.value)} required />
+      </label>
+      {message && (
+        <p className="banner banner-error" role="alert">
+          {message}
+        </p>
+      )}
+      <div className="actions">
+        {draft.interpretation.suggestion && (
+          <button type="button" onClick={() => setText(draft.interpretation.suggestion ?? '')}>
+            Use the suggested wording
+          </button>
+        )}
+        <button className="primary" type="submit" disabled={busy || text.trim() === ''}>
+          {busy ? 'Saving…' : 'Save interpretation'}
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -9,6 +9,7 @@
  *                                                   its temp data folder is removed at stop)
  *   node out/main/devhost.js --app-data             (npm start without Electron: the app's own data
  *                                                   folder, as the desktop app would use it)
+ *   … --join-practice URL --fingerprint FP --code C  (join a practice server at start: npm run practice-demo)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,6 +35,10 @@ const { values } = parseArgs({
     demo: { type: 'boolean', default: false },
     'app-data': { type: 'boolean', default: false },
     speed: { type: 'string' },
+    // Join a practice server at start (npm run practice-demo): its address, fingerprint and one-time code.
+    'join-practice': { type: 'string' },
+    fingerprint: { type: 'string' },
+    code: { type: 'string' },
   },
 });
 
@@ -111,6 +116,10 @@ if (values.demo) {
   );
 }
 process.stdout.write(`Open: ${url}\n`);
+if (values['join-practice']) {
+  const r = await backend.call('enrollSync', { url: values['join-practice'], fingerprint: values.fingerprint ?? '', code: values.code ?? '' });
+  process.stdout.write(r.ok ? `Joined the practice server at ${values['join-practice']}.\n` : `Could not join the practice server: ${r.message}\n`);
+}
 
 let stopping = false;
 const shutdown = async () => {

@@ -42,6 +42,10 @@ export async function signRemotely(pool: pg.Pool, actor: Actor, account: Account
     const row = found.rows[0];
     if (!row) throw new ServerError('FORBIDDEN', 'This case does not name you as its interpreting physician, so you cannot sign it.');
     if (row.status !== 'closed' || !row.draft_sha256) throw new ServerError('CONFLICT', 'This case is not waiting for a signature (it is open, or signed already).');
+    // Signed here already (waiting, or taken by the workstation before its new status arrived):
+    // a second signature of the same report would be a second, meaningless version.
+    const earlier = await c.query(`SELECT 1 FROM remote_signatures WHERE case_id = $1 AND state IN ('pending', 'applied')`, [caseId]);
+    if ((earlier.rowCount ?? 0) > 0) throw new ServerError('CONFLICT', 'This report is signed already. A change now is an addendum, on the workstation.');
     if (row.draft_sha256 !== input.draftSha256) {
       throw new ServerError('CONFLICT', 'The report changed on the workstation while you were reading it (a new event or an edit). Read it again, then sign.');
     }

@@ -44,6 +44,8 @@ Commands:
   workstation list  Enrolled workstations.
   workstation revoke ID   Refuse that workstation's credential from now on.
   access-log        Who read what, when: [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--case ID] [--csv].
+  demo              A demonstration server in --dir (made there on first run; synthetic data only): the demo
+                    physician and billing accounts, then start; their sign-in codes are printed every 30 s.
 
 Every command: --dir DIR, --json.`;
 
@@ -92,6 +94,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIo, app
 
     if (cmd === 'init') return await init(dir, values, io, out);
     if (cmd === 'start') return await start(dir, values, io, out, appVersion);
+    if (cmd === 'demo') return await demo(dir, values, io, out, appVersion);
     if (cmd === 'status') {
       const config = readServerConfig(dir);
       const fp = certificateFingerprint(fs.readFileSync(path.resolve(dir, config.https.certFile), 'utf8'));
@@ -205,7 +208,7 @@ function port(v: unknown, fallback: number): number {
   return n;
 }
 
-async function init(dir: string, values: Values, io: ServerCliIo, out: (h: string, d: unknown) => void): Promise<number> {
+async function init(dir: string, values: Values, io: ServerCliIo, out: (h: string, d: unknown) => void, asDemo = false): Promise<number> {
   if (fs.existsSync(path.join(dir, 'server.json'))) throw new ServerError('BAD_INPUT', `There is a practice server in ${dir} already. Use "closeout-server start", or choose another --dir.`);
   const names = (values.name as string[] | undefined) ?? [os.hostname(), 'localhost', '127.0.0.1'];
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -238,6 +241,7 @@ async function init(dir: string, values: Values, io: ServerCliIo, out: (h: strin
     https: { host: '0.0.0.0', port: port(values.port, 8443), names, certFile, keyFile, selfSigned },
     database: { url, pgUser },
     sessions: { idleMinutes: 30, maxHours: 12 },
+    demo: asDemo,
   };
   if (!url && !io.env.DATABASE_URL) await new EmbeddedPostgres(dir, pgRunAs(pgUser ?? undefined)).init();
   writeServerConfig(dir, config);
@@ -251,22 +255,26 @@ async function init(dir: string, values: Values, io: ServerCliIo, out: (h: strin
   });
 }
 
-async function start(dir: string, values: Values, io: ServerCliIo, out: (h: string, d: unknown) => void, version: string): Promise<number> {
+async function start(dir: string, values: Values, io: ServerCliIo, out: (h: string, d: unknown) => void, version: string, whileRunning?: (db: PracticeDb) => Promise<Record<string, unknown>>): Promise<number> {
   const config = readServerConfig(dir);
   const db = await openPracticeDb(dir, config, io.env);
   let server: Awaited<ReturnType<typeof startHttpsServer>> | null = null;
   try {
+    const extra = whileRunning ? await whileRunning(db) : {};
     server = await startHttpsServer(
       { pool: db.pool, config, version, log: (line) => io.stderr(`${JSON.stringify(line)}\n`), webDir: findWebDir() },
       dir,
       { host: typeof values.host === 'string' ? values.host : config.https.host, port: port(values.port, config.https.port) },
     );
-    out(`Closeout practice server at ${server.url}\nDatabase: ${db.describe}\nCertificate fingerprint (SHA-256): ${server.fingerprint}\nCtrl-C stops it.`, {
-      url: server.url,
-      port: server.port,
-      fingerprint: server.fingerprint,
-      database: db.describe,
-    });
+    out(
+      `Closeout practice server at ${server.url}\nDatabase: ${db.describe}\nCertificate fingerprint (SHA-256): ${server.fingerprint}${extra.text ? `\n${String(extra.text)}` : ''}\nCtrl-C stops it.`,
+      { url: server.url, port: server.port, fingerprint: server.fingerprint, database: db.describe, ...(extra.data ? { demo: extra.data } : {}) },
+    );
+    if (typeof extra.every30s === 'function') {
+      const tick = extra.every30s as () => string;
+      const t = setInterval(() => io.stdout(`${tick()}\n`), 30_000);
+      io.stopSignal.then(() => clearInterval(t), () => clearInterval(t));
+    }
     await io.stopSignal;
     return EXIT.OK;
   } finally {
@@ -282,4 +290,42 @@ export function findWebDir(): string | null {
     if (fs.existsSync(path.join(dir, 'practice.html'))) return dir;
   }
   return null;
+}
+
+/** The demo accounts' sign-in: a published password, and TOTP secrets kept in the demo folder. */
+const DEMO_PASSWORD = 'demo-practice-password';
+const DEMO_ACCOUNTS = [
+  // The demo case's reading physician, by the NPI the bundled demo case gives them.
+  { username: 'demo.physician', displayName: 'Morgan Example', credential: 'MD', npi: '1000000004', roles: ['physician'] as ServerRole[] },
+  { username: 'demo.billing', displayName: 'Billie Demo', credential: '', npi: null, roles: ['billing'] as ServerRole[] },
+];
+
+type DemoAccount = { username: string; password: string; totpSecret: string };
+
+async function demo(dir: string, values: Values, io: ServerCliIo, out: (h: string, d: unknown) => void, version: string): Promise<number> {
+  if (!fs.existsSync(path.join(dir, 'server.json'))) {
+    const quiet = { ...io, stdout: () => {} };
+    const code = await init(dir, { ...values, port: values.port ?? '8443', name: values.name ?? ['localhost', '127.0.0.1'] }, quiet, () => {}, true);
+    if (code !== EXIT.OK) return code;
+  }
+  if (!readServerConfig(dir).demo) throw new ServerError('BAD_INPUT', `${dir} holds a real practice server, not a demo one. Give the demo its own --dir.`);
+  const file = path.join(dir, 'demo-accounts.json');
+  const { base32Decode, totpAt, totpStep } = await import('./security/totp');
+  return start(dir, values, io, out, version, async (db) => {
+    let accounts: DemoAccount[] = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DemoAccount[]) : [];
+    if (accounts.length === 0) {
+      for (const a of DEMO_ACCOUNTS) {
+        const made = await createAccount(db.pool, { ...a, password: DEMO_PASSWORD });
+        accounts.push({ username: a.username, password: DEMO_PASSWORD, totpSecret: made.totpSecret });
+      }
+      fs.writeFileSync(file, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
+    }
+    accounts = accounts.filter((a) => typeof a.totpSecret === 'string');
+    const codes = () => accounts.map((a) => `${a.username} ${totpAt(base32Decode(a.totpSecret), totpStep(Date.now()), 6)}`).join(', ');
+    return {
+      text: `DEMO server (synthetic data only). Log in at the address above as ${accounts.map((a) => a.username).join(' or ')}, password "${DEMO_PASSWORD}", with the code printed here (a new one every 30 s; an authenticator app with the secrets in ${file} works too).\nDemo codes now: ${codes()}`,
+      data: { password: DEMO_PASSWORD, accounts, codesNow: `Demo codes now: ${codes()}` },
+      every30s: () => `Demo codes now: ${codes()}`,
+    };
+  });
 }

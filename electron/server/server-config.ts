@@ -32,6 +32,8 @@ export const ServerConfigSchema = z.strictObject({
     idleMinutes: z.number().int().min(1).max(24 * 60).default(30),
     maxHours: z.number().int().min(1).max(72).default(12),
   }),
+  /** A demonstration server (`closeout-server demo`): synthetic data and published demo accounts only. */
+  demo: z.boolean().default(false),
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 

@@ -13,7 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** The sources electron-vite turns into out/; the tools here run from source, so they do not count. */
 const SOURCE_DIRS = ['electron', 'shared', 'renderer', 'resources'];
 const SKIP = new Set([path.join(root, 'electron', 'tools')]);
-const BUILT = ['out/main/index.js', 'out/main/backend.js', 'out/main/cli.js', 'out/main/devhost.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const BUILT = ['out/main/index.js', 'out/main/backend.js', 'out/main/cli.js', 'out/main/devhost.js', 'out/main/server.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/renderer/practice.html'];
 
 function newestMtime(p) {
   let st;

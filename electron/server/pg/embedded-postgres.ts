@@ -107,6 +107,7 @@ export class EmbeddedPostgres {
     if (this.isInitialized()) return;
     const bin = findPgBinaries();
     fs.mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+    if (this.#runAs) this.#refuseUnreachable();
     const password = crypto.randomBytes(24).toString('base64url');
     fs.writeFileSync(this.#passwordFile, `${password}\n`, { mode: 0o600 });
     // initdb reads the password from a file the database account can read: a scratch copy.
@@ -253,6 +254,22 @@ export class EmbeddedPostgres {
     const deadline = Date.now() + 30_000;
     while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     if (alive(pid)) throw new ServerError('DB_UNAVAILABLE', `Another PostgreSQL (process ${pid}) is still running on ${this.clusterDir} and did not stop.`);
+  }
+
+  /** The database account must pass through every folder above ours: say which one stops it. */
+  #refuseUnreachable(): void {
+    const runAs = this.#runAs!;
+    for (let d = path.dirname(path.resolve(this.#dir)); ; d = path.dirname(d)) {
+      const st = fs.statSync(d);
+      const passes = st.uid === runAs.uid ? st.mode & 0o100 : st.gid === runAs.gid ? st.mode & 0o010 : st.mode & 0o001;
+      if (!passes) {
+        throw new ServerError(
+          'CONFIG',
+          `PostgreSQL runs as "${runAs.name}", which cannot reach ${this.#dir}: the folder ${d} is closed to other accounts. Choose a --dir it can reach (for example under /srv or /var/lib), or open ${d} to others (chmod o+x).`,
+        );
+      }
+      if (d === path.dirname(d)) return;
+    }
   }
 
   #ids(): { uid?: number; gid?: number } {

@@ -12,6 +12,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { median, percentile, type BenchRow } from './bench-row';
+import type { createBackend as CreateBackendFn } from '../backend/host';
+import type { TestServer } from '../../tests/helpers/practice-server';
+
+type CreateBackend = typeof CreateBackendFn;
 
 const LAG_TARGET_MS = 2000;
 const READ_TARGET_MS = 200;
@@ -184,7 +188,7 @@ export async function benchPracticeServer(opts: { seconds?: number; workstations
   }
 }
 
-type TestServerLike = Awaited<ReturnType<typeof import('../../tests/helpers/practice-server').startTestServer>>;
+type TestServerLike = TestServer;
 
 /**
  * A workstation cut off from the server (its HTTPS front stopped) while the physician signs; the
@@ -193,7 +197,7 @@ type TestServerLike = Awaited<ReturnType<typeof import('../../tests/helpers/prac
  */
 async function signedAfterReconnect(
   s: TestServerLike,
-  createBackend: typeof import('../backend/host').createBackend,
+  createBackend: CreateBackend,
   tempDir: () => string,
   runs: number,
 ): Promise<number[]> {

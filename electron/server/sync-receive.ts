@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { buildTimeline, type Timeline } from '../../shared/domain/timeline';
+import { chargesCsv, type ChargeRow } from '../../shared/billing/charges';
 import { eventFromRow, type EventRow as StoredEventRow } from '../../shared/domain/event-row';
 import { logAccess, type Actor } from './access-log';
 import { ServerError } from './server-error';
@@ -366,4 +367,47 @@ export async function physicianQueue(pool: pg.Pool, actor: Actor, npi: string | 
     );
   }
   return list;
+}
+
+export type PracticeCharges = Readonly<{
+  format: 'csv' | 'json';
+  content: string;
+  cases: number;
+  rows: number;
+  /** Closed cases whose claim is not exportable (not clean, not overridden), with why. */
+  skipped: ReadonlyArray<Readonly<{ caseId: string; workstation: string; dateOfService: string; why: string }>>;
+}>;
+
+/**
+ * The charges of every workstation's closed cases over dates of service [from, to], as each
+ * workstation's own export would write them (the same rules computed the lines there); each case
+ * read is logged.
+ */
+export async function practiceCharges(pool: pg.Pool, actor: Actor, a: { from: string; to: string; format: 'csv' | 'json' }): Promise<PracticeCharges> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(a.from) || !/^\d{4}-\d{2}-\d{2}$/.test(a.to)) throw new ServerError('BAD_INPUT', 'Give the dates of service as from=YYYY-MM-DD and to=YYYY-MM-DD.');
+  if (a.from > a.to) throw new ServerError('BAD_INPUT', 'The from date is after the to date.');
+  const r = await pool.query<{ case_id: string; name: string; date_of_service: string; row: { charges?: { exportable: boolean; rows: ChargeRow[]; why: string | null } } }>(
+    `SELECT q.case_id, w.name, q.date_of_service, q.row FROM ws_claims q JOIN workstations w ON w.id = q.workstation_id
+      WHERE q.date_of_service BETWEEN $1 AND $2 ORDER BY q.date_of_service, q.case_id`,
+    [a.from, a.to],
+  );
+  const rows: ChargeRow[] = [];
+  const skipped: Array<{ caseId: string; workstation: string; dateOfService: string; why: string }> = [];
+  let cases = 0;
+  for (const x of r.rows) {
+    const ch = x.row.charges;
+    if (!ch) skipped.push({ caseId: x.case_id, workstation: x.name, dateOfService: x.date_of_service, why: 'Its workstation has not sent the charge lines yet (an older Closeout, or still catching up).' });
+    else if (!ch.exportable) skipped.push({ caseId: x.case_id, workstation: x.name, dateOfService: x.date_of_service, why: ch.why ?? 'Not exportable.' });
+    else {
+      cases += 1;
+      rows.push(...ch.rows);
+    }
+  }
+  if (r.rows.length) {
+    await pool.query(
+      `INSERT INTO access_log (actor_kind, actor_id, actor_name, action, case_id, ip) SELECT $1, $2, $3, 'charges.export', unnest($4::text[]), $5`,
+      [actor.kind, actor.id, actor.name, r.rows.map((x) => x.case_id), actor.ip],
+    );
+  }
+  return { format: a.format, content: a.format === 'csv' ? chargesCsv(rows) : `${JSON.stringify(rows, null, 1)}\n`, cases, rows: rows.length, skipped };
 }

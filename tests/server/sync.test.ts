@@ -251,6 +251,19 @@ describe('workstation → practice server sync (real PostgreSQL, real HTTPS, rea
     if (firstClean >= 0) expect(w.body.claims.slice(firstClean).every((c: { clean: boolean }) => c.clean)).toBe(true);
     // A physician does not see the billing worklist.
     expect((await request(s, 'GET', '/api/claims', { cookie: physicianCookie })).status).toBe(403);
+
+    // The charges, practice-wide, as the workstation's own export writes them (lines and skipped cases alike).
+    const dos = sampleCase().dateOfService as string;
+    const local = await b.ok('exportCharges', { from: '2026-11-01', to: dos, format: 'csv' });
+    const charges = await request(s, 'GET', `/api/charges?from=2026-11-01&to=${dos}`, { cookie: billing });
+    expect(charges.status).toBe(200);
+    const ours = (content: string) => content.split('\r\n').filter((l) => l.includes(clean.id) || l.includes(bare.id));
+    expect(ours(charges.body.content as string)).toEqual(ours(local.content));
+    const skippedHere = (list: ReadonlyArray<{ caseId: string; why: string }>) => list.filter((x) => x.caseId === clean.id || x.caseId === bare.id).map((x) => [x.caseId, x.why.split(':')[0]]).sort();
+    expect(skippedHere(charges.body.skipped)).toEqual(skippedHere(local.skipped));
+    expect(charges.body.skipped.find((x: { caseId: string }) => x.caseId === bare.id).why).toMatch(/^Not clean/);
+    expect((await request(s, 'GET', '/api/charges?from=2026-12-31&to=2026-01-01', { cookie: billing })).status).toBe(400);
+    expect((await request(s, 'GET', `/api/charges?from=2026-11-01&to=${dos}`, { cookie: physicianCookie })).status).toBe(403);
   });
 
   it("the physician's queue: closed cases naming them (by NPI) on any workstation, oldest first; signed ones leave it", async () => {

@@ -17,7 +17,7 @@ import { certificateFingerprint } from '../security/certificate';
 import type { ServerConfig } from '../server-config';
 import { ServerError } from '../server-error';
 import { pendingEditsFor, pendingFor, settle, settleEdit, signRemotely, writeInterpretation } from '../remote-signing';
-import { claimWorklist, listPracticeCases, physicianQueue, readPracticeCase, receivePush } from '../sync-receive';
+import { claimWorklist, listPracticeCases, physicianQueue, practiceCharges, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
 export const SESSION_COOKIE = 'closeout_session';
@@ -288,6 +288,16 @@ function routes(deps: ServerDeps): Route[] {
       handle: async ({ caller, query }) => ({
         json: await claimWorklist(pool, actorOf(caller), { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined }),
       }),
+    },
+    {
+      method: 'GET',
+      pattern: '/api/charges',
+      who: ['billing', 'admin'],
+      handle: async ({ caller, query }) => {
+        const format = query.get('format') === 'json' ? 'json' : 'csv';
+        const r = await practiceCharges(pool, actorOf(caller), { from: query.get('from') ?? '', to: query.get('to') ?? '', format });
+        return { json: r };
+      },
     },
     {
       method: 'GET',

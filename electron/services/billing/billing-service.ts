@@ -99,6 +99,14 @@ function view(ctx: ServiceContext, c: CaseRecord, claim: Claim, d: BillingDetail
  * rules. The same reader's cases around its date that were never indexed are indexed first, so
  * the cross-case rules see all of them.
  */
+/** The claim and its view as they stand, computed only (nothing written). */
+function computeView(ctx: ServiceContext, c: CaseRecord): { claim: Claim; v: ClaimView } {
+  const facts = liveReportFor(ctx, c).facts();
+  const d = details(ctx, c.id);
+  const claim = computeClaim(inputs(ctx, c, facts, d, signature(ctx, c.id)));
+  return { claim, v: view(ctx, c, claim, d) };
+}
+
 export function caseClaim(ctx: ServiceContext, c: CaseRecord, indexNeighbours = true): ClaimView {
   if (indexNeighbours && c.physicianId) {
     for (const id of ctx.store.billing.unindexedOfReader(c.physicianId, addDays(c.dateOfService, -1), addDays(c.dateOfService, 1), c.id)) {
@@ -106,10 +114,7 @@ export function caseClaim(ctx: ServiceContext, c: CaseRecord, indexNeighbours = 
       if (other) caseClaim(ctx, other, false);
     }
   }
-  const facts = liveReportFor(ctx, c).facts();
-  const d = details(ctx, c.id);
-  const claim = computeClaim(inputs(ctx, c, facts, d, signature(ctx, c.id)));
-  const v = view(ctx, c, claim, d);
+  const { claim, v } = computeView(ctx, c);
   ctx.store.write(() =>
     ctx.store.billing.index(
       {
@@ -204,6 +209,23 @@ export function exportCharges(ctx: ServiceContext, a: ArgsOut<'exportCharges'>):
     ctx.store.audit.append({ actor: ctx.actor, action: 'charges.export', caseId: a.caseIds?.length === 1 ? a.caseIds[0]! : null, detail: { format: a.format, cases, rows: rows.length, skipped: skipped.length, withheld: withheld.length, from: a.from ?? null, to: a.to ?? null } }, ctx.now()),
   );
   return { format: a.format, content, rows, cases, skipped, withheld } satisfies ChargeExport;
+}
+
+/**
+ * A closed case's charge lines as the export would write them, for the practice server's
+ * practice-wide export (#17): the same claim, the same rules; `why` when it is not exportable.
+ */
+export function chargesForServer(ctx: ServiceContext, caseId: string): { exportable: boolean; rows: ChargeRow[]; why: string | null } {
+  const c = ctx.store.cases.get(caseId);
+  if (!c) return { exportable: false, rows: [], why: 'The case is not on the workstation.' };
+  if (RUNNING.has(c.status)) return { exportable: false, rows: [], why: 'The case is still open: close it first.' };
+  // Computed, not indexed: indexing would mark the claim to be sent again, and again.
+  const { v } = computeView(ctx, c);
+  if (!v.exportable) {
+    const blocking = v.findings.filter((f) => f.severity === 'block');
+    return { exportable: false, rows: [], why: `Not clean: ${[...new Set(blocking.map((f) => f.rule))].join(', ')}.` };
+  }
+  return { exportable: true, rows: chargeRows(c, v, v.status, practice(ctx).billingNpi), why: null };
 }
 
 export function getBillingSettings(ctx: ServiceContext): ResultOf<'getBillingSettings'> {

@@ -32,6 +32,8 @@ export type SyncEngineOptions = Readonly<{
     drafts: () => Promise<SignableDraft[]>;
     apply: (sig: RemoteSignature) => Promise<RemoteOutcome>;
     applyEdit: (edit: RemoteEdit) => Promise<RemoteOutcome>;
+    /** A closed case's charge lines (or why none), sent with its claim summary for the office's export. */
+    charges?: (caseId: string) => Promise<Readonly<{ exportable: boolean; rows: readonly unknown[]; why: string | null }>>;
     afterApplied: (caseId: string) => Promise<void>;
   }>;
 }>;
@@ -168,9 +170,13 @@ export class SyncEngine {
   }
 
   async #send(link: PracticeLink, credential: string, batch: Batch): Promise<void> {
+    const charges = this.#o.remote?.charges;
+    const records = charges
+      ? await Promise.all(batch.records.map(async (r) => (r.entity === 'claim' && r.row ? { ...r, row: { ...r.row, charges: await charges(r.key) } } : r)))
+      : batch.records;
     await requestJson(link, 'POST', '/api/sync/push', {
       credential,
-      body: { workstationId: link.workstationId, records: batch.records, events: batch.events, audit: batch.audit },
+      body: { workstationId: link.workstationId, records, events: batch.events, audit: batch.audit },
       timeoutMs: 30_000,
     });
   }

@@ -40,7 +40,7 @@ function unexpected(errors: readonly string[]): string[] {
 
 /** A browser at the practice server (its certificate is self-signed: this test trusts it as a pinned workstation does). */
 async function openServerPage(): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ignoreHTTPSErrors: true });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ignoreHTTPSErrors: true, acceptDownloads: true });
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(`https://127.0.0.1:${s.server.port}/`);
@@ -124,6 +124,15 @@ describe("the practice server's page in the browser (real Chromium, HTTPS, Postg
       await expect.poll(() => first.textContent()).toContain('Not clean');
       expect(await table.textContent()).toContain('2026-11-03');
       expect(await page.getByRole('link', { name: 'My queue' }).count()).toBe(0);
+      // The practice-wide charge export: a CSV file, and what was left out with why.
+      const exp = page.getByRole('form', { name: 'Export charges' });
+      await exp.getByLabel('From (date of service)').fill('2026-11-01');
+      await exp.getByLabel('To').fill('2026-12-31');
+      const download = page.waitForEvent('download');
+      await exp.getByRole('button', { name: 'Export CSV' }).click();
+      const file = await download;
+      expect(file.suggestedFilename()).toBe('charges-2026-11-01-to-2026-12-31.csv');
+      await exp.getByRole('status').getByText(/Not clean/).first().waitFor();
       // The API refuses a billing account's signature whatever the page shows.
       const refused = await page.evaluate(async (id) => (await fetch(`/api/cases/${id}/sign`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ draftSha256: 'a'.repeat(64), password: 'x' }) })).status, bare.id);
       expect(refused).toBe(403);

@@ -1,4 +1,5 @@
-import { api, type WorklistClaim } from './practice-api';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, type WorklistClaim } from './practice-api';
 import { usePolled } from './usePolled';
 
 /** Every workstation's claims: what a payer would deny first, then the oldest. */
@@ -15,6 +16,7 @@ export function WorklistPage() {
           </p>
         )}
       </div>
+      <ChargesExport />
       {error && <p className="banner banner-error">{error.message}</p>}
       {data && data.claims.length === 0 && <p className="empty">No claims have come in from the workstations yet.</p>}
       {data && data.claims.length > 0 && (
@@ -52,5 +54,68 @@ export function WorklistPage() {
         </table>
       )}
     </section>
+  );
+}
+
+type ChargesAnswer = Readonly<{ content: string; cases: number; rows: number; skipped: ReadonlyArray<Readonly<{ caseId: string; workstation: string; dateOfService: string; why: string }>> }>;
+
+/** Charges of every workstation's closed cases over dates of service, as a CSV file; what was left out, and why. */
+function ChargesExport() {
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [result, setResult] = useState<ChargesAnswer | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const run = async (e: FormEvent) => {
+    e.preventDefault();
+    setMessage(null);
+    try {
+      const r = await api.get<ChargesAnswer>(`/api/charges?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&format=csv`);
+      setResult(r);
+      const url = URL.createObjectURL(new Blob([r.content], { type: 'text/csv' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `charges-${from}-to-${to}.csv`;
+      a.click();
+      URL.revokeObjectURL(url);
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : 'The export did not go through.');
+    }
+  };
+  return (
+    <form className="card charges-range" onSubmit={run} aria-label="Export charges">
+      <h2 className="card-title">Export charges, every workstation</h2>
+      <label className="field">
+        From (date of service)
+        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
+      </label>
+      <label className="field">
+        To
+        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
+      </label>
+      <button className="primary" type="submit">
+        Export CSV
+      </button>
+      {message && (
+        <p className="banner banner-error" role="alert">
+          {message}
+        </p>
+      )}
+      {result && (
+        <div role="status">
+          <p>
+            {result.rows} lines from {result.cases} cases.{result.skipped.length > 0 ? ` ${result.skipped.length} left out:` : ''}
+          </p>
+          {result.skipped.length > 0 && (
+            <ul>
+              {result.skipped.map((x) => (
+                <li key={x.caseId}>
+                  {x.dateOfService} · {x.workstation}: {x.why}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </form>
   );
 }

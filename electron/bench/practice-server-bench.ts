@@ -202,8 +202,6 @@ async function signedAfterReconnect(
   runs: number,
 ): Promise<number[]> {
   const { addUser, serverCli } = await import('../../tests/helpers/practice-server');
-  const { startHttpsServer } = await import('../server/http/https-server');
-  const { readServerConfig } = await import('../server/server-config');
   const { signRemotely } = await import('../server/remote-signing');
   const { listAccounts } = await import('../server/accounts');
   const npi = '1245319599';
@@ -252,11 +250,10 @@ async function signedAfterReconnect(
         await new Promise((r) => setTimeout(r, 50));
       }
       if (!draftSha) throw new Error('the draft never reached the server');
-      await s.server.close();
+      await s.down();
       await signRemotely(s.db.pool, { kind: 'user', id: account.id, name: account.username, ip: null }, account, c.id, { draftSha256: draftSha, password: 'a long enough passphrase' });
       await new Promise((r) => setTimeout(r, 10_000));
-      const server = await startHttpsServer({ pool: s.db.pool, config: readServerConfig(s.dir), version: '0.0.0-bench', log: () => {} }, s.dir, { host: '127.0.0.1', port: s.server.port });
-      (s as { server: typeof server }).server = server;
+      await s.up();
       const t0 = performance.now();
       for (;;) {
         const deliveries = (await call('listDeliveries', { caseId: c.id })) as unknown[];

@@ -3,6 +3,7 @@
  * before the answer leaves the server (HIPAA §164.312(b)); administrators export it by date.
  */
 import type pg from 'pg';
+import { isIsoDate } from '../../shared/util/time';
 import { ServerError } from './server-error';
 
 export type Actor = Readonly<{ kind: 'user' | 'workstation' | 'admin-cli'; id: string; name: string; ip: string | null }>;
@@ -21,11 +22,20 @@ export async function logAccess(db: pg.Pool | pg.PoolClient, actor: Actor, actio
   ]);
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A date range of a request: each date YYYY-MM-DD (a real one) when given. */
+export function checkDates(...dates: ReadonlyArray<string | undefined>): void {
+  for (const d of dates) if (d !== undefined && !isIsoDate(d)) throw new ServerError('BAD_INPUT', 'Give dates as YYYY-MM-DD.');
+}
+
+/** One read of PHI per case shown (a list, a worklist, an export): one row each, in one statement. */
+export async function logAccessMany(db: pg.Pool | pg.PoolClient, actor: Actor, action: string, caseIds: readonly string[]): Promise<void> {
+  if (caseIds.length === 0) return;
+  await db.query('INSERT INTO access_log (actor_kind, actor_id, actor_name, action, case_id, ip) SELECT $1, $2, $3, $4, unnest($5::text[]), $6', [actor.kind, actor.id, actor.name, action, caseIds, actor.ip]);
+}
 
 /** Entries from `from` to `to` (dates, inclusive, UTC), oldest first. */
 export async function readAccessLog(pool: pg.Pool, range: { from?: string | undefined; to?: string | undefined; caseId?: string | undefined; limit?: number }): Promise<AccessEntry[]> {
-  for (const d of [range.from, range.to]) if (d !== undefined && !DATE.test(d)) throw new ServerError('BAD_INPUT', 'Give dates as YYYY-MM-DD.');
+  checkDates(range.from, range.to);
   if (range.from && range.to && range.from > range.to) throw new ServerError('BAD_INPUT', 'The from date is after the to date.');
   const r = await pool.query<{ id: string; at: Date; actor_kind: Actor['kind']; actor_id: string; actor_name: string; action: string; case_id: string | null; ip: string | null; detail: unknown }>(
     `SELECT * FROM access_log

@@ -6,18 +6,14 @@
  */
 import crypto from 'node:crypto';
 import type pg from 'pg';
+import type { RemoteEdit, RemoteSignature } from '../../shared/domain/remote-signing';
 import { logAccess, type Actor } from './access-log';
 import type { Account } from './accounts';
 import { verifyPassword } from './security/password';
 import { ServerError } from './server-error';
 
-export type PendingSignature = Readonly<{
-  id: string;
-  caseId: string;
-  draftSha256: string;
-  signer: Readonly<{ serverUserId: string; name: string; credential: string; npi: string | null }>;
-  signedAt: number;
-}>;
+/** A signature made here, waiting for (or answered by) its workstation: the wire shape both ends share. */
+export type PendingSignature = RemoteSignature;
 
 export async function signRemotely(pool: pg.Pool, actor: Actor, account: Account, caseId: string, input: { draftSha256: string; password: string }): Promise<PendingSignature> {
   if (!account.npi) throw new ServerError('FORBIDDEN', 'Your account has no NPI, so no case can be matched to you. Ask the administrator to add it.');
@@ -109,7 +105,7 @@ export async function settle(pool: pg.Pool, workstationId: string, id: string, o
   ]);
 }
 
-export type PendingEdit = Readonly<{ id: string; caseId: string; sectionId: 'interpretation'; text: string; author: Readonly<{ serverUserId: string; name: string }>; at: number }>;
+export type PendingEdit = RemoteEdit;
 
 /** The physician's interpretation, written here for a case that names them; the workstation applies it as their own text. */
 export async function writeInterpretation(pool: pg.Pool, actor: Actor, account: Account, caseId: string, text: string): Promise<PendingEdit> {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { buildTimeline, type Timeline } from '../../shared/domain/timeline';
 import { chargesCsv, type ChargeRow } from '../../shared/billing/charges';
 import { eventFromRow, type EventRow as StoredEventRow } from '../../shared/domain/event-row';
-import { logAccess, type Actor } from './access-log';
+import { checkDates, logAccess, logAccessMany, type Actor } from './access-log';
 import { ServerError } from './server-error';
 
 const CaseRow = z.looseObject({
@@ -184,6 +184,11 @@ export async function receivePush(pool: pg.Pool, workstationId: string, raw: unk
   }
 }
 
+/** "Last, First" from a workstation's case record as the server keeps it. */
+function patientName(record: Record<string, unknown>): string {
+  return `${String(record.patient_last_name ?? '')}, ${String(record.patient_first_name ?? '')}`;
+}
+
 export type PracticeCase = Readonly<{
   caseId: string;
   workstation: string;
@@ -197,7 +202,7 @@ export type PracticeCase = Readonly<{
 
 /** Every workstation's cases over a date range (newest first), each read written to the access log. */
 export async function listPracticeCases(pool: pg.Pool, actor: Actor, range: { from?: string | undefined; to?: string | undefined; limit?: number }): Promise<PracticeCase[]> {
-  for (const d of [range.from, range.to]) if (d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new ServerError('BAD_INPUT', 'Give dates as YYYY-MM-DD.');
+  checkDates(range.from, range.to);
   const r = await pool.query<{ case_id: string; name: string; status: string; date_of_service: string; record: Record<string, unknown>; n: string; last: string | null }>(
     `SELECT c.case_id, w.name, c.status, c.date_of_service, c.record,
             (SELECT count(*) FROM ws_events e WHERE e.case_id = c.case_id) AS n,
@@ -212,18 +217,13 @@ export async function listPracticeCases(pool: pg.Pool, actor: Actor, range: { fr
     workstation: x.name,
     status: x.status,
     dateOfService: x.date_of_service,
-    patient: `${String(x.record.patient_last_name ?? '')}, ${String(x.record.patient_first_name ?? '')}`,
+    patient: patientName(x.record),
     procedure: String(x.record.procedure_text ?? ''),
     events: Number(x.n),
     lastEventAt: x.last === null ? null : Number(x.last),
   }));
   // Names on a list are PHI read: one access-log row per case shown.
-  if (list.length) {
-    await pool.query(
-      `INSERT INTO access_log (actor_kind, actor_id, actor_name, action, case_id, ip) SELECT $1, $2, $3, 'case.list', unnest($4::text[]), $5`,
-      [actor.kind, actor.id, actor.name, list.map((c) => c.caseId), actor.ip],
-    );
-  }
+  await logAccessMany(pool, actor, 'case.list', list.map((c) => c.caseId));
   return list;
 }
 
@@ -289,7 +289,7 @@ export type WorklistClaim = Readonly<{
 
 /** Every workstation's claims, not clean first, then oldest first (each listing logged per case). */
 export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?: string | undefined; to?: string | undefined; limit?: number }): Promise<{ claims: WorklistClaim[]; total: number; notClean: number }> {
-  for (const d of [range.from, range.to]) if (d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new ServerError('BAD_INPUT', 'Give dates as YYYY-MM-DD.');
+  checkDates(range.from, range.to);
   const counts = await pool.query<{ total: number; not_clean: number }>(
     `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT clean)::int AS not_clean FROM ws_claims
       WHERE ($1::text IS NULL OR date_of_service >= $1) AND ($2::text IS NULL OR date_of_service <= $2)`,
@@ -313,7 +313,7 @@ export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?:
     return {
       caseId: x.case_id,
       workstation: x.name,
-      patient: x.record ? `${String(x.record.patient_last_name ?? '')}, ${String(x.record.patient_first_name ?? '')}` : '',
+      patient: x.record ? patientName(x.record) : '',
       dateOfService: x.date_of_service,
       ageDays: Number(x.age),
       clean: x.clean,
@@ -324,12 +324,7 @@ export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?:
       caseStatus: x.status ?? 'unknown',
     };
   });
-  if (list.length) {
-    await pool.query(
-      `INSERT INTO access_log (actor_kind, actor_id, actor_name, action, case_id, ip) SELECT $1, $2, $3, 'claim.list', unnest($4::text[]), $5`,
-      [actor.kind, actor.id, actor.name, list.map((c) => c.caseId), actor.ip],
-    );
-  }
+  await logAccessMany(pool, actor, 'claim.list', list.map((c) => c.caseId));
   return { claims: list, total: counts.rows[0]?.total ?? 0, notClean: counts.rows[0]?.not_clean ?? 0 };
 }
 
@@ -354,18 +349,13 @@ export async function physicianQueue(pool: pg.Pool, actor: Actor, npi: string | 
   const list = r.rows.map((x) => ({
     caseId: x.case_id,
     workstation: x.name,
-    patient: `${String(x.record.patient_last_name ?? '')}, ${String(x.record.patient_first_name ?? '')}`,
+    patient: patientName(x.record),
     procedure: String(x.record.procedure_text ?? ''),
     dateOfService: x.date_of_service,
     closedAt: Number(x.updated_at),
     waitingHours: Math.max(0, Math.round(((now - Number(x.updated_at)) / 3_600_000) * 10) / 10),
   }));
-  if (list.length) {
-    await pool.query(
-      `INSERT INTO access_log (actor_kind, actor_id, actor_name, action, case_id, ip) SELECT $1, $2, $3, 'queue.list', unnest($4::text[]), $5`,
-      [actor.kind, actor.id, actor.name, list.map((c) => c.caseId), actor.ip],
-    );
-  }
+  await logAccessMany(pool, actor, 'queue.list', list.map((c) => c.caseId));
   return list;
 }
 
@@ -384,7 +374,8 @@ export type PracticeCharges = Readonly<{
  * read is logged.
  */
 export async function practiceCharges(pool: pg.Pool, actor: Actor, a: { from: string; to: string; format: 'csv' | 'json' }): Promise<PracticeCharges> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(a.from) || !/^\d{4}-\d{2}-\d{2}$/.test(a.to)) throw new ServerError('BAD_INPUT', 'Give the dates of service as from=YYYY-MM-DD and to=YYYY-MM-DD.');
+  if (!a.from || !a.to) throw new ServerError('BAD_INPUT', 'Give the dates of service as from=YYYY-MM-DD and to=YYYY-MM-DD.');
+  checkDates(a.from, a.to);
   if (a.from > a.to) throw new ServerError('BAD_INPUT', 'The from date is after the to date.');
   const r = await pool.query<{ case_id: string; name: string; date_of_service: string; row: { charges?: { exportable: boolean; rows: ChargeRow[]; why: string | null } } }>(
     `SELECT q.case_id, w.name, q.date_of_service, q.row FROM ws_claims q JOIN workstations w ON w.id = q.workstation_id
@@ -403,11 +394,6 @@ export async function practiceCharges(pool: pg.Pool, actor: Actor, a: { from: st
       rows.push(...ch.rows);
     }
   }
-  if (r.rows.length) {
-    await pool.query(
-      `INSERT INTO access_log (actor_kind, actor_id, actor_name, action, case_id, ip) SELECT $1, $2, $3, 'charges.export', unnest($4::text[]), $5`,
-      [actor.kind, actor.id, actor.name, r.rows.map((x) => x.case_id), actor.ip],
-    );
-  }
+  await logAccessMany(pool, actor, 'charges.export', r.rows.map((x) => x.case_id));
   return { format: a.format, content: a.format === 'csv' ? chargesCsv(rows) : `${JSON.stringify(rows, null, 1)}\n`, cases, rows: rows.length, skipped };
 }

@@ -46,7 +46,12 @@ export async function serverCli(args: readonly string[], stdin = ''): Promise<Cl
 export type TestServer = Readonly<{
   dir: string;
   db: PracticeDb;
-  server: RunningServer;
+  /** The HTTPS front now (a new one after `up()`). */
+  readonly server: RunningServer;
+  /** The practice server unreachable: its HTTPS front stops; PostgreSQL and its data stay. */
+  down(): Promise<void>;
+  /** Reachable again, on the same port. */
+  up(): Promise<void>;
   /** Lines the server logged (JSON), to check nothing identifying is in them. */
   logLines: string[];
   certPem: string;
@@ -66,19 +71,28 @@ export async function startTestServer(dir = makeServerDir(), opts: { web?: boole
   const config = readServerConfig(dir);
   const db = await openPracticeDb(dir, config, { ...process.env, DATABASE_URL: '' });
   const logLines: string[] = [];
-  const server = await startHttpsServer(
-    { pool: db.pool, config, version: '0.0.0-test', log: (l) => logLines.push(JSON.stringify(l)), webDir: opts.web ? path.resolve('out/renderer') : null },
-    dir,
-    { host: '127.0.0.1', port: 0 },
-  );
+  const deps = { pool: db.pool, config, version: '0.0.0-test', log: (l: Record<string, unknown>) => logLines.push(JSON.stringify(l)), webDir: opts.web ? path.resolve('out/renderer') : null };
+  let server = await startHttpsServer(deps, dir, { host: '127.0.0.1', port: 0 });
+  const port = server.port;
+  let running = true;
   return {
     dir,
     db,
-    server,
+    get server() {
+      return server;
+    },
     logLines,
     certPem: fs.readFileSync(path.join(dir, 'tls', 'cert.pem'), 'utf8'),
-    async stop() {
+    async down() {
+      running = false;
       await server.close();
+    },
+    async up() {
+      server = await startHttpsServer(deps, dir, { host: '127.0.0.1', port });
+      running = true;
+    },
+    async stop() {
+      if (running) await server.close();
       await db.close();
     },
   };

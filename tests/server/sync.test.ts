@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpsServer } from '../../electron/server/http/https-server';
-import { readServerConfig } from '../../electron/server/server-config';
 import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
 import { cli } from '../helpers/cli';
 import { until } from '../helpers/patience';
@@ -35,14 +33,8 @@ function workstation(dataDir?: string): TestBackend {
   return b;
 }
 
-/** The HTTPS front stopped (the practice server down) and started again on the same port; PostgreSQL keeps its data. */
-async function serverDown(): Promise<void> {
-  await s.server.close();
-}
-async function serverUp(): Promise<void> {
-  const server = await startHttpsServer({ pool: s.db.pool, config: readServerConfig(s.dir), version: '0.0.0-test', log: (l) => s.logLines.push(JSON.stringify(l)) }, s.dir, { host: '127.0.0.1', port });
-  (s as { server: typeof server }).server = server;
-}
+const serverDown = () => s.down();
+const serverUp = () => s.up();
 
 let noteN = 0;
 async function notes(b: TestBackend, caseId: string, n: number): Promise<void> {

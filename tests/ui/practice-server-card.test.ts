@@ -6,8 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBrowser } from '../helpers/browser';
 import { serverCli, startTestServer, type TestServer } from '../helpers/practice-server';
-import { startHttpsServer } from '../../electron/server/http/https-server';
-import { readServerConfig } from '../../electron/server/server-config';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -39,11 +37,10 @@ describe('Settings → Practice server', () => {
     await expect.poll(() => line.textContent()).toBe('Synced');
     expect((await s.db.pool.query('SELECT 1 FROM ws_cases WHERE case_id = $1', [c.id])).rowCount).toBe(1);
 
-    await s.server.close();
+    await s.down();
     await host.backend.ok('addNote', { caseId: c.id, text: 'Typed while the server is down', occurredAt: Date.now(), clientId: 'ui-down-1' });
     await expect.poll(() => line.textContent()).toMatch(/^Server unreachable since \d\d:\d\d$/);
-    const restarted = await startHttpsServer({ pool: s.db.pool, config: readServerConfig(s.dir), version: '0.0.0-test', log: () => {} }, s.dir, { host: '127.0.0.1', port: s.server.port });
-    (s as { server: typeof restarted }).server = restarted;
+    await s.up();
     await expect.poll(() => line.textContent()).toBe('Synced');
     const ev = await s.db.pool.query(`SELECT count(*)::int AS n FROM ws_events WHERE case_id = $1 AND row->>'text' = 'Typed while the server is down'`, [c.id]);
     expect(ev.rows[0].n).toBe(1);

@@ -8,31 +8,13 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/domain/audit';
 import { signingBlockers } from '../../../shared/report/sign-rules';
+import type { RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../../../shared/domain/remote-signing';
 import type { SignedContent } from '../../../shared/report/report';
 import type { ServiceContext } from '../context';
 import { AppError } from '../store/store-errors';
-import { buildReport, commitAddendum, commitOriginal, type Signer } from './report-service';
+import { buildReport, commitAddendum, commitOriginal, saveSection, type Signer } from './report-service';
 
-export type SignableDraft = Readonly<{
-  caseId: string;
-  /** SHA-256 of what a signature covers besides who and when: the patient, the case and every section's text. */
-  draftSha256: string;
-  sections: ReadonlyArray<Readonly<{ id: string; title: string; text: string }>>;
-  /** The interpretation: whether a person wrote it (else it is the draft's placeholder) and the wording the draft suggests. */
-  interpretation: Readonly<{ written: boolean; suggestion: string | null }>;
-  /** Why it cannot be signed yet, in words (empty: it can). */
-  blockers: readonly string[];
-}>;
-
-export type RemoteSignature = Readonly<{
-  id: string;
-  caseId: string;
-  draftSha256: string;
-  signer: Readonly<{ serverUserId: string; name: string; credential: string; npi: string | null }>;
-  signedAt: number;
-}>;
-
-export type RemoteOutcome = Readonly<{ state: 'applied'; version: number }> | Readonly<{ state: 'refused'; reason: string }>;
+export type { RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft };
 
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -94,23 +76,27 @@ function remoteUser(ctx: ServiceContext, sig: RemoteSignature): Signer {
  * to the server was lost) gets the same outcome, and changes nothing.
  */
 export function applyRemoteSignature(ctx: ServiceContext, sig: RemoteSignature): RemoteOutcome {
-  const db = ctx.store.db;
-  const seen = db.prepare('SELECT outcome, version, reason FROM sync_remote_signatures WHERE id = ?').get(sig.id) as { outcome: string; version: number | null; reason: string | null } | undefined;
-  if (seen) return seen.outcome === 'applied' ? { state: 'applied', version: seen.version ?? 1 } : { state: 'refused', reason: seen.reason ?? '' };
-  const outcome = ctx.store.write((): RemoteOutcome => {
+  const seen = answered(ctx, sig.id);
+  if (seen) return seen;
+  return ctx.store.write((): RemoteOutcome => {
     const result = decide(ctx, sig);
-    db.prepare('INSERT INTO sync_remote_signatures (id, case_id, outcome, version, reason, at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      sig.id,
-      sig.caseId,
-      result.state,
-      result.state === 'applied' ? result.version : null,
-      result.state === 'refused' ? result.reason : null,
-      ctx.now(),
-    );
+    recordAnswer(ctx, sig.id, sig.caseId, result);
     if (result.state === 'refused') ctx.store.audit.append({ actor: `remote:${sig.signer.serverUserId}`, action: 'report.sign_remote_refused', caseId: sig.caseId, detail: { signatureId: sig.id } }, ctx.now());
     return result;
   });
-  return outcome;
+}
+
+/** The answer already given to a signature or edit from the server (its answer was lost on the way back), if any. */
+function answered(ctx: ServiceContext, id: string): RemoteOutcome | null {
+  const seen = ctx.store.db.prepare('SELECT outcome, version, reason FROM sync_remote_signatures WHERE id = ?').get(id) as { outcome: string; version: number | null; reason: string | null } | undefined;
+  if (!seen) return null;
+  return seen.outcome === 'applied' ? { state: 'applied', version: seen.version ?? 0 } : { state: 'refused', reason: seen.reason ?? '' };
+}
+
+function recordAnswer(ctx: ServiceContext, id: string, caseId: string, o: RemoteOutcome): void {
+  ctx.store.db
+    .prepare('INSERT INTO sync_remote_signatures (id, case_id, outcome, version, reason, at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(id, caseId, o.state, o.state === 'applied' && o.version > 0 ? o.version : null, o.state === 'refused' ? o.reason : null, ctx.now());
 }
 
 function decide(ctx: ServiceContext, sig: RemoteSignature): RemoteOutcome {
@@ -151,28 +137,16 @@ export async function deliverAfterRemoteSignature(ctx: ServiceContext, caseId: s
   }
 }
 
-/** The interpretation a physician wrote on the practice server, for one case. */
-export type RemoteEdit = Readonly<{
-  id: string;
-  caseId: string;
-  sectionId: 'interpretation';
-  text: string;
-  author: Readonly<{ serverUserId: string; name: string }>;
-  at: number;
-}>;
-
 /**
  * Apply an interpretation written on the practice server: saved as that physician's own text
  * (the audit names them), as if typed here. Refused when the report is signed already.
  * Idempotent as signatures are (same table, same answer).
  */
-export async function applyRemoteEdit(ctx: ServiceContext, edit: RemoteEdit): Promise<RemoteOutcome> {
-  const db = ctx.store.db;
-  const seen = db.prepare('SELECT outcome, version, reason FROM sync_remote_signatures WHERE id = ?').get(edit.id) as { outcome: string; version: number | null; reason: string | null } | undefined;
-  if (seen) return seen.outcome === 'applied' ? { state: 'applied', version: 0 } : { state: 'refused', reason: seen.reason ?? '' };
+export function applyRemoteEdit(ctx: ServiceContext, edit: RemoteEdit): RemoteOutcome {
+  const seen = answered(ctx, edit.id);
+  if (seen) return seen;
   let outcome: RemoteOutcome;
   try {
-    const { saveSection } = await import('./report-service');
     // The edit is the remote physician's: the audit and the section's "edited by" name them.
     saveSection({ ...ctx, actor: `remote:${edit.author.serverUserId}` }, { caseId: edit.caseId, sectionId: edit.sectionId, text: edit.text, origin: 'person' });
     outcome = { state: 'applied', version: 0 };
@@ -180,13 +154,6 @@ export async function applyRemoteEdit(ctx: ServiceContext, edit: RemoteEdit): Pr
     if (!(e instanceof AppError)) throw e;
     outcome = { state: 'refused', reason: e.message };
   }
-  db.prepare('INSERT INTO sync_remote_signatures (id, case_id, outcome, version, reason, at) VALUES (?, ?, ?, ?, ?, ?)').run(
-    edit.id,
-    edit.caseId,
-    outcome.state,
-    null,
-    outcome.state === 'refused' ? outcome.reason : null,
-    ctx.now(),
-  );
+  recordAnswer(ctx, edit.id, edit.caseId, outcome);
   return outcome;
 }

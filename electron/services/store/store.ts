@@ -27,8 +27,7 @@ export class Store {
   readonly capture: CaptureRepo;
   readonly report: ReportRepo;
   readonly users: UsersRepo;
-  /** What the practice server has not received yet (#17). */
-  readonly sync: SyncRepo;
+  #sync: SyncRepo | null = null;
   readonly billing: BillingRepo;
   readonly delivery: DeliveryRepo;
   readonly dashboard: DashboardRepo;
@@ -49,10 +48,14 @@ export class Store {
     this.capture = new CaptureRepo(db);
     this.report = new ReportRepo(db);
     this.users = new UsersRepo(db);
-    this.sync = new SyncRepo(db, this.settings);
     this.billing = new BillingRepo(db);
     this.delivery = new DeliveryRepo(db);
     this.dashboard = new DashboardRepo(db);
+  }
+
+  /** What the practice server has not received yet (#17); prepared at first use, not at every open. */
+  get sync(): SyncRepo {
+    return (this.#sync ??= new SyncRepo(this.db, this.settings));
   }
 
   static open(opts: OpenDbOptions): Store {

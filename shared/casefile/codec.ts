@@ -28,6 +28,7 @@ import {
   type CaseFileEvent,
   type CaseFilePerson,
 } from './case-file';
+import { readWellFormedEvent } from './event-fast-path';
 
 export type CasePeople = Readonly<{ surgeon: Person | null; technologist: Person | null; physician: Person | null }>;
 
@@ -282,27 +283,32 @@ export class CaseFileChecker {
   event(raw: unknown): CaseFileEvent | null {
     const n = ++this.#events;
     if (this.stopped) return null;
-    const r = CaseFileEventSchema.safeParse(raw);
-    if (!r.success) {
-      for (const p of describe(r.error, raw, `Event ${n}`, EVENT_LABELS)) this.#eventProblems.push([n, p]);
-      return null;
+    // Most events are plainly well formed and are read without zod; the rest get zod's verdict.
+    let data = readWellFormedEvent(raw);
+    if (data === null) {
+      const r = CaseFileEventSchema.safeParse(raw);
+      if (!r.success) {
+        for (const p of describe(r.error, raw, `Event ${n}`, EVENT_LABELS)) this.#eventProblems.push([n, p]);
+        return null;
+      }
+      data = r.data;
     }
-    if (r.data.payload !== null && JSON.stringify(r.data.payload).length > EVENT_PAYLOAD_MAX_BYTES) {
+    if (data.payload !== null && JSON.stringify(data.payload).length > EVENT_PAYLOAD_MAX_BYTES) {
       this.#eventProblems.push([n, `Event ${n} carries more than ${EVENT_PAYLOAD_MAX_BYTES / 1024} KB of extra values (payload), more than any event Closeout stores.`]);
       return null;
     }
-    const bounded = boundEventFields(r.data);
+    const bounded = boundEventFields(data);
     if (bounded.cut) {
       this.#cutCount += 1;
       if (this.#cut.length < 5) this.#cut.push(n);
     }
     return {
-      ...r.data,
+      ...data,
       text: bounded.text,
       modalityName: bounded.modalityName,
       raw: bounded.raw,
-      receivedAt: r.data.receivedAt ?? r.data.occurredAt,
-      dedupeKey: r.data.dedupeKey ?? `file:${n}`,
+      receivedAt: data.receivedAt ?? data.occurredAt,
+      dedupeKey: data.dedupeKey ?? `file:${n}`,
     };
   }
 

@@ -204,6 +204,11 @@ describe('case file export and import (real SQLite, two data folders)', () => {
     };
     const a = await sourceCase();
     const good = JSON.parse((await cli(a.dataDir, ['case', 'export', a.caseId])).stdout) as { events: Record<string, unknown>[] };
+    // Only problem: two events with one source and key (found by the store's unique index as the
+    // events move in, then named; the import is rolled back whole).
+    const twice = structuredClone(good);
+    twice.events[7]!['source'] = twice.events[3]!['source'];
+    twice.events[7]!['dedupeKey'] = twice.events[3]!['dedupeKey'];
     delete good.events[4]!['occurredAt'];
     const target = tempDir();
     for (const [argv, message] of [
@@ -211,6 +216,7 @@ describe('case file export and import (real SQLite, two data folders)', () => {
       [['case', 'import', write('other.json', '{"name":"closeout","version":"0.1.0"}')], /^Error: This is not a Closeout case file \(it should start with "format": "closeout-case"\)\.\n$/],
       [['case', 'import', write('newer.json', '{"format":"closeout-case","version":2}')], /made by a newer Closeout \(version 2\)/],
       [['case', 'import', write('no-time.json', JSON.stringify(good))], /^Error: Event 5 has no time\.\n$/],
+      [['case', 'import', write('twice.json', JSON.stringify(twice))], /^Error: Events 4 and 8 have the same source and dedupe key \(".+", ".+"\): give each event its own key\.\n$/],
       [['case', 'import', path.join(dir, 'missing.json')], /Cannot read .*missing\.json\. Check the path\./],
       [['case', 'import'], /Wrong number of arguments/],
       [['case', 'export', 'no-such-case'], /No case with ID no-such-case/],
@@ -223,6 +229,16 @@ describe('case file export and import (real SQLite, two data folders)', () => {
     expect(JSON.parse(json.stdout)).toEqual({ ok: false, code: 'BAD_INPUT', message: 'Event 5 has no time.' });
     expect(JSON.parse((await cli(target, ['case', 'list', '--json'])).stdout)).toEqual([]);
     expect(JSON.parse((await cli(target, ['people', 'list', '--json'])).stdout)).toEqual([]);
+    expect(auditRows(target).all.filter((x) => x.action === 'case.import' || x.action === 'person.create')).toEqual([]);
+    // The same file through the contract (parsed JSON, not streamed): the same refusal.
+    const b = testBackend({ dataDir: target });
+    try {
+      const r = await b.call('importCaseFile', { file: twice, asNew: true });
+      expect(r).toMatchObject({ ok: false, code: 'BAD_INPUT', message: expect.stringMatching(/^Events 4 and 8 have the same source and dedupe key/) });
+      expect(await b.ok('listCases', {})).toEqual([]);
+    } finally {
+      await b.close();
+    }
   });
 
   it('is one transaction: a failure while storing events leaves no case, no people, no audit row', async () => {

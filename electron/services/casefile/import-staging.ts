@@ -3,10 +3,11 @@
  * store's connection, in the data folder (it holds PHI like the store does, and is removed when
  * the import ends). Events go in batches of a few thousand, each its own transaction on the
  * scratch file only, so reading a million-event file holds neither the events in memory nor the
- * store's write lock. Rows go in bare (no index to keep up per row); two events with the same
- * source and dedupe key are found once, by one sort, when the file has been read (`finish`). Once
+ * store's write lock. Rows go in bare (no index to keep up per row), sixteen to an INSERT. Once
  * the file is known to be good, `moveInto` copies them into the store inside the import's one
- * transaction: all of the case is stored, or none of it.
+ * transaction: all of the case is stored, or none of it. Two events with the same source and
+ * dedupe key make the store's unique index refuse that copy; `finish` then finds them all, by one
+ * sort, to name them (the caller decides when: casefile-service.ts).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,6 +16,9 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { CaseFileEvent } from '../../../shared/casefile/case-file';
 
 const BATCH = 2000;
+/** Rows per INSERT: one call into SQLite per 16 events instead of per event (~30% of staging, #15). */
+const ROWS_PER_INSERT = 16;
+const COLUMNS = 14;
 
 /** `.import-<pid>-<8 hex>.db` (and its journal): a scratch database, named by the process that made it. */
 const SCRATCH = /^\.import-(\d+)-[0-9a-f]{8}\.db(-journal)?$/;
@@ -67,9 +71,11 @@ export class ImportStaging {
   readonly #file: string;
   readonly #schema: string;
   readonly #insert: Statement<unknown[]>;
+  readonly #insertMany: Statement<unknown[]>;
   readonly #duplicates: Statement<[], { first: number; n: number; source: string; key: string }>;
   readonly #drop: Statement<[number]>;
-  #batch: unknown[][] = [];
+  /** The waiting rows' values, flat, COLUMNS per row. */
+  #batch: unknown[] = [];
   #staged = 0;
   #closed = false;
 
@@ -84,7 +90,9 @@ export class ImportStaging {
         dedupe_key TEXT NOT NULL, raw TEXT, clock_zone TEXT, payload TEXT
       )`);
     // Positional values: binding 14 named parameters from an object costs more than the insert.
-    this.#insert = db.prepare(`INSERT INTO ${schema}.staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const row = `(${Array(COLUMNS).fill('?').join(', ')})`;
+    this.#insert = db.prepare(`INSERT INTO ${schema}.staged VALUES ${row}`);
+    this.#insertMany = db.prepare(`INSERT INTO ${schema}.staged VALUES ${Array(ROWS_PER_INSERT).fill(row).join(', ')}`);
     this.#duplicates = db.prepare(
       `SELECT f.n AS first, s.n AS n, s.source AS source, s.dedupe_key AS key
        FROM ${schema}.staged s
@@ -122,12 +130,12 @@ export class ImportStaging {
 
   /** Events staged so far (flushed or not). */
   get count(): number {
-    return this.#staged + this.#batch.length;
+    return this.#staged + this.#batch.length / COLUMNS;
   }
 
   /** Stage event number `n`; every few thousand, the batch is written (duplicates go to `onDuplicate`). */
   add(e: CaseFileEvent, n: number): void {
-    this.#batch.push([
+    this.#batch.push(
       n,
       e.kind,
       e.modality,
@@ -142,8 +150,8 @@ export class ImportStaging {
       e.raw,
       e.clockZone,
       e.payload === null ? null : JSON.stringify(e.payload),
-    ]);
-    if (this.#batch.length >= BATCH) this.flush();
+    );
+    if (this.#batch.length >= BATCH * COLUMNS) this.flush();
   }
 
   /** Write what is waiting, in one transaction of the scratch database. */
@@ -151,15 +159,18 @@ export class ImportStaging {
     const batch = this.#batch;
     if (batch.length === 0) return;
     this.#batch = [];
+    const many = ROWS_PER_INSERT * COLUMNS;
     this.#db.transaction(() => {
-      for (const row of batch) this.#insert.run(row);
+      let i = 0;
+      for (; i + many <= batch.length; i += many) this.#insertMany.run(batch.slice(i, i + many));
+      for (; i < batch.length; i += COLUMNS) this.#insert.run(batch.slice(i, i + COLUMNS));
     })();
-    this.#staged += batch.length;
+    this.#staged += batch.length / COLUMNS;
   }
 
   /**
-   * The file has been read: write the rest, then find every event whose source and dedupe key an
-   * earlier one has (`onDuplicate(first, n, …)` in file order). A duplicate is not kept.
+   * Write the rest, then find every event whose source and dedupe key an earlier one has
+   * (`onDuplicate(first, n, …)` in file order). A duplicate is not kept.
    */
   finish(onDuplicate: Duplicate): void {
     this.flush();

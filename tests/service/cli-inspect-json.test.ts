@@ -118,6 +118,8 @@ describe('inspect --json: the optimized writer gives the straightforward JSON', 
         if (r % 83 === 3) return bytes(timekeeping(onset), tal('+1.00000000000000001', ['long onset', 'second text']));
         if (r % 79 === 2) return bytes(timekeeping(onset), tal('-0', ['minus zero'], '0'));
         if (r % 73 === 1) return tal(onset, ['Café ✓ 仰卧 "quoted" \\ back\tslash']);
+        // A short ASCII text new each time, in the time-keeping TAL: taken as bytes, still warned.
+        if (r % 61 === 6) return tal(onset, [`Sweep ${r}`]);
         if (r % 67 === 4) return bytes(timekeeping(onset), tal(`+${r}.123456789`, ['nanoseconds'], '0.000001'));
         return tal(onset, [bytes('Stim: 25mA, 250', MU, 's, 3, 2ms, 2Hz')]);
       },

@@ -91,6 +91,16 @@ export class JsonBytes {
     this.#pos = p;
   }
 
+  /** b[t, q) between quotes, as is: the caller checked it is plain JSON ASCII and made room. */
+  quotedAscii(b: Uint8Array, t: number, q: number): void {
+    const buf = this.#buf;
+    let p = this.#pos;
+    buf[p++] = 0x22;
+    for (let i = t; i < q; i++) buf[p++] = b[i] as number;
+    buf[p++] = 0x22;
+    this.#pos = p;
+  }
+
   #lastNum = Number.NaN;
   readonly #lastNumBytes = new Uint8Array(32);
   #lastNumLength = 0;
@@ -208,6 +218,18 @@ export function writeEdfJson(reader: EdfReader, sink: ByteSink): void {
   let lastDuration: number | null = null;
   let tail = NULL;
   const annotations: EdfAnnotationSink = {
+    // A short text of printable ASCII (a trial label, new each record) goes out as its bytes.
+    annotationBytes(onsetSec, durationSec, b, t, q) {
+      if (durationSec !== null || q - t > SHORT_TEXT || !plainJsonAscii(b, t, q)) return false;
+      out.room(64 + (q - t));
+      out.bytes(first ? FIRST_ANNOTATION : NEXT_ANNOTATION);
+      out.onset(onsetSec);
+      out.bytes(NO_DURATION_TEXT);
+      out.quotedAscii(b, t, q);
+      out.bytes(CLOSE);
+      first = false;
+      return true;
+    },
     annotation(onsetSec, durationSec, text) {
       if (text !== lastText || durationSec !== lastDuration) {
         const known = durationSec === null ? tails.get(text) : undefined;
@@ -277,6 +299,15 @@ function jsonHead(h: EdfHeader) {
         samplesPerRecord: x.samplesPerRecord,
       })),
   };
+}
+
+/** Printable ASCII without quote or backslash: JSON.stringify writes such bytes as they are. */
+function plainJsonAscii(b: Uint8Array, t: number, q: number): boolean {
+  for (let i = t; i < q; i++) {
+    const c = b[i] as number;
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
 }
 
 /** A number as JSON.stringify writes it (non-finite becomes null). */

@@ -105,6 +105,13 @@ function decimalValue(b: Uint8Array, p: number, q: number): number {
 export interface EdfAnnotationSink {
   /** One annotation, in file order; durationSec is null when its TAL gives none. */
   annotation(onsetSec: number, durationSec: number | null, text: string): void;
+  /**
+   * Optional, tried first for a text that is not its place's last one: the text as its bytes
+   * b[t, q). A sink that can use them as they are (printable ASCII reads the same as bytes and as
+   * a string) takes them and answers true, and no string is made; false: it comes to
+   * `annotation` as a string. A trial label new in every record is the case this is for.
+   */
+  annotationBytes?(onsetSec: number, durationSec: number | null, b: Uint8Array, t: number, q: number): boolean;
 }
 
 /**
@@ -275,6 +282,11 @@ export class TalScanner {
     index: number,
     timekeeping: boolean,
   ): void {
+    if (!repeated && this.sink?.annotationBytes?.(onsetSec, durationSec, b, t, q) === true) {
+      // Taken as bytes (so not decoded: the slot keeps its last decoded text, still a true pair).
+      if (timekeeping) this.warn('timekeeping-text', signal, -1, 'the time-keeping TAL carries annotation text; kept as an annotation');
+      return;
+    }
     const text = repeated ? slot.text : decodeInto(slot, b, t, q);
     if (slot.fellBack) this.warn('not-utf8', signal, -1, 'annotation text is not UTF-8; read as Windows-1252');
     // EDF+ keeps the time-keeping TAL empty; some devices (Cadwell) write their text there.

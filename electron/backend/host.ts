@@ -152,6 +152,7 @@ export function createBackend(opts: BackendOptions): Backend {
                 drafts: async () => (await remoteSigning()).signableDrafts(c),
                 apply: async (sig) => (await remoteSigning()).applyRemoteSignature(c, sig),
                 applyEdit: async (edit) => (await remoteSigning()).applyRemoteEdit(c, edit),
+                applyAction: async (action) => (await import('../services/sync/apply-remote-action')).applyRemoteAction(c, action),
                 charges: async (caseId) => (await import('../services/billing/billing-service')).chargesForServer(c, caseId),
                 afterApplied: async (caseId) => (await remoteSigning()).deliverAfterRemoteSignature(c, caseId),
               },

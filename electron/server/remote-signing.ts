@@ -12,17 +12,40 @@ import type { Account } from './accounts';
 import { verifyPassword } from './security/password';
 import { ServerError } from './server-error';
 
+export const NO_NPI = 'Your account has no NPI, so no case can be matched to you. Ask the administrator to add it.';
+
+/**
+ * The password asked again before a signature (or a signed addendum): a session left open on a
+ * shared computer does not sign. A wrong one counts as a failed login (the rate limit holds) and
+ * is written to the access log.
+ */
+export async function confirmPassword(pool: pg.Pool, actor: Actor, account: Account, caseId: string, password: string, refusedAction: string, nothingDone: string): Promise<void> {
+  const hash = await pool.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [account.id]);
+  if (await verifyPassword(password.slice(0, 256), hash.rows[0]?.password_hash ?? '')) return;
+  await pool.query('INSERT INTO login_attempts (username, ip, ok) VALUES ($1, $2, false)', [account.username, actor.ip ?? '?']);
+  await logAccess(pool, actor, refusedAction, caseId, { code: 'password' });
+  throw new ServerError('UNAUTHENTICATED', `That password is not right. ${nothingDone}`);
+}
+
+/**
+ * A physician's own words for a report (an interpretation, an addendum): line ends made plain,
+ * trimmed, within the workstation's limit, with no character a report cannot hold.
+ */
+export function cleanReportText(text: string, what: string): string {
+  const clean = text.replace(/\r\n?/g, '\n').trim();
+  if (!clean) throw new ServerError('BAD_INPUT', `Write the ${what} first.`);
+  if (clean.length > 20_000) throw new ServerError('BAD_INPUT', `The ${what} is too long (20,000 characters at most).`);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(clean)) throw new ServerError('BAD_INPUT', `The ${what} contains characters that cannot be stored.`);
+  return clean;
+}
+
 /** A signature made here, waiting for (or answered by) its workstation: the wire shape both ends share. */
 export type PendingSignature = RemoteSignature;
 
 export async function signRemotely(pool: pg.Pool, actor: Actor, account: Account, caseId: string, input: { draftSha256: string; password: string }): Promise<PendingSignature> {
-  if (!account.npi) throw new ServerError('FORBIDDEN', 'Your account has no NPI, so no case can be matched to you. Ask the administrator to add it.');
-  const hash = await pool.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [account.id]);
-  if (!(await verifyPassword(input.password.slice(0, 256), hash.rows[0]?.password_hash ?? ''))) {
-    await pool.query('INSERT INTO login_attempts (username, ip, ok) VALUES ($1, $2, false)', [account.username, actor.ip ?? '?']);
-    await logAccess(pool, actor, 'case.sign_refused', caseId, { code: 'password' });
-    throw new ServerError('UNAUTHENTICATED', 'That password is not right. Nothing was signed.');
-  }
+  if (!account.npi) throw new ServerError('FORBIDDEN', NO_NPI);
+  await confirmPassword(pool, actor, account, caseId, input.password, 'case.sign_refused', 'Nothing was signed.');
   const c = await pool.connect();
   try {
     await c.query('BEGIN');
@@ -41,7 +64,7 @@ export async function signRemotely(pool: pg.Pool, actor: Actor, account: Account
     // Signed here already (waiting, or taken by the workstation before its new status arrived):
     // a second signature of the same report would be a second, meaningless version.
     const earlier = await c.query(`SELECT 1 FROM remote_signatures WHERE case_id = $1 AND state IN ('pending', 'applied')`, [caseId]);
-    if ((earlier.rowCount ?? 0) > 0) throw new ServerError('CONFLICT', 'This report is signed already. A change now is an addendum, on the workstation.');
+    if ((earlier.rowCount ?? 0) > 0) throw new ServerError('CONFLICT', 'This report is signed already. A change now is an addendum.');
     if (row.draft_sha256 !== input.draftSha256) {
       throw new ServerError('CONFLICT', 'The report changed on the workstation while you were reading it (a new event or an edit). Read it again, then sign.');
     }
@@ -109,12 +132,8 @@ export type PendingEdit = RemoteEdit;
 
 /** The physician's interpretation, written here for a case that names them; the workstation applies it as their own text. */
 export async function writeInterpretation(pool: pg.Pool, actor: Actor, account: Account, caseId: string, text: string): Promise<PendingEdit> {
-  if (!account.npi) throw new ServerError('FORBIDDEN', 'Your account has no NPI, so no case can be matched to you. Ask the administrator to add it.');
-  const clean = text.replace(/\r\n?/g, '\n').trim();
-  if (!clean) throw new ServerError('BAD_INPUT', 'Write the interpretation first.');
-  if (clean.length > 20_000) throw new ServerError('BAD_INPUT', 'The interpretation is too long (20,000 characters at most).');
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(clean)) throw new ServerError('BAD_INPUT', 'The interpretation contains characters that cannot be stored.');
+  if (!account.npi) throw new ServerError('FORBIDDEN', NO_NPI);
+  const clean = cleanReportText(text, 'interpretation');
   const found = await pool.query<{ workstation_id: string; status: string }>(
     `SELECT k.workstation_id, k.status FROM ws_cases k
        JOIN ws_people p ON p.workstation_id = k.workstation_id AND p.person_id = k.record->>'physician_id' AND p.role = 'physician' AND p.npi = $2
@@ -123,7 +142,7 @@ export async function writeInterpretation(pool: pg.Pool, actor: Actor, account: 
   );
   const row = found.rows[0];
   if (!row) throw new ServerError('FORBIDDEN', 'This case does not name you as its interpreting physician.');
-  if (!['open', 'capturing', 'closed'].includes(row.status)) throw new ServerError('CONFLICT', 'This report is signed; a change now is an addendum (on the workstation).');
+  if (!['open', 'capturing', 'closed'].includes(row.status)) throw new ServerError('CONFLICT', 'This report is signed; a change now is an addendum.');
   const edit: PendingEdit = { id: crypto.randomUUID(), caseId, sectionId: 'interpretation', text: clean, author: { serverUserId: account.id, name: account.displayName }, at: Date.now() };
   await pool.query(
     `INSERT INTO remote_edits (id, case_id, workstation_id, section_id, text, author_user_id, author_name, at) VALUES ($1, $2, $3, 'interpretation', $4, $5, $6, $7)`,

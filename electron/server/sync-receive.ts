@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { buildTimeline, type Timeline } from '../../shared/domain/timeline';
 import { chargesCsv, type ChargeRow } from '../../shared/billing/charges';
+import { actionsOfCase, type ActionState } from './remote-actions';
 import { eventFromRow, type EventRow as StoredEventRow } from '../../shared/domain/event-row';
 import { checkDates, logAccess, logAccessMany, type Actor } from './access-log';
 import { ServerError } from './server-error';
@@ -240,7 +241,30 @@ export type PracticeCaseDetail = Readonly<{
   signatures: ReadonlyArray<Readonly<{ id: string; signerName: string; signedAt: number; state: string; version: number | null; reason: string | null }>>;
   /** Interpretations written here, and whether the workstation took them. */
   edits: ReadonlyArray<Readonly<{ id: string; authorName: string; at: number; state: string; reason: string | null }>>;
+  /** The signed versions, as signed (the original's sections, each addendum's text), oldest first. */
+  versions: readonly SignedVersionView[];
+  /** Addenda and claim overrides made here, and what the workstation answered. */
+  actions: readonly ActionState[];
 }>;
+
+export type SignedVersionView = Readonly<{
+  version: number;
+  kind: 'original' | 'addendum';
+  signerName: string;
+  signerCredential: string;
+  signedAt: number;
+  sections: ReadonlyArray<Readonly<{ id: string; title: string; text: string }>>;
+  addendumText: string | null;
+}>;
+
+function versionView(row: Record<string, unknown>): SignedVersionView | null {
+  try {
+    const c = JSON.parse(String(row.content)) as { version: number; kind: 'original' | 'addendum'; sections?: Array<{ id: string; title: string; text: string }>; addendumText?: string | null; signer: { name: string; credential: string }; signedAt: number };
+    return { version: c.version, kind: c.kind, signerName: c.signer.name, signerCredential: c.signer.credential, signedAt: c.signedAt, sections: c.sections ?? [], addendumText: c.addendumText ?? null };
+  } catch {
+    return null;
+  }
+}
 
 export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: string, afterLocalId = 0): Promise<PracticeCaseDetail> {
   const c = await pool.query<{ record: Record<string, unknown>; name: string }>('SELECT c.record, w.name FROM ws_cases c JOIN workstations w ON w.id = c.workstation_id WHERE c.case_id = $1', [caseId]);
@@ -258,6 +282,8 @@ export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: stri
     'SELECT id, signer_name, signed_at, state, version, reason FROM remote_signatures WHERE case_id = $1 ORDER BY signed_at',
     [caseId],
   );
+  const versions = await pool.query<{ row: Record<string, unknown> }>('SELECT row FROM ws_report_versions WHERE case_id = $1 ORDER BY version', [caseId]);
+  const actions = await actionsOfCase(pool, caseId);
   await logAccess(pool, actor, 'case.read', caseId, { events: ev.rowCount });
   return {
     record: row.record,
@@ -268,6 +294,8 @@ export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: stri
     timeZone: String(row.record.time_zone ?? 'UTC'),
     signatures: sigs.rows.map((x) => ({ id: x.id, signerName: x.signer_name, signedAt: Number(x.signed_at), state: x.state, version: x.version, reason: x.reason })),
     edits: edits.rows.map((x) => ({ id: x.id, authorName: x.author_name, at: Number(x.at), state: x.state, reason: x.reason })),
+    versions: versions.rows.map((x) => versionView(x.row)).filter((v): v is SignedVersionView => v !== null),
+    actions,
   };
 }
 
@@ -285,6 +313,10 @@ export type WorklistClaim = Readonly<{
   findings: readonly string[];
   minutes: number;
   caseStatus: string;
+  /** Overridden on its workstation: it goes out with the charge export although not clean. */
+  overridden: boolean;
+  /** The last override asked here: waiting for the workstation, applied, or refused with why. */
+  override: Readonly<{ state: string; by: string; reason: string | null }> | null;
 }>;
 
 /** Every workstation's claims, not clean first, then oldest first (each listing logged per case). */
@@ -295,10 +327,11 @@ export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?:
       WHERE ($1::text IS NULL OR date_of_service >= $1) AND ($2::text IS NULL OR date_of_service <= $2)`,
     [range.from ?? null, range.to ?? null],
   );
-  const r = await pool.query<{ case_id: string; name: string; date_of_service: string; clean: boolean; blocking: number; warnings: number; row: Record<string, unknown>; record: Record<string, unknown> | null; status: string | null; age: number }>(
+  const r = await pool.query<{ case_id: string; name: string; date_of_service: string; clean: boolean; blocking: number; warnings: number; row: Record<string, unknown>; record: Record<string, unknown> | null; status: string | null; age: number; o_state: string | null; o_by: string | null; o_reason: string | null }>(
     `SELECT q.case_id, w.name, q.date_of_service, q.clean, q.blocking, q.warnings, q.row, c.record, c.status,
-            (current_date - q.date_of_service::date) AS age
+            (current_date - q.date_of_service::date) AS age, o.state AS o_state, o.author_name AS o_by, o.reason AS o_reason
        FROM ws_claims q JOIN workstations w ON w.id = q.workstation_id LEFT JOIN ws_cases c ON c.case_id = q.case_id
+       LEFT JOIN LATERAL (SELECT state, author_name, reason FROM remote_actions a WHERE a.case_id = q.case_id AND a.kind = 'claimOverride' ORDER BY at DESC LIMIT 1) o ON true
       WHERE ($1::text IS NULL OR q.date_of_service >= $1) AND ($2::text IS NULL OR q.date_of_service <= $2)
       ORDER BY q.clean, q.date_of_service, q.case_id LIMIT $3`,
     [range.from ?? null, range.to ?? null, Math.min(range.limit ?? 1000, 10_000)],
@@ -322,6 +355,9 @@ export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?:
       findings,
       minutes: Number(x.row.minutes ?? 0),
       caseStatus: x.status ?? 'unknown',
+      // The workstation's "clean" is "may be exported": clean, or overridden with blocking findings.
+      overridden: x.clean && x.blocking > 0,
+      override: x.o_state ? { state: x.o_state, by: x.o_by ?? '', reason: x.o_reason } : null,
     };
   });
   await logAccessMany(pool, actor, 'claim.list', list.map((c) => c.caseId));

@@ -33,3 +33,20 @@ export type RemoteEdit = Readonly<{
 }>;
 
 export type RemoteOutcome = Readonly<{ state: 'applied'; version: number }> | Readonly<{ state: 'refused'; reason: string }>;
+
+/** Who did something on the practice server (authenticated there: password and second factor). */
+export type RemoteAuthor = Readonly<{ serverUserId: string; name: string; credential: string; npi: string | null }>;
+
+/**
+ * Something a person did on the practice server for one case, applied on its workstation in
+ * their name (or refused there, with why):
+ * - `addendum`: the interpreting physician's addendum to the signed report, signed with their
+ *   password; `afterVersion` is the last signed version they read.
+ * - `claimOverride`: a biller lets a claim that is not clean be exported, with a reason; `rules`
+ *   are the scrubber's findings they read (a claim that has other blocking findings by the time it
+ *   is applied is refused: nobody overrides what they did not see).
+ */
+export type RemoteAction = Readonly<{ id: string; caseId: string; author: RemoteAuthor; at: number }> &
+  (Readonly<{ kind: 'addendum'; text: string; afterVersion: number }> | Readonly<{ kind: 'claimOverride'; reason: string; rules: readonly string[] }>);
+
+export type RemoteActionKind = RemoteAction['kind'];

@@ -17,6 +17,7 @@ import { certificateFingerprint } from '../security/certificate';
 import type { ServerConfig } from '../server-config';
 import { ServerError } from '../server-error';
 import { pendingEditsFor, pendingFor, settle, settleEdit, signRemotely, writeInterpretation } from '../remote-signing';
+import { addendumRemotely, overrideRemotely, pendingActionsFor, settleAction } from '../remote-actions';
 import { claimWorklist, listPracticeCases, physicianQueue, practiceCharges, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
@@ -242,7 +243,39 @@ function routes(deps: ServerDeps): Route[] {
       pattern: '/api/sync/pull',
       who: ['workstation'],
       handle: async ({ caller }) =>
-        caller.kind === 'workstation' ? { json: { edits: await pendingEditsFor(pool, caller.workstation.id), signatures: await pendingFor(pool, caller.workstation.id) } } : { json: { edits: [], signatures: [] } },
+        caller.kind === 'workstation'
+          ? { json: { edits: await pendingEditsFor(pool, caller.workstation.id), signatures: await pendingFor(pool, caller.workstation.id), actions: await pendingActionsFor(pool, caller.workstation.id) } }
+          : { json: { edits: [], signatures: [], actions: [] } },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/sync/actions/:id/outcome',
+      who: ['workstation'],
+      handle: async ({ caller, params, body }) => {
+        if (caller.kind === 'workstation') await settleAction(pool, caller.workstation.id, params.id ?? '', body);
+        return { json: { ok: true } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/cases/:id/addendum',
+      who: ['physician'],
+      handle: async ({ caller, params, body }) => {
+        if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Physicians only.');
+        const a = await addendumRemotely(pool, actorOf(caller), caller.account, params.id ?? '', { text: str(body, 'text', 20_000), password: str(body, 'password', 256) });
+        return { status: 202, json: { action: { id: a.id, state: 'pending', at: a.at } } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/claims/:id/override',
+      who: ['billing', 'admin'],
+      handle: async ({ caller, params, body }) => {
+        if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Billing only.');
+        const rules = Array.isArray(body.rules) ? body.rules.filter((r): r is string => typeof r === 'string').slice(0, 100) : [];
+        const a = await overrideRemotely(pool, actorOf(caller), caller.account, params.id ?? '', { reason: str(body, 'reason', 2000), rules });
+        return { status: 202, json: { action: { id: a.id, state: 'pending', at: a.at } } };
+      },
     },
     {
       method: 'POST',

@@ -209,6 +209,32 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'what people do here for a case and its workstation applies: addenda, claim overrides',
+    sql: `
+      CREATE TABLE remote_actions (
+        id uuid PRIMARY KEY,
+        case_id text NOT NULL,
+        workstation_id uuid NOT NULL REFERENCES workstations(id),
+        kind text NOT NULL CHECK (kind IN ('addendum', 'claimOverride')),
+        body jsonb NOT NULL,
+        author_user_id uuid NOT NULL REFERENCES users(id),
+        author_name text NOT NULL,
+        author_credential text NOT NULL,
+        author_npi text,
+        at bigint NOT NULL,
+        state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'applied', 'refused')),
+        version integer,
+        reason text,
+        settled_at timestamptz
+      );
+      CREATE INDEX remote_actions_ws ON remote_actions (workstation_id, state, at);
+      CREATE INDEX remote_actions_case ON remote_actions (case_id, at);
+      -- One override waiting per claim: a second click is the same request.
+      CREATE UNIQUE INDEX remote_actions_one_override ON remote_actions (case_id) WHERE kind = 'claimOverride' AND state = 'pending';
+    `,
+  },
 ];
 
 export const LATEST_SERVER_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.version;

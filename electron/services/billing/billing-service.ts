@@ -168,11 +168,20 @@ export function overrideClaim(ctx: ServiceContext, a: ArgsOut<'overrideClaim'>):
     notAllowedCode: 'no_rights',
     nothingDone: 'Nothing was changed.',
   });
-  const findings = current.findings.filter((f) => f.severity === 'block').map(findingKey);
+  return commitOverride(ctx, c, current, { id: user.id, name: user.name }, a.reason, `user:${user.id}`);
+}
+
+/**
+ * Store an override of the claim's blocking findings as they stand (`current`), by `user`, and
+ * audit it: the one path for an override made here and one made on the practice server
+ * (`remote` says which server action it was).
+ */
+export function commitOverride(ctx: ServiceContext, c: CaseRecord, current: ClaimView, user: Readonly<{ id: string; name: string }>, reason: string, actor: string, remote?: Readonly<Record<string, unknown>>): ClaimView {
+  const blocking = current.findings.filter((f) => f.severity === 'block');
   ctx.store.write(() => {
-    ctx.store.billing.addOverride({ caseId: c.id, userId: user.id, userName: user.name, reason: a.reason, findings, at: ctx.now() });
+    ctx.store.billing.addOverride({ caseId: c.id, userId: user.id, userName: user.name, reason, findings: blocking.map(findingKey), at: ctx.now() });
     // The reason is the user's words about the claim, not patient data; the rules go in the detail.
-    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'claim.override', caseId: c.id, detail: { rules: [...new Set(current.findings.filter((f) => f.severity === 'block').map((f) => f.rule))], reason: a.reason } }, ctx.now());
+    ctx.store.audit.append({ actor, action: 'claim.override', caseId: c.id, detail: { rules: [...new Set(blocking.map((f) => f.rule))], reason, ...(remote ? { remote } : {}) } }, ctx.now());
   });
   ctx.emit({ name: 'claimChanged', payload: { caseId: c.id } });
   return caseClaim(ctx, c);

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/domain/audit';
 import { signingBlockers } from '../../../shared/report/sign-rules';
-import type { RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../../../shared/domain/remote-signing';
+import type { RemoteAuthor, RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../../../shared/domain/remote-signing';
+import type { UserRole } from '../../../shared/domain/user';
 import type { SignedContent } from '../../../shared/report/report';
 import type { ServiceContext } from '../context';
 import { AppError } from '../store/store-errors';
@@ -58,17 +59,20 @@ function draftOf(ctx: ServiceContext, caseId: string, report: ReturnType<typeof 
   };
 }
 
-/** The local account a remote physician's versions name (never able to sign here: it has no PIN). */
-function remoteUser(ctx: ServiceContext, sig: RemoteSignature): Signer {
-  const id = `remote:${sig.signer.serverUserId}`;
+/**
+ * The local account that names a practice-server user here (their versions, overrides): never
+ * able to sign or override here itself, as it has no PIN. Made at their first act.
+ */
+export function remoteUser(ctx: ServiceContext, author: RemoteAuthor, role: UserRole): Signer {
+  const id = `remote:${author.serverUserId}`;
   const existing = ctx.store.users.get(id);
   if (!existing) {
-    // User names are unique here, and the physician may also have a local account.
-    let name = `${sig.signer.name} (practice server)`;
-    for (let n = 2; ctx.store.users.findByName(name); n++) name = `${sig.signer.name} (practice server ${n})`;
-    ctx.store.users.insert({ id, name, role: 'physician', personId: null, pinHash: null, active: true }, ctx.now());
+    // User names are unique here, and the person may also have a local account.
+    let name = `${author.name} (practice server)`;
+    for (let n = 2; ctx.store.users.findByName(name); n++) name = `${author.name} (practice server ${n})`;
+    ctx.store.users.insert({ id, name, role, personId: null, pinHash: null, active: true }, ctx.now());
   }
-  return { userId: id, name: sig.signer.name, credential: sig.signer.credential };
+  return { userId: id, name: author.name, credential: author.credential };
 }
 
 /**
@@ -87,13 +91,13 @@ export function applyRemoteSignature(ctx: ServiceContext, sig: RemoteSignature):
 }
 
 /** The answer already given to a signature or edit from the server (its answer was lost on the way back), if any. */
-function answered(ctx: ServiceContext, id: string): RemoteOutcome | null {
+export function answered(ctx: ServiceContext, id: string): RemoteOutcome | null {
   const seen = ctx.store.db.prepare('SELECT outcome, version, reason FROM sync_remote_signatures WHERE id = ?').get(id) as { outcome: string; version: number | null; reason: string | null } | undefined;
   if (!seen) return null;
   return seen.outcome === 'applied' ? { state: 'applied', version: seen.version ?? 0 } : { state: 'refused', reason: seen.reason ?? '' };
 }
 
-function recordAnswer(ctx: ServiceContext, id: string, caseId: string, o: RemoteOutcome): void {
+export function recordAnswer(ctx: ServiceContext, id: string, caseId: string, o: RemoteOutcome): void {
   ctx.store.db
     .prepare('INSERT INTO sync_remote_signatures (id, case_id, outcome, version, reason, at) VALUES (?, ?, ?, ?, ?, ?)')
     .run(id, caseId, o.state, o.state === 'applied' && o.version > 0 ? o.version : null, o.state === 'refused' ? o.reason : null, ctx.now());
@@ -111,7 +115,7 @@ function decide(ctx: ServiceContext, sig: RemoteSignature): RemoteOutcome {
     const sameText = coveredSha(JSON.parse(original.content) as SignedContent) === sig.draftSha256;
     const when = new Date(sig.signedAt).toISOString().replace('T', ' ').slice(0, 16);
     const text = `Also signed on the practice server by ${sig.signer.name}${sig.signer.credential ? `, ${sig.signer.credential}` : ''} at ${when} UTC, for ${sameText ? 'the same report text' : 'an earlier draft of this report'}, while it was being signed on this workstation (version ${original.version}, ${original.signerName}). Both signatures are kept.`;
-    const stored = commitAddendum(ctx, c, last, remoteUser(ctx, sig), text, Math.max(sig.signedAt, last.signedAt + 1), `remote:${sig.signer.serverUserId}`, remote);
+    const stored = commitAddendum(ctx, c, last, remoteUser(ctx, sig.signer, 'physician'), text, Math.max(sig.signedAt, last.signedAt + 1), `remote:${sig.signer.serverUserId}`, remote);
     return { state: 'applied', version: stored.version };
   }
   if (c.status !== 'closed') return { state: 'refused', reason: 'The case was reopened on the workstation after you read it; it comes back to your queue when it is closed again.' };
@@ -121,7 +125,7 @@ function decide(ctx: ServiceContext, sig: RemoteSignature): RemoteOutcome {
     return { state: 'refused', reason: 'The report changed on the workstation after you read it (a new event or an edit). Read it again and sign.' };
   }
   if (draft.blockers.length > 0) return { state: 'refused', reason: `Not signed. ${draft.blockers.join(' ')}` };
-  const stored = commitOriginal(ctx, c, report, remoteUser(ctx, sig), sig.signedAt, `remote:${sig.signer.serverUserId}`, remote);
+  const stored = commitOriginal(ctx, c, report, remoteUser(ctx, sig.signer, 'physician'), sig.signedAt, `remote:${sig.signer.serverUserId}`, remote);
   return { state: 'applied', version: stored.version };
 }
 

@@ -9,7 +9,7 @@ import type { SyncStatus } from '../../../shared/domain/sync';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import { fetchPinnedCertificate, normalizeFingerprint, PracticeServerError, requestJson } from './practice-client';
-import type { RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../../../shared/domain/remote-signing';
+import type { RemoteAction, RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../../../shared/domain/remote-signing';
 import type { Batch, PracticeLink, RecordOut } from './sync-repo';
 
 export const BATCH_LIMITS = { records: 200, events: 2000, audit: 2000 } as const;
@@ -32,6 +32,8 @@ export type SyncEngineOptions = Readonly<{
     drafts: () => Promise<SignableDraft[]>;
     apply: (sig: RemoteSignature) => Promise<RemoteOutcome>;
     applyEdit: (edit: RemoteEdit) => Promise<RemoteOutcome>;
+    /** An addendum or a claim override made on the server (optional: a host without them refuses nothing, it just does not pull them). */
+    applyAction?: (action: RemoteAction) => Promise<RemoteOutcome>;
     /** A closed case's charge lines (or why none), sent with its claim summary for the office's export. */
     charges?: (caseId: string) => Promise<Readonly<{ exportable: boolean; rows: readonly unknown[]; why: string | null }>>;
     afterApplied: (caseId: string) => Promise<void>;
@@ -124,7 +126,12 @@ export class SyncEngine {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      if (this.#running) return;
+      // A run of "sync now" under way: try again after it (returning here stopped the background
+      // loop for good: pressing Sync while it ran ended syncing until the next start).
+      if (this.#running) {
+        this.#schedule(this.#o.pollMs ?? 500);
+        return;
+      }
       const run = this.#drain().finally(() => {
         // Retrying is one refused connection every few seconds: cheap, and a signature made while
         // the OR was cut off arrives within seconds of the server being reachable again.
@@ -228,6 +235,17 @@ export class SyncEngine {
         // The signed version and its case status are news for the server too: sent on the next round.
         this.#draftMark = null;
         await this.#o.remote.afterApplied(sig.caseId).catch((e: unknown) => this.#o.log.error('sync.remote_delivery_failed', e));
+      }
+    }
+    const applyAction = this.#o.remote.applyAction;
+    if (!applyAction) return;
+    for (const action of (r.body.actions ?? []) as RemoteAction[]) {
+      const outcome = await applyAction(action);
+      await requestJson(link, 'POST', `/api/sync/actions/${encodeURIComponent(action.id)}/outcome`, { credential, body: outcome, timeoutMs: 10_000 });
+      this.#o.log.info('sync.remote_action', { kind: action.kind, state: outcome.state });
+      // A signed addendum goes to the EHR as the signature did: the physician is not here to send it.
+      if (outcome.state === 'applied' && action.kind === 'addendum') {
+        await this.#o.remote.afterApplied(action.caseId).catch((e: unknown) => this.#o.log.error('sync.remote_delivery_failed', e));
       }
     }
   }

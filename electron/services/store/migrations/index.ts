@@ -8,9 +8,10 @@ import { migration0005 } from './0005-delivery';
 import { migration0006 } from './0006-practice';
 import { migration0007 } from './0007-audit-anchor';
 import { migration0008 } from './0008-sync';
+import { migration0009 } from './0009-sync-claim-answers';
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

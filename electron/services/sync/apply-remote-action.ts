@@ -1,0 +1,57 @@
+/**
+ * Applying on this workstation what a person did for one of its cases on the practice server
+ * (#17): a physician's signed addendum, a biller's claim override. Each goes through the same
+ * commit path as if done here (a new signed version; an override with its audit entry), in that
+ * person's name, or is refused with a reason they can act on. Idempotent: an action seen again
+ * (its answer to the server was lost) gets the same answer and changes nothing.
+ */
+import type { RemoteAction, RemoteOutcome } from '../../../shared/domain/remote-signing';
+import type { ServiceContext } from '../context';
+import { commitAddendum } from '../report/report-service';
+import { answered, recordAnswer, remoteUser } from '../report/remote-signature';
+import { caseClaim, commitOverride } from '../billing/billing-service';
+
+export function applyRemoteAction(ctx: ServiceContext, action: RemoteAction): RemoteOutcome {
+  const seen = answered(ctx, action.id);
+  if (seen) return seen;
+  return ctx.store.write((): RemoteOutcome => {
+    const outcome = action.kind === 'addendum' ? addendum(ctx, action) : override(ctx, action);
+    recordAnswer(ctx, action.id, action.caseId, outcome);
+    if (outcome.state === 'refused') {
+      ctx.store.audit.append({ actor: `remote:${action.author.serverUserId}`, action: 'sync.remote_refused', caseId: action.caseId, detail: { actionId: action.id, kind: action.kind } }, ctx.now());
+    }
+    return outcome;
+  });
+}
+
+type Of<K extends RemoteAction['kind']> = Extract<RemoteAction, { kind: K }>;
+
+function addendum(ctx: ServiceContext, a: Of<'addendum'>): RemoteOutcome {
+  const c = ctx.store.cases.get(a.caseId);
+  if (!c) return { state: 'refused', reason: 'This workstation no longer has the case.' };
+  const last = ctx.store.report.versions(c.id).at(-1);
+  if (!last) return { state: 'refused', reason: 'The report is not signed on the workstation (it was reopened?): nothing to add an addendum to.' };
+  // A version signed after the one the physician read (another addendum) does not stop theirs:
+  // addenda only add, each after the last, and each names its parent.
+  const stored = commitAddendum(ctx, c, last, remoteUser(ctx, a.author, 'physician'), a.text, Math.max(a.at, last.signedAt + 1), `remote:${a.author.serverUserId}`, {
+    actionId: a.id,
+    npi: a.author.npi,
+    afterVersion: a.afterVersion,
+  });
+  return { state: 'applied', version: stored.version };
+}
+
+function override(ctx: ServiceContext, a: Of<'claimOverride'>): RemoteOutcome {
+  const c = ctx.store.cases.get(a.caseId);
+  if (!c) return { state: 'refused', reason: 'This workstation no longer has the case.' };
+  const current = caseClaim(ctx, c);
+  if (current.clean) return { state: 'refused', reason: 'The claim is clean now on the workstation: there is nothing to override.' };
+  if (current.exportable) return { state: 'applied', version: 0 };
+  const seen = new Set(a.rules);
+  const unseen = [...new Set(current.findings.filter((f) => f.severity === 'block' && !seen.has(f.rule)).map((f) => f.rule))];
+  if (unseen.length > 0) {
+    return { state: 'refused', reason: `The claim changed on the workstation after you read it (now also: ${unseen.join(', ')}). Read it again, then override.` };
+  }
+  commitOverride(ctx, c, current, { id: remoteUser(ctx, a.author, 'billing').userId, name: a.author.name }, a.reason, `remote:${a.author.serverUserId}`, { actionId: a.id });
+  return { state: 'applied', version: 0 };
+}

@@ -1,0 +1,186 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
+import { until } from '../helpers/patience';
+import { addUser, loginCookie, request, serverCli, startTestServer, type TestServer } from '../helpers/practice-server';
+import { tempDir } from '../helpers/temp-dir';
+
+const NPI = '1234567893';
+const PASSWORD = 'a long enough passphrase';
+let s: TestServer;
+let doctor: string;
+let billing: string;
+const backends: TestBackend[] = [];
+
+beforeAll(async () => {
+  s = await startTestServer();
+  doctor = await loginCookie(s, 'dr.addenda', await addUser(s.dir, 'dr.addenda', ['physician'], { npi: NPI }));
+  billing = await loginCookie(s, 'billing.office', await addUser(s.dir, 'billing.office', ['billing']));
+});
+
+afterAll(async () => {
+  for (const b of backends) await b.close();
+  await s?.stop();
+});
+
+async function joined(name: string, opts: { background: boolean }): Promise<TestBackend> {
+  const b = testBackend({ sync: opts.background, deliver: opts.background });
+  backends.push(b);
+  const code = JSON.parse((await serverCli(['enroll-code', '--dir', s.dir, '--workstation', name, '--json'])).stdout).code as string;
+  await b.ok('enrollSync', { url: `https://127.0.0.1:${s.server.port}`, fingerprint: s.server.fingerprint, code });
+  return b;
+}
+
+/** A closed case naming the remote physician, monitoring captured, the report complete (not signed). */
+async function closedCase(b: TestBackend, tag: string): Promise<string> {
+  let doc = (await b.ok('listPeople', { role: 'physician' })).find((p) => p.npi === NPI);
+  doc ??= await b.ok('createPerson', { role: 'physician', lastName: 'Remote', firstName: 'Rosa', credential: 'MD', npi: NPI });
+  const c = await b.ok('createCase', sampleCase({ physicianId: doc.id, readerLocation: 'remote' }));
+  const t0 = Date.now() - 3 * 3600_000;
+  const note = (min: number, text: string, kind: 'note' | 'monitoring_start' | 'monitoring_end' = 'note') =>
+    b.ok('addNote', { caseId: c.id, text, occurredAt: t0 + min * 60_000, clientId: `${tag}-${min}-${kind}`, kind });
+  await note(0, 'Monitoring start', 'monitoring_start');
+  for (let m = 5; m < 60; m += 5) await note(m, `Check ${m}: all modalities at baseline`);
+  await note(65, 'Monitoring end', 'monitoring_end');
+  await b.ok('setCaseStatus', { id: c.id, status: 'closed' });
+  await completeReport(b, c.id, 'Monitoring as documented; no significant change.');
+  return c.id;
+}
+
+async function signRemotely(b: TestBackend, caseId: string): Promise<void> {
+  await b.ok('syncNow', {});
+  const draft = (await request(s, 'GET', `/api/cases/${caseId}`, { cookie: doctor })).body.draft as { draftSha256: string };
+  expect((await request(s, 'POST', `/api/cases/${caseId}/sign`, { cookie: doctor, body: { draftSha256: draft.draftSha256, password: PASSWORD } })).status).toBe(202);
+  await b.ok('syncNow', {});
+  await b.ok('syncNow', {});
+}
+
+describe('addenda from the practice server (real PostgreSQL, HTTPS, SQLite workstations)', () => {
+  it('the physician adds a signed addendum to the report from the page; the workstation stores it as theirs and sends the amended report to the EHR', async () => {
+    const b = await joined('OR A1', { background: true });
+    const admin = await b.ok('saveUser', { user: { name: 'Ada Admin', role: 'admin' } });
+    await b.ok('setUserPin', { id: admin.id, newPin: 'admin-pin-1' });
+    const drop = tempDir();
+    await b.ok('saveEhrSettings', { settings: { destinations: [{ kind: 'folder', id: 'scans', name: 'Scanning share', path: drop, sidecar: 'none' }] }, userId: 'Ada Admin', pin: 'admin-pin-1' });
+    const caseId = await closedCase(b, 'a1');
+    const addendum = (cookie: string, body: Record<string, unknown>) => request(s, 'POST', `/api/cases/${caseId}/addendum`, { cookie, body });
+
+    // Before the report is signed, there is nothing to add to.
+    await until('the case on the server', async () => (await request(s, 'GET', `/api/cases/${caseId}`, { cookie: doctor })).status === 200);
+    const early = await addendum(doctor, { text: 'Too early.', password: PASSWORD });
+    expect(early.status).toBe(409);
+    expect(early.body.message).toMatch(/not signed yet/);
+
+    await signRemotely(b, caseId);
+    await until('the signed version on the server', async () => ((await request(s, 'GET', `/api/cases/${caseId}`, { cookie: doctor })).body.versions ?? []).length === 1);
+    await until('the signed report in the EHR drop folder', () => fs.readdirSync(drop).filter((f) => f.endsWith('.pdf')).length === 1);
+
+    expect((await addendum(doctor, { text: 'Late finding.', password: 'not my password' })).status).toBe(401);
+    expect((await addendum(billing, { text: 'Late finding.', password: PASSWORD })).status).toBe(403);
+    expect((await addendum(doctor, { text: '   ', password: PASSWORD })).status).toBe(400);
+    const text = 'On review of the recorded traces, the right TcMEP amplitude drop at 10:42 recovered fully by 10:50.';
+    const ok = await addendum(doctor, { text, password: PASSWORD });
+    expect(ok.status).toBe(202);
+
+    await until('the addendum on the workstation', async () => (await b.ok('getReport', { caseId })).versions.length === 2);
+    const v = (await b.ok('getReport', { caseId })).versions[1]!;
+    expect(v).toMatchObject({ version: 2, kind: 'addendum', signerName: 'Synthetic dr.addenda', addendumText: text });
+    expect((await b.ok('getCase', { id: caseId })).case.status).not.toBe('signed');
+    await until('the amended report in the EHR drop folder too', () => fs.readdirSync(drop).filter((f) => f.endsWith('.pdf')).length === 2);
+
+    await until('the page to show it applied, with the version it became', async () => {
+      const d = (await request(s, 'GET', `/api/cases/${caseId}`, { cookie: doctor })).body;
+      return d.actions?.[0]?.state === 'applied' && d.actions[0].version === 2 && d.versions.length === 2;
+    });
+    const page = (await request(s, 'GET', `/api/cases/${caseId}`, { cookie: doctor })).body;
+    expect(page.versions[1]).toMatchObject({ version: 2, kind: 'addendum', addendumText: text, signerName: 'Synthetic dr.addenda' });
+    expect(page.versions[0].sections.find((x: { id: string }) => x.id === 'interpretation').text).toBe('Monitoring as documented; no significant change.');
+
+    // The audit chain holds it, naming the server's user; the access log names the act.
+    const audit = await b.ok('verifyAudit', { caseId });
+    expect(audit.intact).toBe(true);
+    const log = await s.db.pool.query(`SELECT action FROM access_log WHERE case_id = $1 AND action LIKE 'case.addendum%' ORDER BY id`, [caseId]);
+    expect(log.rows.map((r) => r.action)).toEqual(['case.addendum_refused', 'case.addendum']);
+  });
+
+  it('an addendum seen twice (its answer lost on the way back) is stored once', async () => {
+    const b = await joined('OR A2', { background: false });
+    const caseId = await closedCase(b, 'a2');
+    await signRemotely(b, caseId);
+    expect((await request(s, 'POST', `/api/cases/${caseId}/addendum`, { cookie: doctor, body: { text: 'Once only.', password: PASSWORD } })).status).toBe(202);
+    await b.ok('syncNow', {});
+    expect((await b.ok('getReport', { caseId })).versions).toHaveLength(2);
+    await s.db.pool.query(`UPDATE remote_actions SET state = 'pending' WHERE case_id = $1`, [caseId]);
+    await b.ok('syncNow', {});
+    expect((await b.ok('getReport', { caseId })).versions).toHaveLength(2);
+    expect((await s.db.pool.query(`SELECT state, version FROM remote_actions WHERE case_id = $1`, [caseId])).rows).toEqual([{ state: 'applied', version: 2 }]);
+  });
+});
+
+describe('claim overrides from the billing office', () => {
+  type Row = { caseId: string; clean: boolean; findings: string[]; overridden: boolean; override: { state: string; by: string; reason: string | null } | null };
+  const worklistRow = async (caseId: string): Promise<Row | undefined> =>
+    ((await request(s, 'GET', '/api/claims', { cookie: billing })).body.claims as Row[]).find((c) => c.caseId === caseId);
+
+  it('a biller overrides a claim that is not clean, with a reason; the workstation stores the override in their name and the claim goes out with the charges', async () => {
+    const b = await joined('OR B1', { background: false });
+    const caseId = await closedCase(b, 'b1');
+    await b.ok('syncNow', {});
+    const before = (await worklistRow(caseId))!;
+    expect(before.clean).toBe(false);
+    expect(before.findings.length).toBeGreaterThan(0);
+    expect(before.overridden).toBe(false);
+    const override = (cookie: string, body: Record<string, unknown>) => request(s, 'POST', `/api/claims/${caseId}/override`, { cookie, body });
+
+    expect((await override(doctor, { reason: 'Documented by the surgeon separately.', rules: before.findings })).status).toBe(403);
+    expect((await override(billing, { reason: 'short', rules: before.findings })).status).toBe(400);
+    const stale = await override(billing, { reason: 'Documented by the surgeon separately.', rules: before.findings.slice(1) });
+    expect(stale.status).toBe(409);
+    expect(stale.body.message).toMatch(/changed on its workstation while you were reading it/);
+    const reason = 'Payer agreed by phone, reference 12345.';
+    expect((await override(billing, { reason, rules: before.findings })).status).toBe(202);
+    expect((await override(billing, { reason, rules: before.findings })).status).toBe(409);
+    expect((await worklistRow(caseId))!.override).toMatchObject({ state: 'pending', by: 'Synthetic billing.office' });
+
+    await b.ok('syncNow', {});
+    const claim = await b.ok('getClaim', { caseId });
+    expect(claim.exportable).toBe(true);
+    expect(claim.override).toMatchObject({ by: 'Synthetic billing.office', reason });
+    await b.ok('syncNow', {});
+    const after = (await worklistRow(caseId))!;
+    expect(after.overridden).toBe(true);
+    expect(after.override).toMatchObject({ state: 'applied' });
+    // The office's charge export takes it now.
+    const dos = (await b.ok('getCase', { id: caseId })).case.dateOfService;
+    const charges = await request(s, 'GET', `/api/charges?from=${dos}&to=${dos}&format=json`, { cookie: billing });
+    expect(charges.status).toBe(200);
+    expect(charges.body.skipped.map((x: { caseId: string }) => x.caseId)).not.toContain(caseId);
+    expect(JSON.parse(charges.body.content).some((r: { caseId?: string; case_id?: string }) => (r.caseId ?? r.case_id) === caseId)).toBe(true);
+    expect((await b.ok('verifyAudit', { caseId })).intact).toBe(true);
+    // A claim overridden already is not overridden twice.
+    expect((await override(billing, { reason, rules: before.findings })).status).toBe(409);
+  });
+
+  it('an override that does not cover what the claim says now on the workstation is refused there, with why', async () => {
+    const b = await joined('OR B2', { background: false });
+    const caseId = await closedCase(b, 'b2');
+    await b.ok('syncNow', {});
+    const row = (await worklistRow(caseId))!;
+    // As if the biller had read the claim before its latest findings arrived: the server's copy
+    // says nothing of them, the workstation does.
+    const ws = (await s.db.pool.query(`SELECT workstation_id FROM ws_claims WHERE case_id = $1`, [caseId])).rows[0].workstation_id;
+    const users = await s.db.pool.query(`SELECT id FROM users WHERE username = 'billing.office'`);
+    await s.db.pool.query(
+      `INSERT INTO remote_actions (id, case_id, workstation_id, kind, body, author_user_id, author_name, author_credential, author_npi, at)
+       VALUES (gen_random_uuid(), $1, $2, 'claimOverride', $3, $4, 'Synthetic billing.office', '', NULL, $5)`,
+      [caseId, ws, JSON.stringify({ reason: 'An older reading of the claim.', rules: [] }), users.rows[0].id, Date.now()],
+    );
+    await b.ok('syncNow', {});
+    expect((await b.ok('getClaim', { caseId })).exportable).toBe(false);
+    const r = (await s.db.pool.query(`SELECT state, reason FROM remote_actions WHERE case_id = $1`, [caseId])).rows[0];
+    expect(r.state).toBe('refused');
+    const named = /^The claim changed on the workstation after you read it \(now also: (.+)\)\. Read it again, then override\.$/.exec(r.reason);
+    expect(named).not.toBeNull();
+    for (const rule of named![1]!.split(', ')) expect(row.findings).toContain(rule);
+  });
+});

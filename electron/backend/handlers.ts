@@ -50,9 +50,10 @@ function lazy<T, M extends Method>(load: () => Promise<T>, pick: (m: T) => Handl
 /**
  * A case's claim is indexed for the cross-case rules and the practice dashboard: refresh it when
  * the case closes, its record (reader, payer, room) changes, it is imported or its report is
- * signed. The change itself has happened: a failure here is logged, not returned.
+ * signed (here, or on the practice server). The change itself has happened: a failure here is
+ * logged, not returned.
  */
-async function reindexClaim(ctx: ServiceContext, caseId: string): Promise<void> {
+export async function reindexClaim(ctx: ServiceContext, caseId: string): Promise<void> {
   const c = ctx.store.cases.get(caseId);
   if (!c) return;
   try {

@@ -18,7 +18,7 @@ import { removeImportLeftovers } from '../services/casefile/import-staging';
 import type { DemoHandle } from '../demo/demo-capture';
 import type * as DemoRuntimeModule from '../demo/demo-runtime';
 import { loadProcedure } from '../../shared/contract/load-procedure';
-import { afterImport, handlers, warmHandlers } from './handlers';
+import { afterImport, handlers, reindexClaim, warmHandlers } from './handlers';
 import type { CaseFileBytes } from '../services/casefile/casefile-service';
 import type { CaseFileImport } from '../../shared/casefile/case-file';
 import { CaptureService } from '../services/capture/capture-service';
@@ -26,6 +26,7 @@ import { DeliveryWorker } from '../services/ehr/delivery-worker';
 import { AiRuntime } from '../services/ai/ai-runtime';
 import type { AiKeySource } from '../../shared/report/ai-run';
 import type { SyncEngine } from '../services/sync/sync-engine';
+import type { RemoteOutcome } from '../../shared/domain/remote-signing';
 
 export type DemoRuntime = typeof DemoRuntimeModule;
 
@@ -134,6 +135,10 @@ export function createBackend(opts: BackendOptions): Backend {
     },
   });
   const ai = new AiRuntime(opts.aiKey ?? null);
+  const afterRemote = async (c: ServiceContext, caseId: string, o: RemoteOutcome): Promise<RemoteOutcome> => {
+    if (o.state === 'applied') await reindexClaim(c, caseId);
+    return o;
+  };
   let sync: Promise<SyncEngine> | null = null;
   let closing = false;
   const loadSync = (): Promise<SyncEngine> =>
@@ -150,9 +155,10 @@ export function createBackend(opts: BackendOptions): Backend {
           ? {
               remote: {
                 drafts: async () => (await remoteSigning()).signableDrafts(c),
-                apply: async (sig) => (await remoteSigning()).applyRemoteSignature(c, sig),
+                // A signature or an addendum from the server changes the claim (R16 goes) as one made here does.
+                apply: async (sig) => afterRemote(c, sig.caseId, (await remoteSigning()).applyRemoteSignature(c, sig)),
                 applyEdit: async (edit) => (await remoteSigning()).applyRemoteEdit(c, edit),
-                applyAction: async (action) => (await import('../services/sync/apply-remote-action')).applyRemoteAction(c, action),
+                applyAction: async (action) => afterRemote(c, action.caseId, (await import('../services/sync/apply-remote-action')).applyRemoteAction(c, action)),
                 charges: async (caseId) => (await import('../services/billing/billing-service')).chargesForServer(c, caseId),
                 afterApplied: async (caseId) => (await remoteSigning()).deliverAfterRemoteSignature(c, caseId),
               },

@@ -167,10 +167,10 @@ export function freshTotp(secret: string): string {
 }
 
 /** Add an account through the CLI; returns its TOTP secret. */
-export async function addUser(dir: string, username: string, roles: string[], opts: { password?: string; npi?: string } = {}): Promise<string> {
+export async function addUser(dir: string, username: string, roles: string[], opts: { password?: string; npi?: string; credential?: string } = {}): Promise<string> {
   const password = opts.password ?? 'a long enough passphrase';
   const r = await serverCli(
-    ['user', 'add', '--dir', dir, '--username', username, '--name', `Synthetic ${username}`, ...roles.flatMap((x) => ['--role', x]), ...(opts.npi ? ['--npi', opts.npi] : []), '--password-stdin', '--json'],
+    ['user', 'add', '--dir', dir, '--username', username, '--name', `Synthetic ${username}`, ...roles.flatMap((x) => ['--role', x]), ...(opts.npi ? ['--npi', opts.npi] : []), ...(opts.credential ? ['--credential', opts.credential] : []), '--password-stdin', '--json'],
     `${password}\n`,
   );
   if (r.code !== 0) throw new Error(`user add failed: ${r.stderr}`);

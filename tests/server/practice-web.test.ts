@@ -102,6 +102,24 @@ describe("the practice server's page in the browser (real Chromium, HTTPS, Postg
       const v = (await ws.ok('getReport', { caseId: c.id })).versions;
       expect(v.map((x) => x.signerName)).toEqual(['Synthetic dr.web']);
 
+      // Later, an addendum from the same page: signed with the password, a new version on the workstation.
+      const add = page.getByRole('form', { name: 'Add an addendum' });
+      await add.waitFor();
+      await page.getByLabel('Signed report').getByText('Transient left TA MEP change that recovered').waitFor();
+      await add.getByLabel('Addendum').fill('Reviewed the left TA traces again: full recovery by closure.');
+      await add.getByLabel('Your password, to sign').fill('not my password');
+      await add.getByRole('button', { name: 'Sign addendum' }).click();
+      await expect.poll(() => add.getByRole('alert').textContent()).toContain('That password is not right. No addendum was added.');
+      await add.getByLabel('Your password, to sign').fill('a long enough passphrase');
+      await add.getByRole('button', { name: 'Sign addendum' }).click();
+      await add.getByRole('status').filter({ hasText: 'on the workstation as version 2' }).waitFor();
+      const both = (await ws.ok('getReport', { caseId: c.id })).versions;
+      expect(both.map((x) => [x.kind, x.signerName, x.addendumText])).toEqual([
+        ['original', 'Synthetic dr.web', null],
+        ['addendum', 'Synthetic dr.web', 'Reviewed the left TA traces again: full recovery by closure.'],
+      ]);
+      await page.getByLabel('Signed report').getByText('Addendum (version 2)').waitFor();
+
       // The queue no longer lists it.
       await page.goto(`https://127.0.0.1:${s.server.port}/#/queue`);
       await page.getByText('Nothing is waiting for your signature.').waitFor();
@@ -133,6 +151,17 @@ describe("the practice server's page in the browser (real Chromium, HTTPS, Postg
       const file = await download;
       expect(file.suggestedFilename()).toBe('charges-2026-11-01-to-2026-12-31.csv');
       await exp.getByRole('status').getByText(/Not clean/).first().waitFor();
+      // The office overrides that claim with a reason; its workstation keeps the override in the biller's name.
+      const row = table.locator('tbody tr').filter({ hasText: '2026-11-03' });
+      await row.getByRole('button', { name: 'Override…' }).click();
+      await row.getByLabel('Reason (kept with the claim)').fill('Payer agreed by phone, reference 4711.');
+      await row.getByRole('button', { name: 'Override', exact: true }).click();
+      await until('the override on the workstation', async () => (await ws.ok('getClaim', { caseId: bare.id })).exportable);
+      expect((await ws.ok('getClaim', { caseId: bare.id })).override).toMatchObject({ by: 'Synthetic billing.web', reason: 'Payer agreed by phone, reference 4711.' });
+      await until('the overridden claim back on the server', async () => (await s.db.pool.query('SELECT clean FROM ws_claims WHERE case_id = $1', [bare.id])).rows[0]?.clean === true);
+      await page.reload();
+      await expect.poll(() => table.locator('tbody tr').filter({ hasText: '2026-11-03' }).textContent()).toContain('Overridden');
+      expect(await table.locator('tbody tr').filter({ hasText: '2026-11-03' }).textContent()).toContain('By Synthetic billing.web');
       // The API refuses a billing account's signature whatever the page shows.
       const refused = await page.evaluate(async (id) => (await fetch(`/api/cases/${id}/sign`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ draftSha256: 'a'.repeat(64), password: 'x' }) })).status, bare.id);
       expect(refused).toBe(403);

@@ -14,7 +14,7 @@ const backends: TestBackend[] = [];
 
 beforeAll(async () => {
   s = await startTestServer();
-  doctor = await loginCookie(s, 'dr.addenda', await addUser(s.dir, 'dr.addenda', ['physician'], { npi: NPI }));
+  doctor = await loginCookie(s, 'dr.addenda', await addUser(s.dir, 'dr.addenda', ['physician'], { npi: NPI, credential: 'MD' }));
   billing = await loginCookie(s, 'billing.office', await addUser(s.dir, 'billing.office', ['billing']));
 });
 
@@ -74,6 +74,11 @@ describe('addenda from the practice server (real PostgreSQL, HTTPS, SQLite works
     await signRemotely(b, caseId);
     await until('the signed version on the server', async () => ((await request(s, 'GET', `/api/cases/${caseId}`, { cookie: doctor })).body.versions ?? []).length === 1);
     await until('the signed report in the EHR drop folder', () => fs.readdirSync(drop).filter((f) => f.endsWith('.pdf')).length === 1);
+    // Signed remotely, the claim is computed again as after a signature here: the office no longer sees "not signed" (R16).
+    await until('the claim without R16 on the server', async () => {
+      const r = await s.db.pool.query(`SELECT row->>'top_rules' AS rules FROM ws_claims WHERE case_id = $1`, [caseId]);
+      return r.rows[0] !== undefined && !(JSON.parse(r.rows[0].rules) as string[]).includes('R16');
+    });
 
     expect((await addendum(doctor, { text: 'Late finding.', password: 'not my password' })).status).toBe(401);
     expect((await addendum(billing, { text: 'Late finding.', password: PASSWORD })).status).toBe(403);

@@ -14,6 +14,16 @@ type Draft = Readonly<{
 type Edit = Readonly<{ id: string; authorName: string; at: number; state: string; reason: string | null }>;
 type Signature = Readonly<{ id: string; signerName: string; signedAt: number; state: string; version: number | null; reason: string | null }>;
 type EventRow = Readonly<{ id: number; kind: string; text: string; occurred_at: number; modality: string | null }>;
+type SignedVersion = Readonly<{
+  version: number;
+  kind: 'original' | 'addendum';
+  signerName: string;
+  signerCredential: string;
+  signedAt: number;
+  sections: ReadonlyArray<{ id: string; title: string; text: string }>;
+  addendumText: string | null;
+}>;
+type Action = Readonly<{ id: string; kind: 'addendum' | 'claimOverride'; authorName: string; at: number; state: string; version: number | null; reason: string | null }>;
 type Detail = Readonly<{
   record: Record<string, unknown>;
   workstation: string;
@@ -23,7 +33,11 @@ type Detail = Readonly<{
   timeZone: string;
   signatures: readonly Signature[];
   edits: readonly Edit[];
+  versions: readonly SignedVersion[];
+  actions: readonly Action[];
 }>;
+
+const SIGNED = new Set(['signed', 'sent', 'amended']);
 
 function clock(ms: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone }).format(ms);
@@ -77,6 +91,10 @@ export function RemoteCase({ caseId, account }: { caseId: string; account: Accou
       )}
       {data.draft && account.roles.includes('physician') && <InterpretationForm draft={data.draft} caseId={caseId} lastEdit={data.edits.at(-1)} onSaved={reload} />}
       {data.draft && <DraftReport draft={data.draft} canSign={account.roles.includes('physician') && latest?.state !== 'pending' && data.edits.at(-1)?.state !== 'pending'} caseId={caseId} onSigned={reload} />}
+      {data.versions.length > 0 && <SignedReport versions={data.versions} timeZone={data.timeZone} />}
+      {SIGNED.has(status) && data.versions.length > 0 && account.roles.includes('physician') && (
+        <AddendumForm caseId={caseId} last={data.actions.filter((a) => a.kind === 'addendum').at(-1)} onAdded={reload} />
+      )}
     </section>
   );
 }
@@ -180,5 +198,104 @@ function DraftReport({ draft, canSign, caseId, onSigned }: { draft: Draft; canSi
         </form>
       )}
     </div>
+  );
+}
+
+function when(ms: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ms);
+}
+
+/** The report as signed: the original's sections, then each addendum with who signed it and when. */
+function SignedReport({ versions, timeZone }: { versions: readonly SignedVersion[]; timeZone: string }) {
+  return (
+    <div className="card report" aria-label="Signed report">
+      <h2 className="card-title">Signed report</h2>
+      {versions.map((v) =>
+        v.kind === 'original' ? (
+          <div key={v.version}>
+            {v.sections.map((s) => (
+              <section key={s.id} className="report-section">
+                <h3>{s.title}</h3>
+                <p className="section-text">{s.text}</p>
+              </section>
+            ))}
+            <p className="muted">
+              Version {v.version}, signed by {v.signerName}
+              {v.signerCredential ? `, ${v.signerCredential}` : ''} on {when(v.signedAt, timeZone)}
+            </p>
+          </div>
+        ) : (
+          <section key={v.version} className="report-section addendum">
+            <h3>Addendum (version {v.version})</h3>
+            <p className="section-text">{v.addendumText}</p>
+            <p className="muted">
+              Signed by {v.signerName}
+              {v.signerCredential ? `, ${v.signerCredential}` : ''} on {when(v.signedAt, timeZone)}
+            </p>
+          </section>
+        ),
+      )}
+    </div>
+  );
+}
+
+/**
+ * An addendum to the signed report, written and signed here with the password: the workstation
+ * adds it as a new signed version in the physician's name and sends the amended report to the EHR.
+ */
+function AddendumForm({ caseId, last, onAdded }: { caseId: string; last: Action | undefined; onAdded: () => void }) {
+  const [text, setText] = useState('');
+  const [password, setPassword] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setMessage(null);
+    try {
+      await api.post(`/api/cases/${encodeURIComponent(caseId)}/addendum`, { text, password });
+      setText('');
+      setPassword('');
+      onAdded();
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : 'The addendum did not go through.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card" onSubmit={add} aria-label="Add an addendum">
+      <h2 className="card-title">Add an addendum</h2>
+      {last?.state === 'pending' && (
+        <p className="banner banner-warn" role="status">
+          Your addendum is on its way to the workstation.
+        </p>
+      )}
+      {last?.state === 'applied' && (
+        <p className="banner" role="status">
+          Your addendum is on the workstation as version {last.version}; the amended report goes to the hospital record.
+        </p>
+      )}
+      {last?.state === 'refused' && <p className="banner banner-error">The workstation did not take your addendum: {last.reason}</p>}
+      <p className="sign-hint">The signed report does not change: the addendum is a new version, signed by you, that follows it.</p>
+      <label className="field field-wide">
+        Addendum
+        <textarea rows={4} value={text} onChange={(e) => setText(e.target.value)} required />
+      </label>
+      <label className="field">
+        Your password, to sign
+        <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+      </label>
+      {message && (
+        <p className="banner banner-error" role="alert">
+          {message}
+        </p>
+      )}
+      <div className="actions">
+        <button className="primary" type="submit" disabled={busy || text.trim() === '' || last?.state === 'pending'}>
+          {busy ? 'Signing…' : 'Sign addendum'}
+        </button>
+      </div>
+    </form>
   );
 }

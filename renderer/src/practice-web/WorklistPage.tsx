@@ -4,7 +4,7 @@ import { usePolled } from './usePolled';
 
 /** Every workstation's claims: what a payer would deny first, then the oldest. */
 export function WorklistPage() {
-  const { data, error } = usePolled(() => api.get<{ claims: WorklistClaim[]; total: number; notClean: number }>('/api/claims'), 30_000, []);
+  const { data, error, reload } = usePolled(() => api.get<{ claims: WorklistClaim[]; total: number; notClean: number }>('/api/claims'), 30_000, []);
   return (
     <section className="page">
       <div className="page-head">
@@ -31,13 +31,14 @@ export function WorklistPage() {
               <th>Case</th>
               <th>Workstation</th>
               <th className="num">Minutes</th>
+              <th>Override</th>
             </tr>
           </thead>
           <tbody>
             {data.claims.map((c) => (
               <tr key={c.caseId}>
                 <td>
-                  <span className={`chip ${c.clean ? 'chip-signed' : 'chip-amended'}`}>{c.clean ? 'Clean' : `Not clean (${c.blocking})`}</span>
+                  <span className={`chip ${c.clean ? 'chip-signed' : 'chip-amended'}`}>{c.overridden ? `Overridden (${c.blocking})` : c.clean ? 'Clean' : `Not clean (${c.blocking})`}</span>
                 </td>
                 <td className="mono">{c.findings.join(', ') || '—'}</td>
                 <td className="nowrap">{c.ageDays} d</td>
@@ -48,12 +49,75 @@ export function WorklistPage() {
                 <td>{c.caseStatus}</td>
                 <td>{c.workstation}</td>
                 <td className="num">{c.minutes}</td>
+                <td>
+                  <OverrideCell claim={c} onDone={reload} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
     </section>
+  );
+}
+
+/**
+ * Let a claim that is not clean be exported, with a reason: sent to its workstation, which keeps
+ * the override in this biller's name (audited) if the claim still has only the findings read here.
+ */
+function OverrideCell({ claim, onDone }: { claim: WorklistClaim; onDone: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const o = claim.override;
+  if (claim.overridden) return <span className="muted">{o?.state === 'applied' ? `By ${o.by}` : 'Yes'}</span>;
+  if (claim.clean) return <span className="muted">—</span>;
+  if (o?.state === 'pending') return <span role="status">Waiting for the workstation</span>;
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setMessage(null);
+    try {
+      await api.post(`/api/claims/${encodeURIComponent(claim.caseId)}/override`, { reason, rules: claim.findings });
+      setOpen(false);
+      setReason('');
+      onDone();
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : 'The override did not go through.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div>
+      {o?.state === 'refused' && <p className="banner banner-error">The workstation did not take the override: {o.reason}</p>}
+      {!open ? (
+        <button type="button" onClick={() => setOpen(true)}>
+          Override…
+        </button>
+      ) : (
+        <form onSubmit={send} aria-label={`Override the claim of ${claim.patient}`}>
+          <label className="field">
+            Reason (kept with the claim)
+            <input value={reason} onChange={(e) => setReason(e.target.value)} minLength={10} maxLength={500} required />
+          </label>
+          {message && (
+            <p className="banner banner-error" role="alert">
+              {message}
+            </p>
+          )}
+          <div className="actions">
+            <button type="button" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+            <button className="primary" type="submit" disabled={busy || reason.trim().length < 10}>
+              {busy ? 'Sending…' : 'Override'}
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
   );
 }
 

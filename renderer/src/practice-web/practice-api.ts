@@ -51,6 +51,10 @@ export type WorklistClaim = Readonly<{
   findings: readonly string[];
   minutes: number;
   caseStatus: string;
+  /** Exportable although its findings block: overridden on its workstation. */
+  overridden: boolean;
+  /** The last override asked from this page, and what the workstation answered. */
+  override: Readonly<{ state: string; by: string; reason: string | null }> | null;
 }>;
 
 export type PracticeCaseList = Readonly<{ cases: ReadonlyArray<Readonly<{ caseId: string; workstation: string; status: string; dateOfService: string; patient: string; procedure: string; events: number; lastEventAt: number | null }>> }>;

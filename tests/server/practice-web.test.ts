@@ -162,6 +162,13 @@ describe("the practice server's page in the browser (real Chromium, HTTPS, Postg
       await page.reload();
       await expect.poll(() => table.locator('tbody tr').filter({ hasText: '2026-11-03' }).textContent()).toContain('Overridden');
       expect(await table.locator('tbody tr').filter({ hasText: '2026-11-03' }).textContent()).toContain('By Synthetic billing.web');
+      // The practice dashboard and the ROI calculator over every workstation: the workstation's own components, over the server.
+      await page.getByRole('link', { name: 'Practice' }).click();
+      const summary = page.getByRole('region', { name: 'Summary' });
+      await expect.poll(async () => Number(await summary.locator('.tile b').first().textContent())).toBeGreaterThanOrEqual(2);
+      await page.getByRole('tab', { name: 'ROI calculator' }).click();
+      await page.getByRole('button', { name: 'Use my numbers' }).click();
+      await expect.poll(() => page.getByRole('status', { name: 'Measured figures' }).textContent()).toMatch(/Cases per month: .*Current denial rate/);
       // The API refuses a billing account's signature whatever the page shows.
       const refused = await page.evaluate(async (id) => (await fetch(`/api/cases/${id}/sign`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ draftSha256: 'a'.repeat(64), password: 'x' }) })).status, bare.id);
       expect(refused).toBe(403);

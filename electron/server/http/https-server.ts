@@ -18,6 +18,7 @@ import type { ServerConfig } from '../server-config';
 import { ServerError } from '../server-error';
 import { pendingEditsFor, pendingFor, settle, settleEdit, signRemotely, writeInterpretation } from '../remote-signing';
 import { addendumRemotely, overrideRemotely, pendingActionsFor, settleAction } from '../remote-actions';
+import { practiceDashboard } from '../practice-dashboard';
 import { claimWorklist, listPracticeCases, physicianQueue, practiceCharges, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
@@ -321,6 +322,12 @@ function routes(deps: ServerDeps): Route[] {
       handle: async ({ caller, query }) => ({
         json: await claimWorklist(pool, actorOf(caller), { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined }),
       }),
+    },
+    {
+      method: 'GET',
+      pattern: '/api/dashboard',
+      who: ['billing', 'admin'],
+      handle: async ({ caller, query }) => ({ json: await practiceDashboard(pool, actorOf(caller), { from: query.get('from') || undefined, to: query.get('to') || undefined }) }),
     },
     {
       method: 'GET',

@@ -55,7 +55,8 @@ export class SyncRepo {
     this.#dirty = db.prepare('SELECT entity, key, seq FROM sync_dirty ORDER BY seq LIMIT ?');
     this.#read = {
       person: db.prepare('SELECT * FROM people WHERE id = ?'),
-      case: db.prepare('SELECT * FROM cases WHERE id = ?'),
+      // With its step times (closed, signed, delivered…), for the practice dashboard.
+      case: db.prepare(`SELECT c.*, (SELECT json_group_object(t.what, t.at) FROM case_times t WHERE t.case_id = c.id) AS times FROM cases c WHERE c.id = ?`),
       claim: db.prepare('SELECT * FROM claim_index WHERE case_id = ?'),
       section: db.prepare(`SELECT * FROM report_sections WHERE case_id || '/' || section_id = ?`),
       version: db.prepare(`SELECT * FROM report_versions WHERE case_id || '/' || version = ?`),

@@ -1,4 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { createClient } from '../api/client';
+import { ClientContext } from '../api/hooks';
+import { PracticePage } from '../features/practice/PracticePage';
+import { serverTransport } from './server-transport';
 import { api, ApiError, type Account } from './practice-api';
 import { LoginPage } from './LoginPage';
 import { QueuePage } from './QueuePage';
@@ -20,6 +24,8 @@ export function PracticeWebApp() {
   const [account, setAccount] = useState<Account | null | undefined>(undefined);
   const [failure, setFailure] = useState<string | null>(null);
   const hash = useHash();
+  // The workstation's dashboard and ROI components, over the server (every workstation's cases).
+  const client = useMemo(() => createClient(serverTransport()), []);
   useEffect(() => {
     api
       .get<{ account: Account }>('/api/me')
@@ -35,7 +41,8 @@ export function PracticeWebApp() {
   const physician = account.roles.includes('physician');
   const billing = account.roles.includes('billing') || account.roles.includes('admin');
   const caseMatch = /^#\/case\/([^/]+)$/.exec(hash);
-  const page = caseMatch ? 'case' : hash === '#/worklist' ? 'worklist' : physician ? 'queue' : billing ? 'worklist' : 'none';
+  const practice = billing && (hash === '#/practice' || hash === '#/practice/roi');
+  const page = caseMatch ? 'case' : practice ? 'practice' : hash === '#/worklist' ? 'worklist' : physician ? 'queue' : billing ? 'worklist' : 'none';
   const logout = async () => {
     await api.post('/api/logout').catch(() => {});
     setAccount(null);
@@ -46,6 +53,7 @@ export function PracticeWebApp() {
         <strong>Closeout</strong>
         {physician && <a href="#/queue">My queue</a>}
         {billing && <a href="#/worklist">Claims</a>}
+        {billing && <a href="#/practice">Practice</a>}
         <div className="sidebar-foot">
           <span>
             {account.displayName}
@@ -60,6 +68,11 @@ export function PracticeWebApp() {
         {page === 'case' && caseMatch && <RemoteCase caseId={decodeURIComponent(caseMatch[1]!)} account={account} />}
         {page === 'queue' && <QueuePage />}
         {page === 'worklist' && <WorklistPage />}
+        {page === 'practice' && (
+          <ClientContext.Provider value={client}>
+            <PracticePage tab={hash === '#/practice/roi' ? 'roi' : 'dashboard'} />
+          </ClientContext.Provider>
+        )}
         {page === 'none' && <p className="empty">Your account has no role with a page here yet.</p>}
       </main>
     </div>

@@ -1,10 +1,5 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { PracticeWebApp } from './PracticeWebApp';
-import '../styles.css';
+// zod is told it is jitless first; the page itself loads after, so that every zod schema its
+// modules build at load time is built jitless (an object schema decides at construction).
+import './zod-csp';
 
-createRoot(document.getElementById('root') as HTMLElement).render(
-  <StrictMode>
-    <PracticeWebApp />
-  </StrictMode>,
-);
+void import('./start');

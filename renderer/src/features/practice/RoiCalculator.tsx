@@ -70,7 +70,7 @@ export function RoiCalculator({ draft, onDraft, range }: { draft: RoiDraft; onDr
     setError(undefined);
     const m = r.value.measured;
     if (m.casesPerMonth === null && m.denialRiskPct === null) {
-      setMeasured('No cases on this workstation yet: the inputs are unchanged.');
+      setMeasured('No cases in this range yet: the inputs are unchanged.');
       return;
     }
     onDraft({

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { accessLogCsv, readAccessLog, logAccess, type Actor } from './access-log';
+import { practiceDashboard } from './practice-dashboard';
+import { formatLag } from '../../shared/dashboard/dashboard';
 import { createAccount, listAccounts, SERVER_ROLES, type ServerRole } from './accounts';
 import { openPracticeDb, type PracticeDb } from './database';
 import { startHttpsServer } from './http/https-server';
@@ -44,6 +46,7 @@ Commands:
   workstation list  Enrolled workstations.
   workstation revoke ID   Refuse that workstation's credential from now on.
   access-log        Who read what, when: [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--case ID] [--csv].
+  dashboard         The practice dashboard over every workstation: [--from YYYY-MM-DD] [--to YYYY-MM-DD] (--json: all of it).
   demo              A demonstration server in --dir (made there on first run; synthetic data only): the demo
                     physician and billing accounts, then start; their sign-in codes are printed every 30 s.
 
@@ -168,6 +171,22 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIo, app
         await logAccess(db.pool, cli, 'access_log.export', null, { ...range, rows: entries.length });
         if (values.csv) io.stdout(accessLogCsv(entries));
         else out(entries.map((e) => `${e.at}\t${e.actorName}\t${e.action}${e.caseId ? `\t${e.caseId}` : ''}`).join('\n') || '(nothing in that range)', entries);
+        return EXIT.OK;
+      });
+    }
+    if (cmd === 'dashboard') {
+      return await withDb(dir, readServerConfig(dir), io, async (db) => {
+        const d = await practiceDashboard(db.pool, cli, { from: values.from as string | undefined, to: values.to as string | undefined });
+        out(
+          [
+            `${d.cases} cases (${d.closedCases} closed) on every workstation${d.firstDate ? `, dates of service ${d.firstDate} to ${d.lastDate}` : ''}.`,
+            `Clean at close: ${d.clean.arithmetic}`,
+            `Minutes: ${d.minutes.arithmetic}`,
+            ...d.lag.map((l) => `${l.label}: median ${formatLag(l.medianMinutes)} (${l.measured} cases, ${l.waiting} waiting)`),
+            `For the ROI calculator: ${d.measured.casesPerMonthArithmetic}; ${d.measured.denialRiskArithmetic}`,
+          ].join('\n'),
+          d,
+        );
         return EXIT.OK;
       });
     }

@@ -103,6 +103,13 @@ describe('the practice dashboard over every workstation (real PostgreSQL, HTTPS,
     expect(all.physicians.map((p) => [p.name, p.cases])).toEqual([['Sam Shared, MD', 3]]);
     expect(all.technologists.map((p) => [p.name, p.cases])).toEqual([['Toni Tech, CNIM', 3]]);
     expect(all.measured.casesPerMonth).not.toBeNull();
+    // The same from the command line.
+    const cli = await serverCli(['dashboard', '--dir', s.dir, '--from', '2026-10-01', '--to', '2026-10-31', '--json']);
+    expect(cli.code).toBe(0);
+    expect(figures(JSON.parse(cli.stdout) as Dashboard)).toEqual(figures(all));
+    const bad = await serverCli(['dashboard', '--dir', s.dir, '--from', '10/01/2026', '--json']);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stderr)).toMatchObject({ ok: false, code: 'BAD_INPUT' });
   });
 
   it('is for billing and administrators; dates are checked; reading it is logged without any case', async () => {

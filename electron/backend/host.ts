@@ -159,6 +159,7 @@ export function createBackend(opts: BackendOptions): Backend {
                 apply: async (sig) => afterRemote(c, sig.caseId, (await remoteSigning()).applyRemoteSignature(c, sig)),
                 applyEdit: async (edit) => (await remoteSigning()).applyRemoteEdit(c, edit),
                 applyAction: async (action) => afterRemote(c, action.caseId, (await import('../services/sync/apply-remote-action')).applyRemoteAction(c, action)),
+                applySettings: async (billing) => void (await import('../services/sync/apply-remote-action')).applyPracticeBilling(c, billing),
                 charges: async (caseId) => (await import('../services/billing/billing-service')).chargesForServer(c, caseId),
                 afterApplied: async (caseId) => (await remoteSigning()).deliverAfterRemoteSignature(c, caseId),
               },

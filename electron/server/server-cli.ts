@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { accessLogCsv, readAccessLog, logAccess, type Actor } from './access-log';
 import { practiceDashboard } from './practice-dashboard';
+import { billingOnServer, saveBillingOnServer } from './practice-settings';
 import { formatLag } from '../../shared/dashboard/dashboard';
 import { createAccount, listAccounts, SERVER_ROLES, type ServerRole } from './accounts';
 import { openPracticeDb, type PracticeDb } from './database';
@@ -46,6 +47,8 @@ Commands:
   workstation list  Enrolled workstations.
   workstation revoke ID   Refuse that workstation's credential from now on.
   access-log        Who read what, when: [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--case ID] [--csv].
+  billing show      The practice's billing settings set here for every workstation (role, NPI, rule sets).
+  billing set       Save a new version of them from --file F.json ({"practice": …, "ruleSets": …}): every workstation takes it.
   dashboard         The practice dashboard over every workstation: [--from YYYY-MM-DD] [--to YYYY-MM-DD] (--json: all of it).
   demo              A demonstration server in --dir (made there on first run; synthetic data only): the demo
                     physician and billing accounts, then start; their sign-in codes are printed every 30 s.
@@ -83,6 +86,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIo, app
         to: { type: 'string' },
         case: { type: 'string' },
         csv: { type: 'boolean' },
+        file: { type: 'string' },
       },
     });
     json = values.json === true;
@@ -171,6 +175,26 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIo, app
         await logAccess(db.pool, cli, 'access_log.export', null, { ...range, rows: entries.length });
         if (values.csv) io.stdout(accessLogCsv(entries));
         else out(entries.map((e) => `${e.at}\t${e.actorName}\t${e.action}${e.caseId ? `\t${e.caseId}` : ''}`).join('\n') || '(nothing in that range)', entries);
+        return EXIT.OK;
+      });
+    }
+    if (cmd === 'billing' && (sub === 'show' || sub === 'set')) {
+      return await withDb(dir, readServerConfig(dir), io, async (db) => {
+        if (sub === 'show') {
+          const b = await billingOnServer(db.pool);
+          out(b ? `Version ${b.version}, set by ${b.setBy} at ${new Date(b.at).toISOString()}: ${[b.practice ? 'billing role' : '', b.ruleSets ? 'rule sets' : ''].filter(Boolean).join(' and ')}.` : 'No billing settings set here: each workstation keeps its own.', b);
+          return EXIT.OK;
+        }
+        const file = values.file as string | undefined;
+        if (!file) throw new ServerError('BAD_INPUT', 'Give the settings file: --file billing.json ({"practice": …, "ruleSets": …}).');
+        let body: unknown;
+        try {
+          body = JSON.parse(fs.readFileSync(file, 'utf8'));
+        } catch (e) {
+          throw new ServerError('BAD_INPUT', `Cannot read ${file} as JSON (${(e as Error).message}).`);
+        }
+        const b = await saveBillingOnServer(db.pool, cli, { userId: null, name: cli.name }, body);
+        out(`Saved as version ${b.version}: every workstation takes it at its next sync.`, b);
         return EXIT.OK;
       });
     }

@@ -50,3 +50,10 @@ export type RemoteAction = Readonly<{ id: string; caseId: string; author: Remote
   (Readonly<{ kind: 'addendum'; text: string; afterVersion: number }> | Readonly<{ kind: 'claimOverride'; reason: string; rules: readonly string[] }>);
 
 export type RemoteActionKind = RemoteAction['kind'];
+
+/**
+ * The practice's billing settings as an administrator set them on the practice server, for every
+ * workstation: its role and NPI, and/or the scrubber's rule sets (documents as the workstation's
+ * own billing settings take them). `version` rises with each save.
+ */
+export type PracticeBillingSettings = Readonly<{ version: number; setBy: string; at: number; practice?: unknown; ruleSets?: unknown }>;

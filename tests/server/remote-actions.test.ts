@@ -189,3 +189,42 @@ describe('claim overrides from the billing office', () => {
     for (const rule of named![1]!.split(', ')) expect(row.findings).toContain(rule);
   });
 });
+
+describe('practice billing settings set on the server, for every workstation', () => {
+  it('an administrator saves the billing role and rule sets once; each workstation stores them as a new version in their name, once', async () => {
+    const admin = await loginCookie(s, 'admin.rules', await addUser(s.dir, 'admin.rules', ['admin']));
+    const b = await joined('OR S1', { background: false });
+    const before = await b.ok('getBillingSettings', {});
+    const ruleSets = structuredClone(before.ruleSets) as { base: { version: string } };
+    ruleSets.base.version = '2026.2-practice';
+    const body = { practice: { role: 'professional', billingNpi: '1234567893' }, ruleSets };
+
+    expect((await request(s, 'POST', '/api/settings/billing', { cookie: billing, body })).status).toBe(403);
+    const bad = await request(s, 'POST', '/api/settings/billing', { cookie: admin, body: { practice: { role: 'everything' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/^The billing settings are not valid \(practice\.role: /);
+    const saved = await request(s, 'POST', '/api/settings/billing', { cookie: admin, body });
+    expect(saved.status).toBe(201);
+
+    await b.ok('syncNow', {});
+    const after = await b.ok('getBillingSettings', {});
+    expect(after.practice).toEqual({ role: 'professional', billingNpi: '1234567893' });
+    expect(after.ruleSets.base.version).toBe('2026.2-practice');
+    expect(after.history[0]).toMatchObject({ savedBy: 'Synthetic admin.rules (practice server)' });
+    expect(after.history[0]!.label).toContain('2026.2-practice');
+    await b.ok('syncNow', {});
+    expect((await b.ok('getBillingSettings', {})).history).toHaveLength(after.history.length);
+
+    // From the command line too: a new version, taken at the next sync.
+    const file = `${tempDir()}/billing.json`;
+    fs.writeFileSync(file, JSON.stringify({ practice: { role: 'global', billingNpi: '1234567893' } }));
+    const cli = await serverCli(['billing', 'set', '--dir', s.dir, '--file', file, '--json']);
+    expect(cli.code).toBe(0);
+    const shown = JSON.parse((await serverCli(['billing', 'show', '--dir', s.dir, '--json'])).stdout) as { version: number; practice: unknown };
+    expect(shown).toMatchObject({ version: JSON.parse(cli.stdout).version, practice: { role: 'global' } });
+    expect((await serverCli(['billing', 'set', '--dir', s.dir, '--file', `${file}.missing`, '--json'])).code).toBe(2);
+    await b.ok('syncNow', {});
+    expect((await b.ok('getBillingSettings', {})).practice.role).toBe('global');
+    expect((await b.ok('verifyAudit', {})).intact).toBe(true);
+  });
+});

@@ -19,6 +19,7 @@ import { ServerError } from '../server-error';
 import { pendingEditsFor, pendingFor, settle, settleEdit, signRemotely, writeInterpretation } from '../remote-signing';
 import { addendumRemotely, overrideRemotely, pendingActionsFor, settleAction } from '../remote-actions';
 import { practiceDashboard } from '../practice-dashboard';
+import { billingOnServer, saveBillingOnServer } from '../practice-settings';
 import { claimWorklist, listPracticeCases, physicianQueue, practiceCharges, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
@@ -245,8 +246,32 @@ function routes(deps: ServerDeps): Route[] {
       who: ['workstation'],
       handle: async ({ caller }) =>
         caller.kind === 'workstation'
-          ? { json: { edits: await pendingEditsFor(pool, caller.workstation.id), signatures: await pendingFor(pool, caller.workstation.id), actions: await pendingActionsFor(pool, caller.workstation.id) } }
+          ? {
+              json: {
+                edits: await pendingEditsFor(pool, caller.workstation.id),
+                signatures: await pendingFor(pool, caller.workstation.id),
+                actions: await pendingActionsFor(pool, caller.workstation.id),
+                settings: { billing: await billingOnServer(pool) },
+              },
+            }
           : { json: { edits: [], signatures: [], actions: [] } },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/settings/billing',
+      who: ['admin', 'billing'],
+      handle: async () => ({ json: { billing: await billingOnServer(pool) } }),
+    },
+    {
+      method: 'POST',
+      pattern: '/api/settings/billing',
+      who: ['admin'],
+      // A payer rule set or two can be long.
+      maxBody: 1024 * 1024,
+      handle: async ({ caller, body }) => {
+        if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Administrators only.');
+        return { status: 201, json: { billing: await saveBillingOnServer(pool, actorOf(caller), { userId: caller.account.id, name: caller.account.displayName }, body) } };
+      },
     },
     {
       method: 'POST',

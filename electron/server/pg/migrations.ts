@@ -235,6 +235,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX remote_actions_one_override ON remote_actions (case_id) WHERE kind = 'claimOverride' AND state = 'pending';
     `,
   },
+  {
+    version: 4,
+    name: 'practice settings set here for every workstation: billing role and scrubber rule sets',
+    sql: `
+      -- Every version kept, as on the workstations; the newest is in force.
+      CREATE TABLE practice_settings (
+        version serial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('billing')),
+        body jsonb NOT NULL,
+        set_by_user_id uuid REFERENCES users(id),
+        set_by_name text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX practice_settings_kind ON practice_settings (kind, version);
+    `,
+  },
 ];
 
 export const LATEST_SERVER_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.version;

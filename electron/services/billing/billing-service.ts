@@ -244,17 +244,34 @@ export function getBillingSettings(ctx: ServiceContext): ResultOf<'getBillingSet
 
 export function saveBillingSettings(ctx: ServiceContext, a: ArgsOut<'saveBillingSettings'>): ResultOf<'saveBillingSettings'> {
   const user = authorizeUser(ctx, a.userId, a.pin, adminGuard('billing.settings_refused', 'billing rules'));
+  commitBillingSettings(ctx, { practice: a.practice, ruleSets: a.ruleSets }, user.name, `user:${user.id}`);
+  return getBillingSettings(ctx);
+}
+
+/**
+ * Store a new version of the billing settings (checked already), saved by `byName`, audited as
+ * `actor`: the one path for an administrator here and for the practice server's settings
+ * (`remote` says which version of the server's).
+ */
+export function commitBillingSettings(
+  ctx: ServiceContext,
+  a: Readonly<{ practice?: PracticeBilling | undefined; ruleSets?: RuleSets | undefined }>,
+  byName: string,
+  actor: string,
+  remote?: Readonly<Record<string, unknown>>,
+  alsoInTransaction?: () => void,
+): void {
   ctx.store.write(() => {
     if (a.practice) ctx.store.settings.set(PRACTICE_KEY, a.practice);
     if (a.ruleSets) {
       const label = [`${a.ruleSets.base.id} ${a.ruleSets.base.version}`, ...a.ruleSets.payers.map((p) => `${p.id} ${p.version}`)].join(' + ');
-      ctx.store.billing.saveRuleSets(a.ruleSets, label, user.name, ctx.now());
+      ctx.store.billing.saveRuleSets(a.ruleSets, label, byName, ctx.now());
     }
-    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'billing.settings', caseId: null, detail: { practice: !!a.practice, ruleSets: a.ruleSets ? a.ruleSets.base.version : null } }, ctx.now());
+    alsoInTransaction?.();
+    ctx.store.audit.append({ actor, action: 'billing.settings', caseId: null, detail: { practice: !!a.practice, ruleSets: a.ruleSets ? a.ruleSets.base.version : null, ...(remote ? { remote } : {}) } }, ctx.now());
   });
   // Every open claim may read differently now.
   ctx.emit({ name: 'storeChanged', payload: {} });
-  return getBillingSettings(ctx);
 }
 
 /**

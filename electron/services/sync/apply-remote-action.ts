@@ -5,11 +5,13 @@
  * person's name, or is refused with a reason they can act on. Idempotent: an action seen again
  * (its answer to the server was lost) gets the same answer and changes nothing.
  */
-import type { RemoteAction, RemoteOutcome } from '../../../shared/domain/remote-signing';
+import type { PracticeBillingSettings, RemoteAction, RemoteOutcome } from '../../../shared/domain/remote-signing';
+import { PracticeBillingSchema } from '../../../shared/billing/details';
+import { RuleSetsSchema } from '../../../shared/billing/ruleset';
 import type { ServiceContext } from '../context';
 import { commitAddendum } from '../report/report-service';
 import { answered, recordAnswer, remoteUser } from '../report/remote-signature';
-import { caseClaim, commitOverride } from '../billing/billing-service';
+import { caseClaim, commitBillingSettings, commitOverride } from '../billing/billing-service';
 
 export function applyRemoteAction(ctx: ServiceContext, action: RemoteAction): RemoteOutcome {
   const seen = answered(ctx, action.id);
@@ -54,4 +56,28 @@ function override(ctx: ServiceContext, a: Of<'claimOverride'>): RemoteOutcome {
   }
   commitOverride(ctx, c, current, { id: remoteUser(ctx, a.author, 'billing').userId, name: a.author.name }, a.reason, `remote:${a.author.serverUserId}`, { actionId: a.id });
   return { state: 'applied', version: 0 };
+}
+
+const SETTINGS_VERSION_KEY = 'sync.billingSettingsVersion';
+
+/**
+ * The practice's billing settings as its administrator set them on the server: stored here as a
+ * new version (every version kept, as when saved here), once per server version. Checked again
+ * at this boundary; a document this workstation cannot read is not taken (and said in the log).
+ * Returns whether anything changed.
+ */
+export function applyPracticeBilling(ctx: ServiceContext, s: PracticeBillingSettings): boolean {
+  const seen = ctx.store.settings.get<number>(SETTINGS_VERSION_KEY) ?? 0;
+  if (s.version <= seen) return false;
+  const practice = s.practice === undefined ? undefined : PracticeBillingSchema.safeParse(s.practice);
+  const ruleSets = s.ruleSets === undefined ? undefined : RuleSetsSchema.safeParse(s.ruleSets);
+  if (practice?.success === false || ruleSets?.success === false) {
+    ctx.log.warn('sync.settings_unreadable', { version: s.version });
+    ctx.store.settings.set(SETTINGS_VERSION_KEY, s.version);
+    return false;
+  }
+  commitBillingSettings(ctx, { practice: practice?.data, ruleSets: ruleSets?.data }, `${s.setBy} (practice server)`, 'remote:practice-settings', { version: s.version, setBy: s.setBy }, () =>
+    ctx.store.settings.set(SETTINGS_VERSION_KEY, s.version),
+  );
+  return true;
 }

@@ -9,7 +9,7 @@ import type { SyncStatus } from '../../../shared/domain/sync';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import { fetchPinnedCertificate, normalizeFingerprint, PracticeServerError, requestJson } from './practice-client';
-import type { RemoteAction, RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../../../shared/domain/remote-signing';
+import type { PracticeBillingSettings, RemoteAction, RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../../../shared/domain/remote-signing';
 import type { Batch, PracticeLink, RecordOut } from './sync-repo';
 
 export const BATCH_LIMITS = { records: 200, events: 2000, audit: 2000 } as const;
@@ -34,6 +34,8 @@ export type SyncEngineOptions = Readonly<{
     applyEdit: (edit: RemoteEdit) => Promise<RemoteOutcome>;
     /** An addendum or a claim override made on the server (optional: a host without them refuses nothing, it just does not pull them). */
     applyAction?: (action: RemoteAction) => Promise<RemoteOutcome>;
+    /** The practice's billing settings set on the server (its newest version), taken once per version. */
+    applySettings?: (billing: PracticeBillingSettings) => Promise<void>;
     /** A closed case's charge lines (or why none), sent with its claim summary for the office's export. */
     charges?: (caseId: string) => Promise<Readonly<{ exportable: boolean; rows: readonly unknown[]; why: string | null }>>;
     afterApplied: (caseId: string) => Promise<void>;
@@ -237,6 +239,8 @@ export class SyncEngine {
         await this.#o.remote.afterApplied(sig.caseId).catch((e: unknown) => this.#o.log.error('sync.remote_delivery_failed', e));
       }
     }
+    const billing = (r.body.settings as { billing?: PracticeBillingSettings | null } | undefined)?.billing;
+    if (billing && this.#o.remote.applySettings) await this.#o.remote.applySettings(billing);
     const applyAction = this.#o.remote.applyAction;
     if (!applyAction) return;
     for (const action of (r.body.actions ?? []) as RemoteAction[]) {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { accessLogCsv, readAccessLog, logAccess, type Actor } from './access-log';
 import { practiceDashboard } from './practice-dashboard';
-import { billingOnServer, saveBillingOnServer } from './practice-settings';
+import { billingOnServer, ehrOnServer, saveBillingOnServer, saveEhrOnServer } from './practice-settings';
 import { formatLag } from '../../shared/dashboard/dashboard';
 import { createAccount, listAccounts, SERVER_ROLES, type ServerRole } from './accounts';
 import { openPracticeDb, type PracticeDb } from './database';
@@ -49,6 +49,7 @@ Commands:
   access-log        Who read what, when: [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--case ID] [--csv].
   billing show      The practice's billing settings set here for every workstation (role, NPI, rule sets).
   billing set       Save a new version of them from --file F.json ({"practice": …, "ruleSets": …}): every workstation takes it.
+  ehr show|set      The same for where reports go (destinations, letterhead): --file F.json as "closeout ehr set" takes it.
   dashboard         The practice dashboard over every workstation: [--from YYYY-MM-DD] [--to YYYY-MM-DD] (--json: all of it).
   demo              A demonstration server in --dir (made there on first run; synthetic data only): the demo
                     physician and billing accounts, then start; their sign-in codes are printed every 30 s.
@@ -178,22 +179,23 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIo, app
         return EXIT.OK;
       });
     }
-    if (cmd === 'billing' && (sub === 'show' || sub === 'set')) {
+    if ((cmd === 'billing' || cmd === 'ehr') && (sub === 'show' || sub === 'set')) {
       return await withDb(dir, readServerConfig(dir), io, async (db) => {
         if (sub === 'show') {
-          const b = await billingOnServer(db.pool);
-          out(b ? `Version ${b.version}, set by ${b.setBy} at ${new Date(b.at).toISOString()}: ${[b.practice ? 'billing role' : '', b.ruleSets ? 'rule sets' : ''].filter(Boolean).join(' and ')}.` : 'No billing settings set here: each workstation keeps its own.', b);
+          const b = cmd === 'billing' ? await billingOnServer(db.pool) : await ehrOnServer(db.pool);
+          out(b ? `Version ${b.version}, set by ${b.setBy} at ${new Date(b.at).toISOString()}.` : `No ${cmd === 'ehr' ? 'EHR' : 'billing'} settings set here: each workstation keeps its own.`, b);
           return EXIT.OK;
         }
         const file = values.file as string | undefined;
-        if (!file) throw new ServerError('BAD_INPUT', 'Give the settings file: --file billing.json ({"practice": …, "ruleSets": …}).');
+        if (!file) throw new ServerError('BAD_INPUT', `Give the settings file: --file ${cmd}.json (the document "closeout ${cmd} set" takes on a workstation).`);
         let body: unknown;
         try {
           body = JSON.parse(fs.readFileSync(file, 'utf8'));
         } catch (e) {
           throw new ServerError('BAD_INPUT', `Cannot read ${file} as JSON (${(e as Error).message}).`);
         }
-        const b = await saveBillingOnServer(db.pool, cli, { userId: null, name: cli.name }, body);
+        const by = { userId: null, name: cli.name };
+        const b = cmd === 'billing' ? await saveBillingOnServer(db.pool, cli, by, body) : await saveEhrOnServer(db.pool, cli, by, body);
         out(`Saved as version ${b.version}: every workstation takes it at its next sync.`, b);
         return EXIT.OK;
       });

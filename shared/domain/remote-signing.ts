@@ -57,3 +57,6 @@ export type RemoteActionKind = RemoteAction['kind'];
  * own billing settings take them). `version` rises with each save.
  */
 export type PracticeBillingSettings = Readonly<{ version: number; setBy: string; at: number; practice?: unknown; ruleSets?: unknown }>;
+
+/** Where reports go (the workstation's EHR settings document), as an administrator set it on the server for every workstation. */
+export type PracticeEhrSettings = Readonly<{ version: number; setBy: string; at: number; settings: unknown }>;

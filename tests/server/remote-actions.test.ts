@@ -228,3 +228,29 @@ describe('practice billing settings set on the server, for every workstation', (
     expect((await b.ok('verifyAudit', {})).intact).toBe(true);
   });
 });
+
+describe('where reports go, set on the server for every workstation', () => {
+  it('an administrator sets the EHR destinations once; each workstation takes them at its next sync and sends there', async () => {
+    const admin = await loginCookie(s, 'admin.ehr', await addUser(s.dir, 'admin.ehr', ['admin']));
+    // In the background, as the app runs (the EHR queue on).
+    const b = await joined('OR E1', { background: true });
+    const drop = tempDir();
+    const settings = { destinations: [{ kind: 'folder', id: 'scans', name: 'Hospital scanning share', path: drop, sidecar: 'none' }] };
+    expect((await request(s, 'POST', '/api/settings/ehr', { cookie: billing, body: settings })).status).toBe(403);
+    const bad = await request(s, 'POST', '/api/settings/ehr', { cookie: admin, body: { destinations: [{ kind: 'carrier-pigeon' }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/^The EHR settings are not valid/);
+    expect((await request(s, 'POST', '/api/settings/ehr', { cookie: admin, body: settings })).status).toBe(201);
+
+    await b.ok('syncNow', {});
+    const here = await b.ok('getEhrSettings', {});
+    expect(here.destinations).toMatchObject([{ kind: 'folder', id: 'scans', name: 'Hospital scanning share', path: drop }]);
+    // A report signed here now goes there.
+    const caseId = await closedCase(b, 'e1');
+    await signRemotely(b, caseId);
+    await until('the signed report in the drop folder the server named', () => fs.readdirSync(drop).some((f) => f.endsWith('.pdf')));
+    const shown = JSON.parse((await serverCli(['ehr', 'show', '--dir', s.dir, '--json'])).stdout) as { setBy: string };
+    expect(shown.setBy).toBe('Synthetic admin.ehr');
+    expect((await b.ok('verifyAudit', {})).intact).toBe(true);
+  });
+});

@@ -19,7 +19,7 @@ import { ServerError } from '../server-error';
 import { pendingEditsFor, pendingFor, settle, settleEdit, signRemotely, writeInterpretation } from '../remote-signing';
 import { addendumRemotely, overrideRemotely, pendingActionsFor, settleAction } from '../remote-actions';
 import { practiceDashboard } from '../practice-dashboard';
-import { billingOnServer, saveBillingOnServer } from '../practice-settings';
+import { billingOnServer, ehrOnServer, saveBillingOnServer, saveEhrOnServer } from '../practice-settings';
 import { claimWorklist, listPracticeCases, physicianQueue, practiceCharges, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
@@ -251,10 +251,25 @@ function routes(deps: ServerDeps): Route[] {
                 edits: await pendingEditsFor(pool, caller.workstation.id),
                 signatures: await pendingFor(pool, caller.workstation.id),
                 actions: await pendingActionsFor(pool, caller.workstation.id),
-                settings: { billing: await billingOnServer(pool) },
+                settings: { billing: await billingOnServer(pool), ehr: await ehrOnServer(pool) },
               },
             }
           : { json: { edits: [], signatures: [], actions: [] } },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/settings/ehr',
+      who: ['admin'],
+      handle: async () => ({ json: { ehr: await ehrOnServer(pool) } }),
+    },
+    {
+      method: 'POST',
+      pattern: '/api/settings/ehr',
+      who: ['admin'],
+      handle: async ({ caller, body }) => {
+        if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Administrators only.');
+        return { status: 201, json: { ehr: await saveEhrOnServer(pool, actorOf(caller), { userId: caller.account.id, name: caller.account.displayName }, body) } };
+      },
     },
     {
       method: 'GET',

@@ -237,12 +237,12 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    name: 'practice settings set here for every workstation: billing role and scrubber rule sets',
+    name: 'practice settings set here for every workstation: billing role and rule sets, EHR destinations',
     sql: `
       -- Every version kept, as on the workstations; the newest is in force.
       CREATE TABLE practice_settings (
         version serial PRIMARY KEY,
-        kind text NOT NULL CHECK (kind IN ('billing')),
+        kind text NOT NULL CHECK (kind IN ('billing', 'ehr')),
         body jsonb NOT NULL,
         set_by_user_id uuid REFERENCES users(id),
         set_by_name text NOT NULL,

@@ -108,12 +108,21 @@ export function getEhrSettings(ctx: ServiceContext): ResultOf<'getEhrSettings'> 
 
 export function saveEhrSettings(ctx: ServiceContext, a: ArgsOut<'saveEhrSettings'>): ResultOf<'saveEhrSettings'> {
   const user = authorizeUser(ctx, a.userId, a.pin, adminGuard('ehr.settings_refused', 'where reports are sent'));
+  commitEhrSettings(ctx, a.settings, `user:${user.id}`);
+  return ehrSettings(ctx);
+}
+
+/**
+ * Store where reports go (checked already), audited as `actor`: the one path for an administrator
+ * here and for the practice server's settings (`remote` says which version of the server's).
+ */
+export function commitEhrSettings(ctx: ServiceContext, settings: ArgsOut<'saveEhrSettings'>['settings'], actor: string, remote?: Readonly<Record<string, unknown>>, alsoInTransaction?: () => void): void {
   ctx.store.write(() => {
-    storeEhrSettings(ctx, a.settings);
-    ctx.store.audit.append({ actor: `user:${user.id}`, action: 'ehr.settings', caseId: null, detail: { destinations: a.settings.destinations.map((d) => `${d.kind}:${d.id}`) } }, ctx.now());
+    storeEhrSettings(ctx, settings);
+    alsoInTransaction?.();
+    ctx.store.audit.append({ actor, action: 'ehr.settings', caseId: null, detail: { destinations: settings.destinations.map((d) => `${d.kind}:${d.id}`), ...(remote ? { remote } : {}) } }, ctx.now());
   });
   ctx.delivery?.kick();
   // Open report screens show which destinations a click will send to.
   ctx.emit({ name: 'storeChanged', payload: {} });
-  return ehrSettings(ctx);
 }

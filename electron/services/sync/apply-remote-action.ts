@@ -5,7 +5,9 @@
  * person's name, or is refused with a reason they can act on. Idempotent: an action seen again
  * (its answer to the server was lost) gets the same answer and changes nothing.
  */
-import type { PracticeBillingSettings, RemoteAction, RemoteOutcome } from '../../../shared/domain/remote-signing';
+import type { PracticeBillingSettings, PracticeEhrSettings, RemoteAction, RemoteOutcome } from '../../../shared/domain/remote-signing';
+import { EhrSettingsSchema } from '../../../shared/ehr/settings';
+import { commitEhrSettings } from '../ehr/ehr-service';
 import { PracticeBillingSchema } from '../../../shared/billing/details';
 import { RuleSetsSchema } from '../../../shared/billing/ruleset';
 import type { ServiceContext } from '../context';
@@ -79,5 +81,21 @@ export function applyPracticeBilling(ctx: ServiceContext, s: PracticeBillingSett
   commitBillingSettings(ctx, { practice: practice?.data, ruleSets: ruleSets?.data }, `${s.setBy} (practice server)`, 'remote:practice-settings', { version: s.version, setBy: s.setBy }, () =>
     ctx.store.settings.set(SETTINGS_VERSION_KEY, s.version),
   );
+  return true;
+}
+
+const EHR_VERSION_KEY = 'sync.ehrSettingsVersion';
+
+/** Where reports go, as the practice's administrator set it on the server: taken once per server version. */
+export function applyPracticeEhr(ctx: ServiceContext, s: PracticeEhrSettings): boolean {
+  const seen = ctx.store.settings.get<number>(EHR_VERSION_KEY) ?? 0;
+  if (s.version <= seen) return false;
+  const parsed = EhrSettingsSchema.safeParse(s.settings);
+  if (!parsed.success) {
+    ctx.log.warn('sync.settings_unreadable', { version: s.version, kind: 'ehr' });
+    ctx.store.settings.set(EHR_VERSION_KEY, s.version);
+    return false;
+  }
+  commitEhrSettings(ctx, parsed.data, 'remote:practice-settings', { version: s.version, setBy: s.setBy }, () => ctx.store.settings.set(EHR_VERSION_KEY, s.version));
   return true;
 }

@@ -9,7 +9,7 @@ import type { SyncStatus } from '../../../shared/domain/sync';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import { fetchPinnedCertificate, normalizeFingerprint, PracticeServerError, requestJson } from './practice-client';
-import type { PracticeBillingSettings, RemoteAction, RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../../../shared/domain/remote-signing';
+import type { PracticeBillingSettings, PracticeEhrSettings, RemoteAction, RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../../../shared/domain/remote-signing';
 import type { Batch, PracticeLink, RecordOut } from './sync-repo';
 
 export const BATCH_LIMITS = { records: 200, events: 2000, audit: 2000 } as const;
@@ -36,6 +36,8 @@ export type SyncEngineOptions = Readonly<{
     applyAction?: (action: RemoteAction) => Promise<RemoteOutcome>;
     /** The practice's billing settings set on the server (its newest version), taken once per version. */
     applySettings?: (billing: PracticeBillingSettings) => Promise<void>;
+    /** Where reports go, set on the server (its newest version), taken once per version. */
+    applyEhrSettings?: (ehr: PracticeEhrSettings) => Promise<void>;
     /** A closed case's charge lines (or why none), sent with its claim summary for the office's export. */
     charges?: (caseId: string) => Promise<Readonly<{ exportable: boolean; rows: readonly unknown[]; why: string | null }>>;
     afterApplied: (caseId: string) => Promise<void>;
@@ -239,8 +241,9 @@ export class SyncEngine {
         await this.#o.remote.afterApplied(sig.caseId).catch((e: unknown) => this.#o.log.error('sync.remote_delivery_failed', e));
       }
     }
-    const billing = (r.body.settings as { billing?: PracticeBillingSettings | null } | undefined)?.billing;
-    if (billing && this.#o.remote.applySettings) await this.#o.remote.applySettings(billing);
+    const settings = r.body.settings as { billing?: PracticeBillingSettings | null; ehr?: PracticeEhrSettings | null } | undefined;
+    if (settings?.billing && this.#o.remote.applySettings) await this.#o.remote.applySettings(settings.billing);
+    if (settings?.ehr && this.#o.remote.applyEhrSettings) await this.#o.remote.applyEhrSettings(settings.ehr);
     const applyAction = this.#o.remote.applyAction;
     if (!applyAction) return;
     for (const action of (r.body.actions ?? []) as RemoteAction[]) {

@@ -161,6 +161,7 @@ export function createBackend(opts: BackendOptions): Backend {
                 applyAction: async (action) => afterRemote(c, action.caseId, (await import('../services/sync/apply-remote-action')).applyRemoteAction(c, action)),
                 applySettings: async (billing) => void (await import('../services/sync/apply-remote-action')).applyPracticeBilling(c, billing),
                 applyEhrSettings: async (ehr) => void (await import('../services/sync/apply-remote-action')).applyPracticeEhr(c, ehr),
+                applyPhysicians: async (list) => void (await import('../services/sync/apply-remote-action')).applyPracticePhysicians(c, list),
                 charges: async (caseId) => (await import('../services/billing/billing-service')).chargesForServer(c, caseId),
                 afterApplied: async (caseId) => (await remoteSigning()).deliverAfterRemoteSignature(c, caseId),
               },

@@ -220,7 +220,9 @@ async function signedAfterReconnect(
     const admin = await call('saveUser', { user: { name: 'Bench Admin', role: 'admin' } });
     await call('setUserPin', { id: (admin as { id: string }).id, newPin: 'bench-admin-1' });
     await call('saveEhrSettings', { settings: { destinations: [{ kind: 'folder', id: 'drop', name: 'Drop', path: tempDir(), sidecar: 'none' }] }, userId: 'Bench Admin', pin: 'bench-admin-1' });
-    const doc = (await call('createPerson', { role: 'physician', lastName: 'Reconnect', firstName: 'Rae', credential: 'MD', npi })) as { id: string };
+    // The practice's physicians reach the workstation with sync: the physician may be in its list already.
+    const listed = ((await call('listPeople', { role: 'physician' })) as Array<{ id: string; npi: string | null }>).find((p) => p.npi === npi);
+    const doc = listed ?? ((await call('createPerson', { role: 'physician', lastName: 'Reconnect', firstName: 'Rae', credential: 'MD', npi })) as { id: string });
     for (let i = 0; i < runs; i++) {
       const c = (await call('createCase', {
         patient: { lastName: 'Bench', firstName: `Sign${i}`, mrn: `SIGN-${i}`, dateOfBirth: '1970-01-01', sex: 'U' },

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
+import { isValidNpi } from '../../shared/domain/identifiers';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './security/password';
 import { newTotpSecret, totpUri, verifyTotp } from './security/totp';
 import { newToken, tokenHash } from './security/tokens';
@@ -37,6 +38,8 @@ export const NewAccountSchema = z.strictObject({
     .string()
     .trim()
     .regex(/^\d{10}$/, 'An NPI is 10 digits.')
+    // The workstations check the check digit too: an NPI they would refuse would match no case.
+    .refine(isValidNpi, { error: 'That NPI is not valid (its check digit does not match): check the number.' })
     .nullable()
     .default(null),
   roles: z.array(z.enum(SERVER_ROLES)).min(1, 'Give at least one role: physician, billing or admin.').max(3),

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type pg from 'pg';
 import { PracticeBillingSchema } from '../../shared/billing/details';
 import { RuleSetsSchema } from '../../shared/billing/ruleset';
-import type { PracticeBillingSettings, PracticeEhrSettings } from '../../shared/domain/remote-signing';
+import type { PracticeBillingSettings, PracticeEhrSettings, PracticePhysician } from '../../shared/domain/remote-signing';
 import { EhrSettingsSchema } from '../../shared/ehr/settings';
 import { logAccess, type Actor } from './access-log';
 import { ServerError } from './server-error';
@@ -65,4 +65,16 @@ export async function ehrOnServer(pool: pg.Pool | pg.PoolClient): Promise<Practi
   );
   const x = r.rows[0];
   return x ? { version: x.version, setBy: x.set_by_name, at: x.at.getTime(), settings: x.body } : null;
+}
+
+/**
+ * The practice's physicians (accounts with the physician role and an NPI, not disabled): every
+ * workstation adds those it lacks to its people list, so the OR picks the reading physician by
+ * the NPI the server matches their queue by, not one retyped.
+ */
+export async function practicePhysicians(pool: pg.Pool | pg.PoolClient): Promise<PracticePhysician[]> {
+  const r = await pool.query<{ id: string; display_name: string; credential: string; npi: string }>(
+    `SELECT id, display_name, credential, npi FROM users WHERE 'physician' = ANY(roles) AND npi IS NOT NULL AND disabled_at IS NULL ORDER BY display_name, id`,
+  );
+  return r.rows.map((x) => ({ serverUserId: x.id, name: x.display_name, credential: x.credential, npi: x.npi }));
 }

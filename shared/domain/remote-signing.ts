@@ -60,3 +60,6 @@ export type PracticeBillingSettings = Readonly<{ version: number; setBy: string;
 
 /** Where reports go (the workstation's EHR settings document), as an administrator set it on the server for every workstation. */
 export type PracticeEhrSettings = Readonly<{ version: number; setBy: string; at: number; settings: unknown }>;
+
+/** A physician of the practice as the server knows them (an account with an NPI), for the workstations' people lists. */
+export type PracticePhysician = Readonly<{ serverUserId: string; name: string; credential: string; npi: string }>;

@@ -254,3 +254,21 @@ describe('where reports go, set on the server for every workstation', () => {
     expect((await b.ok('verifyAudit', {})).intact).toBe(true);
   });
 });
+
+describe("the practice's physicians on every workstation", () => {
+  it('a workstation adds the physicians it lacks (by NPI) to its people list; one it has is left as it is', async () => {
+    await expect(addUser(s.dir, 'dr.badnpi', ['physician'], { npi: '1922117592' })).rejects.toThrow(/check digit/);
+    await addUser(s.dir, 'dr.roster', ['physician'], { npi: '1922117597', credential: 'MD, PhD' });
+    const b = await joined('OR P1', { background: false });
+    // This one is here already, as the technologist typed it.
+    await b.ok('createPerson', { role: 'physician', lastName: 'Remote', firstName: 'Rosa', credential: 'MD', npi: NPI });
+    await b.ok('syncNow', {});
+    const doctors = await b.ok('listPeople', { role: 'physician' });
+    expect(doctors.filter((p) => p.npi === NPI).map((p) => [p.firstName, p.lastName])).toEqual([['Rosa', 'Remote']]);
+    expect(doctors.find((p) => p.npi === '1922117597')).toMatchObject({ firstName: 'Synthetic', lastName: 'dr.roster', credential: 'MD, PhD', role: 'physician' });
+    const count = doctors.length;
+    await b.ok('syncNow', {});
+    expect(await b.ok('listPeople', { role: 'physician' })).toHaveLength(count);
+    expect((await b.ok('verifyAudit', {})).intact).toBe(true);
+  });
+});

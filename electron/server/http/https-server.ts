@@ -19,7 +19,7 @@ import { ServerError } from '../server-error';
 import { pendingEditsFor, pendingFor, settle, settleEdit, signRemotely, writeInterpretation } from '../remote-signing';
 import { addendumRemotely, overrideRemotely, pendingActionsFor, settleAction } from '../remote-actions';
 import { practiceDashboard } from '../practice-dashboard';
-import { billingOnServer, ehrOnServer, saveBillingOnServer, saveEhrOnServer } from '../practice-settings';
+import { billingOnServer, ehrOnServer, practicePhysicians, saveBillingOnServer, saveEhrOnServer } from '../practice-settings';
 import { claimWorklist, listPracticeCases, physicianQueue, practiceCharges, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
@@ -252,6 +252,7 @@ function routes(deps: ServerDeps): Route[] {
                 signatures: await pendingFor(pool, caller.workstation.id),
                 actions: await pendingActionsFor(pool, caller.workstation.id),
                 settings: { billing: await billingOnServer(pool), ehr: await ehrOnServer(pool) },
+                physicians: await practicePhysicians(pool),
               },
             }
           : { json: { edits: [], signatures: [], actions: [] } },

@@ -5,7 +5,9 @@
  * person's name, or is refused with a reason they can act on. Idempotent: an action seen again
  * (its answer to the server was lost) gets the same answer and changes nothing.
  */
-import type { PracticeBillingSettings, PracticeEhrSettings, RemoteAction, RemoteOutcome } from '../../../shared/domain/remote-signing';
+import { createHash } from 'node:crypto';
+import type { PracticeBillingSettings, PracticeEhrSettings, PracticePhysician, RemoteAction, RemoteOutcome } from '../../../shared/domain/remote-signing';
+import { PersonInputSchema } from '../../../shared/domain/person';
 import { EhrSettingsSchema } from '../../../shared/ehr/settings';
 import { commitEhrSettings } from '../ehr/ehr-service';
 import { PracticeBillingSchema } from '../../../shared/billing/details';
@@ -98,4 +100,36 @@ export function applyPracticeEhr(ctx: ServiceContext, s: PracticeEhrSettings): b
   }
   commitEhrSettings(ctx, parsed.data, 'remote:practice-settings', { version: s.version, setBy: s.setBy }, () => ctx.store.settings.set(EHR_VERSION_KEY, s.version));
   return true;
+}
+
+const PHYSICIANS_KEY = 'sync.physiciansSha256';
+
+/**
+ * The practice's physicians from the server: each one this workstation has no physician with
+ * that NPI for is added to its people list (a person here already is left as it is). The list
+ * comes with every poll; it is looked at only when it changed. Returns how many were added.
+ */
+export function applyPracticePhysicians(ctx: ServiceContext, list: readonly PracticePhysician[]): number {
+  const sha = createHash('sha256').update(JSON.stringify(list)).digest('hex');
+  if (ctx.store.settings.get<string>(PHYSICIANS_KEY) === sha) return 0;
+  let added = 0;
+  ctx.store.write(() => {
+    for (const p of list) {
+      if (ctx.store.people.findByRoleNpi('physician', p.npi)) continue;
+      // The server keeps one full name: its last word is taken as the last name (editable here).
+      const words = p.name.trim().split(/\s+/);
+      const lastName = words.length > 1 ? words.pop()! : words[0]!;
+      const fields = PersonInputSchema.safeParse({ role: 'physician', lastName, firstName: words.length ? words.join(' ') : lastName, credential: p.credential, npi: p.npi });
+      if (!fields.success) {
+        ctx.log.warn('sync.physician_unreadable', { serverUserId: p.serverUserId });
+        continue;
+      }
+      const person = ctx.store.people.insert(ctx.newId(), fields.data, ctx.now());
+      ctx.store.audit.append({ actor: 'remote:practice-server', action: 'person.create', caseId: null, detail: { personId: person.id, role: person.role, via: 'practice-server' } }, ctx.now());
+      added++;
+    }
+    ctx.store.settings.set(PHYSICIANS_KEY, sha);
+  });
+  if (added) ctx.emit({ name: 'peopleChanged', payload: {} });
+  return added;
 }

@@ -9,7 +9,7 @@ import type { SyncStatus } from '../../../shared/domain/sync';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import { fetchPinnedCertificate, normalizeFingerprint, PracticeServerError, requestJson } from './practice-client';
-import type { PracticeBillingSettings, PracticeEhrSettings, RemoteAction, RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../../../shared/domain/remote-signing';
+import type { PracticeBillingSettings, PracticeEhrSettings, PracticePhysician, RemoteAction, RemoteEdit, RemoteOutcome, RemoteSignature, SignableDraft } from '../../../shared/domain/remote-signing';
 import type { Batch, PracticeLink, RecordOut } from './sync-repo';
 
 export const BATCH_LIMITS = { records: 200, events: 2000, audit: 2000 } as const;
@@ -38,6 +38,8 @@ export type SyncEngineOptions = Readonly<{
     applySettings?: (billing: PracticeBillingSettings) => Promise<void>;
     /** Where reports go, set on the server (its newest version), taken once per version. */
     applyEhrSettings?: (ehr: PracticeEhrSettings) => Promise<void>;
+    /** The practice's physicians (accounts with an NPI): those missing here join the people list. */
+    applyPhysicians?: (list: readonly PracticePhysician[]) => Promise<void>;
     /** A closed case's charge lines (or why none), sent with its claim summary for the office's export. */
     charges?: (caseId: string) => Promise<Readonly<{ exportable: boolean; rows: readonly unknown[]; why: string | null }>>;
     afterApplied: (caseId: string) => Promise<void>;
@@ -152,6 +154,9 @@ export class SyncEngine {
     this.#running = true;
     try {
       const repo = this.#o.store.sync;
+      // What a pull applies here (a signature, an addendum, a physician added) is news for the
+      // server too: send it in the same run, a few rounds at most.
+      let pulls = 0;
       for (;;) {
         const link = repo.link();
         const credential = repo.credential();
@@ -161,6 +166,7 @@ export class SyncEngine {
           if (this.#o.remote) {
             await this.#sendDrafts(link, credential);
             await this.#pullSignatures(link, credential);
+            if (++pulls < 3 && repo.waiting() > 0 && !this.#stopping) continue;
           } else if (this.#unreachableSince !== null || this.#failures > 0) await this.#ping(link, credential);
           this.#reachable();
           this.#lastSyncedAt = this.#o.now();
@@ -244,6 +250,7 @@ export class SyncEngine {
     const settings = r.body.settings as { billing?: PracticeBillingSettings | null; ehr?: PracticeEhrSettings | null } | undefined;
     if (settings?.billing && this.#o.remote.applySettings) await this.#o.remote.applySettings(settings.billing);
     if (settings?.ehr && this.#o.remote.applyEhrSettings) await this.#o.remote.applyEhrSettings(settings.ehr);
+    if (Array.isArray(r.body.physicians) && this.#o.remote.applyPhysicians) await this.#o.remote.applyPhysicians(r.body.physicians as PracticePhysician[]);
     const applyAction = this.#o.remote.applyAction;
     if (!applyAction) return;
     for (const action of (r.body.actions ?? []) as RemoteAction[]) {

@@ -9,6 +9,8 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { RemoteAction, RemoteOutcome } from '../../shared/domain/remote-signing';
+import { BillingDetailsSchema } from '../../shared/billing/details';
+import { canonicalJson } from '../../shared/domain/audit';
 import { logAccess, type Actor } from './access-log';
 import type { Account } from './accounts';
 import { cleanReportText, confirmPassword, NO_NPI } from './remote-signing';
@@ -33,9 +35,9 @@ type Row = {
 
 function actionOf(x: Row): RemoteAction {
   const base = { id: x.id, caseId: x.case_id, author: { serverUserId: x.author_user_id, name: x.author_name, credential: x.author_credential, npi: x.author_npi }, at: Number(x.at) };
-  return x.kind === 'addendum'
-    ? { ...base, kind: 'addendum', text: String(x.body.text ?? ''), afterVersion: Number(x.body.afterVersion ?? 0) }
-    : { ...base, kind: 'claimOverride', reason: String(x.body.reason ?? ''), rules: Array.isArray(x.body.rules) ? x.body.rules.map(String) : [] };
+  if (x.kind === 'addendum') return { ...base, kind: 'addendum', text: String(x.body.text ?? ''), afterVersion: Number(x.body.afterVersion ?? 0) };
+  if (x.kind === 'billingDetails') return { ...base, kind: 'billingDetails', details: x.body.details, before: x.body.before };
+  return { ...base, kind: 'claimOverride', reason: String(x.body.reason ?? ''), rules: Array.isArray(x.body.rules) ? x.body.rules.map(String) : [] };
 }
 
 async function insert(db: pg.Pool | pg.PoolClient, a: RemoteAction, workstationId: string, body: Record<string, unknown>): Promise<void> {
@@ -113,6 +115,30 @@ export async function overrideRemotely(pool: pg.Pool, actor: Actor, account: Acc
   }
   // The reason is the biller's words about the claim, not patient data.
   await logAccess(pool, actor, 'claim.override', caseId, { actionId: action.id, rules, reason });
+  return action;
+}
+
+/**
+ * The office answers what a claim needs and no device says (limbs tested, EMG extremities, the
+ * surgeon's order, an ABN on file…). `before` is the answers as the page showed them: if the
+ * workstation has sent others since, they read them again.
+ */
+export async function answerRemotely(pool: pg.Pool, actor: Actor, account: Account, caseId: string, input: { details: unknown; before: unknown }): Promise<RemoteAction> {
+  const d = BillingDetailsSchema.safeParse(input.details);
+  if (!d.success) {
+    const first = d.error.issues[0];
+    throw new ServerError('BAD_INPUT', first ? `${first.path.join('.') || 'The answers'}: ${first.message}` : 'These answers are not valid.');
+  }
+  const found = await pool.query<{ workstation_id: string; row: { charges?: { details?: unknown } } }>('SELECT workstation_id, row FROM ws_claims WHERE case_id = $1', [caseId]);
+  const claim = found.rows[0];
+  if (!claim) throw new ServerError('NOT_FOUND', 'There is no such claim on the practice server (yet).');
+  const current = claim.row.charges?.details ?? null;
+  if (canonicalJson(current) !== canonicalJson(input.before ?? null)) {
+    throw new ServerError('CONFLICT', 'The answers changed on the workstation while you were reading them. Read them again, then answer.');
+  }
+  const action: RemoteAction = { id: crypto.randomUUID(), caseId, author: authorOf(account), at: Date.now(), kind: 'billingDetails', details: d.data, before: current };
+  await insert(pool, action, claim.workstation_id, { details: d.data, before: current });
+  await logAccess(pool, actor, 'claim.answers', caseId, { actionId: action.id });
   return action;
 }
 

@@ -317,6 +317,9 @@ export type WorklistClaim = Readonly<{
   overridden: boolean;
   /** The last override asked here: waiting for the workstation, applied, or refused with why. */
   override: Readonly<{ state: string; by: string; reason: string | null }> | null;
+  /** The billing answers as the workstation last sent them (null: not sent yet), and the last answering asked here. */
+  details: unknown;
+  answers: Readonly<{ state: string; by: string; reason: string | null }> | null;
 }>;
 
 /** Every workstation's claims, not clean first, then oldest first (each listing logged per case). */
@@ -327,11 +330,13 @@ export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?:
       WHERE ($1::text IS NULL OR date_of_service >= $1) AND ($2::text IS NULL OR date_of_service <= $2)`,
     [range.from ?? null, range.to ?? null],
   );
-  const r = await pool.query<{ case_id: string; name: string; date_of_service: string; clean: boolean; blocking: number; warnings: number; row: Record<string, unknown>; record: Record<string, unknown> | null; status: string | null; age: number; o_state: string | null; o_by: string | null; o_reason: string | null }>(
+  const r = await pool.query<{ case_id: string; name: string; date_of_service: string; clean: boolean; blocking: number; warnings: number; row: Record<string, unknown>; record: Record<string, unknown> | null; status: string | null; age: number; o_state: string | null; o_by: string | null; o_reason: string | null; a_state: string | null; a_by: string | null; a_reason: string | null }>(
     `SELECT q.case_id, w.name, q.date_of_service, q.clean, q.blocking, q.warnings, q.row, c.record, c.status,
-            (current_date - q.date_of_service::date) AS age, o.state AS o_state, o.author_name AS o_by, o.reason AS o_reason
+            (current_date - q.date_of_service::date) AS age, o.state AS o_state, o.author_name AS o_by, o.reason AS o_reason,
+            a.state AS a_state, a.author_name AS a_by, a.reason AS a_reason
        FROM ws_claims q JOIN workstations w ON w.id = q.workstation_id LEFT JOIN ws_cases c ON c.case_id = q.case_id
-       LEFT JOIN LATERAL (SELECT state, author_name, reason FROM remote_actions a WHERE a.case_id = q.case_id AND a.kind = 'claimOverride' ORDER BY at DESC LIMIT 1) o ON true
+       LEFT JOIN LATERAL (SELECT state, author_name, reason FROM remote_actions r WHERE r.case_id = q.case_id AND r.kind = 'claimOverride' ORDER BY at DESC LIMIT 1) o ON true
+       LEFT JOIN LATERAL (SELECT state, author_name, reason FROM remote_actions r WHERE r.case_id = q.case_id AND r.kind = 'billingDetails' ORDER BY at DESC LIMIT 1) a ON true
       WHERE ($1::text IS NULL OR q.date_of_service >= $1) AND ($2::text IS NULL OR q.date_of_service <= $2)
       ORDER BY q.clean, q.date_of_service, q.case_id LIMIT $3`,
     [range.from ?? null, range.to ?? null, Math.min(range.limit ?? 1000, 10_000)],
@@ -358,6 +363,8 @@ export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?:
       // The workstation's "clean" is "may be exported": clean, or overridden with blocking findings.
       overridden: x.clean && x.blocking > 0,
       override: x.o_state ? { state: x.o_state, by: x.o_by ?? '', reason: x.o_reason } : null,
+      details: (x.row.charges as { details?: unknown } | undefined)?.details ?? null,
+      answers: x.a_state ? { state: x.a_state, by: x.a_by ?? '', reason: x.a_reason } : null,
     };
   });
   await logAccessMany(pool, actor, 'claim.list', list.map((c) => c.caseId));

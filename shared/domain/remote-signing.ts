@@ -45,9 +45,16 @@ export type RemoteAuthor = Readonly<{ serverUserId: string; name: string; creden
  * - `claimOverride`: a biller lets a claim that is not clean be exported, with a reason; `rules`
  *   are the scrubber's findings they read (a claim that has other blocking findings by the time it
  *   is applied is refused: nobody overrides what they did not see).
+ * - `billingDetails`: the office answers what the claim needs and no device says (limbs, EMG
+ *   extremities, the surgeon's order…); `before` is the answers as they read them (changed on the
+ *   workstation since: refused, to be read again).
  */
 export type RemoteAction = Readonly<{ id: string; caseId: string; author: RemoteAuthor; at: number }> &
-  (Readonly<{ kind: 'addendum'; text: string; afterVersion: number }> | Readonly<{ kind: 'claimOverride'; reason: string; rules: readonly string[] }>);
+  (
+    | Readonly<{ kind: 'addendum'; text: string; afterVersion: number }>
+    | Readonly<{ kind: 'claimOverride'; reason: string; rules: readonly string[] }>
+    | Readonly<{ kind: 'billingDetails'; details: unknown; before: unknown }>
+  );
 
 export type RemoteActionKind = RemoteAction['kind'];
 

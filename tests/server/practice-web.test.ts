@@ -163,6 +163,16 @@ describe("the practice server's page in the browser (real Chromium, HTTPS, Postg
       await page.reload();
       await expect.poll(() => table.locator('tbody tr').filter({ hasText: '2026-11-03' }).textContent()).toContain('Overridden');
       expect(await table.locator('tbody tr').filter({ hasText: '2026-11-03' }).textContent()).toContain('By Synthetic billing.web');
+      // The office answers what the claim needs and no device says; the workstation stores the answers.
+      const answering = table.locator('tbody tr').filter({ hasText: '2026-11-03' });
+      await answering.getByRole('button', { name: 'Answer…' }).click();
+      const form = answering.getByRole('form', { name: /Answers for the claim of/ });
+      await form.getByLabel('EMG extremities').selectOption('2');
+      await form.getByLabel('Advance Beneficiary Notice on file').check();
+      await form.getByRole('group', { name: 'The surgeon ordered' }).getByLabel('SSEP').check();
+      await form.getByRole('button', { name: 'Send answers' }).click();
+      await until('the answers on the workstation', async () => (await ws.ok('getClaim', { caseId: bare.id })).details.emgExtremities === 2);
+      expect((await ws.ok('getClaim', { caseId: bare.id })).details).toMatchObject({ abnOnFile: true, surgeonOrder: ['SSEP'] });
       // The practice dashboard and the ROI calculator over every workstation: the workstation's own components, over the server.
       await page.getByRole('link', { name: 'Practice' }).click();
       const summary = page.getByRole('region', { name: 'Summary' });

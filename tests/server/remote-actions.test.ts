@@ -190,6 +190,47 @@ describe('claim overrides from the billing office', () => {
   });
 });
 
+describe('billing answers from the office', () => {
+  type Row = { caseId: string; details: Record<string, unknown> | null; answers: { state: string; by: string; reason: string | null } | null };
+  const row = async (caseId: string): Promise<Row> => ((await request(s, 'GET', '/api/claims', { cookie: billing })).body.claims as Row[]).find((c) => c.caseId === caseId)!;
+
+  it('a biller answers what the claim needs (EMG extremities, the surgeon’s order, an ABN); the workstation stores the answers in their name, unless they changed there first', async () => {
+    const b = await joined('OR Q1', { background: false });
+    const caseId = await closedCase(b, 'q1');
+    await b.ok('syncNow', {});
+    const before = (await row(caseId)).details!;
+    expect(before).toMatchObject({ emgExtremities: null, abnOnFile: false });
+    const answer = (cookie: string, body: Record<string, unknown>) => request(s, 'POST', `/api/claims/${caseId}/answers`, { cookie, body });
+    const details = { ...before, emgExtremities: 2, surgeonOrder: ['SSEP', 'TCMEP', 'EMG_FREE'], abnOnFile: true };
+
+    expect((await answer(doctor, { details, before })).status).toBe(403);
+    const bad = await answer(billing, { details: { ...details, emgExtremities: 9 }, before });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/^emgExtremities: /);
+    expect((await answer(billing, { details, before: { ...before, abnOnFile: true } })).status).toBe(409);
+    expect((await answer(billing, { details, before })).status).toBe(202);
+
+    await b.ok('syncNow', {});
+    const claim = await b.ok('getClaim', { caseId });
+    expect(claim.details).toMatchObject({ emgExtremities: 2, surgeonOrder: ['SSEP', 'TCMEP', 'EMG_FREE'], abnOnFile: true });
+    await b.ok('syncNow', {});
+    const after = await row(caseId);
+    expect(after.details).toMatchObject({ emgExtremities: 2, abnOnFile: true });
+    expect(after.answers).toMatchObject({ state: 'applied', by: 'Synthetic billing.office' });
+
+    // Answered at the workstation after the office read them: the office's answers are refused, with why.
+    expect((await answer(billing, { details: { ...after.details, emgExtremities: 3 }, before: after.details })).status).toBe(202);
+    await b.ok('saveBillingDetails', { caseId, details: { ...claim.details, emgExtremities: 4 } });
+    await b.ok('syncNow', {});
+    expect((await b.ok('getClaim', { caseId })).details.emgExtremities).toBe(4);
+    await b.ok('syncNow', {});
+    const last = await row(caseId);
+    expect(last.answers).toMatchObject({ state: 'refused', reason: 'The answers changed on the workstation after you read them. Read them again, then answer.' });
+    expect(last.details).toMatchObject({ emgExtremities: 4 });
+    expect((await b.ok('verifyAudit', { caseId })).intact).toBe(true);
+  });
+});
+
 describe('practice billing settings set on the server, for every workstation', () => {
   it('an administrator saves the billing role and rule sets once; each workstation stores them as a new version in their name, once', async () => {
     const admin = await loginCookie(s, 'admin.rules', await addUser(s.dir, 'admin.rules', ['admin']));

@@ -17,7 +17,7 @@ import { certificateFingerprint } from '../security/certificate';
 import type { ServerConfig } from '../server-config';
 import { ServerError } from '../server-error';
 import { pendingEditsFor, pendingFor, settle, settleEdit, signRemotely, writeInterpretation } from '../remote-signing';
-import { addendumRemotely, overrideRemotely, pendingActionsFor, settleAction } from '../remote-actions';
+import { addendumRemotely, answerRemotely, overrideRemotely, pendingActionsFor, settleAction } from '../remote-actions';
 import { practiceDashboard } from '../practice-dashboard';
 import { billingOnServer, ehrOnServer, practicePhysicians, saveBillingOnServer, saveEhrOnServer } from '../practice-settings';
 import { claimWorklist, listPracticeCases, physicianQueue, practiceCharges, readPracticeCase, receivePush } from '../sync-receive';
@@ -305,6 +305,16 @@ function routes(deps: ServerDeps): Route[] {
       handle: async ({ caller, params, body }) => {
         if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Physicians only.');
         const a = await addendumRemotely(pool, actorOf(caller), caller.account, params.id ?? '', { text: str(body, 'text', 20_000), password: str(body, 'password', 256) });
+        return { status: 202, json: { action: { id: a.id, state: 'pending', at: a.at } } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/claims/:id/answers',
+      who: ['billing', 'admin'],
+      handle: async ({ caller, params, body }) => {
+        if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Billing only.');
+        const a = await answerRemotely(pool, actorOf(caller), caller.account, params.id ?? '', { details: body.details, before: body.before });
         return { status: 202, json: { action: { id: a.id, state: 'pending', at: a.at } } };
       },
     },

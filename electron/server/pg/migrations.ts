@@ -211,13 +211,13 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    name: 'what people do here for a case and its workstation applies: addenda, claim overrides',
+    name: 'what people do here for a case and its workstation applies: addenda, claim overrides, billing answers',
     sql: `
       CREATE TABLE remote_actions (
         id uuid PRIMARY KEY,
         case_id text NOT NULL,
         workstation_id uuid NOT NULL REFERENCES workstations(id),
-        kind text NOT NULL CHECK (kind IN ('addendum', 'claimOverride')),
+        kind text NOT NULL CHECK (kind IN ('addendum', 'claimOverride', 'billingDetails')),
         body jsonb NOT NULL,
         author_user_id uuid NOT NULL REFERENCES users(id),
         author_name text NOT NULL,

@@ -147,13 +147,22 @@ export function getClaim(ctx: ServiceContext, a: ArgsOut<'getClaim'>): ResultOf<
 }
 
 export function saveBillingDetails(ctx: ServiceContext, a: ArgsOut<'saveBillingDetails'>): ResultOf<'saveBillingDetails'> {
-  const c = ctx.store.cases.mustGet(a.caseId);
+  return commitBillingDetails(ctx, ctx.store.cases.mustGet(a.caseId), a.details, ctx.actor);
+}
+
+/** Store a case's billing answers (checked already), audited as `actor`: here, or from the office on the practice server (`remote`). */
+export function commitBillingDetails(ctx: ServiceContext, c: CaseRecord, d: BillingDetails, actor: string, remote?: Readonly<Record<string, unknown>>): ClaimView {
   ctx.store.write(() => {
-    ctx.store.billing.saveDetails(c.id, a.details, ctx.actor, ctx.now());
-    ctx.store.audit.append({ actor: ctx.actor, action: 'billing.details', caseId: c.id }, ctx.now());
+    ctx.store.billing.saveDetails(c.id, d, actor, ctx.now());
+    ctx.store.audit.append({ actor, action: 'billing.details', caseId: c.id, ...(remote ? { detail: { remote } } : {}) }, ctx.now());
   });
   ctx.emit({ name: 'claimChanged', payload: { caseId: c.id } });
   return caseClaim(ctx, c);
+}
+
+/** A case's billing answers as stored (defaults where none). */
+export function billingDetailsOf(ctx: ServiceContext, caseId: string): BillingDetails {
+  return details(ctx, caseId);
 }
 
 export function overrideClaim(ctx: ServiceContext, a: ArgsOut<'overrideClaim'>): ResultOf<'overrideClaim'> {
@@ -224,17 +233,19 @@ export function exportCharges(ctx: ServiceContext, a: ArgsOut<'exportCharges'>):
  * A closed case's charge lines as the export would write them, for the practice server's
  * practice-wide export (#17): the same claim, the same rules; `why` when it is not exportable.
  */
-export function chargesForServer(ctx: ServiceContext, caseId: string): { exportable: boolean; rows: ChargeRow[]; why: string | null } {
+export function chargesForServer(ctx: ServiceContext, caseId: string): { exportable: boolean; rows: ChargeRow[]; why: string | null; details: BillingDetails | null } {
   const c = ctx.store.cases.get(caseId);
-  if (!c) return { exportable: false, rows: [], why: 'The case is not on the workstation.' };
-  if (RUNNING.has(c.status)) return { exportable: false, rows: [], why: 'The case is still open: close it first.' };
+  if (!c) return { exportable: false, rows: [], why: 'The case is not on the workstation.', details: null };
+  // The billing answers travel too: the office answers what the claim still needs from them.
+  const d = details(ctx, c.id);
+  if (RUNNING.has(c.status)) return { exportable: false, rows: [], why: 'The case is still open: close it first.', details: d };
   // Computed, not indexed: indexing would mark the claim to be sent again, and again.
   const { v } = computeView(ctx, c);
   if (!v.exportable) {
     const blocking = v.findings.filter((f) => f.severity === 'block');
-    return { exportable: false, rows: [], why: `Not clean: ${[...new Set(blocking.map((f) => f.rule))].join(', ')}.` };
+    return { exportable: false, rows: [], why: `Not clean: ${[...new Set(blocking.map((f) => f.rule))].join(', ')}.`, details: d };
   }
-  return { exportable: true, rows: chargeRows(c, v, v.status, practice(ctx).billingNpi), why: null };
+  return { exportable: true, rows: chargeRows(c, v, v.status, practice(ctx).billingNpi), why: null, details: d };
 }
 
 export function getBillingSettings(ctx: ServiceContext): ResultOf<'getBillingSettings'> {

@@ -1,7 +1,8 @@
 /**
  * Applying on this workstation what a person did for one of its cases on the practice server
- * (#17): a physician's signed addendum, a biller's claim override. Each goes through the same
- * commit path as if done here (a new signed version; an override with its audit entry), in that
+ * (#17): a physician's signed addendum, a biller's claim override or billing answers. Each goes
+ * through the same commit path as if done here (a new signed version; an override or the answers
+ * with their audit entry), in that
  * person's name, or is refused with a reason they can act on. Idempotent: an action seen again
  * (its answer to the server was lost) gets the same answer and changes nothing.
  */
@@ -15,13 +16,15 @@ import { RuleSetsSchema } from '../../../shared/billing/ruleset';
 import type { ServiceContext } from '../context';
 import { commitAddendum } from '../report/report-service';
 import { answered, recordAnswer, remoteUser } from '../report/remote-signature';
-import { caseClaim, commitBillingSettings, commitOverride } from '../billing/billing-service';
+import { billingDetailsOf, caseClaim, commitBillingDetails, commitBillingSettings, commitOverride } from '../billing/billing-service';
+import { BillingDetailsSchema } from '../../../shared/billing/details';
+import { canonicalJson } from '../../../shared/domain/audit';
 
 export function applyRemoteAction(ctx: ServiceContext, action: RemoteAction): RemoteOutcome {
   const seen = answered(ctx, action.id);
   if (seen) return seen;
   return ctx.store.write((): RemoteOutcome => {
-    const outcome = action.kind === 'addendum' ? addendum(ctx, action) : override(ctx, action);
+    const outcome = action.kind === 'addendum' ? addendum(ctx, action) : action.kind === 'claimOverride' ? override(ctx, action) : answers(ctx, action);
     recordAnswer(ctx, action.id, action.caseId, outcome);
     if (outcome.state === 'refused') {
       ctx.store.audit.append({ actor: `remote:${action.author.serverUserId}`, action: 'sync.remote_refused', caseId: action.caseId, detail: { actionId: action.id, kind: action.kind } }, ctx.now());
@@ -59,6 +62,19 @@ function override(ctx: ServiceContext, a: Of<'claimOverride'>): RemoteOutcome {
     return { state: 'refused', reason: `The claim changed on the workstation after you read it (now also: ${unseen.join(', ')}). Read it again, then override.` };
   }
   commitOverride(ctx, c, current, { id: remoteUser(ctx, a.author, 'billing').userId, name: a.author.name }, a.reason, `remote:${a.author.serverUserId}`, { actionId: a.id });
+  return { state: 'applied', version: 0 };
+}
+
+function answers(ctx: ServiceContext, a: Of<'billingDetails'>): RemoteOutcome {
+  const c = ctx.store.cases.get(a.caseId);
+  if (!c) return { state: 'refused', reason: 'This workstation no longer has the case.' };
+  const d = BillingDetailsSchema.safeParse(a.details);
+  if (!d.success) return { state: 'refused', reason: 'These answers are not ones this workstation can store (is it up to date?).' };
+  // Answered on the workstation too since the office read them: theirs are not overwritten.
+  if (canonicalJson(billingDetailsOf(ctx, c.id)) !== canonicalJson(BillingDetailsSchema.safeParse(a.before).data ?? null)) {
+    return { state: 'refused', reason: 'The answers changed on the workstation after you read them. Read them again, then answer.' };
+  }
+  commitBillingDetails(ctx, c, d.data, `remote:${a.author.serverUserId}`, { actionId: a.id });
   return { state: 'applied', version: 0 };
 }
 

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { LIMB_LABELS, MODALITY_LABELS, type Limb, type Modality } from '../../../shared/domain/modality';
 import { api, ApiError, type WorklistClaim } from './practice-api';
 import { usePolled } from './usePolled';
 
@@ -32,6 +33,7 @@ export function WorklistPage() {
               <th>Workstation</th>
               <th className="num">Minutes</th>
               <th>Override</th>
+              <th>Answers</th>
             </tr>
           </thead>
           <tbody>
@@ -51,6 +53,9 @@ export function WorklistPage() {
                 <td className="num">{c.minutes}</td>
                 <td>
                   <OverrideCell claim={c} onDone={reload} />
+                </td>
+                <td>
+                  <AnswersCell claim={c} onDone={reload} />
                 </td>
               </tr>
             ))}
@@ -120,6 +125,116 @@ function OverrideCell({ claim, onDone }: { claim: WorklistClaim; onDone: () => v
     </div>
   );
 }
+
+type Details = Readonly<{
+  limbs: Readonly<{ SSEP: readonly Limb[] | null; TCMEP: readonly Limb[] | null }>;
+  emgExtremities: number | null;
+  surgeonOrder: readonly Modality[] | null;
+  abnOnFile: boolean;
+}> &
+  Record<string, unknown>;
+
+/**
+ * What the claim needs and no device says, answered from the office: which limbs SSEP and TcMEP
+ * covered, how many extremities the EMG, the surgeon's order, an ABN on file. Sent with the
+ * answers as read here: the workstation takes them unless they changed there meanwhile.
+ */
+function AnswersCell({ claim, onDone }: { claim: WorklistClaim; onDone: () => void }) {
+  const before = claim.details as Details | null;
+  const [open, setOpen] = useState(false);
+  const [draft, setDraft] = useState<Details | null>(before);
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const a = claim.answers;
+  if (!before) return <span className="muted">—</span>;
+  if (a?.state === 'pending') return <span role="status">Waiting for the workstation</span>;
+  const d = draft ?? before;
+  const toggle = <T,>(list: readonly T[] | null, v: T): T[] | null => {
+    const next = list?.includes(v) ? list.filter((x) => x !== v) : [...(list ?? []), v];
+    return next.length ? next : null;
+  };
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setMessage(null);
+    try {
+      await api.post(`/api/claims/${encodeURIComponent(claim.caseId)}/answers`, { details: d, before });
+      setOpen(false);
+      onDone();
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : 'The answers did not go through.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div>
+      {a?.state === 'refused' && <p className="banner banner-error">The workstation did not take the answers: {a.reason}</p>}
+      {!open ? (
+        <button
+          type="button"
+          onClick={() => {
+            setDraft(before);
+            setOpen(true);
+          }}
+        >
+          Answer…
+        </button>
+      ) : (
+        <form onSubmit={send} aria-label={`Answers for the claim of ${claim.patient}`} className="answers-form">
+          {(['SSEP', 'TCMEP'] as const).map((m) => (
+            <fieldset key={m}>
+              <legend>{MODALITY_LABELS[m]} limbs tested</legend>
+              {(['upper', 'lower'] as const).map((l) => (
+                <label key={l} className="check">
+                  <input type="checkbox" checked={d.limbs[m]?.includes(l) ?? false} onChange={() => setDraft({ ...d, limbs: { ...d.limbs, [m]: toggle(d.limbs[m], l) } })} /> {LIMB_LABELS[l]}
+                </label>
+              ))}
+            </fieldset>
+          ))}
+          <label className="field">
+            EMG extremities
+            <select value={d.emgExtremities ?? ''} onChange={(e) => setDraft({ ...d, emgExtremities: e.target.value ? Number(e.target.value) : null })}>
+              <option value="">Not recorded</option>
+              {[1, 2, 3, 4].map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset>
+            <legend>The surgeon ordered</legend>
+            {ORDERABLE.map((m) => (
+              <label key={m} className="check">
+                <input type="checkbox" checked={d.surgeonOrder?.includes(m) ?? false} onChange={() => setDraft({ ...d, surgeonOrder: toggle(d.surgeonOrder, m) })} /> {MODALITY_LABELS[m]}
+              </label>
+            ))}
+          </fieldset>
+          <label className="check">
+            <input type="checkbox" checked={d.abnOnFile} onChange={(e) => setDraft({ ...d, abnOnFile: e.target.checked })} /> Advance Beneficiary Notice on file
+          </label>
+          {message && (
+            <p className="banner banner-error" role="alert">
+              {message}
+            </p>
+          )}
+          <div className="actions">
+            <button type="button" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+            <button className="primary" type="submit" disabled={busy}>
+              {busy ? 'Sending…' : 'Send answers'}
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}
+
+/** The modalities a surgeon's order names, in the order a form lists them. */
+const ORDERABLE: readonly Modality[] = ['SSEP', 'TCMEP', 'EMG_FREE', 'EMG_TRIGGERED', 'EEG'];
 
 type ChargesAnswer = Readonly<{ content: string; cases: number; rows: number; skipped: ReadonlyArray<Readonly<{ caseId: string; workstation: string; dateOfService: string; why: string }>> }>;
 

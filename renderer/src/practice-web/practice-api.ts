@@ -55,6 +55,9 @@ export type WorklistClaim = Readonly<{
   overridden: boolean;
   /** The last override asked from this page, and what the workstation answered. */
   override: Readonly<{ state: string; by: string; reason: string | null }> | null;
+  /** The billing answers as the workstation last sent them (null: not yet). */
+  details: unknown;
+  answers: Readonly<{ state: string; by: string; reason: string | null }> | null;
 }>;
 
 export type PracticeCaseList = Readonly<{ cases: ReadonlyArray<Readonly<{ caseId: string; workstation: string; status: string; dateOfService: string; patient: string; procedure: string; events: number; lastEventAt: number | null }>> }>;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
+import { sampleCase, type TestBackend } from '../helpers/backend';
 import { until } from '../helpers/patience';
-import { addUser, loginCookie, request, serverCli, startTestServer, type TestServer } from '../helpers/practice-server';
+import { addUser, closedRemoteCase, joinWorkstation, loginCookie, request, startTestServer, type TestServer } from '../helpers/practice-server';
 import { tempDir } from '../helpers/temp-dir';
 
 const NPI = '1234567893';
@@ -21,29 +21,12 @@ afterAll(async () => {
 });
 
 async function joined(name: string, opts: { background: boolean }): Promise<TestBackend> {
-  // In the background, as the app runs: sync and the EHR queue on.
-  const b = testBackend({ sync: opts.background, deliver: opts.background });
+  const b = await joinWorkstation(s, name, opts);
   backends.push(b);
-  const code = JSON.parse((await serverCli(['enroll-code', '--dir', s.dir, '--workstation', name, '--json'])).stdout).code as string;
-  await b.ok('enrollSync', { url: `https://127.0.0.1:${s.server.port}`, fingerprint: s.server.fingerprint, code });
   return b;
 }
 
-/** A closed case naming the remote physician, with monitoring captured and the report complete. */
-async function closedCase(b: TestBackend, tag: string): Promise<string> {
-  let doc = (await b.ok('listPeople', { role: 'physician' })).find((p) => p.npi === NPI);
-  doc ??= await b.ok('createPerson', { role: 'physician', lastName: 'Remote', firstName: 'Rosa', credential: 'MD', npi: NPI });
-  const c = await b.ok('createCase', sampleCase({ physicianId: doc.id, readerLocation: 'remote' }));
-  const t0 = Date.now() - 3 * 3600_000;
-  const note = (min: number, text: string, kind: 'note' | 'monitoring_start' | 'monitoring_end' = 'note') =>
-    b.ok('addNote', { caseId: c.id, text, occurredAt: t0 + min * 60_000, clientId: `${tag}-${min}-${kind}`, kind });
-  await note(0, 'Monitoring start', 'monitoring_start');
-  for (let m = 5; m < 60; m += 5) await note(m, `Check ${m}: all modalities at baseline`);
-  await note(65, 'Monitoring end', 'monitoring_end');
-  await b.ok('setCaseStatus', { id: c.id, status: 'closed' });
-  await completeReport(b, c.id, 'Monitoring as documented; no significant change.');
-  return c.id;
-}
+const closedCase = (b: TestBackend, tag: string) => closedRemoteCase(b, NPI, tag);
 
 async function draftOnServer(caseId: string): Promise<{ draftSha256: string; blockers: string[]; sections: Array<{ id: string; text: string }> }> {
   const r = await request(s, 'GET', `/api/cases/${caseId}`, { cookie });

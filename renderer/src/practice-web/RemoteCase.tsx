@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Timeline } from '../../../shared/domain/timeline';
 import { TimelineFigure } from '../features/cases/TimelineFigure';
-import { api, ApiError, type Account } from './practice-api';
+import { useSubmit } from './useSubmit';
+import { api, type Account } from './practice-api';
 import { usePolled } from './usePolled';
 
 type Draft = Readonly<{
@@ -103,21 +104,8 @@ export function RemoteCase({ caseId, account }: { caseId: string; account: Accou
 function InterpretationForm({ draft, caseId, lastEdit, onSaved }: { draft: Draft; caseId: string; lastEdit: Edit | undefined; onSaved: () => void }) {
   const current = draft.sections.find((x) => x.id === 'interpretation');
   const [text, setText] = useState(draft.interpretation.written ? (current?.text ?? '') : '');
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setMessage(null);
-    try {
-      await api.post(`/api/cases/${encodeURIComponent(caseId)}/interpretation`, { text });
-      onSaved();
-    } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : 'The interpretation did not go through.');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, message, submit } = useSubmit('The interpretation did not go through.');
+  const save = submit(() => api.post(`/api/cases/${encodeURIComponent(caseId)}/interpretation`, { text }), onSaved);
   return (
     <form className="card" onSubmit={save} aria-label="Interpretation">
       <h2 className="card-title">{draft.interpretation.written ? 'Interpretation (yours)' : 'Write the interpretation'}</h2>
@@ -148,22 +136,14 @@ function InterpretationForm({ draft, caseId, lastEdit, onSaved }: { draft: Draft
 
 function DraftReport({ draft, canSign, caseId, onSigned }: { draft: Draft; canSign: boolean; caseId: string; onSigned: () => void }) {
   const [password, setPassword] = useState('');
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const sign = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setMessage(null);
-    try {
-      await api.post(`/api/cases/${encodeURIComponent(caseId)}/sign`, { draftSha256: draft.draftSha256, password });
+  const { busy, message, submit } = useSubmit('The signature did not go through.');
+  const sign = submit(
+    () => api.post(`/api/cases/${encodeURIComponent(caseId)}/sign`, { draftSha256: draft.draftSha256, password }),
+    () => {
       setPassword('');
       onSigned();
-    } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : 'The signature did not go through.');
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
   return (
     <div className="card report">
       <h2 className="card-title">Report, as drafted on the workstation</h2>
@@ -246,23 +226,15 @@ function SignedReport({ versions, timeZone }: { versions: readonly SignedVersion
 function AddendumForm({ caseId, last, onAdded }: { caseId: string; last: Action | undefined; onAdded: () => void }) {
   const [text, setText] = useState('');
   const [password, setPassword] = useState('');
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const add = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setMessage(null);
-    try {
-      await api.post(`/api/cases/${encodeURIComponent(caseId)}/addendum`, { text, password });
+  const { busy, message, submit } = useSubmit('The addendum did not go through.');
+  const add = submit(
+    () => api.post(`/api/cases/${encodeURIComponent(caseId)}/addendum`, { text, password }),
+    () => {
       setText('');
       setPassword('');
       onAdded();
-    } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : 'The addendum did not go through.');
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
   return (
     <form className="card" onSubmit={add} aria-label="Add an addendum">
       <h2 className="card-title">Add an addendum</h2>

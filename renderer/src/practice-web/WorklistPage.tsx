@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { LIMB_LABELS, MODALITY_LABELS, type Limb, type Modality } from '../../../shared/domain/modality';
+import { useSubmit } from './useSubmit';
 import { api, ApiError, type WorklistClaim } from './practice-api';
 import { usePolled } from './usePolled';
 
@@ -73,27 +74,19 @@ export function WorklistPage() {
 function OverrideCell({ claim, onDone }: { claim: WorklistClaim; onDone: () => void }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, message, submit } = useSubmit('The override did not go through.');
   const o = claim.override;
   if (claim.overridden) return <span className="muted">{o?.state === 'applied' ? `By ${o.by}` : 'Yes'}</span>;
   if (claim.clean) return <span className="muted">—</span>;
   if (o?.state === 'pending') return <span role="status">Waiting for the workstation</span>;
-  const send = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setMessage(null);
-    try {
-      await api.post(`/api/claims/${encodeURIComponent(claim.caseId)}/override`, { reason, rules: claim.findings });
+  const send = submit(
+    () => api.post(`/api/claims/${encodeURIComponent(claim.caseId)}/override`, { reason, rules: claim.findings }),
+    () => {
       setOpen(false);
       setReason('');
       onDone();
-    } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : 'The override did not go through.');
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
   return (
     <div>
       {o?.state === 'refused' && <p className="banner banner-error">The workstation did not take the override: {o.reason}</p>}
@@ -143,8 +136,7 @@ function AnswersCell({ claim, onDone }: { claim: WorklistClaim; onDone: () => vo
   const before = claim.details as Details | null;
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState<Details | null>(before);
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, message, submit } = useSubmit('The answers did not go through.');
   const a = claim.answers;
   if (!before) return <span className="muted">—</span>;
   if (a?.state === 'pending') return <span role="status">Waiting for the workstation</span>;
@@ -153,20 +145,13 @@ function AnswersCell({ claim, onDone }: { claim: WorklistClaim; onDone: () => vo
     const next = list?.includes(v) ? list.filter((x) => x !== v) : [...(list ?? []), v];
     return next.length ? next : null;
   };
-  const send = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setMessage(null);
-    try {
-      await api.post(`/api/claims/${encodeURIComponent(claim.caseId)}/answers`, { details: d, before });
+  const send = submit(
+    () => api.post(`/api/claims/${encodeURIComponent(claim.caseId)}/answers`, { details: d, before }),
+    () => {
       setOpen(false);
       onDone();
-    } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : 'The answers did not go through.');
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
   return (
     <div>
       {a?.state === 'refused' && <p className="banner banner-error">The workstation did not take the answers: {a.reason}</p>}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Timeline } from '../../../shared/domain/timeline';
 import { TimelineFigure } from '../features/cases/TimelineFigure';
+import { ErrorBanner } from '../components/Field';
 import { useSubmit } from './useSubmit';
 import { api, type Account } from './practice-api';
 import { usePolled } from './usePolled';
@@ -115,11 +116,7 @@ function InterpretationForm({ draft, caseId, lastEdit, onSaved }: { draft: Draft
         Interpretation and conclusion
         <textarea rows={5} value={text} onChange={(e) => setText(e.target.value)} required />
       </label>
-      {message && (
-        <p className="banner banner-error" role="alert">
-          {message}
-        </p>
-      )}
+      <ErrorBanner message={message ?? undefined} />
       <div className="actions">
         {draft.interpretation.suggestion && (
           <button type="button" onClick={() => setText(draft.interpretation.suggestion ?? '')}>
@@ -167,11 +164,7 @@ function DraftReport({ draft, canSign, caseId, onSigned }: { draft: Draft; canSi
             Your password, to sign
             <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
           </label>
-          {message && (
-            <p className="banner banner-error" role="alert">
-              {message}
-            </p>
-          )}
+          <ErrorBanner message={message ?? undefined} />
           <button className="primary" type="submit" disabled={busy}>
             {busy ? 'Signing…' : 'Sign report'}
           </button>
@@ -258,11 +251,7 @@ function AddendumForm({ caseId, last, onAdded }: { caseId: string; last: Action 
         Your password, to sign
         <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
       </label>
-      {message && (
-        <p className="banner banner-error" role="alert">
-          {message}
-        </p>
-      )}
+      <ErrorBanner message={message ?? undefined} />
       <div className="actions">
         <button className="primary" type="submit" disabled={busy || text.trim() === '' || last?.state === 'pending'}>
           {busy ? 'Signing…' : 'Sign addendum'}

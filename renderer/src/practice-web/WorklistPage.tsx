@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { LIMB_LABELS, MODALITY_LABELS, type Limb, type Modality } from '../../../shared/domain/modality';
+import { ErrorBanner } from '../components/Field';
 import { useSubmit } from './useSubmit';
 import { api, ApiError, type WorklistClaim } from './practice-api';
 import { usePolled } from './usePolled';
@@ -100,11 +101,7 @@ function OverrideCell({ claim, onDone }: { claim: WorklistClaim; onDone: () => v
             Reason (kept with the claim)
             <input value={reason} onChange={(e) => setReason(e.target.value)} minLength={10} maxLength={500} required />
           </label>
-          {message && (
-            <p className="banner banner-error" role="alert">
-              {message}
-            </p>
-          )}
+          <ErrorBanner message={message ?? undefined} />
           <div className="actions">
             <button type="button" onClick={() => setOpen(false)}>
               Cancel
@@ -199,11 +196,7 @@ function AnswersCell({ claim, onDone }: { claim: WorklistClaim; onDone: () => vo
           <label className="check">
             <input type="checkbox" checked={d.abnOnFile} onChange={(e) => setDraft({ ...d, abnOnFile: e.target.checked })} /> Advance Beneficiary Notice on file
           </label>
-          {message && (
-            <p className="banner banner-error" role="alert">
-              {message}
-            </p>
-          )}
+          <ErrorBanner message={message ?? undefined} />
           <div className="actions">
             <button type="button" onClick={() => setOpen(false)}>
               Cancel
@@ -259,11 +252,7 @@ function ChargesExport() {
       <button className="primary" type="submit">
         Export CSV
       </button>
-      {message && (
-        <p className="banner banner-error" role="alert">
-          {message}
-        </p>
-      )}
+      <ErrorBanner message={message ?? undefined} />
       {result && (
         <div role="status">
           <p>

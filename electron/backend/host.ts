@@ -18,6 +18,7 @@ import { removeImportLeftovers } from '../services/casefile/import-staging';
 import type { DemoHandle } from '../demo/demo-capture';
 import type * as DemoRuntimeModule from '../demo/demo-runtime';
 import { loadProcedure } from '../../shared/contract/load-procedure';
+import { readPlainArgs } from '../../shared/contract/plain-args';
 import { afterImport, handlers, reindexClaim, warmHandlers } from './handlers';
 import type { CaseFileBytes } from '../services/casefile/casefile-service';
 import type { CaseFileImport } from '../../shared/casefile/case-file';
@@ -255,8 +256,10 @@ export function createBackend(opts: BackendOptions): Backend {
     // getStatus takes no arguments (its schema is the empty object): answered without loading
     // the contract's schemas, which a one-shot `closeout status` would otherwise pay for (#15).
     if (method === 'getStatus') return isArgsObject(rawArgs) ? ok(status()) : err('BAD_INPUT', DEFAULT_MESSAGES.BAD_INPUT);
-    // Only this call's schemas are built (a case list does not build the case form's).
-    const parsed = (await loadProcedure(method)).args.safeParse(rawArgs ?? {});
+    // Plainly good arguments of a plain read call are read by hand (no zod to load: #15); else
+    // only this call's schemas are built (a case list does not build the case form's).
+    const plain = readPlainArgs(method, rawArgs ?? {});
+    const parsed = plain ? { success: true as const, data: plain } : (await loadProcedure(method)).args.safeParse(rawArgs ?? {});
     if (!parsed.success) return err('BAD_INPUT', DEFAULT_MESSAGES.BAD_INPUT, zodFieldErrors(parsed.error));
     integrity?.touch();
     const handler = handlers[method as Exclude<Method, 'getStatus'>] as (c: ServiceContext, a: unknown) => unknown;

@@ -17,7 +17,7 @@ const WHY = {
   'closeout status':
     'Beyond Node itself, a fresh `closeout status` loads 6 ES modules of its own (what every command starts with is one ~200 KB chunk, `cli-start`, instead of ~30 small ones at ~0.2 ms each), better-sqlite3 (17 CommonJS files and the native addon, ~5 ms), opens the database (WAL, pragmas, schema version, ~5 ms) and writes the clean-close marker twice; nothing else is loaded (no zod, no contract schemas, no capture, no PDF).',
   'closeout case list --json':
-    'As `closeout status`, plus the argument check every call gets at the boundary: zod (~7 ms to load a fresh copy) and its first schema (~3 ms while V8 compiles zod\'s code on first use); only listCases\' own schema is built (the contract builds a schema at its first use). Without validating at the boundary this would be the status row; we keep the validation.',
+    'As `closeout status`, plus the case commands and the argument check every call gets at the boundary: plainly good arguments of a plain read call are read by hand (shared/contract/plain-args.ts, held to the zod schema by a test); others load zod (~7 ms) and build that call\'s schema (~3 ms).',
 } as const;
 
 export function benchStartup(opts: { pairs?: number } = {}): BenchRow[] {

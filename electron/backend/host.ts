@@ -147,6 +147,7 @@ export function createBackend(opts: BackendOptions): Backend {
       if (!store) throw new Error('no store');
       const c = ctx;
       const remoteSigning = () => import('../services/report/remote-signature');
+      const remoteActions = () => import('../services/sync/apply-remote-action');
       return new SyncEngine({
         store,
         log,
@@ -159,10 +160,10 @@ export function createBackend(opts: BackendOptions): Backend {
                 // A signature or an addendum from the server changes the claim (R16 goes) as one made here does.
                 apply: async (sig) => afterRemote(c, sig.caseId, (await remoteSigning()).applyRemoteSignature(c, sig)),
                 applyEdit: async (edit) => (await remoteSigning()).applyRemoteEdit(c, edit),
-                applyAction: async (action) => afterRemote(c, action.caseId, (await import('../services/sync/apply-remote-action')).applyRemoteAction(c, action)),
-                applySettings: async (billing) => void (await import('../services/sync/apply-remote-action')).applyPracticeBilling(c, billing),
-                applyEhrSettings: async (ehr) => void (await import('../services/sync/apply-remote-action')).applyPracticeEhr(c, ehr),
-                applyPhysicians: async (list) => void (await import('../services/sync/apply-remote-action')).applyPracticePhysicians(c, list),
+                applyAction: async (action) => afterRemote(c, action.caseId, (await remoteActions()).applyRemoteAction(c, action)),
+                applySettings: async (billing) => void (await remoteActions()).applyPracticeBilling(c, billing),
+                applyEhrSettings: async (ehr) => void (await remoteActions()).applyPracticeEhr(c, ehr),
+                applyPhysicians: async (list) => void (await remoteActions()).applyPracticePhysicians(c, list),
                 charges: async (caseId) => (await import('../services/billing/billing-service')).chargesForServer(c, caseId),
                 afterApplied: async (caseId) => (await remoteSigning()).deliverAfterRemoteSignature(c, caseId),
               },

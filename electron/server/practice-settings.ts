@@ -17,54 +17,57 @@ import { ServerError } from './server-error';
 
 const BillingBody = z.strictObject({ practice: PracticeBillingSchema.optional(), ruleSets: RuleSetsSchema.optional() });
 
-/** Save a new version of the practice's billing settings (administrators). */
-export async function saveBillingOnServer(pool: pg.Pool, actor: Actor, by: Readonly<{ userId: string | null; name: string }>, body: unknown): Promise<PracticeBillingSettings> {
-  const r = BillingBody.safeParse(body);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    throw new ServerError('BAD_INPUT', `The billing settings are not valid${first ? ` (${first.path.join('.') || 'the document'}: ${first.message})` : ''}.`);
-  }
-  if (!r.data.practice && !r.data.ruleSets) throw new ServerError('BAD_INPUT', 'Give the practice\'s billing role ("practice"), the rule sets ("ruleSets"), or both.');
-  const row = await pool.query<{ version: number; at: Date }>(
-    `INSERT INTO practice_settings (kind, body, set_by_user_id, set_by_name) VALUES ('billing', $1, $2, $3) RETURNING version, at`,
-    [JSON.stringify(r.data), by.userId, by.name],
-  );
-  const saved = row.rows[0]!;
-  await logAccess(pool, actor, 'settings.billing', null, { version: saved.version, ruleSets: r.data.ruleSets?.base.version ?? null });
-  return { version: saved.version, setBy: by.name, at: saved.at.getTime(), ...r.data };
+type Kind = 'billing' | 'ehr';
+type By = Readonly<{ userId: string | null; name: string }>;
+type Saved = Readonly<{ version: number; setBy: string; at: number }>;
+
+function invalid(what: string, error: z.ZodError): ServerError {
+  const first = error.issues[0];
+  return new ServerError('BAD_INPUT', `The ${what} settings are not valid${first ? ` (${first.path.join('.') || 'the document'}: ${first.message})` : ''}.`);
 }
 
-/** The version in force (null: none set here; each workstation keeps its own). */
-export async function billingOnServer(pool: pg.Pool | pg.PoolClient): Promise<PracticeBillingSettings | null> {
-  const r = await pool.query<{ version: number; body: Record<string, unknown>; set_by_name: string; at: Date }>(
-    `SELECT version, body, set_by_name, at FROM practice_settings WHERE kind = 'billing' ORDER BY version DESC LIMIT 1`,
+/** A new version of one kind of settings (checked already), and its access-log row. */
+async function saveVersion(pool: pg.Pool, actor: Actor, by: By, kind: Kind, body: unknown, detail: Record<string, unknown>): Promise<Saved> {
+  const row = await pool.query<{ version: number; at: Date }>(
+    `INSERT INTO practice_settings (kind, body, set_by_user_id, set_by_name) VALUES ($1, $2, $3, $4) RETURNING version, at`,
+    [kind, JSON.stringify(body), by.userId, by.name],
   );
-  const x = r.rows[0];
-  return x ? { version: x.version, setBy: x.set_by_name, at: x.at.getTime(), ...(x.body as Pick<PracticeBillingSettings, 'practice' | 'ruleSets'>) } : null;
+  const saved = row.rows[0]!;
+  await logAccess(pool, actor, `settings.${kind}`, null, { version: saved.version, ...detail });
+  return { version: saved.version, setBy: by.name, at: saved.at.getTime() };
+}
+
+/** Save a new version of the practice's billing settings (administrators). */
+export async function saveBillingOnServer(pool: pg.Pool, actor: Actor, by: By, body: unknown): Promise<PracticeBillingSettings> {
+  const r = BillingBody.safeParse(body);
+  if (!r.success) throw invalid('billing', r.error);
+  if (!r.data.practice && !r.data.ruleSets) throw new ServerError('BAD_INPUT', 'Give the practice\'s billing role ("practice"), the rule sets ("ruleSets"), or both.');
+  return { ...(await saveVersion(pool, actor, by, 'billing', r.data, { ruleSets: r.data.ruleSets?.base.version ?? null })), ...r.data };
 }
 
 /** Save a new version of where reports go, for every workstation (administrators). */
-export async function saveEhrOnServer(pool: pg.Pool, actor: Actor, by: Readonly<{ userId: string | null; name: string }>, body: unknown): Promise<PracticeEhrSettings> {
+export async function saveEhrOnServer(pool: pg.Pool, actor: Actor, by: By, body: unknown): Promise<PracticeEhrSettings> {
   const r = EhrSettingsSchema.safeParse(body);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    throw new ServerError('BAD_INPUT', `The EHR settings are not valid${first ? ` (${first.path.join('.') || 'the document'}: ${first.message})` : ''}.`);
-  }
-  const row = await pool.query<{ version: number; at: Date }>(
-    `INSERT INTO practice_settings (kind, body, set_by_user_id, set_by_name) VALUES ('ehr', $1, $2, $3) RETURNING version, at`,
-    [JSON.stringify(r.data), by.userId, by.name],
-  );
-  const saved = row.rows[0]!;
-  await logAccess(pool, actor, 'settings.ehr', null, { version: saved.version, destinations: r.data.destinations.length });
-  return { version: saved.version, setBy: by.name, at: saved.at.getTime(), settings: r.data };
+  if (!r.success) throw invalid('EHR', r.error);
+  return { ...(await saveVersion(pool, actor, by, 'ehr', r.data, { destinations: r.data.destinations.length })), settings: r.data };
 }
 
-export async function ehrOnServer(pool: pg.Pool | pg.PoolClient): Promise<PracticeEhrSettings | null> {
-  const r = await pool.query<{ version: number; body: unknown; set_by_name: string; at: Date }>(
-    `SELECT version, body, set_by_name, at FROM practice_settings WHERE kind = 'ehr' ORDER BY version DESC LIMIT 1`,
+/**
+ * The versions in force, one query (workstations ask with every pull); null where none is set
+ * here and each workstation keeps its own.
+ */
+export async function settingsOnServer(pool: pg.Pool | pg.PoolClient): Promise<{ billing: PracticeBillingSettings | null; ehr: PracticeEhrSettings | null }> {
+  const r = await pool.query<{ kind: Kind; version: number; body: Record<string, unknown>; set_by_name: string; at: Date }>(
+    `SELECT DISTINCT ON (kind) kind, version, body, set_by_name, at FROM practice_settings ORDER BY kind, version DESC`,
   );
-  const x = r.rows[0];
-  return x ? { version: x.version, setBy: x.set_by_name, at: x.at.getTime(), settings: x.body } : null;
+  const of = (kind: Kind) => r.rows.find((x) => x.kind === kind);
+  const saved = (x: { version: number; set_by_name: string; at: Date }): Saved => ({ version: x.version, setBy: x.set_by_name, at: x.at.getTime() });
+  const b = of('billing');
+  const e = of('ehr');
+  return {
+    billing: b ? { ...saved(b), ...(b.body as Pick<PracticeBillingSettings, 'practice' | 'ruleSets'>) } : null,
+    ehr: e ? { ...saved(e), settings: e.body } : null,
+  };
 }
 
 /**

@@ -9,6 +9,7 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { RemoteAction, RemoteOutcome } from '../../shared/domain/remote-signing';
+import type { ActionState, RemoteState } from '../../shared/domain/practice-server';
 import { BillingDetailsSchema } from '../../shared/billing/details';
 import { canonicalJson } from '../../shared/domain/audit';
 import { logAccess, type Actor } from './access-log';
@@ -28,7 +29,7 @@ type Row = {
   author_credential: string;
   author_npi: string | null;
   at: string;
-  state: 'pending' | 'applied' | 'refused';
+  state: RemoteState;
   version: number | null;
   reason: string | null;
 };
@@ -163,7 +164,6 @@ export async function settleAction(pool: pg.Pool, workstationId: string, id: str
   ]);
 }
 
-export type ActionState = Readonly<{ id: string; kind: RemoteAction['kind']; authorName: string; at: number; state: Row['state']; version: number | null; reason: string | null }>;
 
 /** A case's actions and their outcomes, for its page (oldest first). */
 export async function actionsOfCase(db: pg.Pool | pg.PoolClient, caseId: string): Promise<ActionState[]> {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { accessLogCsv, readAccessLog, logAccess, type Actor } from './access-log';
 import { practiceDashboard } from './practice-dashboard';
-import { billingOnServer, ehrOnServer, saveBillingOnServer, saveEhrOnServer } from './practice-settings';
+import { saveBillingOnServer, saveEhrOnServer, settingsOnServer } from './practice-settings';
 import { formatLag } from '../../shared/dashboard/dashboard';
 import { createAccount, listAccounts, SERVER_ROLES, type ServerRole } from './accounts';
 import { openPracticeDb, type PracticeDb } from './database';
@@ -48,8 +48,8 @@ Commands:
   workstation revoke ID   Refuse that workstation's credential from now on.
   access-log        Who read what, when: [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--case ID] [--csv].
   billing show      The practice's billing settings set here for every workstation (role, NPI, rule sets).
-  billing set       Save a new version of them from --file F.json ({"practice": …, "ruleSets": …}): every workstation takes it.
-  ehr show|set      The same for where reports go (destinations, letterhead): --file F.json as "closeout ehr set" takes it.
+  billing set       Save a new version of them from --file F.json ({"practice": {"role", "billingNpi"}, "ruleSets": as "closeout billing set --rules" takes them}): every workstation takes it.
+  ehr show|set      The same for where reports go (destinations, letterhead): --file F.json as "closeout ehr set --settings" takes it.
   dashboard         The practice dashboard over every workstation: [--from YYYY-MM-DD] [--to YYYY-MM-DD] (--json: all of it).
   demo              A demonstration server in --dir (made there on first run; synthetic data only): the demo
                     physician and billing accounts, then start; their sign-in codes are printed every 30 s.
@@ -182,12 +182,19 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIo, app
     if ((cmd === 'billing' || cmd === 'ehr') && (sub === 'show' || sub === 'set')) {
       return await withDb(dir, readServerConfig(dir), io, async (db) => {
         if (sub === 'show') {
-          const b = cmd === 'billing' ? await billingOnServer(db.pool) : await ehrOnServer(db.pool);
+          const b = (await settingsOnServer(db.pool))[cmd];
           out(b ? `Version ${b.version}, set by ${b.setBy} at ${new Date(b.at).toISOString()}.` : `No ${cmd === 'ehr' ? 'EHR' : 'billing'} settings set here: each workstation keeps its own.`, b);
           return EXIT.OK;
         }
         const file = values.file as string | undefined;
-        if (!file) throw new ServerError('BAD_INPUT', `Give the settings file: --file ${cmd}.json (the document "closeout ${cmd} set" takes on a workstation).`);
+        if (!file) {
+          throw new ServerError(
+            'BAD_INPUT',
+            cmd === 'billing'
+              ? 'Give the settings file: --file billing.json, {"practice": {"role": "global", "billingNpi": "…"}, "ruleSets": …} (rule sets as "closeout billing set --rules" takes them; either part may be left out).'
+              : 'Give the settings file: --file ehr.json (the document "closeout ehr set --settings" takes).',
+          );
+        }
         let body: unknown;
         try {
           body = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -8,7 +8,10 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { buildTimeline, type Timeline } from '../../shared/domain/timeline';
 import { chargesCsv, type ChargeRow } from '../../shared/billing/charges';
-import { actionsOfCase, type ActionState } from './remote-actions';
+import { actionsOfCase } from './remote-actions';
+import type { ActionState, QueueEntry, SignedVersionView, WorklistClaim } from '../../shared/domain/practice-server';
+
+export type { QueueEntry, SignedVersionView, WorklistClaim };
 import { eventFromRow, type EventRow as StoredEventRow } from '../../shared/domain/event-row';
 import { checkDates, logAccess, logAccessMany, type Actor } from './access-log';
 import { ServerError } from './server-error';
@@ -247,15 +250,6 @@ export type PracticeCaseDetail = Readonly<{
   actions: readonly ActionState[];
 }>;
 
-export type SignedVersionView = Readonly<{
-  version: number;
-  kind: 'original' | 'addendum';
-  signerName: string;
-  signerCredential: string;
-  signedAt: number;
-  sections: ReadonlyArray<Readonly<{ id: string; title: string; text: string }>>;
-  addendumText: string | null;
-}>;
 
 function versionView(row: Record<string, unknown>): SignedVersionView | null {
   try {
@@ -299,28 +293,6 @@ export async function readPracticeCase(pool: pg.Pool, actor: Actor, caseId: stri
   };
 }
 
-export type WorklistClaim = Readonly<{
-  caseId: string;
-  workstation: string;
-  patient: string;
-  dateOfService: string;
-  /** Whole days since the date of service (UTC calendar). */
-  ageDays: number;
-  clean: boolean;
-  blocking: number;
-  warnings: number;
-  /** The scrubber's first findings (rule ids), as the workstation last computed them. */
-  findings: readonly string[];
-  minutes: number;
-  caseStatus: string;
-  /** Overridden on its workstation: it goes out with the charge export although not clean. */
-  overridden: boolean;
-  /** The last override asked here: waiting for the workstation, applied, or refused with why. */
-  override: Readonly<{ state: string; by: string; reason: string | null }> | null;
-  /** The billing answers as the workstation last sent them (null: not sent yet), and the last answering asked here. */
-  details: unknown;
-  answers: Readonly<{ state: string; by: string; reason: string | null }> | null;
-}>;
 
 /** Every workstation's claims, not clean first, then oldest first (each listing logged per case). */
 export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?: string | undefined; to?: string | undefined; limit?: number }): Promise<{ claims: WorklistClaim[]; total: number; notClean: number }> {
@@ -371,7 +343,6 @@ export async function claimWorklist(pool: pg.Pool, actor: Actor, range: { from?:
   return { claims: list, total: counts.rows[0]?.total ?? 0, notClean: counts.rows[0]?.not_clean ?? 0 };
 }
 
-export type QueueEntry = Readonly<{ caseId: string; workstation: string; patient: string; procedure: string; dateOfService: string; closedAt: number; waitingHours: number }>;
 
 /**
  * A physician's cases waiting for their signature, on every workstation: closed, not signed, and

@@ -19,7 +19,7 @@ import { ServerError } from '../server-error';
 import { pendingEditsFor, pendingFor, settle, settleEdit, signRemotely, writeInterpretation } from '../remote-signing';
 import { addendumRemotely, answerRemotely, overrideRemotely, pendingActionsFor, settleAction } from '../remote-actions';
 import { practiceDashboard } from '../practice-dashboard';
-import { billingOnServer, ehrOnServer, practicePhysicians, saveBillingOnServer, saveEhrOnServer } from '../practice-settings';
+import { practicePhysicians, saveBillingOnServer, saveEhrOnServer, settingsOnServer } from '../practice-settings';
 import { claimWorklist, listPracticeCases, physicianQueue, practiceCharges, readPracticeCase, receivePush } from '../sync-receive';
 import { createEnrollCode, enroll, listWorkstations, revokeWorkstation, workstationByCredential, type Workstation } from '../workstations';
 
@@ -251,7 +251,7 @@ function routes(deps: ServerDeps): Route[] {
                 edits: await pendingEditsFor(pool, caller.workstation.id),
                 signatures: await pendingFor(pool, caller.workstation.id),
                 actions: await pendingActionsFor(pool, caller.workstation.id),
-                settings: { billing: await billingOnServer(pool), ehr: await ehrOnServer(pool) },
+                settings: await settingsOnServer(pool),
                 physicians: await practicePhysicians(pool),
               },
             }
@@ -261,7 +261,7 @@ function routes(deps: ServerDeps): Route[] {
       method: 'GET',
       pattern: '/api/settings/ehr',
       who: ['admin'],
-      handle: async () => ({ json: { ehr: await ehrOnServer(pool) } }),
+      handle: async () => ({ json: { ehr: (await settingsOnServer(pool)).ehr } }),
     },
     {
       method: 'POST',
@@ -276,7 +276,7 @@ function routes(deps: ServerDeps): Route[] {
       method: 'GET',
       pattern: '/api/settings/billing',
       who: ['admin', 'billing'],
-      handle: async () => ({ json: { billing: await billingOnServer(pool) } }),
+      handle: async () => ({ json: { billing: (await settingsOnServer(pool)).billing } }),
     },
     {
       method: 'POST',

@@ -78,44 +78,54 @@ function answers(ctx: ServiceContext, a: Of<'billingDetails'>): RemoteOutcome {
   return { state: 'applied', version: 0 };
 }
 
-const SETTINGS_VERSION_KEY = 'sync.billingSettingsVersion';
-
 /**
- * The practice's billing settings as its administrator set them on the server: stored here as a
- * new version (every version kept, as when saved here), once per server version. Checked again
- * at this boundary; a document this workstation cannot read is not taken (and said in the log).
- * Returns whether anything changed.
+ * A practice setting from the server, taken once per server version: `read` checks it again at
+ * this boundary (null: this workstation cannot read it; not taken, said in the log, not asked
+ * again), `commit` stores it through the path a local administrator's save uses, with the
+ * version remembered in the same transaction. Returns whether anything changed.
  */
-export function applyPracticeBilling(ctx: ServiceContext, s: PracticeBillingSettings): boolean {
-  const seen = ctx.store.settings.get<number>(SETTINGS_VERSION_KEY) ?? 0;
-  if (s.version <= seen) return false;
-  const practice = s.practice === undefined ? undefined : PracticeBillingSchema.safeParse(s.practice);
-  const ruleSets = s.ruleSets === undefined ? undefined : RuleSetsSchema.safeParse(s.ruleSets);
-  if (practice?.success === false || ruleSets?.success === false) {
-    ctx.log.warn('sync.settings_unreadable', { version: s.version });
-    ctx.store.settings.set(SETTINGS_VERSION_KEY, s.version);
+function takeNewer<T>(ctx: ServiceContext, key: string, kind: string, s: Readonly<{ version: number; setBy: string }>, read: () => T | null, commit: (value: T, remote: Record<string, unknown>, remember: () => void) => void): boolean {
+  if (s.version <= (ctx.store.settings.get<number>(key) ?? 0)) return false;
+  const remember = () => ctx.store.settings.set(key, s.version);
+  const value = read();
+  if (value === null) {
+    ctx.log.warn('sync.settings_unreadable', { version: s.version, kind });
+    remember();
     return false;
   }
-  commitBillingSettings(ctx, { practice: practice?.data, ruleSets: ruleSets?.data }, `${s.setBy} (practice server)`, 'remote:practice-settings', { version: s.version, setBy: s.setBy }, () =>
-    ctx.store.settings.set(SETTINGS_VERSION_KEY, s.version),
-  );
+  commit(value, { version: s.version, setBy: s.setBy }, remember);
   return true;
 }
 
-const EHR_VERSION_KEY = 'sync.ehrSettingsVersion';
+/**
+ * The practice's billing settings as its administrator set them on the server: stored here as a
+ * new version (every version kept, as when saved here), in their name.
+ */
+export function applyPracticeBilling(ctx: ServiceContext, s: PracticeBillingSettings): boolean {
+  return takeNewer(
+    ctx,
+    'sync.billingSettingsVersion',
+    'billing',
+    s,
+    () => {
+      const practice = s.practice === undefined ? undefined : PracticeBillingSchema.safeParse(s.practice);
+      const ruleSets = s.ruleSets === undefined ? undefined : RuleSetsSchema.safeParse(s.ruleSets);
+      return practice?.success === false || ruleSets?.success === false ? null : { practice: practice?.data, ruleSets: ruleSets?.data };
+    },
+    (value, remote, remember) => commitBillingSettings(ctx, value, `${s.setBy} (practice server)`, 'remote:practice-settings', remote, remember),
+  );
+}
 
-/** Where reports go, as the practice's administrator set it on the server: taken once per server version. */
+/** Where reports go, as the practice's administrator set it on the server. */
 export function applyPracticeEhr(ctx: ServiceContext, s: PracticeEhrSettings): boolean {
-  const seen = ctx.store.settings.get<number>(EHR_VERSION_KEY) ?? 0;
-  if (s.version <= seen) return false;
-  const parsed = EhrSettingsSchema.safeParse(s.settings);
-  if (!parsed.success) {
-    ctx.log.warn('sync.settings_unreadable', { version: s.version, kind: 'ehr' });
-    ctx.store.settings.set(EHR_VERSION_KEY, s.version);
-    return false;
-  }
-  commitEhrSettings(ctx, parsed.data, 'remote:practice-settings', { version: s.version, setBy: s.setBy }, () => ctx.store.settings.set(EHR_VERSION_KEY, s.version));
-  return true;
+  return takeNewer(
+    ctx,
+    'sync.ehrSettingsVersion',
+    'ehr',
+    s,
+    () => EhrSettingsSchema.safeParse(s.settings).data ?? null,
+    (value, remote, remember) => commitEhrSettings(ctx, value, 'remote:practice-settings', remote, remember),
+  );
 }
 
 const PHYSICIANS_KEY = 'sync.physiciansSha256';

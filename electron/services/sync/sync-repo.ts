@@ -48,6 +48,7 @@ export class SyncRepo {
   readonly #events: Statement<[number, number], EventRowOut>;
   readonly #audit: Statement<[number, number], AuditRowOut>;
   readonly #ack: Statement<[Entity, string, number]>;
+  #waiting: Statement<[], { n: number }> | undefined;
 
   constructor(db: Database, settings: SettingsRepo) {
     this.#db = db;
@@ -151,14 +152,13 @@ export class SyncRepo {
 
   /** How many things are waiting to be sent. */
   waiting(): number {
-    const r = this.#db
-      .prepare(
-        `SELECT (SELECT count(*) FROM sync_dirty)
-              + (SELECT count(*) FROM events WHERE id > coalesce((SELECT last FROM sync_cursor WHERE stream = 'events'), 0))
-              + (SELECT count(*) FROM audit_log WHERE seq > coalesce((SELECT last FROM sync_cursor WHERE stream = 'audit'), 0)) AS n`,
-      )
-      .get() as { n: number };
-    return r.n;
+    // Asked after every pull and for every status line: prepared once, at first use.
+    this.#waiting ??= this.#db.prepare(
+      `SELECT (SELECT count(*) FROM sync_dirty)
+            + (SELECT count(*) FROM events WHERE id > coalesce((SELECT last FROM sync_cursor WHERE stream = 'events'), 0))
+            + (SELECT count(*) FROM audit_log WHERE seq > coalesce((SELECT last FROM sync_cursor WHERE stream = 'audit'), 0)) AS n`,
+    );
+    return this.#waiting.get()!.n;
   }
 
   #cursorOf(stream: 'events' | 'audit'): number {

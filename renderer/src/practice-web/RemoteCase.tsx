@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Timeline } from '../../../shared/domain/timeline';
+import type { ActionState, SignedVersionView } from '../../../shared/domain/practice-server';
 import { TimelineFigure } from '../features/cases/TimelineFigure';
 import { ErrorBanner } from '../components/Field';
 import { useSubmit } from './useSubmit';
@@ -16,16 +17,6 @@ type Draft = Readonly<{
 type Edit = Readonly<{ id: string; authorName: string; at: number; state: string; reason: string | null }>;
 type Signature = Readonly<{ id: string; signerName: string; signedAt: number; state: string; version: number | null; reason: string | null }>;
 type EventRow = Readonly<{ id: number; kind: string; text: string; occurred_at: number; modality: string | null }>;
-type SignedVersion = Readonly<{
-  version: number;
-  kind: 'original' | 'addendum';
-  signerName: string;
-  signerCredential: string;
-  signedAt: number;
-  sections: ReadonlyArray<{ id: string; title: string; text: string }>;
-  addendumText: string | null;
-}>;
-type Action = Readonly<{ id: string; kind: 'addendum' | 'claimOverride'; authorName: string; at: number; state: string; version: number | null; reason: string | null }>;
 type Detail = Readonly<{
   record: Record<string, unknown>;
   workstation: string;
@@ -35,8 +26,8 @@ type Detail = Readonly<{
   timeZone: string;
   signatures: readonly Signature[];
   edits: readonly Edit[];
-  versions: readonly SignedVersion[];
-  actions: readonly Action[];
+  versions: readonly SignedVersionView[];
+  actions: readonly ActionState[];
 }>;
 
 const SIGNED = new Set(['signed', 'sent', 'amended']);
@@ -179,7 +170,7 @@ function when(ms: number, timeZone: string): string {
 }
 
 /** The report as signed: the original's sections, then each addendum with who signed it and when. */
-function SignedReport({ versions, timeZone }: { versions: readonly SignedVersion[]; timeZone: string }) {
+function SignedReport({ versions, timeZone }: { versions: readonly SignedVersionView[]; timeZone: string }) {
   return (
     <div className="card report" aria-label="Signed report">
       <h2 className="card-title">Signed report</h2>
@@ -216,7 +207,7 @@ function SignedReport({ versions, timeZone }: { versions: readonly SignedVersion
  * An addendum to the signed report, written and signed here with the password: the workstation
  * adds it as a new signed version in the physician's name and sends the amended report to the EHR.
  */
-function AddendumForm({ caseId, last, onAdded }: { caseId: string; last: Action | undefined; onAdded: () => void }) {
+function AddendumForm({ caseId, last, onAdded }: { caseId: string; last: ActionState | undefined; onAdded: () => void }) {
   const [text, setText] = useState('');
   const [password, setPassword] = useState('');
   const { busy, message, submit } = useSubmit('The addendum did not go through.');

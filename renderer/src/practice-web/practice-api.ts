@@ -37,27 +37,6 @@ export const api = {
 
 export type Account = Readonly<{ id: string; username: string; displayName: string; credential: string; npi: string | null; roles: readonly string[] }>;
 
-export type QueueEntry = Readonly<{ caseId: string; workstation: string; patient: string; procedure: string; dateOfService: string; closedAt: number; waitingHours: number }>;
-
-export type WorklistClaim = Readonly<{
-  caseId: string;
-  workstation: string;
-  patient: string;
-  dateOfService: string;
-  ageDays: number;
-  clean: boolean;
-  blocking: number;
-  warnings: number;
-  findings: readonly string[];
-  minutes: number;
-  caseStatus: string;
-  /** Exportable although its findings block: overridden on its workstation. */
-  overridden: boolean;
-  /** The last override asked from this page, and what the workstation answered. */
-  override: Readonly<{ state: string; by: string; reason: string | null }> | null;
-  /** The billing answers as the workstation last sent them (null: not yet). */
-  details: unknown;
-  answers: Readonly<{ state: string; by: string; reason: string | null }> | null;
-}>;
+export type { QueueEntry, WorklistClaim } from '../../../shared/domain/practice-server';
 
 export type PracticeCaseList = Readonly<{ cases: ReadonlyArray<Readonly<{ caseId: string; workstation: string; status: string; dateOfService: string; patient: string; procedure: string; events: number; lastEventAt: number | null }>> }>;

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
-import { lazyBrotliDictionary } from './electron/tools/lazy-brotli-dictionary.mjs';
 
 const r = (p: string) => resolve(__dirname, p);
 
@@ -56,13 +55,15 @@ const startup = startupChunk(
 
 export default defineConfig({
   main: {
-    plugins: [lazyBrotliDictionary(), startup.plugin],
+    plugins: [startup.plugin],
+    // pdf-lib deflates with Node's zlib instead of pako (pako-zlib.ts says why).
+    resolve: { alias: { pako: r('electron/services/export/pdf/pako-zlib.ts') } },
     build: {
       outDir: 'out/main',
       // Bundled, not loaded from node_modules (#15, start-up): zod as ~80 small ES modules cost
-      // every CLI command ~60 ms of resolving and compiling; pdf-lib and fontkit as CommonJS made
-      // Node run its CommonJS export scanner over 2 MB (~110 ms) before each PDF.
-      externalizeDeps: { exclude: ['zod', 'pdf-lib', '@pdf-lib/fontkit'] },
+      // every CLI command ~60 ms of resolving and compiling; pdf-lib as CommonJS made Node run its
+      // CommonJS export scanner over its files before each PDF.
+      externalizeDeps: { exclude: ['zod', 'pdf-lib'] },
       rollupOptions: {
         input: MAIN_INPUTS,
         // Dev-only tools the dev host and the bench load at run time; never bundled.

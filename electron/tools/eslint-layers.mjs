@@ -24,7 +24,7 @@ export const LAYERS = {
   // Plain Node, never Electron: every service is tested under Node.
   'electron/services': {
     layers: ['electron/services', 'shared', 'resources'],
-    packages: ['better-sqlite3', 'chokidar', 'serialport', '@serialport/*', '@anthropic-ai/sdk', 'pdf-lib', '@pdf-lib/fontkit', 'zod'],
+    packages: ['better-sqlite3', 'chokidar', 'serialport', '@serialport/*', '@anthropic-ai/sdk', 'pdf-lib', 'zod'],
     node: true,
   },
   'electron/backend': { layers: ['electron/backend', 'electron/services', 'electron/demo', 'shared'], packages: [], node: true },

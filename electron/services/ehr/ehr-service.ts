@@ -15,7 +15,7 @@ import { AppError } from '../store/store-errors';
 import { adminGuard, authorizeUser } from '../users/authorize';
 
 /**
- * The PDF writer (pdf-lib, fontkit and the fonts: a quarter of a second to load) is loaded when a
+ * The PDF writer (pdf-lib and the fonts: ~25 ms to load in a fresh process) is loaded when a
  * report is first rendered, not by every command that opens the backend.
  */
 const pdfModules = () =>

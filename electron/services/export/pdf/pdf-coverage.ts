@@ -4,23 +4,21 @@
  * check rather than leave a silent mark in a medical-legal document. Checked against the same
  * fonts, in the same order, as the PDF draws with; the fonts are parsed once per process.
  */
-import fontkit from '@pdf-lib/fontkit';
 import type { CaseRecord } from '../../../../shared/domain/case';
 import type { Report } from '../../../../shared/report/report';
 import type { CaseFacts } from '../../../../shared/report/facts';
 import type { PdfAssets } from './pdf-assets';
 import { noGlyph } from './pdf-fonts';
+import { TrueTypeFont } from './truetype';
 import type { PdfLetterhead } from './report-pdf';
 
 type Coverage = Readonly<{ has: (cp: number) => boolean }>;
-type Font = ReturnType<typeof fontkit.create> & { hasGlyphForCodePoint(cp: number): boolean };
-
-const parsed = new WeakMap<Uint8Array, Promise<Font>>();
-function parse(bytes: Uint8Array | Promise<Uint8Array>): Promise<Font> {
+const parsed = new WeakMap<Uint8Array, Promise<TrueTypeFont>>();
+function parse(bytes: Uint8Array | Promise<Uint8Array>): Promise<TrueTypeFont> {
   return Promise.resolve(bytes).then((b) => {
     let p = parsed.get(b);
     if (!p) {
-      p = Promise.resolve(fontkit.create(b) as unknown as Font);
+      p = Promise.resolve(new TrueTypeFont(b));
       parsed.set(b, p);
     }
     return p;
@@ -30,7 +28,7 @@ function parse(bytes: Uint8Array | Promise<Uint8Array>): Promise<Font> {
 /** A coverage check over the report's fonts, parsing a fallback only when a character needs it. */
 async function coverage(assets: PdfAssets, codePoints: readonly number[]): Promise<Coverage> {
   const regular = await parse(assets.fonts.regular);
-  const faces: Array<{ font: Font; only?: (cp: number) => boolean }> = [{ font: regular }];
+  const faces: Array<{ font: TrueTypeFont; only?: (cp: number) => boolean }> = [{ font: regular }];
   let missing = codePoints.filter((cp) => !regular.hasGlyphForCodePoint(cp));
   for (const fb of assets.fonts.fallbacks) {
     if (missing.length === 0) break;

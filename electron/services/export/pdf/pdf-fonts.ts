@@ -5,17 +5,14 @@
  * needs it. A character no font has is printed as its code point ("[U+1F600]"), never as "�",
  * and the export says which field held it. Text is measured with the advance widths it is drawn with.
  */
-import fontkit from '@pdf-lib/fontkit';
 import { degrees, rgb, type Color, type PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
-
-type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
-type FkFont = ReturnType<Fontkit['create']>;
-type GlyphRun = ReturnType<FkFont['layout']>;
+import { TrueTypeFont } from './truetype';
+import { TrueTypeSubset } from './truetype-subset';
 
 export type Weight = 'regular' | 'bold';
 export type TextStyle = Readonly<{ size: number; weight?: Weight; color?: Color }>;
 
-type Face = Readonly<{ pdf: PDFFont; fk: FkFont; perEm: number; only?: (cp: number) => boolean }>;
+type Face = Readonly<{ pdf: PDFFont; tt: TrueTypeFont; perEm: number; only?: (cp: number) => boolean }>;
 type Run = Readonly<{ face: Face; text: string; em: number }>;
 
 export const INK = rgb(0.11, 0.14, 0.19);
@@ -25,52 +22,66 @@ const ignorable = (cp: number) => (cp >= 0x200b && cp <= 0x200d) || cp === 0x206
 /** Control characters and line/paragraph separators other than "\n": drawn as a space. */
 const control = (cp: number) => (cp < 0x20 && cp !== 0x0a) || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029;
 
-/**
- * pdf-lib lays text out through fontkit's OpenType shaper, which costs 0.2–0.8 ms a call over
- * Noto's tables: most of a report's time. Latin, Greek, Cyrillic and CJK need no shaping once
- * NFC-normalized, so this layout maps each character to its glyph (cmap) and nothing else. What
- * we measure is then exactly what is drawn (no ligature or kerning changes a width). Scripts
- * that need shaping (Arabic, Indic) would draw unjoined; the report's fonts do not cover them.
- */
-function plainLayout(font: FkFont): FkFont {
-  const layout = (text: string) => {
-    const glyphs = [];
-    for (const ch of text) glyphs.push(font.glyphForCodePoint(ch.codePointAt(0) as number));
-    return { glyphs } as unknown as GlyphRun;
-  };
-  const createSubset = font.createSubset.bind(font);
-  // Our own instance, one per document: glyph objects keep the code points the ToUnicode map
-  // (text extraction, search) is built from, so a font object is never shared between PDFs.
-  return Object.assign(font, { layout, createSubset: () => padGlyphs(createSubset()) });
-}
-
-type TtfSubsetInternals = { _addGlyph?: (gid: number) => number; glyf: Uint8Array[]; offset: number };
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 
 /**
- * fontkit 1.1 writes a small subset's `loca` in the short format (offsets / 2) but copies each
- * glyph as long as it is: after a glyph of odd length every later one starts a byte early, and
- * draws as nothing (Droid Sans Fallback's CJK glyphs did). Pad each copied glyph to an even
- * length, as the short format needs; the pad byte after a glyph is ignored by rasterizers.
+ * The font as pdf-lib's embedder reads it (the part of fontkit's interface it uses). Layout maps
+ * each character to its glyph (cmap) and nothing else: Latin, Greek, Cyrillic and CJK need no
+ * shaping once NFC-normalized, and what we measure is then exactly what is drawn (no ligature or
+ * kerning changes a width). Scripts that need shaping (Arabic, Indic) would draw unjoined; the
+ * report's fonts do not cover them. Glyphs keep the code point that first asked for them: the
+ * ToUnicode map (text extraction, search) is built from it, so one is made per document.
  */
-function padGlyphs<S>(subset: S): S {
-  const s = subset as unknown as TtfSubsetInternals;
-  const add = s._addGlyph;
-  // CFF subsets have no glyf table, and so no _addGlyph.
-  if (typeof add !== 'function') return subset;
-  s._addGlyph = function (this: TtfSubsetInternals, gid: number) {
-    const index = add.call(this, gid);
-    const glyph = this.glyf[index];
-    if (glyph && glyph.length % 2 === 1) {
-      // fontkit's own Buffer class (its stream takes no plain Uint8Array), zero-filled.
-      const Ctor = glyph.constructor as { alloc?: (n: number) => Uint8Array };
-      const padded = Ctor.alloc ? Ctor.alloc(glyph.length + 1) : new Uint8Array(glyph.length + 1);
-      padded.set(glyph);
-      this.glyf[index] = padded;
-      this.offset += 1;
-    }
-    return index;
+function pdfLibFont(tt: TrueTypeFont): ReturnType<Fontkit['create']> {
+  const font = {
+    unitsPerEm: tt.unitsPerEm,
+    postscriptName: tt.postscriptName,
+    ascent: tt.ascent,
+    descent: tt.descent,
+    bbox: tt.bbox,
+    italicAngle: tt.italicAngle,
+    capHeight: tt.capHeight,
+    xHeight: tt.xHeight,
+    'OS/2': { sFamilyClass: tt.familyClass },
+    post: { isFixedPitch: tt.isFixedPitch },
+    head: { macStyle: { italic: tt.italic } },
+    cff: null,
+    layout: (text: string) => {
+      const glyphs = [];
+      for (const ch of text) glyphs.push(tt.glyphForCodePoint(ch.codePointAt(0) as number));
+      return { glyphs };
+    },
+    createSubset: () => {
+      const subset = new TrueTypeSubset(tt);
+      return {
+        cff: null,
+        includeGlyph: (g: number | { id: number }) => subset.includeGlyph(g),
+        // pdf-lib listens for data, end and error on what this returns, then the subset is written.
+        encodeStream: () => {
+          const on: Record<string, (x?: unknown) => void> = {};
+          const stream = {
+            on(event: string, fn: (x?: unknown) => void) {
+              on[event] = fn;
+              return stream;
+            },
+          };
+          queueMicrotask(() => {
+            let bytes: Uint8Array;
+            try {
+              bytes = subset.encode();
+            } catch (err) {
+              on.error?.(err);
+              return;
+            }
+            on.data?.(bytes);
+            on.end?.();
+          });
+          return stream;
+        },
+      };
+    },
   };
-  return subset;
+  return font as unknown as ReturnType<Fontkit['create']>;
 }
 
 /** Subset tags: six capitals, so viewers and validators see the fonts as subsets. */
@@ -96,35 +107,34 @@ export class PdfFonts {
    * all the text the report may print, holds a character it draws that the fonts before it lack.
    */
   static async embed(doc: PDFDocument, bytes: Readonly<{ regular: Uint8Array; bold: Uint8Array; fallbacks: readonly FallbackBytes[] }>, corpus: string): Promise<PdfFonts> {
-    let next: FkFont | null = null;
+    let next: TrueTypeFont | null = null;
     doc.registerFontkit({
       create: (b) => {
-        const f = next ?? plainLayout(fontkit.create(b) as unknown as FkFont);
+        const f = pdfLibFont(next ?? new TrueTypeFont(b));
         next = null;
         return f;
       },
     });
-    const embed = async (fk: FkFont, b: Uint8Array, tag: string, only?: (cp: number) => boolean): Promise<Face> => {
-      next = fk;
-      const pdf = await doc.embedFont(b, { subset: true, customName: `${tag}+${fk.postscriptName ?? 'Font'}` });
-      return { pdf, fk, perEm: 1000 / fk.unitsPerEm, ...(only ? { only } : {}) };
+    const embed = async (tt: TrueTypeFont, tag: string, only?: (cp: number) => boolean): Promise<Face> => {
+      next = tt;
+      const pdf = await doc.embedFont(tt.bytes, { subset: true, customName: `${tag}+${tt.postscriptName ?? 'Font'}` });
+      return { pdf, tt, perEm: 1000 / tt.unitsPerEm, ...(only ? { only } : {}) };
     };
-    const parse = (b: Uint8Array) => plainLayout(fontkit.create(b) as unknown as FkFont);
-    const regular = await embed(parse(bytes.regular), bytes.regular, TAGS.regular);
-    const bold = await embed(parse(bytes.bold), bytes.bold, TAGS.bold);
+    // Parsed per document: a glyph keeps the code point that first asked for it (see pdfLibFont).
+    const regular = await embed(new TrueTypeFont(bytes.regular), TAGS.regular);
+    const bold = await embed(new TrueTypeFont(bytes.bold), TAGS.bold);
     const seen = new Set<number>();
     for (const ch of corpus.normalize('NFC')) seen.add(ch.codePointAt(0) as number);
-    let missing = [...seen].filter((cp) => cp > 0x20 && !ignorable(cp) && !control(cp) && !regular.fk.hasGlyphForCodePoint(cp));
+    let missing = [...seen].filter((cp) => cp > 0x20 && !ignorable(cp) && !control(cp) && !regular.tt.hasGlyphForCodePoint(cp));
     const fallbacks: Face[] = [];
     for (const fb of bytes.fallbacks) {
       if (missing.length === 0) break;
       const wanted = fb.only ? missing.filter(fb.only) : missing;
       if (wanted.length === 0) continue;
-      const b = await fb.bytes();
-      const fk = parse(b);
-      const covered = new Set(wanted.filter((cp) => fk.hasGlyphForCodePoint(cp)));
+      const tt = new TrueTypeFont(await fb.bytes());
+      const covered = new Set(wanted.filter((cp) => tt.hasGlyphForCodePoint(cp)));
       if (covered.size === 0) continue;
-      fallbacks.push(await embed(fk, b, fb.tag, fb.only));
+      fallbacks.push(await embed(tt, fb.tag, fb.only));
       missing = missing.filter((cp) => !covered.has(cp));
     }
     return new PdfFonts({ regular, bold, fallbacks });
@@ -146,8 +156,8 @@ export class PdfFonts {
     let hit = cache.get(cp);
     if (hit === undefined) {
       const order = [this.#faces[weight], this.#faces.regular, ...this.#faces.fallbacks];
-      const face = order.find((f) => (!f.only || f.only(cp)) && f.fk.hasGlyphForCodePoint(cp));
-      hit = face ? { face, em: face.fk.glyphForCodePoint(cp).advanceWidth * face.perEm } : null;
+      const face = order.find((f) => (!f.only || f.only(cp)) && f.tt.hasGlyphForCodePoint(cp));
+      hit = face ? { face, em: face.tt.glyphForCodePoint(cp).advanceWidth * face.perEm } : null;
       cache.set(cp, hit);
     }
     return hit;

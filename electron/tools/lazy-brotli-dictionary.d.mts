@@ -1,4 +1,0 @@
-export declare function lazyBrotliDictionary(): {
-  name: string;
-  transform(code: string, id: string): { code: string; map: null } | null;
-};

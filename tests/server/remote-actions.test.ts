@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBackend } from '../helpers/backend';
 import { until } from '../helpers/patience';
-import { addUser, closedRemoteCase, joinWorkstation, loginCookie, request, serverCli, startTestServer, type TestServer } from '../helpers/practice-server';
+import { addUser, loginCookie, request, serverCli, startTestServer, type TestServer } from '../helpers/practice-server';
+import { closedRemoteCase, joinWorkstation } from '../helpers/practice-workstation';
 import { tempDir } from '../helpers/temp-dir';
 
 const NPI = '1234567893';

@@ -76,7 +76,8 @@ export class EventsRepo {
     // One JSON text per chunk of rows, parsed by V8 at once, instead of a JavaScript value per
     // column per row from SQLite: ~25% of the first view of a long case (#15). A trial's payload
     // comes only when the report reads it (a setup); text or payload longer than INLINE_CHARS
-    // is marked and read row by row, so a chunk stays a few MB whatever the events hold.
+    // is marked and read row by row, so a row is at most ~1.2 KB of JSON (a chunk of plain
+    // trials ~8 MB) whatever the events hold.
     this.#forReport = db
       .prepare(
         `SELECT json_group_array(json_array(id, kind, modality, side, limb, modality_name, t, occurred_at, source, p, big)), count(*), max(id) FROM (

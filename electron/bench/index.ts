@@ -23,7 +23,13 @@ const tmp = os.tmpdir();
  */
 const SUITES: readonly Suite[] = [
   // The CLI as a fresh process against `node -e 0`.
-  { name: 'startup', run: async (quick) => (await import('./startup-bench')).benchStartup(quick ? { pairs: 3 } : {}) },
+  {
+    name: 'startup',
+    run: async (quick) => [
+      ...(await import('./startup-bench')).benchStartup(quick ? { pairs: 3 } : {}),
+      ...(await (await import('./backend-ready-bench')).benchBackendReady(quick ? { runs: 3, events: 5_000 } : {})),
+    ],
+  },
   { name: 'store', run: async (quick) => (await import('./store-bench')).benchStore(quick ? { events: 50_000, runs: 3 } : {}) },
   // Opening must not grow with the database: 1 GB against empty.
   { name: 'open', run: async (quick) => (await import('./store-bench')).benchStoreOpen(quick ? { bytes: 64 * 2 ** 20, pairs: 3 } : {}) },

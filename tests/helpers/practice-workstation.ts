@@ -7,19 +7,30 @@ import { completeReport, sampleCase, testBackend, type TestBackend } from './bac
 import { serverCli, type TestServer } from './practice-server';
 
 /**
- * A workstation backend joined to the server with a fresh one-time code. `background`: sync and
- * the EHR queue run as in the app; else the test drives them (`syncNow`). The caller closes it.
+ * The workstations a test file joins to its server, each with a fresh one-time code, closed
+ * together at the end (`closeAll`, in afterAll). `background`: sync and the EHR queue run as in
+ * the app; else the test drives them (`syncNow`).
  */
-export async function joinWorkstation(s: TestServer, name: string, opts: { background: boolean }): Promise<TestBackend> {
-  const b = testBackend({ sync: opts.background, deliver: opts.background });
-  try {
-    const code = JSON.parse((await serverCli(['enroll-code', '--dir', s.dir, '--workstation', name, '--json'])).stdout).code as string;
-    await b.ok('enrollSync', { url: `https://127.0.0.1:${s.server.port}`, fingerprint: s.server.fingerprint, code });
-    return b;
-  } catch (e) {
-    await b.close();
-    throw e;
-  }
+export function joinedWorkstations(server: () => TestServer) {
+  const all: TestBackend[] = [];
+  return {
+    async join(name: string, opts: { background: boolean }): Promise<TestBackend> {
+      const s = server();
+      const b = testBackend({ sync: opts.background, deliver: opts.background });
+      try {
+        const code = JSON.parse((await serverCli(['enroll-code', '--dir', s.dir, '--workstation', name, '--json'])).stdout).code as string;
+        await b.ok('enrollSync', { url: `https://127.0.0.1:${s.server.port}`, fingerprint: s.server.fingerprint, code });
+      } catch (e) {
+        await b.close();
+        throw e;
+      }
+      all.push(b);
+      return b;
+    },
+    async closeAll(): Promise<void> {
+      for (const b of all.splice(0)) await b.close();
+    },
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBackend } from '../helpers/backend';
 import { until } from '../helpers/patience';
 import { addUser, loginCookie, request, serverCli, startTestServer, type TestServer } from '../helpers/practice-server';
-import { closedRemoteCase, joinWorkstation } from '../helpers/practice-workstation';
+import { closedRemoteCase, joinedWorkstations } from '../helpers/practice-workstation';
 import { tempDir } from '../helpers/temp-dir';
 
 const NPI = '1234567893';
@@ -11,7 +11,8 @@ const PASSWORD = 'a long enough passphrase';
 let s: TestServer;
 let doctor: string;
 let billing: string;
-const backends: TestBackend[] = [];
+const stations = joinedWorkstations(() => s);
+const joined = stations.join;
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -20,15 +21,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const b of backends) await b.close();
+  await stations.closeAll();
   await s?.stop();
 });
-
-async function joined(name: string, opts: { background: boolean }): Promise<TestBackend> {
-  const b = await joinWorkstation(s, name, opts);
-  backends.push(b);
-  return b;
-}
 
 const closedCase = (b: TestBackend, tag: string) => closedRemoteCase(b, NPI, tag);
 

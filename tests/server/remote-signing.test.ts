@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCase, type TestBackend } from '../helpers/backend';
 import { until } from '../helpers/patience';
 import { addUser, loginCookie, request, startTestServer, type TestServer } from '../helpers/practice-server';
-import { closedRemoteCase, joinWorkstation } from '../helpers/practice-workstation';
+import { closedRemoteCase, joinedWorkstations } from '../helpers/practice-workstation';
 import { tempDir } from '../helpers/temp-dir';
 
 const NPI = '1234567893';
 let s: TestServer;
 let cookie: string;
-const backends: TestBackend[] = [];
+const stations = joinedWorkstations(() => s);
+const joined = stations.join;
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -17,15 +18,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const b of backends) await b.close();
+  await stations.closeAll();
   await s?.stop();
 });
-
-async function joined(name: string, opts: { background: boolean }): Promise<TestBackend> {
-  const b = await joinWorkstation(s, name, opts);
-  backends.push(b);
-  return b;
-}
 
 const closedCase = (b: TestBackend, tag: string) => closedRemoteCase(b, NPI, tag);
 

@@ -91,6 +91,11 @@ function str(body: Record<string, unknown>, key: string, max = 500): string {
   return v;
 }
 
+/** A remote action taken: 202, and what the page shows until the workstation answers. */
+function accepted(a: Readonly<{ id: string; at: number }>) {
+  return { status: 202, json: { action: { id: a.id, state: 'pending', at: a.at } } };
+}
+
 function routes(deps: ServerDeps): Route[] {
   const { pool, config } = deps;
   const sessionOpts = { idleMinutes: config.sessions.idleMinutes, maxHours: config.sessions.maxHours };
@@ -305,7 +310,7 @@ function routes(deps: ServerDeps): Route[] {
       handle: async ({ caller, params, body }) => {
         if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Physicians only.');
         const a = await addendumRemotely(pool, actorOf(caller), caller.account, params.id ?? '', { text: str(body, 'text', 20_000), password: str(body, 'password', 256) });
-        return { status: 202, json: { action: { id: a.id, state: 'pending', at: a.at } } };
+        return accepted(a);
       },
     },
     {
@@ -315,7 +320,7 @@ function routes(deps: ServerDeps): Route[] {
       handle: async ({ caller, params, body }) => {
         if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Billing only.');
         const a = await answerRemotely(pool, actorOf(caller), caller.account, params.id ?? '', { details: body.details, before: body.before });
-        return { status: 202, json: { action: { id: a.id, state: 'pending', at: a.at } } };
+        return accepted(a);
       },
     },
     {
@@ -326,7 +331,7 @@ function routes(deps: ServerDeps): Route[] {
         if (caller.kind !== 'user') throw new ServerError('FORBIDDEN', 'Billing only.');
         const rules = Array.isArray(body.rules) ? body.rules.filter((r): r is string => typeof r === 'string').slice(0, 100) : [];
         const a = await overrideRemotely(pool, actorOf(caller), caller.account, params.id ?? '', { reason: str(body, 'reason', 2000), rules });
-        return { status: 202, json: { action: { id: a.id, state: 'pending', at: a.at } } };
+        return accepted(a);
       },
     },
     {

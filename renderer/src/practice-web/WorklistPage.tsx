@@ -101,15 +101,7 @@ function OverrideCell({ claim, onDone }: { claim: WorklistClaim; onDone: () => v
             Reason (kept with the claim)
             <input value={reason} onChange={(e) => setReason(e.target.value)} minLength={10} maxLength={500} required />
           </label>
-          <ErrorBanner message={message ?? undefined} />
-          <div className="actions">
-            <button type="button" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-            <button className="primary" type="submit" disabled={busy || reason.trim().length < 10}>
-              {busy ? 'Sending…' : 'Override'}
-            </button>
-          </div>
+          <FormEnd message={message} busy={busy} send="Override" blocked={reason.trim().length < 10} onCancel={() => setOpen(false)} />
         </form>
       )}
     </div>
@@ -196,15 +188,7 @@ function AnswersCell({ claim, onDone }: { claim: WorklistClaim; onDone: () => vo
           <label className="check">
             <input type="checkbox" checked={d.abnOnFile} onChange={(e) => setDraft({ ...d, abnOnFile: e.target.checked })} /> Advance Beneficiary Notice on file
           </label>
-          <ErrorBanner message={message ?? undefined} />
-          <div className="actions">
-            <button type="button" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-            <button className="primary" type="submit" disabled={busy}>
-              {busy ? 'Sending…' : 'Send answers'}
-            </button>
-          </div>
+          <FormEnd message={message} busy={busy} send="Send answers" onCancel={() => setOpen(false)} />
         </form>
       )}
     </div>
@@ -270,5 +254,22 @@ function ChargesExport() {
         </div>
       )}
     </form>
+  );
+}
+
+/** A worklist form's end: the server's message, Cancel, and the send button (busy while it goes). */
+function FormEnd({ message, busy, send, blocked = false, onCancel }: { message: string | null; busy: boolean; send: string; blocked?: boolean; onCancel: () => void }) {
+  return (
+    <>
+      <ErrorBanner message={message ?? undefined} />
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button className="primary" type="submit" disabled={busy || blocked}>
+          {busy ? 'Sending…' : send}
+        </button>
+      </div>
+    </>
   );
 }

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CaseInputSchema, type CaseRecord } from '../../shared/domain/case';
 import type { Report, ReportVersion } from '../../shared/report/report';
 import { LiveReport } from '../../shared/report/live-report';
@@ -73,11 +74,12 @@ export function pdfBenchInput(): ReportPdfInput {
   };
 }
 
-export async function benchPdf(opts: { runs?: number; warmup?: number } = {}): Promise<BenchRow[]> {
+/** The render row's measure: the median of `runs` renders of the bench case in this process, after `warmup` more. */
+async function warmRender(opts: { runs?: number; warmup?: number }): Promise<{ ms: number; bytes: number }> {
   const runs = opts.runs ?? 15;
   const input = pdfBenchInput();
   // The fonts are read once per process (cached): not part of a report's time.
-  const assets = await loadPdfAssets();
+  const assets = await loadPdfAssets(resourcesDir());
   let bytes = 0;
   for (let i = 0; i < (opts.warmup ?? 2); i++) await renderReportPdf(input, assets);
   const times: number[] = [];
@@ -87,7 +89,12 @@ export async function benchPdf(opts: { runs?: number; warmup?: number } = {}): P
     times.push(performance.now() - t0);
     bytes = pdf.length;
   }
-  const ms = median(times);
+  return { ms: median(times), bytes };
+}
+
+export async function benchPdf(opts: { runs?: number; warmup?: number } = {}): Promise<BenchRow[]> {
+  const input = pdfBenchInput();
+  const { ms, bytes } = await warmRender(opts);
   const kb = bytes / 1024;
   const events = input.facts.eventCount;
   return [
@@ -135,34 +142,39 @@ export async function benchPdfCli(opts: { pairs?: number } = {}): Promise<BenchR
     const wall = (args: readonly string[]) => wallMs(args, env);
     const out = path.join(dir, 'report.pdf');
     wall([bin, 'export', caseId, '--pdf', out]);
-    const input = pdfBenchInput();
-    const assets = await loadPdfAssets(resourcesDir());
-    const inner: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      await renderReportPdf(input, assets);
-      inner.push(performance.now() - t0);
-    }
+    // The inner time is the render row's own measure, taken the same way (warm-up, then the median of 15),
+    // so the budget does not depend on whether the render row ran first in this process.
+    const render = (await warmRender({})).ms;
     const cli: number[] = [];
     const node: number[] = [];
     const status: number[] = [];
+    // The floor: what a fresh process pays before any report work, whatever the export's code does.
+    const chunk = pdfLibChunk(bin);
+    const bare: number[] = [];
+    const libs: number[] = [];
     for (let i = 0; i < pairs; i++) {
       node.push(wall(['-e', '0']));
       status.push(wall([bin, 'status']));
       cli.push(wall([bin, 'export', caseId, '--pdf', out]));
+      if (chunk) {
+        bare.push(wall(['--input-type=module', '-e', '0']));
+        libs.push(wall(['--input-type=module', '-e', floorScript(chunk)]));
+      }
     }
-    const budget = 3 * median(node) + median(inner);
+    const budget = 3 * median(node) + render;
     const m = median(cli);
     const st = median(status);
+    const libsMs = chunk ? Math.max(0, median(libs) - median(bare)) : null;
+    const floor = libsMs === null ? '' : ` Before any report work a fresh process already pays ${(st + libsMs).toFixed(0)} ms, measured here: \`closeout status\` ${st.toFixed(0)} ms plus ${libsMs.toFixed(0)} ms to load the bundled pdf-lib and make ICU's first time-zone format (a bare script with only those two, against an empty one)${st + libsMs > budget ? `, over the ${budget.toFixed(0)} ms budget: no change to the export's own code can meet this target on Node 20; it needs a different target or a render in a process already running` : ''}.`;
     return [
       {
         measure: `Report PDF from the CLI (\`closeout export ID --pdf\`, fresh process, ${pairs} runs alternated with \`node -e 0\` and \`closeout status\`)`,
         target: `≤ 3× node -e 0 + render (${budget.toFixed(0)} ms)`,
-        median: `${m.toFixed(0)} ms (node -e 0 ${median(node).toFixed(0)} ms, status ${st.toFixed(0)} ms, render ${median(inner).toFixed(0)} ms)`,
+        median: `${m.toFixed(0)} ms (node -e 0 ${median(node).toFixed(0)} ms, status ${st.toFixed(0)} ms, render ${render.toFixed(0)} ms)`,
         pass: m <= budget,
-        ...(m > 3 * median(inner)
+        ...(m > 3 * render
           ? {
-              why: `The PDF from the command line takes ${(m / median(inner)).toFixed(1)}× the render row, a warm render (the median of five in one running process). \`closeout status\` on the same folder takes ${st.toFixed(0)} ms of it (Node, the CLI, opening the store); the other ${(m - st).toFixed(0)} ms are the export's own work run once, cold: the contract's schemas and the report's modules (drafter, fact check, timeline, EHR settings) with ICU's first initialization for the case's time zone (~12 ms), pdf-lib (800 KB of JavaScript, ~25 ms to compile and run: Node 20 keeps no code cache for ES modules), building the report and drawing it before V8's optimizer has warmed (~55 ms, against the row's warm figure), and recording the export in the audit trail durably. fontkit and pako are no longer loaded (the report reads its TrueType fonts itself, pdf-lib deflates with Node's zlib). The app renders in its long-running backend, where the warm figure holds.`,
+              why: `The PDF from the command line takes ${(m / render).toFixed(1)}× the render row, a warm render (the median of five in one running process). \`closeout status\` on the same folder takes ${st.toFixed(0)} ms of it (Node, the CLI, opening the store); the other ${(m - st).toFixed(0)} ms are the export's own work run once, cold: the contract's schemas and the report's modules (drafter, fact check, timeline, EHR settings) with ICU's first initialization for the case's time zone (~12 ms), pdf-lib (800 KB of JavaScript, ~25 ms to compile and run: Node 20 keeps no code cache for ES modules), building the report and drawing it before V8's optimizer has warmed (~55 ms, against the row's warm figure), and recording the export in the audit trail durably. fontkit and pako are no longer loaded (the report reads its TrueType fonts itself, pdf-lib deflates with Node's zlib). The app renders in its long-running backend, where the warm figure holds.${floor}`,
             }
           : {}),
       },
@@ -170,4 +182,17 @@ export async function benchPdfCli(opts: { pairs?: number } = {}): Promise<BenchR
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The built chunk that holds pdf-lib (and the report's font code), as the export loads it; null if the build names it otherwise. */
+function pdfLibChunk(bin: string): string | null {
+  const dir = path.resolve(path.dirname(bin), '../out/main/chunks');
+  const name = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith('pdf-fonts-') && f.endsWith('.js')) : undefined;
+  return name ? path.join(dir, name) : null;
+}
+
+/** An ES module script that loads that chunk and formats one time in a zone: pdf-lib and ICU, nothing of the report. */
+function floorScript(chunk: string): string {
+  const url = pathToFileURL(chunk).href;
+  return `await import(${JSON.stringify(url)}); new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(0);`;
 }

@@ -59,6 +59,22 @@ export function isModality(s: unknown): s is Modality {
   return typeof s === 'string' && (MODALITIES as readonly string[]).includes(s);
 }
 
+const typedKey = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
+
+/**
+ * A modality as a person types it on the command line: its id or its label, in any case, with
+ * spaces, hyphens or underscores or none ("tcmep", "TcMEP", "free-run emg", "EMG_FREE"). When the
+ * text names none exactly, `near` lists those it is part of ("EMG" → the three kinds of EMG), so
+ * the message can offer them rather than guess: each kind bills and reads differently.
+ */
+export function modalityFromTyped(text: string): { modality: Modality } | { modality: null; near: readonly Modality[] } {
+  const key = typedKey(text);
+  const exact = MODALITIES.find((m) => typedKey(m) === key || typedKey(MODALITY_LABELS[m]) === key);
+  if (exact) return { modality: exact };
+  const near = key ? MODALITIES.filter((m) => typedKey(m).includes(key) || typedKey(MODALITY_LABELS[m]).includes(key)) : [];
+  return { modality: null, near };
+}
+
 /** "TcMEP (left, lower limb)". */
 export function modalityLabel(m: Modality, side?: string | null, limb?: string | null): string {
   const extra = [side, limb && (LIMB_LABELS as Record<string, string>)[limb]?.toLowerCase()].filter(Boolean);

@@ -216,6 +216,11 @@ describe('quick entry from the command line', () => {
     expect(vague.code).toBe(2);
     expect(vague.stderr).toContain('Say what changed');
     expect((await cli(d, ['entry', id, 'lunch'])).code).toBe(2);
+    // A modality typed loosely is read; one that could mean several is refused with the choices.
+    expect(JSON.parse((await cli(d, ['entry', id, 'baseline', '--modality', 'Free-run EMG', '--json'])).stdout)[0]).toMatchObject({ kind: 'baseline', modality: 'EMG_FREE' });
+    const emg = await cli(d, ['entry', id, 'baseline', '--modality', 'EMG']);
+    expect(emg.code).toBe(2);
+    expect(emg.stderr).toContain('could be EMG_FREE (Free-run EMG), EMG_TRIGGERED (Triggered EMG) or EMG_CRANIAL (Cranial nerve EMG)');
 
     const note = JSON.parse((await cli(d, ['note', 'add', id, 'Surgeon', 'notified', 'of', 'the', 'MEP', 'drop', '--json'])).stdout);
     expect(note.payload.reading).toMatchObject({ kind: 'surgeon_notified' });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QUICK_ENTRY_KINDS, type QuickEntryInput } from '../../../shared/domain/quick-entry';
 import { EVENT_KIND_LABELS } from '../../../shared/domain/event-kinds';
+import { MODALITIES, MODALITY_LABELS, modalityFromTyped, type Modality } from '../../../shared/domain/modality';
 import { localClock, nearestClockTime } from '../../../shared/util/time';
 import { jsonOut, str, type Command } from '../command';
 import { EXIT, printJson, UsageError } from '../io';
@@ -14,6 +15,18 @@ export function parseAt(text: string, now: number): number {
   const iso = Date.parse(text);
   if (Number.isNaN(iso)) throw new UsageError(`--at must be HH:MM, HH:MM:SS or an ISO date-time, not "${text}".`);
   return iso;
+}
+
+const named = (m: Modality) => (MODALITY_LABELS[m] === m ? m : `${m} (${MODALITY_LABELS[m]})`);
+
+/** --modality as typed: an id or a label; otherwise a message that lists what it could mean. */
+export function parseModality(text: string): Modality {
+  const r = modalityFromTyped(text);
+  if (r.modality) return r.modality;
+  const all = `--modality must be one of: ${MODALITIES.map(named).join(', ')}.`;
+  if (r.near.length > 1) throw new UsageError(`"${text}" could be ${r.near.slice(0, -1).map(named).join(', ')} or ${named(r.near[r.near.length - 1]!)}: say which.`);
+  if (r.near.length === 1) throw new UsageError(`"${text}" is not a modality; did you mean ${named(r.near[0]!)}? ${all}`);
+  throw new UsageError(`"${text}" is not a modality Closeout knows. ${all}`);
 }
 
 const num = (v: string | undefined, what: string): number | null => {
@@ -57,7 +70,7 @@ export const entryCommands: readonly Command[] = [
       // The schema checks every field and names the bad ones; absent flags are its defaults.
       const entry = {
         kind,
-        ...(v('modality') ? { modality: v('modality')!.toUpperCase() } : {}),
+        ...(v('modality') ? { modality: parseModality(v('modality')!) } : {}),
         ...(v('limbs') ? { limbs: v('limbs')!.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
         ...(v('side') ? { side: v('side') } : {}),
         ...(v('muscle') ? { muscle: v('muscle') } : {}),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { QUICK_ENTRY_KINDS, type QuickEntryInput } from '../../../shared/domain/quick-entry';
+import { CLOSING_STATUSES, INTERVENTIONS, NOTIFIED_ROLES, QUICK_ENTRY_KINDS, RECOVERIES, type QuickEntryInput, type QuickEntryKind } from '../../../shared/domain/quick-entry';
 import { EVENT_KIND_LABELS } from '../../../shared/domain/event-kinds';
-import { MODALITIES, MODALITY_LABELS, modalityFromTyped, type Modality } from '../../../shared/domain/modality';
+import { EVENT_SIDES, LIMBS, MODALITIES, MODALITY_LABELS, modalityFromTyped, type Modality } from '../../../shared/domain/modality';
 import { localClock, nearestClockTime } from '../../../shared/util/time';
 import { jsonOut, str, type Command } from '../command';
 import { EXIT, printJson, UsageError } from '../io';
@@ -29,6 +29,59 @@ export function parseModality(text: string): Modality {
   throw new UsageError(`"${text}" is not a modality Closeout knows. ${all}`);
 }
 
+/** The flags each kind of entry takes (besides --at and --json): any other is refused, not dropped. */
+const FLAGS: Readonly<Record<QuickEntryKind, readonly string[]>> = {
+  monitoring_start: [],
+  baseline: ['modality', 'limbs', 'detail'],
+  alert: ['modality', 'side', 'limbs', 'muscle', 'amplitude', 'latency', 'detail'],
+  surgeon_notified: ['who', 'role'],
+  intervention: ['action', 'detail'],
+  alert_resolved: ['recovery', 'alert', 'detail'],
+  electrodes_removed: [],
+  closing: ['status', 'detail'],
+  monitoring_end: [],
+};
+
+const flagKey = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '_');
+
+/** One of a fixed list, typed with hyphens, spaces or underscores in any case; otherwise the list. */
+function choice<T extends string>(flag: string, text: string, choices: readonly T[]): T {
+  const found = choices.find((c) => flagKey(c) === flagKey(text));
+  if (found) return found;
+  throw new UsageError(`--${flag} must be one of: ${choices.map((c) => c.replace(/_/g, '-')).join(', ')}; not "${text}".`);
+}
+
+/** The entry the flags describe; the schema then checks each field and names a bad one. */
+export function entryFromFlags(kind: QuickEntryKind, v: (flag: string) => string | undefined): QuickEntryInput {
+  const cliKind = kind.replace(/_/g, '-');
+  for (const flag of Object.keys(FLAGS).flatMap((k) => FLAGS[k as QuickEntryKind])) {
+    if (v(flag) !== undefined && !FLAGS[kind].includes(flag)) {
+      const takes = FLAGS[kind].length ? `it takes ${FLAGS[kind].map((f) => `--${f}`).join(', ')}` : 'it takes only --at';
+      throw new UsageError(`--${flag} does not apply to ${cliKind}: ${takes}.`);
+    }
+  }
+  const has = (flag: string) => (v(flag) ?? '') !== '';
+  const limbs = has('limbs') ? v('limbs')!.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  if (kind === 'alert' && limbs.length > 1) throw new UsageError('An alert is on one limb: give one --limbs value (upper, lower, trunk-head or cranial).');
+  return {
+    kind,
+    ...(has('modality') ? { modality: parseModality(v('modality')!) } : {}),
+    ...(kind === 'baseline' && limbs.length ? { limbs: limbs.map((l) => choice('limbs', l, ['upper', 'lower'] as const)) } : {}),
+    ...(kind === 'alert' && limbs.length ? { limb: choice('limbs', limbs[0]!, LIMBS) } : {}),
+    ...(has('side') ? { side: choice('side', v('side')!, EVENT_SIDES) } : {}),
+    ...(has('muscle') ? { muscle: v('muscle') } : {}),
+    ...(has('amplitude') ? { amplitudeDropPct: num(v('amplitude'), '--amplitude') } : {}),
+    ...(has('latency') ? { latencyIncreasePct: num(v('latency'), '--latency') } : {}),
+    ...(has('who') ? { who: v('who') } : {}),
+    ...(has('role') ? { role: choice('role', v('role')!, NOTIFIED_ROLES) } : {}),
+    ...(has('action') ? { action: choice('action', v('action')!, Object.keys(INTERVENTIONS) as (keyof typeof INTERVENTIONS)[]) } : {}),
+    ...(has('recovery') ? { recovery: choice('recovery', v('recovery')!, Object.keys(RECOVERIES) as (keyof typeof RECOVERIES)[]) } : {}),
+    ...(has('alert') ? { alertEventId: num(v('alert'), '--alert') } : {}),
+    ...(has('status') ? { status: choice('status', v('status')!, Object.keys(CLOSING_STATUSES) as (keyof typeof CLOSING_STATUSES)[]) } : {}),
+    ...(has('detail') ? { detail: v('detail') } : {}),
+  } as QuickEntryInput;
+}
+
 const num = (v: string | undefined, what: string): number | null => {
   if (v === undefined) return null;
   const n = Number(v);
@@ -39,7 +92,7 @@ const num = (v: string | undefined, what: string): number | null => {
 export const entryCommands: readonly Command[] = [
   {
     words: ['entry'],
-    usage: `closeout entry CASE_ID ${KINDS.join('|')} [--at HH:MM[:SS]] [--modality M] [--limbs upper,lower] [--side S] [--muscle TEXT] [--amplitude PCT] [--latency PCT] [--who NAME] [--role ROLE] [--action A] [--recovery full|partial|none] [--alert EVENT_ID] [--status at_baseline|changes_persist] [--detail TEXT] [--json]`,
+    usage: `closeout entry CASE_ID ${KINDS.join('|')} [--at HH:MM[:SS]] [--modality M] [--limbs upper,lower] [--side left|right|bilateral] [--muscle TEXT] [--amplitude PCT] [--latency PCT] [--who NAME] [--role ${NOTIFIED_ROLES.map((r) => r.replace(/ /g, '-')).join('|')}] [--action ${Object.keys(INTERVENTIONS).map((a) => a.replace(/_/g, '-')).join('|')}] [--recovery full|partial|none] [--alert EVENT_ID] [--status at-baseline|changes-persist] [--detail TEXT] [--json]`,
     summary: 'Quick entry: record a structured fact on a running case, as the technologist does with one key (time = now, or --at, kept beside the keystroke).',
     options: {
       ...jsonOut,
@@ -66,24 +119,7 @@ export const entryCommands: readonly Command[] = [
       const keyedAt = Date.now();
       const at = str(values, 'at');
       const occurredAt = at ? parseAt(at, keyedAt) : keyedAt;
-      const v = (k: string) => str(values, k);
-      // The schema checks every field and names the bad ones; absent flags are its defaults.
-      const entry = {
-        kind,
-        ...(v('modality') ? { modality: parseModality(v('modality')!) } : {}),
-        ...(v('limbs') ? { limbs: v('limbs')!.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
-        ...(v('side') ? { side: v('side') } : {}),
-        ...(v('muscle') ? { muscle: v('muscle') } : {}),
-        ...(v('amplitude') ? { amplitudeDropPct: num(v('amplitude'), '--amplitude') } : {}),
-        ...(v('latency') ? { latencyIncreasePct: num(v('latency'), '--latency') } : {}),
-        ...(v('who') ? { who: v('who') } : {}),
-        ...(v('role') ? { role: v('role') } : {}),
-        ...(v('action') ? { action: v('action') } : {}),
-        ...(v('recovery') ? { recovery: v('recovery') } : {}),
-        ...(v('alert') ? { alertEventId: num(v('alert'), '--alert') } : {}),
-        ...(v('status') ? { status: v('status') } : {}),
-        ...(v('detail') ? { detail: v('detail') } : {}),
-      } as QuickEntryInput;
+      const entry = entryFromFlags(kind as QuickEntryKind, (k) => str(values, k));
       const events = await session.call('addEntry', { caseId, occurredAt, keyedAt: at ? keyedAt : null, clientId: randomUUID(), entry });
       if (values['json']) printJson(io, events);
       else for (const e of events) io.stdout(`${EVENT_KIND_LABELS[e.kind]} ${e.id} stored at ${localClock(e.occurredAt)}: ${e.text}\n`);

@@ -42,6 +42,10 @@ export type Lane = Readonly<{
   key: string;
   modality: Modality;
   limb: string | null;
+  /**
+   * The sides its recordings and baselines name. An alert's side is not added: a change on the
+   * left says the left was monitored, not that only the left was ("TcMEP (upper limb), left").
+   */
   sides: readonly string[];
   /** Site names the device used for it (for the report's "recorded as"). */
   names: readonly string[];
@@ -213,7 +217,7 @@ class LaneAcc {
   ) {}
 
   add(e: CaseEvent): void {
-    if (e.side) this.sides.add(e.side);
+    if (e.side && e.kind !== 'alert' && e.kind !== 'alert_resolved') this.sides.add(e.side);
     if (e.modalityName) this.names.add(e.modalityName);
     this.activity++;
     if (e.kind === 'modality_activity' || e.kind === 'modality_start' || e.kind === 'modality_stop') this.trials++;
@@ -377,7 +381,7 @@ function withEnteredSpans(lanes: readonly Lane[], monitoring: Timeline['monitori
     const from = l.baselines[0]!.at;
     const seg = monitoring.segments.find((g) => g.endEventId !== null && g.end >= from);
     if (!seg) return l;
-    const span: Interval = { start: Math.min(from, seg.start), end: seg.end, eventIds: [l.baselines[0]!.eventId, seg.endEventId as number], count: 2 };
+    const span: Interval = { start: from, end: seg.end, eventIds: [l.baselines[0]!.eventId, seg.endEventId as number], count: 2 };
     const intervals = mergeIntervals([...l.intervals, span], 0);
     return {
       ...l,

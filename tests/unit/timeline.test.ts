@@ -172,6 +172,32 @@ describe('timeline', () => {
     expect(t.issues.filter((i) => i.kind === 'no_baseline')).toEqual([]);
   });
 
+  it('runs a modality no device recorded from its typed baseline, not from monitoring start, to the marked end', () => {
+    // Monitoring marked at 08:00, the SSEP baseline typed at 08:10: the record holds SSEP from 08:10 only.
+    const t = buildTimeline([ev('monitoring_start', 0), ev('baseline', 10, { modality: 'SSEP', limb: 'upper' }), ev('monitoring_end', 90)]);
+    const ssep = t.lanes.find((l) => l.modality === 'SSEP')!;
+    expect(ssep).toMatchObject({ entered: true, firstActivity: at(10), lastActivity: at(90), activeMs: 80 * 60_000 });
+    expect(ssep.intervals.map((i) => [i.start, i.end])).toEqual([[at(10), at(90)]]);
+    // Nothing was recorded between the start and the baseline: a gap, said as such.
+    expect(buildTimeline([ev('monitoring_start', 0), ev('baseline', 40, { modality: 'SSEP' }), ev('monitoring_end', 90)]).gaps).toEqual([{ start: at(0), end: at(40) }]);
+  });
+
+  it('takes a lane\'s sides from its recordings and baselines, not from an alert on one side', () => {
+    // Baselines typed for the upper limbs (no side), then a left deltoid alert: the lane is not "left" only.
+    const typed = buildTimeline([
+      ev('monitoring_start', 0),
+      ev('baseline', 10, { modality: 'TCMEP', limb: 'upper' }),
+      ev('alert', 60, { modality: 'TCMEP', limb: 'upper', side: 'left', text: 'Left deltoid TcMEP amplitude down 70%' }),
+      ev('alert_resolved', 75, { modality: 'TCMEP', limb: 'upper', side: 'left' }),
+      ev('monitoring_end', 90),
+    ]);
+    expect(typed.lanes.map((l) => [l.key, l.sides])).toEqual([['TCMEP:upper', []]]);
+    expect(typed.alerts.map((a) => a.side)).toEqual(['left']);
+    // Recordings that name their side still give it.
+    const device = buildTimeline([...trials('TCMEP', 10, 20, 5, { limb: 'lower', side: 'right' }), ev('alert', 15, { modality: 'TCMEP', limb: 'lower', side: 'left' })]);
+    expect(device.lanes.map((l) => l.sides)).toEqual([['right']]);
+  });
+
   it('asks for a baseline on every monitored modality (not train-of-four)', () => {
     const t = buildTimeline([...trials('TCMEP', 10, 20, 5), ...trials('TOF', 10, 20, 5)]);
     expect(t.issues.filter((i) => i.kind === 'no_baseline').map((i) => i.message)).toEqual(['No baseline recorded for TcMEP.']);

@@ -38,6 +38,13 @@ describe('closeout CLI (in process)', () => {
     expect(edit.code).toBe(0);
     const after = JSON.parse((await cli(d, ['case', 'show', id, '--json'])).stdout).case;
     expect(after).toMatchObject({ readerLocation: 'remote', payer: { type: 'medicare_ffs', name: 'Medicare' }, version: 2 });
+    // A field the case has no place for is named and nothing changes (it used to be dropped and "Updated").
+    const typo = await cli(d, ['case', 'edit', id, '--json', '{"physicianLocation":"in_or","payer":{"nmae":"Medicaid"}}']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('"physicianLocation" is not a case field (there: patient, procedure, dateOfService');
+    expect(typo.stderr).toContain('"payer.nmae" is not a case field (there: type, name).');
+    expect(JSON.parse((await cli(d, ['case', 'show', id, '--json'])).stdout).case.version).toBe(2);
+    expect((await cli(d, ['case', 'new', '--json', caseJson({ indication: 'Radiculopathy' })])).stderr).toContain('"indication" is not a case field');
 
     expect((await cli(d, ['note', 'add', id, 'Baseline', 'SSEP', 'obtained'])).code).toBe(0);
     const events = JSON.parse((await cli(d, ['events', 'list', id, '--json'])).stdout);

@@ -6,7 +6,7 @@
 import { laneName, type Timeline } from './timeline';
 import { wallClockFormatter } from './timeline';
 
-export type Tone = 'axis' | 'grid' | 'label' | 'muted' | 'monitoring' | 'lane' | 'activity' | 'baseline' | 'alert' | 'recovered' | 'milestone' | 'gap' | 'reader' | 'now';
+export type Tone = 'axis' | 'grid' | 'label' | 'muted' | 'monitoring' | 'lane' | 'activity' | 'entered' | 'baseline' | 'alert' | 'recovered' | 'milestone' | 'gap' | 'reader' | 'now';
 
 export type Shape =
   | Readonly<{ type: 'rect'; x: number; y: number; w: number; h: number; tone: Tone; title?: string }>
@@ -73,8 +73,17 @@ export function layoutTimelineFigure(t: Timeline, opts: FigureOptions): Figure {
   // Lanes: active stretches, baselines.
   t.lanes.forEach((lane, i) => {
     const y = top + (i + 1) * laneH;
+    // A span only the technologist's entries hold is drawn apart from device recordings.
     for (const iv of lane.intervals) {
-      shapes.push({ type: 'rect', x: x(iv.start), y: y + 3, w: Math.max(2, x(iv.end) - x(iv.start)), h: laneH - 8, tone: 'activity', title: `${laneName(lane)} ${clock(iv.start)}–${clock(iv.end)}` });
+      shapes.push({
+        type: 'rect',
+        x: x(iv.start),
+        y: y + 3,
+        w: Math.max(2, x(iv.end) - x(iv.start)),
+        h: laneH - 8,
+        tone: lane.entered ? 'entered' : 'activity',
+        title: `${laneName(lane)} ${clock(iv.start)}–${clock(iv.end)}${lane.entered ? ' (entered by the technologist, no device recordings)' : ''}`,
+      });
     }
     for (const b of lane.baselines) shapes.push({ type: 'diamond', x: x(b.at), y: y + laneH / 2 - 1, r: 4, tone: 'baseline', title: `Baseline ${clock(b.at)}` });
   });

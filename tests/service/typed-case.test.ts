@@ -5,7 +5,13 @@
  * claim, and the same minutes on the practice dashboard. The device case is the demo, played
  * through the real watcher; the typed one repeats its facts, at its times, through quick entry.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../helpers/patience';
+import { layoutTimelineFigure } from '../../shared/domain/timeline-figure';
+import { laneName, wallClockFormatter } from '../../shared/domain/timeline';
 import type { ArgsIn } from '../../shared/contract/api';
 import type { CaseRecord } from '../../shared/domain/case';
 import type { Timeline } from '../../shared/domain/timeline';
@@ -127,6 +133,26 @@ describe('a case typed by hand, no device source', () => {
     const signedTyped = await b.ok('getClaim', { caseId: typedId });
     expect(signedTyped).toMatchObject({ clean: true, status: 'clean' });
     expect(lines(signedTyped)).toEqual(lines(await b.ok('getClaim', { caseId: deviceId })));
+  });
+
+  it('shows its typed spans as entered, not as recordings, in the PDF and its figure', async () => {
+    // After the signing above; pdftotext reads the table and the legend as a reader sees them.
+    const pdf = await b.ok('exportPdf', { caseId: typedId });
+    const file = path.join(tempDir(), 'typed.pdf');
+    fs.writeFileSync(file, Buffer.from(pdf.base64, 'base64'));
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', timeout: HANG_MS });
+    const timeline = await b.ok('getTimeline', { caseId: typedId });
+    const clock = wallClockFormatter(timeline.timeZone);
+    for (const lane of timeline.lanes) {
+      const row = new RegExp(`${laneName(lane).replace(/[()]/g, '\\$&')}\\s+Entered by the technologist\\s+—\\s+${clock(lane.firstActivity)}\\s+${clock(lane.lastActivity)}\\s+${Math.round(lane.activeMs / 60_000)}\\n`);
+      expect(text).toMatch(row);
+    }
+    // The legend names the tone beside the recordings'.
+    expect(text).toMatch(/Recording\s+Entered by the technologist\s+No activity/);
+    // The figure draws them in their own tone; the device case's lanes stay recordings.
+    const tones = (t: Timeline) => layoutTimelineFigure(t, { width: 600, timeZone: t.timeZone }).shapes.filter((s) => s.type === 'rect' && (s.tone === 'activity' || s.tone === 'entered')).map((s) => s.tone);
+    expect(new Set(tones(timeline))).toEqual(new Set(['entered']));
+    expect(new Set(tones(device))).toEqual(new Set(['activity']));
   });
 
   it('counts on the practice dashboard as the device case does', async () => {

@@ -27,6 +27,7 @@ const TONES: Readonly<Record<Tone, Paint>> = {
   monitoring: { fill: hex('#cfe7ef') },
   gap: { fill: hex('#f6d9d6') },
   activity: { fill: hex('#1f6f8b') },
+  entered: { fill: hex('#d5e8ef'), stroke: hex('#1f6f8b'), width: 1 },
   reader: { fill: hex('#8a7bc4') },
   baseline: { fill: hex('#f2b705'), stroke: hex('#8a6a00'), width: 1 },
   alert: { fill: hex('#c62828'), stroke: hex('#7f1414'), width: 1 },
@@ -80,6 +81,7 @@ function legendShapes(fonts: PdfFonts, t: Timeline, width: number): { shapes: Sh
   const items: Array<[Shape, string, number]> = [
     [{ type: 'rect', x: 0, y: -4, w: 12, h: 8, tone: 'monitoring' }, 'Monitoring', 12],
     [{ type: 'rect', x: 0, y: -3, w: 12, h: 6, tone: 'activity' }, 'Recording', 12],
+    ...(t.lanes.some((l) => l.entered) ? [[{ type: 'rect', x: 0, y: -3, w: 12, h: 6, tone: 'entered' }, 'Entered by the technologist', 12] as [Shape, string, number]] : []),
     [{ type: 'rect', x: 0, y: -4, w: 12, h: 8, tone: 'gap' }, 'No activity', 12],
     [{ type: 'diamond', x: 4, y: 0, r: 4, tone: 'baseline' }, 'Baseline', 8],
     [{ type: 'triangle', x: 5, y: 0, r: 5, tone: 'alert' }, 'Alert', 10],

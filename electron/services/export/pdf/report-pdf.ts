@@ -206,8 +206,10 @@ export async function renderReportPdf(inp: ReportPdfInput, assets: PdfAssets): P
         { title: 'Minutes', width: 0.12, align: 'right' },
       ],
       facts.modalities.map((m) => {
-        const recorded = m.activityCount > 0;
-        return [m.label, m.recordedAs.join(', ') || '—', m.sides.join(', ') || '—', recorded ? clock(m.firstActivity) : '—', recorded ? clock(m.lastActivity) : '—', recorded ? String(m.activeMinutes) : '—'];
+        // A span typed by the technologist is the record too; the sites column says whose it is.
+        const spanned = m.activityCount > 0 || m.entered;
+        const sites = m.recordedAs.join(', ') || (m.entered ? 'Entered by the technologist' : '—');
+        return [m.label, sites, m.sides.join(', ') || '—', spanned ? clock(m.firstActivity) : '—', spanned ? clock(m.lastActivity) : '—', spanned ? String(m.activeMinutes) : '—'];
       }),
     );
   }

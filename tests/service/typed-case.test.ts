@@ -142,7 +142,8 @@ describe('a case typed by hand, no device source', () => {
     fs.writeFileSync(file, Buffer.from(pdf.base64, 'base64'));
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', timeout: HANG_MS });
     const timeline = await b.ok('getTimeline', { caseId: typedId });
-    const clock = wallClockFormatter(timeline.timeZone);
+    const { timeZone } = (await b.ok('getCase', { id: typedId })).case;
+    const clock = wallClockFormatter(timeZone);
     for (const lane of timeline.lanes) {
       const row = new RegExp(`${laneName(lane).replace(/[()]/g, '\\$&')}\\s+Entered by the technologist\\s+—\\s+${clock(lane.firstActivity)}\\s+${clock(lane.lastActivity)}\\s+${Math.round(lane.activeMs / 60_000)}\\n`);
       expect(text).toMatch(row);
@@ -150,7 +151,7 @@ describe('a case typed by hand, no device source', () => {
     // The legend names the tone beside the recordings'.
     expect(text).toMatch(/Recording\s+Entered by the technologist\s+No activity/);
     // The figure draws them in their own tone; the device case's lanes stay recordings.
-    const tones = (t: Timeline) => layoutTimelineFigure(t, { width: 600, timeZone: t.timeZone }).shapes.filter((s) => s.type === 'rect' && (s.tone === 'activity' || s.tone === 'entered')).map((s) => s.tone);
+    const tones = (t: Timeline) => layoutTimelineFigure(t, { width: 600, timeZone }).shapes.filter((s) => s.type === 'rect' && (s.tone === 'activity' || s.tone === 'entered')).map((s) => s.tone);
     expect(new Set(tones(timeline))).toEqual(new Set(['entered']));
     expect(new Set(tones(device))).toEqual(new Set(['activity']));
   });

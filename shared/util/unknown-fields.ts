@@ -6,7 +6,16 @@
  */
 import type { z } from 'zod';
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; in?: z.ZodType; out?: z.ZodType; element?: z.ZodType };
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  out?: z.ZodType;
+  element?: z.ZodType;
+  options?: readonly z.ZodType[];
+  valueType?: z.ZodType;
+};
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
@@ -36,6 +45,23 @@ export function unknownFields(schema: z.ZodType, value: unknown, at = ''): Unkno
     );
   }
   if (d.type === 'array' && d.element && Array.isArray(value)) return value.flatMap((v, i) => unknownFields(d.element!, v, `${at}${i}.`));
+  if (d.type === 'record' && d.valueType && value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => unknownFields(d.valueType!, v, `${at}${k}.`));
+  }
+  if (d.type === 'union' && d.options) {
+    // The option the value is closest to (a destination of kind "mllp" is read as one): its fields.
+    const shaped = d.options.filter((o) => {
+      const t = defOf(core(o)).type;
+      return Array.isArray(value) ? t === 'array' : value !== null && typeof value === 'object' ? t === 'object' || t === 'record' : false;
+    });
+    let best: UnknownField[] | null = null;
+    for (const o of shaped) {
+      const found = unknownFields(o, value, at);
+      if (found.length === 0) return [];
+      if (!best || found.length < best.length) best = found;
+    }
+    return best ?? [];
+  }
   return [];
 }
 

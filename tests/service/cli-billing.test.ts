@@ -130,5 +130,16 @@ describe('closeout claim', () => {
     const show = await cli(dir, ['billing', 'show']);
     expect(show.stdout).toContain('Billing role:  professional');
     expect(show.stdout).toMatch(/R06\s+warn\s+unconfirmed\s+Billed units differ/);
+
+    // Rule sets from a file: a misspelt patch field ("severty") is refused, not dropped (the rule would stay as it was).
+    const { ruleSets, history } = JSON.parse((await cli(dir, ['billing', 'show', '--json'])).stdout);
+    const file = path.join(dir, 'rules.json');
+    fs.writeFileSync(file, JSON.stringify({ ...ruleSets, payers: [...ruleSets.payers, { id: 'example-health', name: 'Example Health', version: '2026.1', effectiveFrom: '2026-01-01', payers: { nameContains: 'example' }, rules: { R27: { severty: 'block' } } }] }));
+    const refused = await cli(dir, ['billing', 'set', '--user', 'Ada Admin', '--rules', file], 'admin-pin-1\n');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`"payers.${ruleSets.payers.length}.rules.R27.severty" is not a rule set field (there: title, severity, confirmed, sources, action). Nothing was saved.`);
+    expect(JSON.parse((await cli(dir, ['billing', 'show', '--json'])).stdout).history).toEqual(history);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"severty"', '"severity"'));
+    expect((await cli(dir, ['billing', 'set', '--user', 'Ada Admin', '--rules', file], 'admin-pin-1\n')).code).toBe(0);
   });
 });

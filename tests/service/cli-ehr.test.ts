@@ -29,6 +29,13 @@ it('exports the PDF, sends it (exit 0 once acknowledged, 3 when the receiver is 
   const settings = path.join(dir, 'ehr.json');
   fs.writeFileSync(settings, JSON.stringify({ destinations: [{ kind: 'mllp', id: 'his', name: 'Hospital HIS', host: '127.0.0.1', port: listener.port, receivingApplication: 'EPIC', receivingFacility: 'DEMO', assigningAuthority: 'DEMO', timeoutSeconds: 60 }] }));
   expect((await cli(dir, ['users', 'add', '--name', 'Ada Admin', '--role', 'admin'], 'admin-pin-1\n')).code).toBe(0);
+  // A misspelt field (TLS asked for as "tsl") is refused before anything is saved, not dropped.
+  const typo = path.join(dir, 'ehr-typo.json');
+  fs.writeFileSync(typo, JSON.stringify({ destinations: [{ kind: 'mllp', id: 'his', name: 'Hospital HIS', host: '127.0.0.1', port: listener.port, tsl: true, receivingApplication: 'EPIC', receivingFacility: 'DEMO', assigningAuthority: 'DEMO' }] }));
+  const refused = await cli(dir, ['ehr', 'set', '--user', 'Ada Admin', '--settings', typo], 'admin-pin-1\n');
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toMatch(/"destinations\.0\.tsl" is not an EHR settings field \(there: kind, id, name, enabled, host, port, tls, .*\)\. Nothing was saved\./);
+  expect(JSON.parse((await cli(dir, ['ehr', 'show', '--json'])).stdout).destinations).toEqual([]);
   expect((await cli(dir, ['ehr', 'set', '--user', 'Ada Admin', '--settings', settings], 'admin-pin-1\n')).code).toBe(0);
   expect((await cli(dir, ['case', 'status', id, 'closed'])).code).toBe(0);
   // The physician adopts the interpretation the record suggests, then signs.

@@ -77,6 +77,10 @@ describe('closeout CLI (in process)', () => {
     const bad = await cli(d, ['call', 'getCase', '--args', '{"id":""}']);
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, code: 'BAD_INPUT' });
+    // A misspelt argument is named, not dropped (listCases would have listed every case).
+    const typo = await cli(d, ['call', 'listCases', '--args', '{"serch":"Testpatient"}']);
+    expect(typo.code).toBe(2);
+    expect(JSON.parse(typo.stdout)).toEqual({ ok: false, code: 'BAD_INPUT', message: '"serch" is not a listCases field (there: search, limit). Nothing was called.' });
   });
 
   it.each([

@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CaseInputSchema } from '../../shared/domain/case';
+import { EhrSettingsSchema } from '../../shared/ehr/settings';
+import { RuleSetsSchema } from '../../shared/billing/ruleset';
 import { unknownFields, unknownFieldsMessage } from '../../shared/util/unknown-fields';
 import { sampleCase } from '../helpers/backend';
 
@@ -24,5 +26,17 @@ describe('unknownFields', () => {
   it('leaves the checking of values to the schema', () => {
     // Wrong values are the schema's to name; this looks only at keys.
     expect(unknownFields(CaseInputSchema, { dateOfService: 'soon', patient: 'x', diagnosisCodes: [{ code: 1 }] })).toEqual([]);
+  });
+});
+
+describe('unknownFields in unions and records', () => {
+  it('reads a destination as the kind it is closest to, and a record\'s values by their schema', () => {
+    const mllp = { kind: 'mllp', id: 'his', name: 'HIS', host: 'h', port: 1, tsl: true, receivingApplication: 'A', receivingFacility: 'F', assigningAuthority: 'X' };
+    const folder = { kind: 'folder', id: 'drop', name: 'Drop', path: '/mnt/x', sidcar: 'xml' };
+    const found = unknownFields(EhrSettingsSchema, { destinations: [mllp, folder] });
+    expect(found.map((f) => f.path)).toEqual(['destinations.0.tsl', 'destinations.1.sidcar']);
+    expect(found[1]!.known).toContain('sidecar');
+    const payer = { id: 'p', name: 'P', version: '1', effectiveFrom: '2026-01-01', rules: { R27: { severty: 'block' }, R10: { severity: 'warn' } } };
+    expect(unknownFields(RuleSetsSchema, { payers: [payer] }).map((f) => f.path)).toEqual(['payers.0.rules.R27.severty']);
   });
 });

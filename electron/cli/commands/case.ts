@@ -5,20 +5,13 @@ import { sortCaseList } from '../../../shared/domain/case-list';
 import { CASE_STATUSES, CASE_STATUS_LABELS, PAYER_TYPE_LABELS, READER_LOCATION_LABELS, SEX_LABELS, SIDE_LABELS, type CaseStatus } from '../../../shared/domain/vocabulary';
 import { localIsoDate } from '../../../shared/util/time';
 import { jsonOut, str, type Command } from '../command';
-import { unknownFields, unknownFieldsMessage } from '../../../shared/util/unknown-fields';
+import { refuseUnknownArgs } from '../unknown-args';
 import { batched, EXIT, inputBytes, jsonArg, printJson, readFileOrUsage, ResultError, table, UsageError, writePrivateFile } from '../io';
 
 // The case file's codec and schema, and the people's schema module, load with the commands that
 // use them: `closeout case list` must not build every schema of the case file first (#15).
 const codec = () => import('../../../shared/casefile/codec');
 const jsonSchema = () => import('../../../shared/casefile/json-schema');
-
-/** A field the case has no place for would be dropped without a word: refuse it, naming it. */
-async function refuseUnknownFields(input: unknown): Promise<void> {
-  const { CaseInputSchema } = await import('../../../shared/domain/case');
-  const found = unknownFields(CaseInputSchema, input);
-  if (found.length) throw new UsageError(`${unknownFieldsMessage(found, 'a case')} Nothing was changed.`);
-}
 
 export const caseCommands: readonly Command[] = [
   {
@@ -32,7 +25,7 @@ export const caseCommands: readonly Command[] = [
       const file = str(values, 'file');
       if (!raw && !file) throw new UsageError('Give the case as --json \'{...}\', --json - (standard input) or --file PATH.');
       const input = file ? await jsonArg(io, readFileOrUsage(file), 'case file') : await jsonArg(io, raw as string, 'case');
-      await refuseUnknownFields(input);
+      await refuseUnknownArgs('createCase', input, 'a case', { after: 'Nothing was changed.' });
       const created = await session.call('createCase', input as never);
       io.stdout(`${created.id}\n`);
       return EXIT.ok;
@@ -91,7 +84,7 @@ export const caseCommands: readonly Command[] = [
       if (!raw) throw new UsageError("Give the fields to change as --json '{...}'.");
       const patch = await jsonArg(io, raw, 'change');
       if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new UsageError('The change must be a JSON object.');
-      await refuseUnknownFields(patch);
+      await refuseUnknownArgs('updateCase', { fields: patch }, 'a case', { under: 'fields.', after: 'Nothing was changed.' });
       const { case: current } = await session.call('getCase', { id: args[0] as string });
       const fields = deepMerge(editableFields(current), patch as Record<string, unknown>);
       const updated = await session.call('updateCase', { id: current.id, version: current.version, fields: fields as never });

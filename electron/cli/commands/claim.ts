@@ -1,4 +1,5 @@
 import type { Claim } from '../../../shared/billing/scrubber';
+import { refuseUnknownArgs } from '../unknown-args';
 import type { ClaimView } from '../../../shared/billing/view';
 import { BILLING_ROLES, type BillingDetailsInput } from '../../../shared/billing/details';
 import { LIMBS, MODALITIES } from '../../../shared/domain/modality';
@@ -150,6 +151,7 @@ export const claimCommands: readonly Command[] = [
       const rulesArg = str(values, 'rules');
       if (rulesArg === '-' ) throw new UsageError('The PIN comes on standard input: give the rules as a file.');
       const ruleSets = rulesArg ? await jsonArg(io, readFileOrUsage(rulesArg), 'rules file') : undefined;
+      if (ruleSets !== undefined) await refuseUnknownArgs('saveBillingSettings', { ruleSets }, 'a rule set', { under: 'ruleSets.', after: 'Nothing was saved.' });
       const current = await session.call('getBillingSettings', {});
       const npi = str(values, 'billing-npi');
       const practice = role !== undefined || npi !== undefined ? { ...current.practice, ...(role ? { role: role as (typeof BILLING_ROLES)[number] } : {}), ...(npi !== undefined ? { billingNpi: npi } : {}) } : undefined;

@@ -1,4 +1,5 @@
 import { DELIVERY_STATE_LABELS, isFinal, isSuccess, type Delivery } from '../../../shared/ehr/delivery';
+import { refuseUnknownArgs } from '../unknown-args';
 import { jsonOut, str, type Command } from '../command';
 import { EXIT, jsonArg, printJson, readFileOrUsage, table, UsageError, writePrivateFile } from '../io';
 
@@ -97,6 +98,7 @@ export const ehrCommands: readonly Command[] = [
       const file = str(values, 'settings');
       if (!user || !file) throw new UsageError('Give --user ADMIN and --settings FILE; the PIN comes on standard input.');
       const settings = await jsonArg(io, readFileOrUsage(file), 'settings file');
+      await refuseUnknownArgs('saveEhrSettings', { settings }, 'an EHR settings', { under: 'settings.', after: 'Nothing was saved.' });
       const pin = (await io.readStdin()).replace(/\r?\n$/, '');
       const s = await session.call('saveEhrSettings', { settings: settings as never, userId: user, pin });
       if (values['json']) printJson(io, s);

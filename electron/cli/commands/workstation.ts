@@ -1,4 +1,5 @@
 /** The workstation itself: its status, the audit trail's check, and any contract call (`closeout call`). */
+import { refuseUnknownArgs } from '../unknown-args';
 import { isMethodName as isMethod } from '../../../shared/contract/methods';
 import { jsonOut, str, type Command } from '../command';
 import { EXIT, jsonArg, printJson, reportError, UsageError } from '../io';
@@ -47,6 +48,7 @@ export const workstationCommands: readonly Command[] = [
       const method = args[0] as string;
       if (!isMethod(method)) throw new UsageError(`Unknown method "${method}". "closeout help" lists the methods.`);
       const input = str(values, 'args') === undefined ? {} : await jsonArg(io, str(values, 'args') as string, 'arguments');
+      await refuseUnknownArgs(method, input, `a ${method}`, { after: 'Nothing was called.' });
       const r = await (await session.backend()).call(method, input);
       if (!r.ok) return reportError(io, r, true);
       printJson(io, r.value);

@@ -79,6 +79,10 @@ describe('closeout claim', () => {
     // The biller moves case B to remote time (G0453 for Medicare): R11 goes, the overlap stays.
     const set = await cli(dir, ['claim', 'set', 'import-case-b', '--time-code', 'G0453', '--json']);
     expect(JSON.parse(set.stdout).findings.map((f: { rule: string }) => f.rule)).not.toContain('R11');
+    // Details as JSON: a misspelt answer is named, not dropped.
+    const typo = await cli(dir, ['claim', 'set', 'import-case-b', '--details', '{"emgExtremites":2}']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/"emgExtremites" is not a billing details field \(there: .*emgExtremities.*\)\. Nothing was saved\./);
 
     expect((await cli(dir, ['users', 'add', '--name', 'Bill Ing', '--role', 'billing'], 'biller-pin-1\n')).code).toBe(0);
     const none = await cli(dir, ['charges', '--from', '2026-11-01', '--to', '2026-11-30']);

@@ -43,7 +43,9 @@ export const claimCommands: readonly Command[] = [
       const caseId = args[0] as string;
       const current = await session.call('getClaim', { caseId });
       const raw = str(values, 'details');
-      const d: Record<string, unknown> = { ...current.details, ...(raw ? ((await jsonArg(io, raw, 'billing details')) as object) : {}) };
+      const typed = raw ? await jsonArg(io, raw, 'billing details') : undefined;
+      if (typed !== undefined) await refuseUnknownArgs('saveBillingDetails', { details: typed }, 'a billing details', { under: 'details.', after: 'Nothing was saved.' });
+      const d: Record<string, unknown> = { ...current.details, ...((typed ?? {}) as object) };
       const tcmep = list(str(values, 'tcmep-limbs'), LIMBS, '--tcmep-limbs');
       const ssep = list(str(values, 'ssep-limbs'), LIMBS, '--ssep-limbs');
       if (tcmep || ssep) d['limbs'] = { ...(d['limbs'] as object), ...(tcmep ? { TCMEP: tcmep } : {}), ...(ssep ? { SSEP: ssep } : {}) };

@@ -12,6 +12,7 @@ import { PracticeBillingSchema } from '../../shared/billing/details';
 import { RuleSetsSchema } from '../../shared/billing/ruleset';
 import type { PracticeBillingSettings, PracticeEhrSettings, PracticePhysician } from '../../shared/domain/remote-signing';
 import { EhrSettingsSchema } from '../../shared/ehr/settings';
+import { unknownFields, unknownFieldsMessage } from '../../shared/util/unknown-fields';
 import { logAccess, type Actor } from './access-log';
 import { ServerError } from './server-error';
 
@@ -20,6 +21,15 @@ const BillingBody = z.strictObject({ practice: PracticeBillingSchema.optional(),
 type Kind = 'billing' | 'ehr';
 type By = Readonly<{ userId: string | null; name: string }>;
 type Saved = Readonly<{ version: number; setBy: string; at: number }>;
+
+/**
+ * A field the schema has no place for would be dropped and the rest saved for every workstation
+ * (a misspelt "tsl": true, an MLLP receiver without TLS): refused, named, with what exists there.
+ */
+function refuseUnknown(what: 'billing' | 'EHR', schema: z.ZodType, body: unknown): void {
+  const found = unknownFields(schema, body);
+  if (found.length) throw new ServerError('BAD_INPUT', `The ${what} settings are not valid: ${unknownFieldsMessage(found, what === 'EHR' ? 'an EHR settings' : 'a billing settings')}`);
+}
 
 function invalid(what: string, error: z.ZodError): ServerError {
   const first = error.issues[0];
@@ -41,6 +51,7 @@ async function saveVersion(pool: pg.Pool, actor: Actor, by: By, kind: Kind, body
 export async function saveBillingOnServer(pool: pg.Pool, actor: Actor, by: By, body: unknown): Promise<PracticeBillingSettings> {
   const r = BillingBody.safeParse(body);
   if (!r.success) throw invalid('billing', r.error);
+  refuseUnknown('billing', BillingBody, body);
   if (!r.data.practice && !r.data.ruleSets) throw new ServerError('BAD_INPUT', 'Give the practice\'s billing role ("practice"), the rule sets ("ruleSets"), or both.');
   return { ...(await saveVersion(pool, actor, by, 'billing', r.data, { ruleSets: r.data.ruleSets?.base.version ?? null })), ...r.data };
 }
@@ -49,6 +60,7 @@ export async function saveBillingOnServer(pool: pg.Pool, actor: Actor, by: By, b
 export async function saveEhrOnServer(pool: pg.Pool, actor: Actor, by: By, body: unknown): Promise<PracticeEhrSettings> {
   const r = EhrSettingsSchema.safeParse(body);
   if (!r.success) throw invalid('EHR', r.error);
+  refuseUnknown('EHR', EhrSettingsSchema, body);
   return { ...(await saveVersion(pool, actor, by, 'ehr', r.data, { destinations: r.data.destinations.length })), settings: r.data };
 }
 

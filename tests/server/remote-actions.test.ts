@@ -224,6 +224,9 @@ describe('practice billing settings set on the server, for every workstation', (
     const bad = await request(s, 'POST', '/api/settings/billing', { cookie: admin, body: { practice: { role: 'everything' } } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/^The billing settings are not valid \(practice\.role: /);
+    const typo = await request(s, 'POST', '/api/settings/billing', { cookie: admin, body: { practice: { role: 'professional', billingNPI: '1234567893' } } });
+    expect(typo.status).toBe(400);
+    expect(typo.body.message).toContain('"practice.billingNPI" is not a billing settings field (there: role, billingNpi).');
     const saved = await request(s, 'POST', '/api/settings/billing', { cookie: admin, body });
     expect(saved.status).toBe(201);
 
@@ -261,6 +264,10 @@ describe('where reports go, set on the server for every workstation', () => {
     const bad = await request(s, 'POST', '/api/settings/ehr', { cookie: admin, body: { destinations: [{ kind: 'carrier-pigeon' }] } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/^The EHR settings are not valid/);
+    // A misspelt field is refused, named, not dropped from what every workstation would take.
+    const typo = await request(s, 'POST', '/api/settings/ehr', { cookie: admin, body: { destinations: [{ ...settings.destinations[0], sidcar: 'xml' }] } });
+    expect(typo.status).toBe(400);
+    expect(typo.body.message).toMatch(/^The EHR settings are not valid: "destinations\.0\.sidcar" is not an EHR settings field \(there: kind, id, name, enabled, path, fileNamePattern, sidecar\)\.$/);
     expect((await request(s, 'POST', '/api/settings/ehr', { cookie: admin, body: settings })).status).toBe(201);
 
     await b.ok('syncNow', {});

@@ -63,6 +63,7 @@ export function buildDraft(f: CaseFacts): Draft {
     anesthesiaSection(f, clock),
     baselinesSection(f, clock),
     eventsSection(f, clock),
+    notesSection(f, clock),
     closingSection(f, clock),
     interpretationSection(f, clock),
     monitoringSection(f, clock),
@@ -241,6 +242,19 @@ function eventsSection(f: CaseFacts, clock: Clock): DraftSection {
     }
   }
   return { id: 'events', title: 'Intraoperative events', text: [head, ...items.flatMap((i) => i.lines)].join('\n'), gaps, eventIds: items.flatMap((i) => i.ids), suggestion: null };
+}
+
+/**
+ * What was written as a note, by the technologist or in a device's export, word for word: the
+ * record holds it, so the report does. A note read as an event (recorded as an alert, a
+ * baseline…) is that event now, and the note that states the closing status is that section.
+ * Never written by the AI (it is not sent notes), so an accepted narrative cannot drop one.
+ */
+function notesSection(f: CaseFacts, clock: Clock): DraftSection {
+  const closingIds = new Set(f.closing?.eventIds ?? []);
+  const notes = f.notes.filter((n) => !n.eventIds.some((id) => closingIds.has(id)));
+  const lines = notes.map((n) => `${clock(n.at)} ${n.text.trim() || 'Marker (no text).'}`);
+  return { id: 'notes', title: 'Notes as recorded', text: lines.length ? lines.join('\n') : 'No notes were recorded.', gaps: [], eventIds: notes.flatMap((n) => n.eventIds), suggestion: null };
 }
 
 function closingSection(f: CaseFacts, clock: Clock): DraftSection {

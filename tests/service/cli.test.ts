@@ -169,7 +169,7 @@ describe('report, sign and users from the command line', () => {
     expect(text.stdout).toContain('PATIENT, PROCEDURE AND INDICATION');
     expect(text.stdout).toContain('Still missing:');
     const json = JSON.parse((await cli(d, ['report', id, '--json'])).stdout);
-    expect(json.sections).toHaveLength(8);
+    expect(json.sections).toHaveLength(9);
     expect(json.facts.patient.mrn).toBe('SYN-1001');
     expect((await cli(d, ['sign', id, '--as', 'Dr Reader'], 'sesame-open\n')).stderr).toMatch(/Close the case before signing/);
     await cli(d, ['case', 'status', id, 'closed']);

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DB_FILE_NAME } from '../../electron/services/store/open-db';
 import { completeReport, sampleCase, testBackend, type TestBackend } from '../helpers/backend';
+import { SECTION_IDS } from '../../shared/report/sections';
 
 async function caseWithEvents(b: TestBackend) {
   const doc = await b.ok('createPerson', { role: 'physician', lastName: 'Reader', firstName: 'Rita', credential: 'MD', npi: '1234567893' });
@@ -24,7 +25,7 @@ describe('report', () => {
     const b = testBackend();
     const { c } = await caseWithEvents(b);
     const r1 = await b.ok('getReport', { caseId: c.id });
-    expect(r1.sections.map((s) => s.origin)).toEqual(Array(8).fill('draft'));
+    expect(r1.sections.map((s) => s.origin)).toEqual(Array(SECTION_IDS.length).fill('draft'));
     expect(r1.sections.find((s) => s.id === 'closing')?.text).toMatch(/At closure all modalities at baseline\.$/);
     const r2 = await b.ok('saveSection', { caseId: c.id, sectionId: 'interpretation', text: 'Uneventful monitoring; no changes from baseline.' });
     const interp = r2.sections.find((s) => s.id === 'interpretation')!;

@@ -100,6 +100,8 @@ describe('AI narrative in the browser', () => {
       ['anesthesia', 'draft'],
       ['baselines', 'draft'],
       ['events', 'ai'],
+      // The notes stay as recorded: the AI is not sent them and never writes that section.
+      ['notes', 'draft'],
       ['closing', 'draft'],
       ['interpretation', 'draft'],
       ['monitoring', 'draft'],

@@ -131,6 +131,24 @@ describe('deterministic draft', () => {
       'No alert was recorded, but whether responses stayed at baseline cannot be stated from this record: no modality recordings were captured and monitoring start and end were not marked.',
     );
     expect(d.sections.find((s) => s.id === 'interpretation')?.suggestion).toBeNull();
+    expect(d.sections.find((s) => s.id === 'notes')?.text).toBe('No notes were recorded.');
+  });
+
+  it('keeps every note word for word, in time order, but the one that is the closing status', () => {
+    const events = [
+      ...caseEvents(),
+      ev('note', 40, { text: 'Wake-up test: moves both feet', source: 'keyboard' }),
+      ev('note', 10, { text: 'Patient in room. Electrodes placed, impedances < 5 kOhm.', source: 'folder:export' }),
+      ev('marker', 70, { text: '' }),
+    ];
+    const d = buildDraft(buildCaseFacts({ record: record(), people, events }));
+    const notes = d.sections.find((s) => s.id === 'notes')!;
+    expect(notes.text).toBe(['08:10 Patient in room. Electrodes placed, impedances < 5 kOhm.', '08:40 Wake-up test: moves both feet', '09:10 Marker (no text).'].join('\n'));
+    expect(notes).toMatchObject({ title: 'Notes as recorded', gaps: [] });
+    expect(notes.eventIds).toEqual(events.slice(-3).map((e) => e.id).sort((a, b) => events.find((e) => e.id === a)!.occurredAt - events.find((e) => e.id === b)!.occurredAt));
+    // The closing note is the closing status, not a note twice.
+    expect(d.sections.find((s) => s.id === 'closing')!.text).toBe('10:40 At closure all modalities at baseline.');
+    expect(notes.text).not.toContain('At closure');
   });
 
   it('writes times in the case zone', () => {

@@ -96,7 +96,7 @@ export function baseCodes(f: CaseFacts, d: BillingDetails): BaseCoding {
       questions.push({
         id: 'emg_extremities',
         modality: emg[0]!.modality,
-        message: 'EMG: how many extremities were monitored? The device names do not say.',
+        message: 'EMG: how many extremities were monitored? The record does not say (no recording or entry names limb and side).',
         action: 'Enter the number of extremities (1-4) under Claim → EMG extremities.',
       });
     } else if (d.emgLimited) add('95870', emg, `Limited study, ${n} extremit${n === 1 ? 'y' : 'ies'} (one unit per limb).`, n);

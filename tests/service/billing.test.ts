@@ -33,7 +33,7 @@ describe('the demo case claim', () => {
     expect(first.questions.map((q) => q.id)).toEqual(['limbs:TCMEP', 'emg_extremities']);
     expect(first.findings.filter((f) => f.rule === 'C01').map((f) => f.message)).toEqual([
       'TcMEP: which limbs were tested? The device names (L MEP, R MEP) do not say.',
-      'EMG: how many extremities were monitored? The device names do not say.',
+      'EMG: how many extremities were monitored? The record does not say (no recording or entry names limb and side).',
     ]);
     expect(first.lines.map((l) => l.code)).toEqual(['95938', '95941']);
     expect(first.notBilled.map((n) => n.modality)).toEqual(['TOF']);

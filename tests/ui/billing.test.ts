@@ -44,7 +44,7 @@ describe('billing in the browser', () => {
     expect(await rulesIn(blocking)).toEqual(['R16', 'C01', 'C01']);
     const text = await blocking.textContent();
     expect(text).toContain('TcMEP: which limbs were tested? The device names (L MEP, R MEP) do not say.');
-    expect(text).toContain('EMG: how many extremities were monitored? The device names do not say.');
+    expect(text).toContain('EMG: how many extremities were monitored? The record does not say (no recording or entry names limb and side).');
     const r16 = blocking.locator('li[data-rule="R16"]');
     expect(await r16.textContent()).toContain('The report is not signed yet.');
     expect(await r16.textContent()).toContain('What to do: The interpreting physician signs the report');

@@ -64,7 +64,7 @@ export function BillingDetailsForm({ claim, timeZone }: { claim: ClaimState; tim
         <Field label="EMG extremities" error={fieldError('emgExtremities')} hint="Free-run and triggered EMG together.">
           {(id) => (
             <select id={id} value={d.emgExtremities ?? ''} onChange={(e) => set({ emgExtremities: e.target.value ? Number(e.target.value) : null })}>
-              <option value="">From the device names</option>
+              <option value="">From the record</option>
               {[1, 2, 3, 4].map((n) => (
                 <option key={n} value={n}>
                   {n}

@@ -257,9 +257,30 @@ function notesSection(f: CaseFacts, clock: Clock): DraftSection {
   return { id: 'notes', title: 'Notes as recorded', text: lines.length ? lines.join('\n') : 'No notes were recorded.', gaps: [], eventIds: notes.flatMap((n) => n.eventIds), suggestion: null };
 }
 
+/** A closing comparison that says every modality ended at baseline (not one that says changes persist). */
+const AT_BASELINE = /\b(all|every)\b[^.;]*\b(at|back to|returned to)\s+baseline\b|\bunchanged\b|\bno\s+(significant\s+)?changes?\b|\bstable\b/i;
+const NOT_AT_BASELINE = /\bpersist|\bnot\s+(at|back to|returned to)\s+baseline|\bbelow\s+baseline|\bremain(s|ed)?\s+(reduced|decreased|diminished|absent|lost)\b/i;
+
+export function closingSaysAtBaseline(text: string): boolean {
+  return AT_BASELINE.test(text) && !NOT_AT_BASELINE.test(text);
+}
+
+/**
+ * Changes the record calls final and unrecovered while the closing says all is at baseline: the
+ * record contradicts itself, and the report must not state both as if they agreed. (A partial
+ * recovery is not final: responses may have come back by closure.)
+ */
+function closingContradicts(f: CaseFacts): AlertFact[] {
+  if (!f.closing || !closingSaysAtBaseline(f.closing.text)) return [];
+  return f.alerts.filter((a) => a.outcome === 'not_recovered' && a.resolved !== null && a.resolved.at <= f.closing!.at);
+}
+
 function closingSection(f: CaseFacts, clock: Clock): DraftSection {
   if (!f.closing) return { id: 'closing', title: 'Closing status', text: `Closing status: ${NOT_RECORDED}.`, gaps: [`Closing status: ${NOT_RECORDED}`], eventIds: [], suggestion: null };
-  return { id: 'closing', title: 'Closing status', text: `${clock(f.closing.at)} ${sentence(f.closing.text)}`, gaps: [], eventIds: f.closing.eventIds, suggestion: null };
+  const gaps = closingContradicts(f).map(
+    (a) => `Closing status: says all at baseline, but the change in ${alertSite(a)} at ${clock(a.at)} is recorded as not recovered (final outcome, ${clock(a.resolved!.at)}); record which is right, or edit this section`,
+  );
+  return { id: 'closing', title: 'Closing status', text: `${clock(f.closing.at)} ${sentence(f.closing.text)}`, gaps, eventIds: f.closing.eventIds, suggestion: null };
 }
 
 /** The two sentences that state a clinical conclusion about an uneventful case. */
@@ -326,7 +347,8 @@ function interpretationSection(f: CaseFacts, clock: Clock): DraftSection {
       lines.push(`The change in ${what} at ${clock(a.at)} has no recorded recovery.`);
     }
   }
-  if (f.closing) lines.push(`At closing: ${sentence(f.closing.text).replace(/^at closure,?\s*/i, '')}`);
+  // A closing that contradicts a final outcome is the physician's to settle, not a sentence to adopt.
+  if (f.closing && closingContradicts(f).length === 0) lines.push(`At closing: ${sentence(f.closing.text).replace(/^at closure,?\s*/i, '')}`);
   return {
     id: 'interpretation',
     title: 'Interpretation and conclusion',

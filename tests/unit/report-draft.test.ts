@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCaseFacts } from '../../shared/report/facts';
-import { buildDraft, INTERPRETATION_GAP, INTERPRETATION_PENDING, SECTION_IDS } from '../../shared/report/draft';
+import { buildDraft, closingSaysAtBaseline, INTERPRETATION_GAP, INTERPRETATION_PENDING, SECTION_IDS } from '../../shared/report/draft';
 import { CaseInputSchema, type CaseRecord } from '../../shared/domain/case';
 import type { Person } from '../../shared/domain/person';
 import { at, ev, trials } from '../helpers/events';
@@ -132,6 +132,36 @@ describe('deterministic draft', () => {
     );
     expect(d.sections.find((s) => s.id === 'interpretation')?.suggestion).toBeNull();
     expect(d.sections.find((s) => s.id === 'notes')?.text).toBe('No notes were recorded.');
+  });
+
+  it('does not state a closing "all at baseline" beside a change recorded as final and unrecovered', () => {
+    // caseEvents' alert at 09:36 ends with a typed "no recovery (final outcome)" at 09:52; its closing note says all at baseline.
+    const final = (recovery: 'none' | 'partial' | 'full', closing = 'At closure all modalities at baseline') =>
+      buildDraft(
+        buildCaseFacts({
+          record: record(),
+          people,
+          events: caseEvents().map((e) =>
+            e.kind === 'alert_resolved' ? { ...e, payload: { entry: { kind: 'alert_resolved', recovery } } } : e.kind === 'note' && /closure/.test(e.text) ? { ...e, text: closing } : e,
+          ),
+        }),
+      );
+    const none = final('none');
+    const closing = none.sections.find((s) => s.id === 'closing')!;
+    expect(closing.gaps).toEqual(['Closing status: says all at baseline, but the change in TcMEP, left lower limb at 09:36 is recorded as not recovered (final outcome, 09:52); record which is right, or edit this section']);
+    const suggestion = none.sections.find((s) => s.id === 'interpretation')!.suggestion!;
+    expect(suggestion).toContain('did not recover (final outcome recorded at 09:52)');
+    expect(suggestion).not.toContain('At closing');
+    // Nothing to settle: a partial recovery (not final), a full one, or a closing that says changes persist.
+    for (const d of [final('partial'), final('full'), final('none', 'At closure changes persist in left TA TcMEP compared with baseline')]) {
+      expect(d.sections.find((s) => s.id === 'closing')!.gaps).toEqual([]);
+      expect(d.sections.find((s) => s.id === 'interpretation')!.suggestion).toContain('At closing:');
+    }
+  });
+
+  it('reads a closing as "all at baseline" only when it says so', () => {
+    for (const yes of ['At closure, all monitored modalities at baseline', 'At closure all modalities at baseline.', 'Final responses unchanged from baseline', 'Closing runs: no significant change']) expect(closingSaysAtBaseline(yes), yes).toBe(true);
+    for (const no of ['At closure, changes persist compared with baseline', 'At closure left TA TcMEP remains reduced, all others at baseline', 'Closing status: not at baseline', 'At closure, SSEP below baseline']) expect(closingSaysAtBaseline(no), no).toBe(false);
   });
 
   it('keeps every note word for word, in time order, but the one that is the closing status', () => {

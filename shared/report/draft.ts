@@ -320,7 +320,14 @@ function missingForUnchanged(f: CaseFacts, clock: Clock): Array<{ reason: string
   }
   if (f.monitoring.start === null || f.monitoring.end === null || f.monitoring.derived) why.push({ reason: 'monitoring start and end not marked', text: 'monitoring start and end were not marked' });
   else if (f.issues.some((i) => i.kind === 'monitoring_start_without_end')) why.push({ reason: 'monitoring end not marked', text: 'monitoring end was not marked' });
-  for (const g of f.gaps) why.push({ reason: 'a stretch of monitoring with nothing recorded', text: `nothing was recorded from ${clock(g.start)} to ${clock(g.end)}` });
+  // "No change from baseline" speaks of the time after a baseline: a stretch that ends before the
+  // first one is baseline acquisition (a case typed by hand records nothing until "baseline obtained").
+  const baselineTimes = monitored.flatMap((m) => m.baselines.map((b) => b.at));
+  const firstBaseline = baselineTimes.length ? Math.min(...baselineTimes) : -Infinity;
+  for (const g of f.gaps) {
+    if (g.end <= firstBaseline) continue;
+    why.push({ reason: 'a stretch of monitoring with nothing recorded', text: `nothing was recorded from ${clock(g.start)} to ${clock(g.end)}` });
+  }
   return why;
 }
 

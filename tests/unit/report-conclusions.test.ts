@@ -115,6 +115,15 @@ const SHAPES: readonly Shape[] = [
     suggests: ['SSEP and TcMEP were monitored.', NO_CHANGE_OCCURRED],
     neverSuggests: ['recovered by', 'has no recorded recovery'],
   },
+  {
+    // No device: nothing is recorded until "baseline obtained" is typed 25 min in (baseline acquisition).
+    name: 'typed by hand and uneventful: the time before the first baseline is not a stretch left unrecorded',
+    events: () => [start(), ev('baseline', 33, { modality: 'SSEP', limb: 'lower', source: 'keyboard' }), ev('baseline', 36, { modality: 'TCMEP', limb: 'lower', source: 'keyboard' }), end()],
+    head: NO_CHANGE_RECORDED,
+    unestablished: null,
+    suggests: ['SSEP and TcMEP were monitored.', NO_CHANGE_OCCURRED],
+    neverSuggests: ['recovered by', 'nothing was recorded'],
+  },
 ];
 
 describe('the conclusions a draft may state, by the shape of the record', () => {

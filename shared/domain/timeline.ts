@@ -17,6 +17,11 @@ export type TimelineOptions = Readonly<{
   gapMs: number;
   /** Notification or intervention later than this after an alert is not attached to it. */
   alertFollowUpMs: number;
+  /**
+   * A typed alert and a device's alert of the same site closer than this, while it is open, are
+   * one change seen twice (the technologist often types it before the export says so).
+   */
+  sameChangeMs: number;
   /** IANA zone used for the times quoted in issue messages (the case's zone). */
   timeZone: string;
   /** The events are already in time order (a live report keeps them so): skip the sort. */
@@ -27,6 +32,7 @@ export const DEFAULT_TIMELINE_OPTIONS: TimelineOptions = {
   joinGapMs: 10 * 60_000,
   gapMs: 15 * 60_000,
   alertFollowUpMs: 60 * 60_000,
+  sameChangeMs: 10 * 60_000,
   timeZone: 'UTC',
 };
 
@@ -96,6 +102,11 @@ export type AlertEpisode = Readonly<{
   notified: Readonly<{ at: number; eventId: number; who: string | null }> | null;
   interventions: ReadonlyArray<Readonly<{ at: number; eventId: number; text: string }>>;
   resolved: Readonly<{ at: number; eventId: number; text: string }> | null;
+  /**
+   * The same change recorded by the other hand: the device's alert beside the technologist's
+   * typed one, or the reverse. One change, not two; the report says both recorded it.
+   */
+  alsoRecorded: Readonly<{ at: number; eventId: number; typed: boolean }> | null;
   outcome: AlertOutcome;
   /** Minutes from onset to recovery, when recovered. */
   recoveryMs: number | null;
@@ -517,13 +528,20 @@ function buildMonitoring(index: TimelineIndex, lanes: readonly Lane[], issue: Is
 }
 
 function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue: Issue, clock: Clock): AlertEpisode[] {
-  type Open = { e: CaseEvent; notified: AlertEpisode['notified']; interventions: { at: number; eventId: number; text: string }[]; resolved: CaseEvent | null };
+  type Open = { e: CaseEvent; notified: AlertEpisode['notified']; interventions: { at: number; eventId: number; text: string }[]; resolved: CaseEvent | null; also: CaseEvent | null };
   const all: Open[] = [];
   const open: Open[] = [];
   const sameSite = (a: CaseEvent, b: CaseEvent) => a.modality === b.modality && (!a.side || !b.side || a.side === b.side);
+  const typed = (e: CaseEvent) => e.source === 'keyboard';
   for (const e of sorted) {
     if (e.kind === 'alert') {
-      const o: Open = { e, notified: null, interventions: [], resolved: null };
+      // The technologist's alert and the device's for the same site, minutes apart: one change.
+      const twin = open.find((o) => !o.also && typed(o.e) !== typed(e) && sameSite(o.e, e) && (!o.e.limb || !e.limb || o.e.limb === e.limb) && e.occurredAt - o.e.occurredAt <= opts.sameChangeMs);
+      if (twin) {
+        twin.also = e;
+        continue;
+      }
+      const o: Open = { e, notified: null, interventions: [], resolved: null, also: null };
       all.push(o);
       open.push(o);
       continue;
@@ -563,6 +581,7 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
       notified: o.notified,
       interventions: o.interventions,
       resolved: r ? { at: r.occurredAt, eventId: r.id, text: r.text } : null,
+      alsoRecorded: o.also ? { at: o.also.occurredAt, eventId: o.also.id, typed: typed(o.also) } : null,
       outcome,
       recoveryMs: r && (outcome === 'recovered' || outcome === 'partial') ? r.occurredAt - o.e.occurredAt : null,
     };

@@ -201,6 +201,8 @@ function midSentence(s: string): string {
 function alertLines(a: AlertFact, clock: Clock): string[] {
   const what = alertSite(a);
   const lines = [`${clock(a.at)} Significant change in ${what}: ${sentence(a.text)}`];
+  // One change seen by both hands: said once, with where else it is recorded.
+  if (a.alsoRecorded) lines.push(`  Also ${a.alsoRecorded.typed ? 'entered by the technologist' : "in the device's record"} at ${clock(a.alsoRecorded.at)}.`);
   // The latest reading of each vital sign before the change (MAP, HR, temperature…).
   const latest = new Map<string, (typeof a.vitals)[number]>();
   for (const v of a.vitals) if (v.at <= a.at) latest.set(v.text.split(/\s/)[0] ?? v.text, v);

@@ -53,6 +53,8 @@ export type AlertFact = Readonly<{
   notified: Readonly<{ at: number; who: string | null; eventIds: readonly number[] }> | null;
   interventions: readonly PointFact[];
   resolved: PointFact | null;
+  /** The same change also recorded by the other hand (device beside typed, or the reverse). */
+  alsoRecorded: Readonly<{ at: number; typed: boolean; eventIds: readonly number[] }> | null;
   outcome: AlertOutcome;
   recoveryMinutes: number | null;
   /** Vital signs recorded within 15 minutes of the alert (MAP, temperature…). */
@@ -127,10 +129,11 @@ export function buildCaseFacts(inp: FactInputs): CaseFacts {
     notified: a.notified ? { at: a.notified.at, who: a.notified.who, eventIds: [a.notified.eventId] } : null,
     interventions: a.interventions.map(point),
     resolved: a.resolved ? point(a.resolved) : null,
+    alsoRecorded: a.alsoRecorded ? { at: a.alsoRecorded.at, typed: a.alsoRecorded.typed, eventIds: [a.alsoRecorded.eventId] } : null,
     outcome: a.outcome,
     recoveryMinutes: a.recoveryMs === null ? null : minutes(a.recoveryMs),
     vitals: vitals.filter((v) => Math.abs(v.at - a.at) <= VITALS_WINDOW_MS).map(point),
-    eventIds: [a.eventId, ...(a.notified ? [a.notified.eventId] : []), ...a.interventions.map((i) => i.eventId), ...(a.resolved ? [a.resolved.eventId] : [])],
+    eventIds: [a.eventId, ...(a.alsoRecorded ? [a.alsoRecorded.eventId] : []), ...(a.notified ? [a.notified.eventId] : []), ...a.interventions.map((i) => i.eventId), ...(a.resolved ? [a.resolved.eventId] : [])],
   }));
 
   const notes = t.notes.map(point);

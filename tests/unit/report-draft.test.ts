@@ -159,6 +159,15 @@ describe('deterministic draft', () => {
     }
   });
 
+  it('states a change typed by the technologist and exported by the device once, saying both recorded it', () => {
+    const typed = ev('alert', 97, { modality: 'TCMEP', side: 'left', limb: 'lower', source: 'keyboard', text: 'Left tibialis anterior TcMEP amplitude down 80% from baseline' });
+    const d = buildDraft(buildCaseFacts({ record: record(), people, events: [...caseEvents(), typed] }));
+    const events = d.sections.find((s) => s.id === 'events')!;
+    expect(events.text).toMatch(/^1 significant change was recorded\.\n/);
+    expect(events.text).toContain('09:36 Significant change in TcMEP, left lower limb: Left TA TcMEP amplitude down 80% from baseline.\n  Also entered by the technologist at 09:37.\n');
+    expect(events.eventIds).toContain(typed.id);
+  });
+
   it('reads a closing as "all at baseline" only when it says so', () => {
     for (const yes of ['At closure, all monitored modalities at baseline', 'At closure all modalities at baseline.', 'Final responses unchanged from baseline', 'Closing runs: no significant change']) expect(closingSaysAtBaseline(yes), yes).toBe(true);
     for (const no of ['At closure, changes persist compared with baseline', 'At closure left TA TcMEP remains reduced, all others at baseline', 'Closing status: not at baseline', 'At closure, SSEP below baseline']) expect(closingSaysAtBaseline(no), no).toBe(false);

@@ -87,10 +87,31 @@ describe('timeline', () => {
           { at: at(100), eventId: retractor.id, text: 'Retractor released' },
         ],
         resolved: { at: at(112), eventId: recovered.id, text: 'back to baseline' },
+        alsoRecorded: null,
         outcome: 'recovered',
         recoveryMs: 16 * 60_000,
       },
     ]);
+  });
+
+  it('takes the technologist\'s alert and the device\'s for the same site, minutes apart, as one change', () => {
+    const site = { modality: 'TCMEP', side: 'left', limb: 'lower' } as const;
+    const device = ev('alert', 96, { ...site, text: 'Left TA TcMEP amplitude down 80% from baseline' });
+    const typed = ev('alert', 97, { ...site, source: 'keyboard', text: 'Left tibialis anterior TcMEP amplitude down 80% from baseline' });
+    const told = ev('surgeon_notified', 98, { source: 'keyboard' });
+    const back = ev('alert_resolved', 112, { ...site, text: 'Left TA TcMEP back to baseline' });
+    const base = [ev('monitoring_start', 30), ev('baseline', 25, { modality: 'TCMEP', limb: 'lower' }), ev('monitoring_end', 160)];
+    const t = buildTimeline([...base, device, typed, told, back]);
+    expect(t.alerts).toHaveLength(1);
+    expect(t.alerts[0]).toMatchObject({ eventId: device.id, at: at(96), alsoRecorded: { at: at(97), eventId: typed.id, typed: true }, notified: { eventId: told.id }, resolved: { eventId: back.id }, outcome: 'recovered' });
+    // Typed first, the export's later: the same, the other way round.
+    const early = ev('alert', 95, { ...site, source: 'keyboard', text: 'L TA MEP down' });
+    expect(buildTimeline([...base, early, device, back]).alerts.map((a) => [a.eventId, a.alsoRecorded?.eventId])).toEqual([[early.id, device.id]]);
+    // Not one change: two from the device, another side, or more than ten minutes apart.
+    const again = ev('alert', 99, { ...site, text: 'Left TA TcMEP down again' });
+    expect(buildTimeline([...base, device, again]).alerts).toHaveLength(2);
+    expect(buildTimeline([...base, device, ev('alert', 97, { ...site, side: 'right', source: 'keyboard', text: 'R TA' })]).alerts).toHaveLength(2);
+    expect(buildTimeline([...base, device, ev('alert', 107, { ...site, source: 'keyboard', text: 'L TA' })]).alerts).toHaveLength(2);
   });
 
   it('names who was told by name and role only where the text puts a name beside the notification', () => {

@@ -344,7 +344,7 @@ export function timelineFromIndex(index: TimelineIndex, options: Partial<Timelin
 
   const others = index.others;
   const recordedLanes = buildLanes(index, opts, issue, clock);
-  const monitoring = buildMonitoring(index, recordedLanes, issue, clock);
+  const monitoring = buildMonitoring(index, recordedLanes, issue, clock, opts.sameChangeMs);
   const lanes = withEnteredSpans(recordedLanes, monitoring);
   const alerts = buildAlerts(others, opts, issue, clock);
   const superseded = new Set(others.flatMap((e) => (typeof e.payload?.['fromNote'] === 'number' ? [e.payload['fromNote'] as number] : [])));
@@ -489,14 +489,19 @@ function mergeIntervals(list: readonly Interval[], joinGapMs: number): Interval[
   return out.map(freeze);
 }
 
-function buildMonitoring(index: TimelineIndex, lanes: readonly Lane[], issue: Issue, clock: Clock): Timeline['monitoring'] {
+function buildMonitoring(index: TimelineIndex, lanes: readonly Lane[], issue: Issue, clock: Clock, sameChangeMs: number): Timeline['monitoring'] {
   const segments: MonitoringSegment[] = [];
   let open: CaseEvent | null = null;
+  let ended: CaseEvent | null = null;
   for (const e of index.others) {
     if (e.kind === 'monitoring_start') {
       if (open) continue; // a second start inside a running segment changes nothing
       open = e;
     } else if (e.kind === 'monitoring_end') {
+      // The same end marked by the other hand minutes later (the technologist's key and the
+      // device's marker): the first one ended monitoring, as the first start began it.
+      if (!open && ended && (ended.source === 'keyboard') !== (e.source === 'keyboard') && e.occurredAt - ended.occurredAt <= sameChangeMs) continue;
+      ended = e;
       if (!open) {
         issue('monitoring_end_without_start', `Monitoring end at ${clock(e.occurredAt)} has no matching start.`, [e.id]);
         continue;

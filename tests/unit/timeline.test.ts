@@ -53,6 +53,17 @@ describe('timeline', () => {
     expect(kinds(t)).toEqual([]);
   });
 
+  it('takes monitoring marked by both hands (the technologist\'s keys and the device\'s markers) as one period', () => {
+    const typed = { source: 'keyboard' } as const;
+    const t = buildTimeline([ev('monitoring_start', 28, typed), ev('monitoring_start', 30), ...trials('TCMEP', 30, 80, 5), ev('monitoring_end', 80), ev('monitoring_end', 83, typed)]);
+    expect(t.monitoring.segments.map((s) => [s.start, s.end])).toEqual([[at(28), at(80)]]);
+    expect(kinds(t).filter((k) => k.startsWith('monitoring'))).toEqual([]);
+    // An end with no start that is not the other hand's mark of the same end is still said.
+    const ends = (t: ReturnType<typeof buildTimeline>) => kinds(t).filter((k) => k.startsWith('monitoring'));
+    expect(ends(buildTimeline([ev('monitoring_start', 28), ...trials('TCMEP', 30, 80, 5), ev('monitoring_end', 80), ev('monitoring_end', 83)]))).toEqual(['monitoring_end_without_start']);
+    expect(ends(buildTimeline([ev('monitoring_start', 28), ...trials('TCMEP', 30, 80, 5), ev('monitoring_end', 80), ev('monitoring_end', 120, typed)]))).toEqual(['monitoring_end_without_start']);
+  });
+
   it('derives monitoring from activity (baselines excluded) when no markers exist, and says so', () => {
     const t = buildTimeline([ev('baseline', 10, { modality: 'SSEP' }), ...trials('SSEP', 25, 95, 5)]);
     expect(t.monitoring).toMatchObject({ derived: true, start: at(25), end: at(95), monitoredMs: 70 * 60_000 });

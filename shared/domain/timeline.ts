@@ -99,7 +99,8 @@ export type AlertEpisode = Readonly<{
   limb: string | null;
   text: string;
   /** Who was told, when the record names them ("Dr Sample, surgeon"). */
-  notified: Readonly<{ at: number; eventId: number; who: string | null }> | null;
+  /** `whoEventId`: the other hand's notification that named who was told, when the first did not. */
+  notified: Readonly<{ at: number; eventId: number; who: string | null; whoEventId?: number }> | null;
   interventions: ReadonlyArray<Readonly<{ at: number; eventId: number; text: string }>>;
   resolved: Readonly<{ at: number; eventId: number; text: string }> | null;
   /**
@@ -538,6 +539,7 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
   const open: Open[] = [];
   const sameSite = (a: CaseEvent, b: CaseEvent) => a.modality === b.modality && (!a.side || !b.side || a.side === b.side);
   const typed = (e: CaseEvent) => e.source === 'keyboard';
+  const notifiedBy = new Map<Open, CaseEvent>();
   for (const e of sorted) {
     if (e.kind === 'alert') {
       // The technologist's alert and the device's for the same site, minutes apart: one change.
@@ -555,7 +557,16 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
     const recent = [...open].reverse().find((o) => e.occurredAt - o.e.occurredAt <= opts.alertFollowUpMs);
     if (e.kind === 'surgeon_notified') {
       const target = [...open].reverse().find((o) => !o.notified && e.occurredAt - o.e.occurredAt <= opts.alertFollowUpMs);
-      if (target) target.notified = { at: e.occurredAt, eventId: e.id, who: whoWasTold(e) };
+      if (target) {
+        target.notified = { at: e.occurredAt, eventId: e.id, who: whoWasTold(e) };
+        notifiedBy.set(target, e);
+      } else {
+        // The same notification by the other hand, minutes apart ("Surgeon notified" from the device,
+        // "Dr Sample, surgeon" typed): it names who the first one did not.
+        const who = whoWasTold(e);
+        const twin = who ? [...all].reverse().find((o) => o.notified && !o.notified.who && (notifiedBy.get(o)?.source === 'keyboard') !== typed(e) && Math.abs(e.occurredAt - o.notified.at) <= opts.sameChangeMs) : undefined;
+        if (twin?.notified) twin.notified = { ...twin.notified, who, whoEventId: e.id };
+      }
     } else if (e.kind === 'intervention' && recent) {
       recent.interventions.push({ at: e.occurredAt, eventId: e.id, text: e.text });
     } else if (e.kind === 'alert_resolved') {

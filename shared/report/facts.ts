@@ -126,14 +126,14 @@ export function buildCaseFacts(inp: FactInputs): CaseFacts {
     side: a.side,
     limb: a.limb,
     text: a.text,
-    notified: a.notified ? { at: a.notified.at, who: a.notified.who, eventIds: [a.notified.eventId] } : null,
+    notified: a.notified ? { at: a.notified.at, who: a.notified.who, eventIds: [a.notified.eventId, ...(a.notified.whoEventId !== undefined ? [a.notified.whoEventId] : [])] } : null,
     interventions: a.interventions.map(point),
     resolved: a.resolved ? point(a.resolved) : null,
     alsoRecorded: a.alsoRecorded ? { at: a.alsoRecorded.at, typed: a.alsoRecorded.typed, eventIds: [a.alsoRecorded.eventId] } : null,
     outcome: a.outcome,
     recoveryMinutes: a.recoveryMs === null ? null : minutes(a.recoveryMs),
     vitals: vitals.filter((v) => Math.abs(v.at - a.at) <= VITALS_WINDOW_MS).map(point),
-    eventIds: [a.eventId, ...(a.alsoRecorded ? [a.alsoRecorded.eventId] : []), ...(a.notified ? [a.notified.eventId] : []), ...a.interventions.map((i) => i.eventId), ...(a.resolved ? [a.resolved.eventId] : [])],
+    eventIds: [a.eventId, ...(a.alsoRecorded ? [a.alsoRecorded.eventId] : []), ...(a.notified ? [a.notified.eventId, ...(a.notified.whoEventId !== undefined ? [a.notified.whoEventId] : [])] : []), ...a.interventions.map((i) => i.eventId), ...(a.resolved ? [a.resolved.eventId] : [])],
   }));
 
   const notes = t.notes.map(point);

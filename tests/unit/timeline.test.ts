@@ -53,6 +53,20 @@ describe('timeline', () => {
     expect(kinds(t)).toEqual([]);
   });
 
+  it('takes who was told from the other hand\'s notification of the same alert, minutes apart', () => {
+    const site = { modality: 'TCMEP', side: 'left', limb: 'lower' } as const;
+    const alert = ev('alert', 96, { ...site, text: 'Left TA TcMEP down 80%' });
+    const device = ev('surgeon_notified', 97, { text: 'Surgeon notified of left TA MEP change.' });
+    const typed = (minute: number) => ev('surgeon_notified', minute, { source: 'keyboard', text: 'Surgeon notified: Dr Sam Sample', payload: { entry: { kind: 'surgeon_notified', who: 'Dr Sam Sample', role: 'surgeon' } } });
+    const base = [ev('monitoring_start', 30), ev('baseline', 25, { modality: 'TCMEP', limb: 'lower' }), ev('monitoring_end', 160)];
+    const named = typed(98);
+    expect(buildTimeline([...base, alert, device, named]).alerts[0]!.notified).toEqual({ at: at(97), eventId: device.id, who: 'Dr Sam Sample, surgeon', whoEventId: named.id });
+    // Not the same notification: too far apart, or the same hand twice.
+    expect(buildTimeline([...base, alert, device, typed(120)]).alerts[0]!.notified).toEqual({ at: at(97), eventId: device.id, who: null });
+    const deviceNamed = ev('surgeon_notified', 98, { text: 'Notified Dr Sam Sample (surgeon)' });
+    expect(buildTimeline([...base, alert, device, deviceNamed]).alerts[0]!.notified).toEqual({ at: at(97), eventId: device.id, who: null });
+  });
+
   it('takes monitoring marked by both hands (the technologist\'s keys and the device\'s markers) as one period', () => {
     const typed = { source: 'keyboard' } as const;
     const t = buildTimeline([ev('monitoring_start', 28, typed), ev('monitoring_start', 30), ...trials('TCMEP', 30, 80, 5), ev('monitoring_end', 80), ev('monitoring_end', 83, typed)]);

@@ -18,8 +18,9 @@ export type TimelineOptions = Readonly<{
   /** Notification or intervention later than this after an alert is not attached to it. */
   alertFollowUpMs: number;
   /**
-   * A typed alert and a device's alert of the same site closer than this, while it is open, are
-   * one change seen twice (the technologist often types it before the export says so).
+   * The technologist's entry and the device's record of one thing, closer than this, are that one
+   * thing seen twice: an alert of the same site while it is open (often typed before the export
+   * says so), a monitoring end, a notification that names who was told.
    */
   sameChangeMs: number;
   /** IANA zone used for the times quoted in issue messages (the case's zone). */
@@ -98,8 +99,10 @@ export type AlertEpisode = Readonly<{
   side: string | null;
   limb: string | null;
   text: string;
-  /** Who was told, when the record names them ("Dr Sample, surgeon"). */
-  /** `whoEventId`: the other hand's notification that named who was told, when the first did not. */
+  /**
+   * Who was told, when the record names them ("Dr Sample, surgeon"); `whoEventId` is the other
+   * hand's notification that named them when the first did not.
+   */
   notified: Readonly<{ at: number; eventId: number; who: string | null; whoEventId?: number }> | null;
   interventions: ReadonlyArray<Readonly<{ at: number; eventId: number; text: string }>>;
   resolved: Readonly<{ at: number; eventId: number; text: string }> | null;
@@ -490,6 +493,9 @@ function mergeIntervals(list: readonly Interval[], joinGapMs: number): Interval[
   return out.map(freeze);
 }
 
+/** Typed by the technologist (quick entry, note), as opposed to read from a device. */
+const isTyped = (e: CaseEvent): boolean => e.source === 'keyboard';
+
 function buildMonitoring(index: TimelineIndex, lanes: readonly Lane[], issue: Issue, clock: Clock, sameChangeMs: number): Timeline['monitoring'] {
   const segments: MonitoringSegment[] = [];
   let open: CaseEvent | null = null;
@@ -501,7 +507,7 @@ function buildMonitoring(index: TimelineIndex, lanes: readonly Lane[], issue: Is
     } else if (e.kind === 'monitoring_end') {
       // The same end marked by the other hand minutes later (the technologist's key and the
       // device's marker): the first one ended monitoring, as the first start began it.
-      if (!open && ended && (ended.source === 'keyboard') !== (e.source === 'keyboard') && e.occurredAt - ended.occurredAt <= sameChangeMs) continue;
+      if (!open && ended && isTyped(ended) !== isTyped(e) && e.occurredAt - ended.occurredAt <= sameChangeMs) continue;
       ended = e;
       if (!open) {
         issue('monitoring_end_without_start', `Monitoring end at ${clock(e.occurredAt)} has no matching start.`, [e.id]);
@@ -538,12 +544,15 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
   const all: Open[] = [];
   const open: Open[] = [];
   const sameSite = (a: CaseEvent, b: CaseEvent) => a.modality === b.modality && (!a.side || !b.side || a.side === b.side);
-  const typed = (e: CaseEvent) => e.source === 'keyboard';
   const notifiedBy = new Map<Open, CaseEvent>();
+  const notifiedTyped = (o: Open) => {
+    const by = notifiedBy.get(o);
+    return by !== undefined && isTyped(by);
+  };
   for (const e of sorted) {
     if (e.kind === 'alert') {
       // The technologist's alert and the device's for the same site, minutes apart: one change.
-      const twin = open.find((o) => !o.also && typed(o.e) !== typed(e) && sameSite(o.e, e) && (!o.e.limb || !e.limb || o.e.limb === e.limb) && e.occurredAt - o.e.occurredAt <= opts.sameChangeMs);
+      const twin = open.find((o) => !o.also && isTyped(o.e) !== isTyped(e) && sameSite(o.e, e) && (!o.e.limb || !e.limb || o.e.limb === e.limb) && e.occurredAt - o.e.occurredAt <= opts.sameChangeMs);
       if (twin) {
         twin.also = e;
         continue;
@@ -564,7 +573,7 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
         // The same notification by the other hand, minutes apart ("Surgeon notified" from the device,
         // "Dr Sample, surgeon" typed): it names who the first one did not.
         const who = whoWasTold(e);
-        const twin = who ? [...all].reverse().find((o) => o.notified && !o.notified.who && (notifiedBy.get(o)?.source === 'keyboard') !== typed(e) && Math.abs(e.occurredAt - o.notified.at) <= opts.sameChangeMs) : undefined;
+        const twin = who ? [...all].reverse().find((o) => o.notified && !o.notified.who && notifiedTyped(o) !== isTyped(e) && Math.abs(e.occurredAt - o.notified.at) <= opts.sameChangeMs) : undefined;
         if (twin?.notified) twin.notified = { ...twin.notified, who, whoEventId: e.id };
       }
     } else if (e.kind === 'intervention' && recent) {
@@ -597,7 +606,7 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
       notified: o.notified,
       interventions: o.interventions,
       resolved: r ? { at: r.occurredAt, eventId: r.id, text: r.text } : null,
-      alsoRecorded: o.also ? { at: o.also.occurredAt, eventId: o.also.id, typed: typed(o.also) } : null,
+      alsoRecorded: o.also ? { at: o.also.occurredAt, eventId: o.also.id, typed: isTyped(o.also) } : null,
       outcome,
       recoveryMs: r && (outcome === 'recovered' || outcome === 'partial') ? r.occurredAt - o.e.occurredAt : null,
     };

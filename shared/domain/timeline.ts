@@ -112,6 +112,12 @@ export type AlertEpisode = Readonly<{
    */
   alsoRecorded: Readonly<{ at: number; eventId: number; typed: boolean }> | null;
   outcome: AlertOutcome;
+  /**
+   * The other hand's recovery of this alert, minutes from the first, saying a different outcome
+   * ("recovered" from the device, "partial" typed): the record disagrees with itself, and the
+   * report says so instead of choosing.
+   */
+  otherOutcome: Readonly<{ at: number; eventId: number; outcome: AlertOutcome; typed: boolean }> | null;
   /** Minutes from onset to recovery, when recovered. */
   recoveryMs: number | null;
 }>;
@@ -493,6 +499,12 @@ function mergeIntervals(list: readonly Interval[], joinGapMs: number): Interval[
   return out.map(freeze);
 }
 
+/** How a recovery says the alert ended: a typed one says it; a device's "recovered" is a recovery. */
+function outcomeOf(r: CaseEvent): Exclude<AlertOutcome, 'unresolved'> {
+  const recovery = entryOf(r)?.['recovery'];
+  return recovery === 'partial' ? 'partial' : recovery === 'none' ? 'not_recovered' : 'recovered';
+}
+
 /** Typed by the technologist (quick entry, note), as opposed to read from a device. */
 const isTyped = (e: CaseEvent): boolean => e.source === 'keyboard';
 
@@ -540,7 +552,7 @@ function buildMonitoring(index: TimelineIndex, lanes: readonly Lane[], issue: Is
 }
 
 function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue: Issue, clock: Clock): AlertEpisode[] {
-  type Open = { e: CaseEvent; notified: AlertEpisode['notified']; interventions: { at: number; eventId: number; text: string }[]; resolved: CaseEvent | null; also: CaseEvent | null };
+  type Open = { e: CaseEvent; notified: AlertEpisode['notified']; interventions: { at: number; eventId: number; text: string }[]; resolved: CaseEvent | null; also: CaseEvent | null; other: CaseEvent | null };
   const all: Open[] = [];
   const open: Open[] = [];
   const sameSite = (a: CaseEvent, b: CaseEvent) => a.modality === b.modality && (!a.side || !b.side || a.side === b.side);
@@ -557,7 +569,7 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
         twin.also = e;
         continue;
       }
-      const o: Open = { e, notified: null, interventions: [], resolved: null, also: null };
+      const o: Open = { e, notified: null, interventions: [], resolved: null, also: null, other: null };
       all.push(o);
       open.push(o);
       continue;
@@ -585,15 +597,18 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
       if (target) {
         target.resolved = e;
         open.splice(open.indexOf(target), 1);
+      } else {
+        // The other hand's recovery of an alert already resolved, minutes apart: the same recovery,
+        // unless it says a different outcome.
+        const twin = [...all].reverse().find((o) => o.resolved && !o.other && isTyped(o.resolved) !== isTyped(e) && (!e.modality || sameSite(o.e, e)) && Math.abs(e.occurredAt - o.resolved.occurredAt) <= opts.sameChangeMs);
+        if (twin?.resolved && outcomeOf(twin.resolved) !== outcomeOf(e)) twin.other = e;
       }
     }
   }
   return all.map((o) => {
     const when = clock(o.e.occurredAt);
     const r = o.resolved;
-    // A typed recovery says how it ended; a device's "recovered" is a recovery.
-    const recovery = r ? entryOf(r)?.['recovery'] : undefined;
-    const outcome: AlertOutcome = !r ? 'unresolved' : recovery === 'partial' ? 'partial' : recovery === 'none' ? 'not_recovered' : 'recovered';
+    const outcome: AlertOutcome = r ? outcomeOf(r) : 'unresolved';
     if (!o.resolved) issue('alert_unresolved', `The alert at ${when} has no recorded recovery or final outcome.`, [o.e.id]);
     if (!o.notified) issue('alert_not_notified', `The alert at ${when} has no recorded time the surgeon was notified.`, [o.e.id]);
     return {
@@ -608,6 +623,7 @@ function buildAlerts(sorted: readonly CaseEvent[], opts: TimelineOptions, issue:
       resolved: r ? { at: r.occurredAt, eventId: r.id, text: r.text } : null,
       alsoRecorded: o.also ? { at: o.also.occurredAt, eventId: o.also.id, typed: isTyped(o.also) } : null,
       outcome,
+      otherOutcome: o.other ? { at: o.other.occurredAt, eventId: o.other.id, outcome: outcomeOf(o.other), typed: isTyped(o.other) } : null,
       recoveryMs: r && (outcome === 'recovered' || outcome === 'partial') ? r.occurredAt - o.e.occurredAt : null,
     };
   });

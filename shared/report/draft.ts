@@ -219,7 +219,23 @@ function alertLines(a: AlertFact, clock: Clock): string[] {
   else if (a.outcome === 'partial') lines.push(`  ${clock(a.resolved.at)} Partially recovered${after}: ${sentence(a.resolved.text)}`);
   else if (a.outcome === 'not_recovered') lines.push(`  ${clock(a.resolved.at)} Did not recover (final outcome): ${sentence(a.resolved.text)}`);
   else lines.push(`  ${clock(a.resolved.at)} Recovered${after}: ${sentence(a.resolved.text)}`);
+  if (a.otherOutcome) lines.push(`  ${clock(a.otherOutcome.at)} ${a.otherOutcome.typed ? 'The technologist entered' : "The device's record says"}: ${OUTCOME_WORDS[a.otherOutcome.outcome]}.`);
   return lines;
+}
+
+const OUTCOME_WORDS: Readonly<Record<AlertFact['outcome'], string>> = {
+  recovered: 'recovered',
+  partial: 'partially recovered',
+  not_recovered: 'did not recover (final outcome)',
+  unresolved: 'no outcome',
+};
+
+/** The two hands' recoveries of one alert disagree: the gap that asks which is right. */
+function outcomeConflict(a: AlertFact, clock: Clock): string | null {
+  if (!a.otherOutcome || !a.resolved) return null;
+  const first = `${OUTCOME_WORDS[a.outcome]} (${a.otherOutcome.typed ? 'device' : 'typed'}, ${clock(a.resolved.at)})`;
+  const second = `${OUTCOME_WORDS[a.otherOutcome.outcome]} (${a.otherOutcome.typed ? 'typed' : 'device'}, ${clock(a.otherOutcome.at)})`;
+  return `Alert at ${clock(a.at)}: outcome recorded as ${first} and as ${second}; record which is right, or edit this section`;
 }
 
 function eventsSection(f: CaseFacts, clock: Clock): DraftSection {
@@ -232,6 +248,8 @@ function eventsSection(f: CaseFacts, clock: Clock): DraftSection {
   for (const a of f.alerts) {
     if (!a.notified) gaps.push(`Alert at ${clock(a.at)}: time the surgeon was notified ${NOT_RECORDED}`);
     if (!a.resolved) gaps.push(`Alert at ${clock(a.at)}: outcome ${NOT_RECORDED}`);
+    const conflict = outcomeConflict(a, clock);
+    if (conflict) gaps.push(conflict);
   }
   let head: string;
   if (f.alerts.length > 0) head = `${f.alerts.length} significant change${f.alerts.length > 1 ? 's were' : ' was'} recorded.`;
@@ -346,7 +364,10 @@ function interpretationSection(f: CaseFacts, clock: Clock): DraftSection {
   for (const a of f.alerts) {
     const what = alertSite(a);
     const did = a.interventions.length ? ` after ${list(a.interventions.map((i) => midSentence(i.text)))}` : '';
-    if (a.outcome === 'recovered' && a.resolved) {
+    if (a.otherOutcome) {
+      // The record says two things: the suggestion states neither as the outcome.
+      lines.push(`The change in ${what} at ${clock(a.at)}: its outcome is recorded two ways (${OUTCOME_WORDS[a.outcome]}; ${OUTCOME_WORDS[a.otherOutcome.outcome]}).`);
+    } else if (a.outcome === 'recovered' && a.resolved) {
       lines.push(`The change in ${what} at ${clock(a.at)} recovered by ${clock(a.resolved.at)}${did}.`);
     } else if (a.outcome === 'partial' && a.resolved) {
       lines.push(`The change in ${what} at ${clock(a.at)} partially recovered by ${clock(a.resolved.at)}${did}.`);

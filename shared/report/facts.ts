@@ -56,6 +56,8 @@ export type AlertFact = Readonly<{
   /** The same change also recorded by the other hand (device beside typed, or the reverse). */
   alsoRecorded: Readonly<{ at: number; typed: boolean; eventIds: readonly number[] }> | null;
   outcome: AlertOutcome;
+  /** The other hand's recovery saying a different outcome: the record disagrees with itself. */
+  otherOutcome: Readonly<{ at: number; outcome: AlertOutcome; typed: boolean; eventIds: readonly number[] }> | null;
   recoveryMinutes: number | null;
   /** Vital signs recorded within 15 minutes of the alert (MAP, temperature…). */
   vitals: readonly PointFact[];
@@ -131,9 +133,10 @@ export function buildCaseFacts(inp: FactInputs): CaseFacts {
     resolved: a.resolved ? point(a.resolved) : null,
     alsoRecorded: a.alsoRecorded ? { at: a.alsoRecorded.at, typed: a.alsoRecorded.typed, eventIds: [a.alsoRecorded.eventId] } : null,
     outcome: a.outcome,
+    otherOutcome: a.otherOutcome ? { at: a.otherOutcome.at, outcome: a.otherOutcome.outcome, typed: a.otherOutcome.typed, eventIds: [a.otherOutcome.eventId] } : null,
     recoveryMinutes: a.recoveryMs === null ? null : minutes(a.recoveryMs),
     vitals: vitals.filter((v) => Math.abs(v.at - a.at) <= VITALS_WINDOW_MS).map(point),
-    eventIds: [a.eventId, ...(a.alsoRecorded ? [a.alsoRecorded.eventId] : []), ...(a.notified ? [a.notified.eventId, ...(a.notified.whoEventId !== undefined ? [a.notified.whoEventId] : [])] : []), ...a.interventions.map((i) => i.eventId), ...(a.resolved ? [a.resolved.eventId] : [])],
+    eventIds: [a.eventId, ...(a.alsoRecorded ? [a.alsoRecorded.eventId] : []), ...(a.notified ? [a.notified.eventId, ...(a.notified.whoEventId !== undefined ? [a.notified.whoEventId] : [])] : []), ...a.interventions.map((i) => i.eventId), ...(a.resolved ? [a.resolved.eventId] : []), ...(a.otherOutcome ? [a.otherOutcome.eventId] : [])],
   }));
 
   const notes = t.notes.map(point);

@@ -168,6 +168,17 @@ describe('deterministic draft', () => {
     expect(events.eventIds).toContain(typed.id);
   });
 
+  it('says when the device and the technologist record different outcomes, and asks which is right', () => {
+    const typed = ev('alert_resolved', 113, { modality: 'TCMEP', side: 'left', source: 'keyboard', text: 'Left lower limb TcMEP partially recovered', payload: { entry: { kind: 'alert_resolved', recovery: 'partial' } } });
+    const d = buildDraft(buildCaseFacts({ record: record(), people, events: [...caseEvents(), typed] }));
+    const events = d.sections.find((s) => s.id === 'events')!;
+    expect(events.text).toContain('  09:52 Recovered after 16 min: Left TA TcMEP back to baseline.\n  09:53 The technologist entered: partially recovered.');
+    expect(events.gaps).toEqual(['Alert at 09:36: outcome recorded as recovered (device, 09:52) and as partially recovered (typed, 09:53); record which is right, or edit this section']);
+    const suggestion = d.sections.find((s) => s.id === 'interpretation')!.suggestion!;
+    expect(suggestion).toContain('The change in TcMEP, left lower limb at 09:36: its outcome is recorded two ways (recovered; partially recovered).');
+    expect(suggestion).not.toContain('recovered by');
+  });
+
   it('reads a closing as "all at baseline" only when it says so', () => {
     for (const yes of ['At closure, all monitored modalities at baseline', 'At closure all modalities at baseline.', 'Final responses unchanged from baseline', 'Closing runs: no significant change']) expect(closingSaysAtBaseline(yes), yes).toBe(true);
     for (const no of ['At closure, changes persist compared with baseline', 'At closure left TA TcMEP remains reduced, all others at baseline', 'Closing status: not at baseline', 'At closure, SSEP below baseline']) expect(closingSaysAtBaseline(no), no).toBe(false);

@@ -67,6 +67,22 @@ describe('timeline', () => {
     expect(buildTimeline([...base, alert, device, deviceNamed]).alerts[0]!.notified).toEqual({ at: at(97), eventId: device.id, who: null });
   });
 
+  it('keeps the other hand\'s recovery that says a different outcome, and drops one that agrees', () => {
+    const site = { modality: 'TCMEP', side: 'left', limb: 'lower' } as const;
+    const alert = ev('alert', 96, { ...site, text: 'Left TA TcMEP down 80%' });
+    const device = ev('alert_resolved', 112, { ...site, text: 'Left TA TcMEP back to baseline' });
+    const typed = (recovery: 'full' | 'partial' | 'none', minute = 113) =>
+      ev('alert_resolved', minute, { ...site, source: 'keyboard', text: 'Left lower limb TcMEP', payload: { entry: { kind: 'alert_resolved', recovery } } });
+    const base = [ev('monitoring_start', 30), ev('baseline', 25, { modality: 'TCMEP', limb: 'lower' }), ev('monitoring_end', 160)];
+    const partial = typed('partial');
+    expect(buildTimeline([...base, alert, device, partial]).alerts[0]).toMatchObject({ outcome: 'recovered', resolved: { eventId: device.id }, otherOutcome: { at: at(113), eventId: partial.id, outcome: 'partial', typed: true } });
+    // Typed first (the export arrives later): the same, the other way round.
+    const early = typed('partial', 110);
+    expect(buildTimeline([...base, alert, early, device]).alerts[0]).toMatchObject({ outcome: 'partial', resolved: { eventId: early.id }, otherOutcome: { eventId: device.id, outcome: 'recovered', typed: false } });
+    expect(buildTimeline([...base, alert, device, typed('full')]).alerts[0]!.otherOutcome).toBeNull();
+    expect(buildTimeline([...base, alert, device, typed('none', 140)]).alerts[0]!.otherOutcome).toBeNull();
+  });
+
   it('takes monitoring marked by both hands (the technologist\'s keys and the device\'s markers) as one period', () => {
     const typed = { source: 'keyboard' } as const;
     const t = buildTimeline([ev('monitoring_start', 28, typed), ev('monitoring_start', 30), ...trials('TCMEP', 30, 80, 5), ev('monitoring_end', 80), ev('monitoring_end', 83, typed)]);
@@ -114,6 +130,7 @@ describe('timeline', () => {
         resolved: { at: at(112), eventId: recovered.id, text: 'back to baseline' },
         alsoRecorded: null,
         outcome: 'recovered',
+        otherOutcome: null,
         recoveryMs: 16 * 60_000,
       },
     ]);

@@ -2,6 +2,8 @@
  * The modality vocabulary every site-specific name maps onto (ionm-domain.md). Billing base
  * codes and report sections hang off these ids, so they are stable; labels are for people.
  */
+import { looseKey } from '../util/loose-key';
+
 export const MODALITIES = [
   'SSEP',
   'TCMEP',
@@ -59,8 +61,6 @@ export function isModality(s: unknown): s is Modality {
   return typeof s === 'string' && (MODALITIES as readonly string[]).includes(s);
 }
 
-const typedKey = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
-
 /**
  * A modality as a person types it on the command line: its id or its label, in any case, with
  * spaces, hyphens or underscores or none ("tcmep", "TcMEP", "free-run emg", "EMG_FREE"). When the
@@ -68,10 +68,10 @@ const typedKey = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
  * the message can offer them rather than guess: each kind bills and reads differently.
  */
 export function modalityFromTyped(text: string): { modality: Modality } | { modality: null; near: readonly Modality[] } {
-  const key = typedKey(text);
-  const exact = MODALITIES.find((m) => typedKey(m) === key || typedKey(MODALITY_LABELS[m]) === key);
+  const key = looseKey(text);
+  const exact = MODALITIES.find((m) => looseKey(m) === key || looseKey(MODALITY_LABELS[m]) === key);
   if (exact) return { modality: exact };
-  const near = key ? MODALITIES.filter((m) => typedKey(m).includes(key) || typedKey(MODALITY_LABELS[m]).includes(key)) : [];
+  const near = key ? MODALITIES.filter((m) => looseKey(m).includes(key) || looseKey(MODALITY_LABELS[m]).includes(key)) : [];
   return { modality: null, near };
 }
 

@@ -8,6 +8,9 @@ import { wallClockFormatter } from './timeline';
 
 export type Tone = 'axis' | 'grid' | 'label' | 'muted' | 'monitoring' | 'lane' | 'activity' | 'entered' | 'baseline' | 'alert' | 'recovered' | 'milestone' | 'gap' | 'reader' | 'now';
 
+/** What a span only the technologist's entries hold is called, wherever it is drawn or listed. */
+export const ENTERED_LABEL = 'Entered by the technologist';
+
 export type Shape =
   | Readonly<{ type: 'rect'; x: number; y: number; w: number; h: number; tone: Tone; title?: string }>
   | Readonly<{ type: 'line'; x1: number; y1: number; x2: number; y2: number; tone: Tone; dashed?: boolean; title?: string }>
@@ -82,7 +85,7 @@ export function layoutTimelineFigure(t: Timeline, opts: FigureOptions): Figure {
         w: Math.max(2, x(iv.end) - x(iv.start)),
         h: laneH - 8,
         tone: lane.entered ? 'entered' : 'activity',
-        title: `${laneName(lane)} ${clock(iv.start)}–${clock(iv.end)}${lane.entered ? ' (entered by the technologist, no device recordings)' : ''}`,
+        title: `${laneName(lane)} ${clock(iv.start)}–${clock(iv.end)}${lane.entered ? ` (${ENTERED_LABEL.toLowerCase()}, no device recordings)` : ''}`,
       });
     }
     for (const b of lane.baselines) shapes.push({ type: 'diamond', x: x(b.at), y: y + laneH / 2 - 1, r: 4, tone: 'baseline', title: `Baseline ${clock(b.at)}` });

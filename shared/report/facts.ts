@@ -121,23 +121,31 @@ export function buildCaseFacts(inp: FactInputs): CaseFacts {
   const point = (p: { at: number; eventId: number; text: string }): PointFact => ({ at: p.at, text: p.text, eventIds: [p.eventId] });
 
   const vitals = t.vitals;
-  const alerts: AlertFact[] = t.alerts.map((a) => ({
-    at: a.at,
-    modality: a.modality,
-    label: a.modality ? laneName({ modality: a.modality, limb: a.limb }) : null,
-    side: a.side,
-    limb: a.limb,
-    text: a.text,
-    notified: a.notified ? { at: a.notified.at, who: a.notified.who, eventIds: [a.notified.eventId, ...(a.notified.whoEventId !== undefined ? [a.notified.whoEventId] : [])] } : null,
-    interventions: a.interventions.map(point),
-    resolved: a.resolved ? point(a.resolved) : null,
-    alsoRecorded: a.alsoRecorded ? { at: a.alsoRecorded.at, typed: a.alsoRecorded.typed, eventIds: [a.alsoRecorded.eventId] } : null,
-    outcome: a.outcome,
-    otherOutcome: a.otherOutcome ? { at: a.otherOutcome.at, outcome: a.otherOutcome.outcome, typed: a.otherOutcome.typed, eventIds: [a.otherOutcome.eventId] } : null,
-    recoveryMinutes: a.recoveryMs === null ? null : minutes(a.recoveryMs),
-    vitals: vitals.filter((v) => Math.abs(v.at - a.at) <= VITALS_WINDOW_MS).map(point),
-    eventIds: [a.eventId, ...(a.alsoRecorded ? [a.alsoRecorded.eventId] : []), ...(a.notified ? [a.notified.eventId, ...(a.notified.whoEventId !== undefined ? [a.notified.whoEventId] : [])] : []), ...a.interventions.map((i) => i.eventId), ...(a.resolved ? [a.resolved.eventId] : []), ...(a.otherOutcome ? [a.otherOutcome.eventId] : [])],
-  }));
+  const alerts: AlertFact[] = t.alerts.map((a) => {
+    const notified = a.notified ? { at: a.notified.at, who: a.notified.who, eventIds: [a.notified.eventId, ...(a.notified.whoEventId !== undefined ? [a.notified.whoEventId] : [])] } : null;
+    const interventions = a.interventions.map(point);
+    const resolved = a.resolved ? point(a.resolved) : null;
+    const alsoRecorded = a.alsoRecorded ? { at: a.alsoRecorded.at, typed: a.alsoRecorded.typed, eventIds: [a.alsoRecorded.eventId] } : null;
+    const otherOutcome = a.otherOutcome ? { at: a.otherOutcome.at, outcome: a.otherOutcome.outcome, typed: a.otherOutcome.typed, eventIds: [a.otherOutcome.eventId] } : null;
+    return {
+      at: a.at,
+      modality: a.modality,
+      label: a.modality ? laneName({ modality: a.modality, limb: a.limb }) : null,
+      side: a.side,
+      limb: a.limb,
+      text: a.text,
+      notified,
+      interventions,
+      resolved,
+      alsoRecorded,
+      outcome: a.outcome,
+      otherOutcome,
+      recoveryMinutes: a.recoveryMs === null ? null : minutes(a.recoveryMs),
+      vitals: vitals.filter((v) => Math.abs(v.at - a.at) <= VITALS_WINDOW_MS).map(point),
+      // Every event the alert's facts rest on, in the order the report states them.
+      eventIds: [a.eventId, ...[alsoRecorded, notified, ...interventions, resolved, otherOutcome].flatMap((p) => p?.eventIds ?? [])],
+    };
+  });
 
   const notes = t.notes.map(point);
   // The last note or milestone that compares the end of the case with baseline.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CLOSING_STATUSES, INTERVENTIONS, NOTIFIED_ROLES, QUICK_ENTRY_KINDS, RECOVERIES, type QuickEntryInput, type QuickEntryKind } from '../../../shared/domain/quick-entry';
 import { EVENT_KIND_LABELS } from '../../../shared/domain/event-kinds';
 import { EVENT_SIDES, LIMBS, MODALITIES, MODALITY_LABELS, modalityFromTyped, type Modality } from '../../../shared/domain/modality';
+import { looseKey } from '../../../shared/util/loose-key';
 import { localClock, nearestClockTime } from '../../../shared/util/time';
 import { jsonOut, str, type Command } from '../command';
 import { EXIT, printJson, UsageError } from '../io';
@@ -42,11 +43,12 @@ const FLAGS: Readonly<Record<QuickEntryKind, readonly string[]>> = {
   monitoring_end: [],
 };
 
-const flagKey = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '_');
+/** Every flag some kind of entry takes. */
+const ENTRY_FLAGS = [...new Set(Object.values(FLAGS).flat())];
 
 /** One of a fixed list, typed with hyphens, spaces or underscores in any case; otherwise the list. */
 function choice<T extends string>(flag: string, text: string, choices: readonly T[]): T {
-  const found = choices.find((c) => flagKey(c) === flagKey(text));
+  const found = choices.find((c) => looseKey(c) === looseKey(text));
   if (found) return found;
   throw new UsageError(`--${flag} must be one of: ${choices.map((c) => c.replace(/_/g, '-')).join(', ')}; not "${text}".`);
 }
@@ -54,7 +56,7 @@ function choice<T extends string>(flag: string, text: string, choices: readonly 
 /** The entry the flags describe; the schema then checks each field and names a bad one. */
 export function entryFromFlags(kind: QuickEntryKind, v: (flag: string) => string | undefined): QuickEntryInput {
   const cliKind = kind.replace(/_/g, '-');
-  for (const flag of Object.keys(FLAGS).flatMap((k) => FLAGS[k as QuickEntryKind])) {
+  for (const flag of ENTRY_FLAGS) {
     if (v(flag) !== undefined && !FLAGS[kind].includes(flag)) {
       const takes = FLAGS[kind].length ? `it takes ${FLAGS[kind].map((f) => `--${f}`).join(', ')}` : 'it takes only --at';
       throw new UsageError(`--${flag} does not apply to ${cliKind}: ${takes}.`);

@@ -4,7 +4,7 @@
  * (renderer/src/styles.css, `.tl-*`), one figure unit to one point.
  */
 import { rgb, type Color, type PDFPage } from 'pdf-lib';
-import { layoutTimelineFigure, type Shape, type Tone } from '../../../../shared/domain/timeline-figure';
+import { ENTERED_LABEL, layoutTimelineFigure, type Shape, type Tone } from '../../../../shared/domain/timeline-figure';
 import type { Timeline } from '../../../../shared/domain/timeline';
 import { assertNever } from '../../../../shared/util/assert-never';
 import type { PdfFonts } from './pdf-fonts';
@@ -81,7 +81,7 @@ function legendShapes(fonts: PdfFonts, t: Timeline, width: number): { shapes: Sh
   const items: Array<[Shape, string, number]> = [
     [{ type: 'rect', x: 0, y: -4, w: 12, h: 8, tone: 'monitoring' }, 'Monitoring', 12],
     [{ type: 'rect', x: 0, y: -3, w: 12, h: 6, tone: 'activity' }, 'Recording', 12],
-    ...(t.lanes.some((l) => l.entered) ? [[{ type: 'rect', x: 0, y: -3, w: 12, h: 6, tone: 'entered' }, 'Entered by the technologist', 12] as [Shape, string, number]] : []),
+    ...(t.lanes.some((l) => l.entered) ? [[{ type: 'rect', x: 0, y: -3, w: 12, h: 6, tone: 'entered' }, ENTERED_LABEL, 12] as [Shape, string, number]] : []),
     [{ type: 'rect', x: 0, y: -4, w: 12, h: 8, tone: 'gap' }, 'No activity', 12],
     [{ type: 'diamond', x: 4, y: 0, r: 4, tone: 'baseline' }, 'Baseline', 8],
     [{ type: 'triangle', x: 5, y: 0, r: 5, tone: 'alert' }, 'Alert', 10],

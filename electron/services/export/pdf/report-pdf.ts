@@ -12,6 +12,7 @@ import { PDFDocument, rgb, type PDFImage } from 'pdf-lib';
 import type { CaseRecord } from '../../../../shared/domain/case';
 import { channelValues, describeChannel, describeStimulation, roundLatency } from '../../../../shared/domain/recorded-setup';
 import { wallClockFormatter, type Timeline } from '../../../../shared/domain/timeline';
+import { ENTERED_LABEL } from '../../../../shared/domain/timeline-figure';
 import { SIDE_LABELS, type Side } from '../../../../shared/domain/vocabulary';
 import type { CaseFacts } from '../../../../shared/report/facts';
 import type { Report, ReportVersion } from '../../../../shared/report/report';
@@ -208,7 +209,7 @@ export async function renderReportPdf(inp: ReportPdfInput, assets: PdfAssets): P
       facts.modalities.map((m) => {
         // A span typed by the technologist is the record too; the sites column says whose it is.
         const spanned = m.activityCount > 0 || m.entered;
-        const sites = m.recordedAs.join(', ') || (m.entered ? 'Entered by the technologist' : '—');
+        const sites = m.recordedAs.join(', ') || (m.entered ? ENTERED_LABEL : '—');
         return [m.label, sites, m.sides.join(', ') || '—', spanned ? clock(m.firstActivity) : '—', spanned ? clock(m.lastActivity) : '—', spanned ? String(m.activeMinutes) : '—'];
       }),
     );
